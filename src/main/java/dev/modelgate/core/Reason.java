@@ -1,0 +1,73 @@
+package dev.modelgate.core;
+
+/**
+ * Stable, machine-readable reason codes for every way a verification can fail.
+ *
+ * <p>Codes are part of the public contract ({@code --json}, admission messages, metrics labels):
+ * they never change once published. Message wording may.
+ */
+public enum Reason {
+  /** The bundle is not valid JSON, lacks a required field, or has a field of the wrong type. */
+  BUNDLE_MALFORMED,
+  /** The bundle media type is not a supported Sigstore bundle version. */
+  BUNDLE_VERSION_UNSUPPORTED,
+  /** The DSSE payload type is not in-toto JSON. */
+  PAYLOAD_TYPE_UNSUPPORTED,
+  /** The envelope carries more or fewer than one signature. */
+  SIGNATURE_COUNT,
+  /** The cryptographic signature does not verify with the trusted key. */
+  SIGNATURE_INVALID,
+  /** The bundle names a different key than the one trusted (hint or embedded key). */
+  KEY_MISMATCH,
+  /** The key type or curve is not one OMS allows. */
+  KEY_UNSUPPORTED,
+  /** The verification material in the bundle does not fit the configured method. */
+  VERIFICATION_MATERIAL_MISMATCH,
+  /** The certificate chain does not lead to a trusted anchor at the checked time. */
+  CHAIN_UNTRUSTED,
+  /** The signing certificate is not allowed to sign code (key usage / extended key usage). */
+  CERTIFICATE_USAGE,
+  /** The signer's identity does not match the expected identity. */
+  IDENTITY_MISMATCH,
+  /** The signed payload is not a well-formed in-toto statement or OMS predicate. */
+  STATEMENT_MALFORMED,
+  /** The predicate type is not an OMS signature predicate. */
+  PREDICATE_UNSUPPORTED,
+  /** The subject digest is not the root digest of the signed resources. */
+  SUBJECT_DIGEST_MISMATCH,
+  /** A hash algorithm or serialization method is not supported. */
+  HASH_ALGORITHM_UNSUPPORTED,
+  /** A digest has the wrong length or is not lowercase hex. */
+  DIGEST_MALFORMED,
+  /** Two signed resources have the same name. */
+  DUPLICATE_RESOURCE,
+  /** A path is absolute, contains {@code ..}, or otherwise escapes the model root. */
+  PATH_UNSAFE,
+  /** A file's content differs from the signed digest. */
+  DIGEST_MISMATCH,
+  /** A signed file is not in the model. */
+  FILE_MISSING,
+  /** A file in the model is not covered by the signature and not ignored. */
+  UNSIGNED_FILE,
+  /** A symbolic link was found and links are not allowed. */
+  SYMLINK_REFUSED,
+  /** A FIFO, socket or device file was found in the model. */
+  SPECIAL_FILE_REFUSED,
+  /** A file changed while it was being hashed. */
+  MODEL_CHANGED,
+  /** The model or its signature file does not exist or cannot be read. */
+  NOT_FOUND,
+  /** An input is larger than ModelGate accepts. */
+  LIMIT_EXCEEDED,
+  /** Reading the model failed for a reason other than the above. */
+  IO_ERROR,
+  /** Too few distinct authorities signed. */
+  THRESHOLD_NOT_MET,
+  /** The verifier could not reach a decision (internal error, deadline). */
+  UNDECIDED;
+
+  /** The code as it appears in JSON output and metrics labels. */
+  public String code() {
+    return name();
+  }
+}
