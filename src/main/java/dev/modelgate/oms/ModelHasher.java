@@ -63,9 +63,9 @@ public final class ModelHasher {
             try {
               digests[u.index] = hashUnit(u, serialization.hashType(), buffer, progress);
             } catch (ChangedException e) {
-              failures[u.index] = Failure.of(Reason.MODEL_CHANGED, "'%s' %s while it was hashed", u.file.path(), e.getMessage());
+              failures[u.index] = Failure.about(Reason.MODEL_CHANGED, u.file.path(), "'%s' %s while it was hashed", u.file.path(), e.getMessage());
             } catch (IOException | RuntimeException e) {
-              failures[u.index] = Failure.of(Reason.IO_ERROR, "'%s' cannot be read: %s", u.file.path(), e);
+              failures[u.index] = Failure.about(Reason.IO_ERROR, u.file.path(), "'%s' cannot be read: %s", u.file.path(), e);
             }
           }
         };

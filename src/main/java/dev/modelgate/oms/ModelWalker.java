@@ -113,8 +113,9 @@ public final class ModelWalker {
         files.add(new ModelFile(rel, file, attrs.size(), false));
       } else if (attrs.isOther()) {
         failures.add(
-            Failure.of(
+            Failure.about(
                 Reason.SPECIAL_FILE_REFUSED,
+                rel,
                 "'%s' is a special file (FIFO, socket or device); models may only contain regular files",
                 rel));
       }
@@ -124,37 +125,38 @@ public final class ModelWalker {
     @Override
     public FileVisitResult visitFileFailed(Path file, IOException e) {
       RelativePath rel = relative(file);
-      failures.add(Failure.of(Reason.IO_ERROR, "'%s' cannot be read: %s", rel == null ? file : rel, e.getMessage()));
+      Object name = rel == null ? file : rel;
+      failures.add(Failure.about(Reason.IO_ERROR, name, "'%s' cannot be read: %s", name, e.getMessage()));
       return FileVisitResult.CONTINUE;
     }
 
     private void link(Path file, RelativePath rel) {
       if (symlinks == SymlinkPolicy.REFUSE) {
         failures.add(
-            Failure.of(Reason.SYMLINK_REFUSED, "'%s' is a symbolic link and symbolic links are not allowed", rel));
+            Failure.about(Reason.SYMLINK_REFUSED, rel, "'%s' is a symbolic link and symbolic links are not allowed", rel));
         return;
       }
       Path target;
       try {
         target = file.toRealPath();
       } catch (IOException e) {
-        failures.add(Failure.of(Reason.SYMLINK_REFUSED, "'%s' is a dangling symbolic link", rel));
+        failures.add(Failure.about(Reason.SYMLINK_REFUSED, rel, "'%s' is a dangling symbolic link", rel));
         return;
       }
       if (symlinks == SymlinkPolicy.FOLLOW_WITHIN_ROOT && !target.startsWith(root)) {
         failures.add(
-            Failure.of(Reason.SYMLINK_REFUSED, "'%s' is a symbolic link that points outside the model", rel));
+            Failure.about(Reason.SYMLINK_REFUSED, rel, "'%s' is a symbolic link that points outside the model", rel));
         return;
       }
       if (!Files.isRegularFile(target, LinkOption.NOFOLLOW_LINKS)) {
         failures.add(
-            Failure.of(Reason.SYMLINK_REFUSED, "'%s' is a symbolic link to something other than a regular file", rel));
+            Failure.about(Reason.SYMLINK_REFUSED, rel, "'%s' is a symbolic link to something other than a regular file", rel));
         return;
       }
       try {
         files.add(new ModelFile(rel, target, Files.size(target), true));
       } catch (IOException e) {
-        failures.add(Failure.of(Reason.IO_ERROR, "'%s' cannot be read: %s", rel, e.getMessage()));
+        failures.add(Failure.about(Reason.IO_ERROR, rel, "'%s' cannot be read: %s", rel, e.getMessage()));
       }
     }
 

@@ -1,0 +1,44 @@
+package dev.modelgate.cli;
+
+import dev.modelgate.core.InvalidInputException;
+import dev.modelgate.core.ModelGateException;
+import dev.modelgate.core.Reason;
+import picocli.CommandLine;
+
+/**
+ * Entry point of {@code ./modelgate}. Runs without Quarkus, so commands start fast and open no
+ * port. picocli would map any unexpected exception to exit 1, which reads as "denied"; here only a
+ * verification failure returns 1.
+ */
+public final class Main {
+  private Main() {}
+
+  public static void main(String[] args) {
+    System.exit(run(args));
+  }
+
+  static int run(String... args) {
+    CommandLine cli = new CommandLine(new ModelGateCommand());
+    cli.setExecutionExceptionHandler(
+        (e, cmd, parsed) -> {
+          if (e instanceof InvalidInputException) {
+            cmd.getErr().println("modelgate: " + e.getMessage());
+            return ((InvalidInputException) e).reason() == Reason.UNDECIDED ? ExitCode.UNDECIDED : ExitCode.BAD_INPUT;
+          }
+          if (e instanceof ModelGateException && ((ModelGateException) e).reason() != Reason.UNDECIDED) {
+            cmd.getErr().println("modelgate: " + e.getMessage());
+            return ExitCode.BAD_INPUT;
+          }
+          cmd.getErr().println("modelgate: could not decide: " + e);
+          return ExitCode.UNDECIDED;
+        });
+    cli.setParameterExceptionHandler(
+        (e, params) -> {
+          CommandLine cmd = e.getCommandLine();
+          cmd.getErr().println("modelgate: " + e.getMessage());
+          cmd.getErr().println("Try '" + cmd.getCommandSpec().qualifiedName() + " --help'.");
+          return ExitCode.BAD_INPUT;
+        });
+    return cli.execute(args);
+  }
+}

@@ -1,0 +1,139 @@
+package dev.modelgate.cli;
+
+import dev.modelgate.core.Failure;
+import dev.modelgate.core.Reason;
+import dev.modelgate.oms.ModelHasher;
+import dev.modelgate.trust.CertificateIdentity;
+import dev.modelgate.trust.CertificateVerifier;
+import dev.modelgate.trust.KeyVerifier;
+import dev.modelgate.trust.PemReader;
+import dev.modelgate.trust.SignatureVerifier;
+import dev.modelgate.verify.ModelVerifier;
+import dev.modelgate.verify.VerificationRequest;
+import dev.modelgate.verify.VerificationResult;
+import dev.modelgate.verify.VerifyOptions;
+import java.nio.file.Path;
+import java.security.cert.X509Certificate;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.ArgGroup;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Spec;
+import picocli.CommandLine.Model.CommandSpec;
+
+/** {@code modelgate verify}: is this model exactly what its signer signed, and is the signer trusted? */
+@Command(
+    name = "verify",
+    mixinStandardHelpOptions = true,
+    sortOptions = false,
+    description = {
+      "Verify a model directory (or single file) against its OMS signature.",
+      "Checks the signature and signer, then that every file is signed and unchanged.",
+      "Exit codes: 0 verified, 1 verification failed, 2 bad usage or unreadable input, 3 could not decide."
+    })
+final class VerifyCommand implements Callable<Integer> {
+  private static final int MAX_LISTED_FAILURES = 20;
+
+  @Spec CommandSpec spec;
+
+  @Parameters(index = "0", paramLabel = "MODEL", description = "The model directory or file.")
+  Path model;
+
+  @Option(names = "--signature", paramLabel = "FILE", description = "The OMS bundle (default: model.sig in the model directory, or beside a single-file model).")
+  Path signature;
+
+  @ArgGroup(exclusive = true, multiplicity = "1")
+  Method method;
+
+  static final class Method {
+    @Option(names = "--public-key", paramLabel = "PEM", description = "key method: the signer's EC public key.")
+    Path publicKey;
+
+    @Option(names = "--certificate-chain", arity = "1..*", paramLabel = "PEM", description = "certificate method: trust anchors (root CAs); intermediates come from the bundle.")
+    List<Path> certificateChain;
+  }
+
+  @Option(names = "--subject-regexp", paramLabel = "REGEX", defaultValue = "", description = "certificate method: the signing certificate's subject DN must fully match.")
+  String subjectRegExp;
+
+  @Option(names = "--san-regexp", paramLabel = "REGEX", defaultValue = "", description = "certificate method: one subject alternative name must fully match.")
+  String sanRegExp;
+
+  @Mixin FileRuleOptions files;
+
+  @Option(
+      names = "--ignore-unsigned-files",
+      description = "Check only the files the signature names; accept extra files. Unsafe: unsigned code or weights pass.")
+  boolean ignoreUnsignedFiles;
+
+  @Option(names = "--threads", paramLabel = "N", description = "Hashing threads (default: all cores).")
+  Integer threads;
+
+  @Option(names = "--json", description = "Print the result as one JSON document on stdout.")
+  boolean json;
+
+  @Override
+  public Integer call() {
+    SignatureVerifier verifier = verifier();
+    Path sig = signature != null ? signature : VerificationRequest.defaultSignature(model);
+    VerifyOptions options =
+        new VerifyOptions(files.relativeTo(model), ignoreUnsignedFiles, files.allowSymlinks, !files.noIgnoreGitPaths);
+    ModelHasher hasher = threads == null ? ModelHasher.allCores() : new ModelHasher(threads);
+    TerminalProgress progress = TerminalProgress.forConsole(spec.commandLine().getErr());
+    VerificationResult result = new ModelVerifier(hasher).verify(new VerificationRequest(model, sig, options, progress), verifier);
+    report(result);
+    return exitCode(result);
+  }
+
+  private SignatureVerifier verifier() {
+    if (method.publicKey != null) {
+      return new KeyVerifier(PemReader.publicKey(method.publicKey));
+    }
+    List<X509Certificate> anchors = new ArrayList<>();
+    method.certificateChain.forEach(p -> anchors.addAll(PemReader.certificates(p)));
+    return new CertificateVerifier(anchors, new CertificateIdentity(subjectRegExp, sanRegExp));
+  }
+
+  private void report(VerificationResult r) {
+    var err = spec.commandLine().getErr();
+    if (json) {
+      spec.commandLine().getOut().println(ResultJson.verification(r));
+    }
+    if (r.verified()) {
+      err.printf(
+          "Verified %s: signed by %s (%s); %d files, %s, root %s%n",
+          r.model(),
+          r.signer().map(s -> s.identity()).orElse("?"),
+          r.signer().map(s -> s.method().label()).orElse("?"),
+          r.filesChecked(),
+          TerminalProgress.human(r.bytesHashed()),
+          r.rootDigest().map(Object::toString).orElse("?"));
+      return;
+    }
+    err.printf("Verification FAILED for %s:%n", r.model());
+    List<Failure> failures = r.failures();
+    for (int i = 0; i < Math.min(failures.size(), MAX_LISTED_FAILURES); i++) {
+      err.printf("  %s%n", failures.get(i));
+    }
+    if (failures.size() > MAX_LISTED_FAILURES) {
+      err.printf("  and %d more%n", failures.size() - MAX_LISTED_FAILURES);
+    }
+  }
+
+  static int exitCode(VerificationResult r) {
+    if (r.verified()) {
+      return ExitCode.OK;
+    }
+    if (r.failures().stream().anyMatch(f -> f.reason() == Reason.UNDECIDED)) {
+      return ExitCode.UNDECIDED;
+    }
+    if (r.failures().stream().allMatch(f -> f.reason() == Reason.NOT_FOUND)) {
+      return ExitCode.BAD_INPUT;
+    }
+    return ExitCode.FAILED;
+  }
+}

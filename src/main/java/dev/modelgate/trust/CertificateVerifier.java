@@ -1,0 +1,161 @@
+package dev.modelgate.trust;
+
+import dev.modelgate.core.Failure;
+import dev.modelgate.core.InvalidInputException;
+import dev.modelgate.core.Reason;
+import dev.modelgate.oms.SigstoreBundle;
+import dev.modelgate.oms.VerificationMaterial;
+import java.security.GeneralSecurityException;
+import java.security.cert.CertPathBuilder;
+import java.security.cert.CertStore;
+import java.security.cert.CertificateParsingException;
+import java.security.cert.CollectionCertStoreParameters;
+import java.security.cert.PKIXBuilderParameters;
+import java.security.cert.TrustAnchor;
+import java.security.cert.X509CertSelector;
+import java.security.cert.X509Certificate;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+
+/**
+ * The {@code certificate} method: the bundle's chain must lead from its signing certificate to one
+ * of the configured anchors, the signing certificate must be allowed to sign, and it must meet the
+ * optional {@link CertificateIdentity}.
+ *
+ * <p>As the reference does (model_signing {@code sign_certificate.py}), the chain is checked at the
+ * signing certificate's notBefore: the bundle carries no trusted time, so expiry at verify time says
+ * nothing about when it signed. Unlike the reference, there is no fallback to the web PKI: anchors
+ * are required.
+ */
+public final class CertificateVerifier implements SignatureVerifier {
+  private static final String EKU_CODE_SIGNING = "1.3.6.1.5.5.7.3.3";
+  private static final int KU_DIGITAL_SIGNATURE = 0;
+
+  private final Set<TrustAnchor> anchors;
+  private final CertificateIdentity identity;
+
+  public CertificateVerifier(Collection<X509Certificate> anchors, CertificateIdentity identity) {
+    if (anchors.isEmpty()) {
+      throw new InvalidInputException(Reason.CHAIN_UNTRUSTED, "the certificate method needs at least one trust anchor");
+    }
+    Set<TrustAnchor> set = new HashSet<>();
+    anchors.forEach(a -> set.add(new TrustAnchor(a, null)));
+    this.anchors = Set.copyOf(set);
+    this.identity = identity;
+  }
+
+  @Override
+  public SigningMethod method() {
+    return SigningMethod.CERTIFICATE;
+  }
+
+  @Override
+  public SignerVerdict verify(SigstoreBundle bundle) {
+    if (!(bundle.material() instanceof VerificationMaterial.CertificateChain)) {
+      return new SignerVerdict.Rejected(
+          List.of(
+              Failure.of(
+                  Reason.VERIFICATION_MATERIAL_MISMATCH,
+                  "bundle carries %s material, but a certificate chain was given; verify it with the method it was signed with",
+                  bundle.material().field())));
+    }
+    List<X509Certificate> chain = ((VerificationMaterial.CertificateChain) bundle.material()).certificates();
+    X509Certificate leaf = chain.get(0);
+    String subject = leaf.getSubjectX500Principal().getName();
+    List<String> sans = subjectAlternativeNames(leaf);
+    List<Failure> failures = new ArrayList<>();
+    try {
+      EcCurve.of(leaf.getPublicKey());
+    } catch (InvalidInputException e) {
+      failures.add(new Failure(Reason.KEY_UNSUPPORTED, "signing certificate '" + subject + "': " + e.getMessage()));
+      return new SignerVerdict.Rejected(failures);
+    }
+    chainFailure(chain).ifPresent(failures::add);
+    if (!maySign(leaf)) {
+      failures.add(
+          Failure.of(
+              Reason.CERTIFICATE_USAGE,
+              "signing certificate '%s' has neither key usage digitalSignature nor extended key usage codeSigning",
+              subject));
+    }
+    if (!identity.subjectMatches(subject)) {
+      failures.add(
+          Failure.of(Reason.IDENTITY_MISMATCH, "certificate subject '%s' does not match '%s'", subject, identity.subjectRegExp()));
+    }
+    if (!identity.anySanMatches(sans)) {
+      failures.add(
+          Failure.of(
+              Reason.IDENTITY_MISMATCH,
+              "no subject alternative name of '%s' matches '%s' (found %s)",
+              subject,
+              identity.sanRegExp(),
+              sans.isEmpty() ? "none" : String.join(", ", sans)));
+    }
+    DsseSignatureCheck.Result sig =
+        DsseSignatureCheck.check(bundle.envelope(), leaf.getPublicKey(), "signing certificate '" + subject + "'");
+    if (sig.failure() != null) {
+      failures.add(sig.failure());
+    }
+    if (!failures.isEmpty()) {
+      return new SignerVerdict.Rejected(failures);
+    }
+    String issuer = leaf.getIssuerX500Principal().getName();
+    return new SignerVerdict.Verified(new Signer(SigningMethod.CERTIFICATE, subject, issuer, sans), sig.form().orElseThrow());
+  }
+
+  private java.util.Optional<Failure> chainFailure(List<X509Certificate> chain) {
+    X509Certificate leaf = chain.get(0);
+    try {
+      X509CertSelector target = new X509CertSelector();
+      target.setCertificate(leaf);
+      PKIXBuilderParameters params = new PKIXBuilderParameters(anchors, target);
+      params.setRevocationEnabled(false);
+      params.setDate(leaf.getNotBefore());
+      params.addCertStore(CertStore.getInstance("Collection", new CollectionCertStoreParameters(chain)));
+      CertPathBuilder.getInstance("PKIX").build(params);
+      return java.util.Optional.empty();
+    } catch (GeneralSecurityException e) {
+      return java.util.Optional.of(
+          Failure.of(
+              Reason.CHAIN_UNTRUSTED,
+              "signing certificate '%s' (issued by '%s') does not chain to a trusted anchor at %s: %s",
+              leaf.getSubjectX500Principal().getName(),
+              leaf.getIssuerX500Principal().getName(),
+              leaf.getNotBefore().toInstant(),
+              e.getMessage()));
+    }
+  }
+
+  private static boolean maySign(X509Certificate leaf) {
+    boolean[] ku = leaf.getKeyUsage();
+    if (ku != null && ku.length > KU_DIGITAL_SIGNATURE && ku[KU_DIGITAL_SIGNATURE]) {
+      return true;
+    }
+    try {
+      List<String> eku = leaf.getExtendedKeyUsage();
+      return eku != null && eku.contains(EKU_CODE_SIGNING);
+    } catch (CertificateParsingException e) {
+      return false;
+    }
+  }
+
+  static List<String> subjectAlternativeNames(X509Certificate cert) {
+    List<String> out = new ArrayList<>();
+    try {
+      Collection<List<?>> names = cert.getSubjectAlternativeNames();
+      if (names != null) {
+        for (List<?> n : names) {
+          if (n.size() >= 2 && n.get(1) instanceof String) {
+            out.add((String) n.get(1));
+          }
+        }
+      }
+    } catch (CertificateParsingException e) {
+      // An unparsable SAN extension gives no names, so any SAN constraint fails.
+    }
+    return out;
+  }
+}

@@ -1,0 +1,145 @@
+package dev.modelgate.trust;
+
+import dev.modelgate.core.InvalidInputException;
+import dev.modelgate.core.Reason;
+import java.io.ByteArrayInputStream;
+import java.io.IOException;
+import java.io.Reader;
+import java.io.StringReader;
+import java.math.BigInteger;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.security.GeneralSecurityException;
+import java.security.KeyFactory;
+import java.security.KeyPair;
+import java.security.PrivateKey;
+import java.security.PublicKey;
+import java.security.cert.CertificateFactory;
+import java.security.cert.X509Certificate;
+import java.security.interfaces.ECPrivateKey;
+import java.security.spec.ECPoint;
+import java.security.spec.ECPublicKeySpec;
+import java.util.ArrayList;
+import java.util.List;
+import org.bouncycastle.asn1.pkcs.PrivateKeyInfo;
+import org.bouncycastle.asn1.x509.SubjectPublicKeyInfo;
+import org.bouncycastle.cert.X509CertificateHolder;
+import org.bouncycastle.jcajce.provider.asymmetric.util.EC5Util;
+import org.bouncycastle.openssl.PEMKeyPair;
+import org.bouncycastle.openssl.PEMParser;
+import org.bouncycastle.openssl.jcajce.JcaPEMKeyConverter;
+
+/**
+ * Reads keys and certificates from PEM text. Text outside the PEM blocks is skipped, so files
+ * such as certtool's (a human-readable dump followed by the PEM block) read as expected.
+ */
+public final class PemReader {
+  private static final JcaPEMKeyConverter CONVERTER = new JcaPEMKeyConverter();
+
+  private PemReader() {}
+
+  public static PublicKey publicKey(Path file) {
+    return publicKey(read(file), file.toString());
+  }
+
+  public static PublicKey publicKey(String pem, String source) {
+    for (Object o : objects(pem, source)) {
+      try {
+        if (o instanceof SubjectPublicKeyInfo) {
+          return CONVERTER.getPublicKey((SubjectPublicKeyInfo) o);
+        }
+        if (o instanceof X509CertificateHolder) {
+          return CONVERTER.getPublicKey(((X509CertificateHolder) o).getSubjectPublicKeyInfo());
+        }
+      } catch (IOException e) {
+        throw bad(source, "holds a public key that cannot be decoded: " + e.getMessage());
+      }
+    }
+    throw bad(source, "holds no PEM public key (-----BEGIN PUBLIC KEY-----)");
+  }
+
+  /** Every certificate in the file, in order; at least one. */
+  public static List<X509Certificate> certificates(Path file) {
+    List<X509Certificate> out = new ArrayList<>();
+    for (Object o : objects(read(file), file.toString())) {
+      if (o instanceof X509CertificateHolder) {
+        try {
+          CertificateFactory cf = CertificateFactory.getInstance("X.509");
+          out.add((X509Certificate)
+              cf.generateCertificate(new ByteArrayInputStream(((X509CertificateHolder) o).getEncoded())));
+        } catch (GeneralSecurityException | IOException e) {
+          throw bad(file.toString(), "holds a certificate that cannot be decoded: " + e.getMessage());
+        }
+      }
+    }
+    if (out.isEmpty()) {
+      throw bad(file.toString(), "holds no PEM certificate (-----BEGIN CERTIFICATE-----)");
+    }
+    return out;
+  }
+
+  /** An EC private key (SEC1 "EC PRIVATE KEY" or PKCS#8 "PRIVATE KEY") with its public key. */
+  public static KeyPair keyPair(Path file) {
+    String source = file.toString();
+    for (Object o : objects(read(file), source)) {
+      try {
+        if (o instanceof PEMKeyPair) {
+          return CONVERTER.getKeyPair((PEMKeyPair) o);
+        }
+        if (o instanceof PrivateKeyInfo) {
+          PrivateKey priv = CONVERTER.getPrivateKey((PrivateKeyInfo) o);
+          return new KeyPair(derivePublic(priv, source), priv);
+        }
+      } catch (IOException | GeneralSecurityException e) {
+        throw bad(source, "holds a private key that cannot be decoded: " + e.getMessage());
+      }
+    }
+    throw bad(source, "holds no unencrypted PEM private key (EC PRIVATE KEY or PRIVATE KEY)");
+  }
+
+  private static PublicKey derivePublic(PrivateKey priv, String source) throws GeneralSecurityException {
+    if (!(priv instanceof ECPrivateKey)) {
+      throw bad(source, "holds a " + priv.getAlgorithm() + " key; OMS signing keys are EC");
+    }
+    ECPrivateKey ec = (ECPrivateKey) priv;
+    org.bouncycastle.math.ec.ECPoint q =
+        EC5Util.convertSpec(ec.getParams()).getG().multiply(ec.getS()).normalize();
+    ECPoint w =
+        new ECPoint(
+            new BigInteger(1, q.getAffineXCoord().getEncoded()),
+            new BigInteger(1, q.getAffineYCoord().getEncoded()));
+    return KeyFactory.getInstance("EC").generatePublic(new ECPublicKeySpec(w, ec.getParams()));
+  }
+
+  private static List<Object> objects(String pem, String source) {
+    List<Object> out = new ArrayList<>();
+    try (Reader r = new StringReader(pem);
+        PEMParser parser = new PEMParser(r)) {
+      for (Object o = parser.readObject(); o != null; o = parser.readObject()) {
+        out.add(o);
+      }
+    } catch (IOException | RuntimeException e) {
+      throw bad(source, "is not valid PEM: " + e.getMessage());
+    }
+    return out;
+  }
+
+  private static String read(Path file) {
+    try {
+      if (Files.size(file) > 1024 * 1024) {
+        throw bad(file.toString(), "is larger than 1 MiB; not a key or certificate file");
+      }
+      return Files.readString(file, StandardCharsets.UTF_8);
+    } catch (NoSuchFileException e) {
+      throw new InvalidInputException(Reason.NOT_FOUND, "file " + file + " does not exist", e);
+    } catch (IOException e) {
+      throw new InvalidInputException(Reason.IO_ERROR, "file " + file + " cannot be read: " + e.getMessage(), e);
+    }
+  }
+
+  private static InvalidInputException bad(String source, String problem) {
+    return new InvalidInputException(Reason.KEY_UNSUPPORTED, source + " " + problem);
+  }
+}

@@ -1,0 +1,27 @@
+package dev.modelgate.trust;
+
+import dev.modelgate.core.Failure;
+import java.util.List;
+import java.util.Objects;
+
+/** The outcome of checking a bundle's signature and signer. */
+public sealed interface SignerVerdict {
+
+  /** The signature verified and the signer met every constraint. */
+  record Verified(Signer signer, PaeForm paeForm) implements SignerVerdict {
+    public Verified {
+      Objects.requireNonNull(signer, "signer");
+      Objects.requireNonNull(paeForm, "paeForm");
+    }
+  }
+
+  /** At least one check failed; every failure found is listed. */
+  record Rejected(List<Failure> failures) implements SignerVerdict {
+    public Rejected {
+      failures = List.copyOf(failures);
+      if (failures.isEmpty()) {
+        throw new IllegalArgumentException("a rejection needs at least one failure");
+      }
+    }
+  }
+}

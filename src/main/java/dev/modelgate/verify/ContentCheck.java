@@ -1,0 +1,141 @@
+package dev.modelgate.verify;
+
+import dev.modelgate.core.Failure;
+import dev.modelgate.core.InvalidInputException;
+import dev.modelgate.core.Reason;
+import dev.modelgate.oms.HashedModel;
+import dev.modelgate.oms.IgnoreRules;
+import dev.modelgate.oms.ModelContents;
+import dev.modelgate.oms.ModelFile;
+import dev.modelgate.oms.ModelHasher;
+import dev.modelgate.oms.ModelWalker;
+import dev.modelgate.oms.OmsStatement;
+import dev.modelgate.oms.RelativePath;
+import dev.modelgate.oms.Resource;
+import dev.modelgate.oms.SymlinkPolicy;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.LinkOption;
+import java.nio.file.Path;
+import java.nio.file.attribute.BasicFileAttributes;
+import java.util.ArrayList;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Set;
+
+/**
+ * Every file of the model is signed, or ignored by a rule the signer or the verifier stated, and
+ * has the signed digest (OMS spec 6; model_signing {@code verifying.py}). The model is hashed with
+ * the serialization the signer used (files or shards, sha256/blake2b/blake3).
+ *
+ * <p>Ignored: git metadata at the root (unless turned off), the signature file when it lies in the
+ * model, the signed {@code ignore_paths} and the verifier's own. Symbolic links are followed only
+ * when the verifier allows them and only to files inside the model: the signer cannot turn that on.
+ */
+final class ContentCheck implements Check {
+  private final ModelHasher hasher;
+
+  ContentCheck(ModelHasher hasher) {
+    this.hasher = hasher;
+  }
+
+  @Override
+  public String stage() {
+    return "content";
+  }
+
+  @Override
+  public List<Failure> run(VerificationContext ctx) {
+    VerifyOptions options = ctx.request.options();
+    OmsStatement statement = ctx.statement;
+    SymlinkPolicy links = options.allowSymlinks() ? SymlinkPolicy.FOLLOW_WITHIN_ROOT : SymlinkPolicy.REFUSE;
+    ModelContents contents;
+    try {
+      IgnoreRules ignore = ignoreRules(ctx);
+      if (options.ignoreUnsignedFilesUnsafe()) {
+        contents = signedFilesOnly(ctx.request.model(), statement, ignore, links);
+      } else {
+        contents = new ModelWalker(ignore, links).walk(ctx.request.model());
+      }
+    } catch (InvalidInputException e) {
+      return List.of(e.toFailure());
+    }
+    List<Failure> failures = new ArrayList<>(contents.failures());
+    HashedModel hashed = hasher.hash(contents.files(), statement.serialization(), ctx.request.progress());
+    failures.addAll(hashed.failures());
+    ctx.filesChecked = contents.files().size();
+    ctx.bytesHashed = contents.totalBytes();
+    failures.addAll(ManifestComparison.compare(statement.resources(), hashed.resources(), broken(failures)));
+    return failures;
+  }
+
+  private static IgnoreRules ignoreRules(VerificationContext ctx) {
+    VerifyOptions options = ctx.request.options();
+    List<RelativePath> paths = new ArrayList<>(options.ignorePaths());
+    if (options.ignoreGitPaths()) {
+      paths.addAll(IgnoreRules.GIT_PATHS);
+    }
+    paths.addAll(ctx.statement.serialization().ignorePaths());
+    signatureInsideModel(ctx.request.model(), ctx.request.signature()).ifPresent(paths::add);
+    return new IgnoreRules(paths);
+  }
+
+  private static java.util.Optional<RelativePath> signatureInsideModel(Path model, Path signature) {
+    try {
+      Path root = model.toRealPath();
+      Path sig = signature.toAbsolutePath().normalize();
+      Path sigDir = sig.getParent() == null ? sig : sig.getParent().toRealPath();
+      Path real = sigDir.resolve(sig.getFileName());
+      if (Files.isDirectory(root) && real.startsWith(root) && !real.equals(root)) {
+        return java.util.Optional.of(RelativePath.between(root, real));
+      }
+    } catch (IOException | InvalidInputException e) {
+      // The walk reports an unreadable model; a signature elsewhere needs no rule.
+    }
+    return java.util.Optional.empty();
+  }
+
+  /** With --ignore-unsigned-files: only the files named in the signature, each checked to be a plain file in the model. */
+  private static ModelContents signedFilesOnly(Path model, OmsStatement statement, IgnoreRules ignore, SymlinkPolicy links) {
+    Path root;
+    try {
+      root = model.toRealPath();
+    } catch (IOException e) {
+      throw new InvalidInputException(Reason.NOT_FOUND, "model " + model + " does not exist");
+    }
+    Set<RelativePath> paths = new LinkedHashSet<>();
+    for (Resource r : statement.resources()) {
+      if (!ignore.ignores(r.key().path())) {
+        paths.add(r.key().path());
+      }
+    }
+    List<ModelFile> files = new ArrayList<>();
+    List<Failure> failures = new ArrayList<>();
+    for (RelativePath p : paths) {
+      Path file = p.resolveIn(root);
+      try {
+        BasicFileAttributes a = Files.readAttributes(file, BasicFileAttributes.class, LinkOption.NOFOLLOW_LINKS);
+        Path real = file.toRealPath();
+        if (!real.startsWith(root) || (a.isSymbolicLink() && links == SymlinkPolicy.REFUSE)) {
+          failures.add(Failure.about(Reason.SYMLINK_REFUSED, p, "'%s' is a symbolic link or lies under one, and is not followed", p));
+        } else if (!Files.isRegularFile(real, LinkOption.NOFOLLOW_LINKS)) {
+          failures.add(Failure.about(Reason.SPECIAL_FILE_REFUSED, p, "'%s' is not a regular file", p));
+        } else if (!real.equals(file) && links == SymlinkPolicy.REFUSE) {
+          failures.add(Failure.about(Reason.SYMLINK_REFUSED, p, "'%s' lies under a symbolic link", p));
+        } else {
+          files.add(new ModelFile(p, real, Files.size(real), !real.equals(file)));
+        }
+      } catch (IOException e) {
+        // Missing files are reported by the comparison, with the signed digest.
+      }
+    }
+    return new ModelContents(root, Files.isRegularFile(root), files, failures);
+  }
+
+  /** Paths already reported as unreadable or refused, so the comparison does not call them missing too. */
+  private static Set<String> broken(List<Failure> failures) {
+    Set<String> out = new java.util.HashSet<>();
+    failures.forEach(f -> out.add(f.subject()));
+    return out;
+  }
+}
