@@ -18,7 +18,15 @@ public final class Main {
   }
 
   static int run(String... args) {
+    return run(
+        new java.io.PrintWriter(System.out, true), new java.io.PrintWriter(System.err, true), args);
+  }
+
+  /** Runs one command with the given streams; never exits the JVM. */
+  public static int run(java.io.PrintWriter out, java.io.PrintWriter err, String... args) {
     CommandLine cli = new CommandLine(new ModelGateCommand());
+    cli.setOut(out);
+    cli.setErr(err);
     cli.setExecutionExceptionHandler(
         (e, cmd, parsed) -> {
           if (e instanceof InvalidInputException) {

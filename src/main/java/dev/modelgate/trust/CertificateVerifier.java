@@ -35,16 +35,47 @@ public final class CertificateVerifier implements SignatureVerifier {
   private static final int KU_DIGITAL_SIGNATURE = 0;
 
   private final Set<TrustAnchor> anchors;
+  private final List<X509Certificate> configuredIntermediates;
   private final CertificateIdentity identity;
 
-  public CertificateVerifier(Collection<X509Certificate> anchors, CertificateIdentity identity) {
-    if (anchors.isEmpty()) {
-      throw new InvalidInputException(Reason.CHAIN_UNTRUSTED, "the certificate method needs at least one trust anchor");
+  /**
+   * @param trusted the certificates the operator trusts. As with OpenSSL's default store (which the
+   *     reference uses), a chain must end at a self-signed root among them; other certificates given
+   *     here only help build the chain. A set with no self-signed root is refused, since no chain
+   *     could ever verify against it.
+   */
+  public CertificateVerifier(Collection<X509Certificate> trusted, CertificateIdentity identity) {
+    Set<TrustAnchor> roots = new HashSet<>();
+    List<X509Certificate> others = new ArrayList<>();
+    for (X509Certificate c : trusted) {
+      if (isSelfSigned(c)) {
+        roots.add(new TrustAnchor(c, null));
+      } else {
+        others.add(c);
+      }
     }
-    Set<TrustAnchor> set = new HashSet<>();
-    anchors.forEach(a -> set.add(new TrustAnchor(a, null)));
-    this.anchors = Set.copyOf(set);
+    if (roots.isEmpty()) {
+      throw new InvalidInputException(
+          Reason.CHAIN_UNTRUSTED,
+          "the certificate method needs a self-signed root CA as trust anchor; none of the "
+              + trusted.size()
+              + " certificates given is one (an intermediate alone is not accepted, as in model_signing)");
+    }
+    this.anchors = Set.copyOf(roots);
+    this.configuredIntermediates = List.copyOf(others);
     this.identity = identity;
+  }
+
+  private static boolean isSelfSigned(X509Certificate c) {
+    if (!c.getSubjectX500Principal().equals(c.getIssuerX500Principal())) {
+      return false;
+    }
+    try {
+      c.verify(c.getPublicKey());
+      return true;
+    } catch (GeneralSecurityException e) {
+      return false;
+    }
   }
 
   @Override
@@ -114,7 +145,9 @@ public final class CertificateVerifier implements SignatureVerifier {
       PKIXBuilderParameters params = new PKIXBuilderParameters(anchors, target);
       params.setRevocationEnabled(false);
       params.setDate(leaf.getNotBefore());
-      params.addCertStore(CertStore.getInstance("Collection", new CollectionCertStoreParameters(chain)));
+      List<X509Certificate> pool = new ArrayList<>(chain);
+      pool.addAll(configuredIntermediates);
+      params.addCertStore(CertStore.getInstance("Collection", new CollectionCertStoreParameters(pool)));
       CertPathBuilder.getInstance("PKIX").build(params);
       return java.util.Optional.empty();
     } catch (GeneralSecurityException e) {
