@@ -1,0 +1,103 @@
+package dev.modelgate.testing;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.modelgate.oms.BundleWriter;
+import dev.modelgate.oms.DsseEnvelope;
+import dev.modelgate.oms.Pae;
+import dev.modelgate.trust.PublicKeyHint;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.GeneralSecurityException;
+import java.security.KeyPair;
+import java.security.Signature;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.List;
+
+/**
+ * A model signed by a fresh P-256 key through the real {@code sign} command, plus ways to forge
+ * variants of its bundle: re-signed statements with chosen content, or edited bundle JSON.
+ */
+public final class SignedModel {
+  public final Path model;
+  public final Path signature;
+  public final KeyPair keys;
+  public final Path privateKey;
+  public final Path publicKey;
+
+  private SignedModel(Path model, KeyPair keys, Path privateKey, Path publicKey) {
+    this.model = model;
+    this.signature = model.resolve("model.sig");
+    this.keys = keys;
+    this.privateKey = privateKey;
+    this.publicKey = publicKey;
+  }
+
+  public static SignedModel create(Path tmp, Object... signFlags) {
+    KeyPair keys = TestKeys.ec("secp256r1");
+    Path priv = TestKeys.writePem(tmp.resolve("signer.key"), keys.getPrivate());
+    Path pub = TestKeys.writePem(tmp.resolve("signer.pub"), keys.getPublic());
+    Path model = TestModels.sample(tmp, "model");
+    SignedModel m = new SignedModel(model, keys, priv, pub);
+    List<Object> args = new ArrayList<>(List.of("sign", model, "--private-key", priv));
+    args.addAll(List.of(signFlags));
+    Cli.Result r = Cli.run(args.toArray());
+    assertThat(r.exitCode()).as(r.toString()).isZero();
+    return m;
+  }
+
+  /** Runs verify with the signer's public key plus {@code extra} flags. */
+  public Cli.Result verify(Object... extra) {
+    List<Object> args = new ArrayList<>(List.of("verify", model, "--public-key", publicKey));
+    args.addAll(List.of(extra));
+    return Cli.run(args.toArray());
+  }
+
+  public String statement() {
+    return new String(Base64.getDecoder().decode(bundle().get("dsseEnvelope").get("payload").asText()), StandardCharsets.UTF_8);
+  }
+
+  public ObjectNode bundle() {
+    try {
+      return (ObjectNode) new ObjectMapper().readTree(signature.toFile());
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  public void writeBundle(ObjectNode bundle) {
+    writeBundle(bundle.toString());
+  }
+
+  public void writeBundle(String json) {
+    try {
+      Files.writeString(signature, json);
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  /** Replaces the bundle with a validly signed one over {@code statement} (exact bytes). */
+  public void resign(String statement) {
+    byte[] payload = statement.getBytes(StandardCharsets.UTF_8);
+    byte[] sig = sign(Pae.encode(DsseEnvelope.IN_TOTO_PAYLOAD_TYPE, payload), "SHA256withECDSA");
+    writeBundle(new String(BundleWriter.withPublicKeyHint(PublicKeyHint.of(keys.getPublic()), payload, sig), StandardCharsets.UTF_8));
+  }
+
+  public byte[] sign(byte[] data, String algorithm) {
+    try {
+      Signature s = Signature.getInstance(algorithm);
+      s.initSign(keys.getPrivate());
+      s.update(data);
+      return s.sign();
+    } catch (GeneralSecurityException e) {
+      throw new IllegalStateException(e);
+    }
+  }
+}
