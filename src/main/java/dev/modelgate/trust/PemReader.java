@@ -86,7 +86,13 @@ public final class PemReader {
     for (Object o : objects(read(file), source)) {
       try {
         if (o instanceof PEMKeyPair) {
-          return CONVERTER.getKeyPair((PEMKeyPair) o);
+          PEMKeyPair pair = (PEMKeyPair) o;
+          if (pair.getPublicKeyInfo() != null) {
+            return CONVERTER.getKeyPair(pair);
+          }
+          // SEC1 keys may omit the optional public key; it follows from the private scalar.
+          PrivateKey priv = CONVERTER.getPrivateKey(pair.getPrivateKeyInfo());
+          return new KeyPair(derivePublic(priv, source), priv);
         }
         if (o instanceof PrivateKeyInfo) {
           PrivateKey priv = CONVERTER.getPrivateKey((PrivateKeyInfo) o);

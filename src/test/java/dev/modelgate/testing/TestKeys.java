@@ -41,7 +41,9 @@ public final class TestKeys {
     StringWriter sw = new StringWriter();
     try (JcaPEMWriter w = new JcaPEMWriter(sw)) {
       for (Object o : objects) {
-        w.writeObject(o);
+        // Private keys as PKCS#8, the form `openssl genpkey` writes; JcaPEMWriter's SEC1 output
+        // for JDK keys omits the curve. SEC1 keys are covered by the reference fixture key.
+        w.writeObject(o instanceof java.security.PrivateKey ? new org.bouncycastle.openssl.jcajce.JcaPKCS8Generator((java.security.PrivateKey) o, null) : o);
       }
     } catch (IOException e) {
       throw new UncheckedIOException(e);
