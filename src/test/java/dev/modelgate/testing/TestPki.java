@@ -32,9 +32,9 @@ public final class TestPki {
 
   public TestPki(String name) {
     Instant now = Instant.now();
-    root = ca("CN=" + name + " root", rootKeys, null, rootKeys, now.minus(Duration.ofDays(1)), now.plus(Duration.ofDays(3650)));
+    root = ca("CN=" + name + " root", rootKeys, null, rootKeys, now.minus(Duration.ofDays(365)), now.plus(Duration.ofDays(3650)));
     intermediate =
-        ca("CN=" + name + " intermediate", intermediateKeys, root, rootKeys, now.minus(Duration.ofDays(1)), now.plus(Duration.ofDays(3650)));
+        ca("CN=" + name + " intermediate", intermediateKeys, root, rootKeys, now.minus(Duration.ofDays(365)), now.plus(Duration.ofDays(3650)));
   }
 
   /** What a signing certificate should look like; defaults are a valid code-signing leaf. */
