@@ -86,12 +86,7 @@ public final class CertificateVerifier implements SignatureVerifier {
   @Override
   public SignerVerdict verify(SigstoreBundle bundle) {
     if (!(bundle.material() instanceof VerificationMaterial.CertificateChain)) {
-      return new SignerVerdict.Rejected(
-          List.of(
-              Failure.of(
-                  Reason.VERIFICATION_MATERIAL_MISMATCH,
-                  "bundle carries %s material, but a certificate chain was given; verify it with the method it was signed with",
-                  bundle.material().field())));
+      return SignerVerdict.Rejected.wrongMaterial(bundle.material(), "a certificate chain");
     }
     List<X509Certificate> chain = ((VerificationMaterial.CertificateChain) bundle.material()).certificates();
     X509Certificate leaf = chain.get(0);

@@ -41,12 +41,7 @@ public final class KeyVerifier implements SignatureVerifier {
   @Override
   public SignerVerdict verify(SigstoreBundle bundle) {
     if (!(bundle.material() instanceof VerificationMaterial.PublicKey)) {
-      return new SignerVerdict.Rejected(
-          List.of(
-              Failure.of(
-                  Reason.VERIFICATION_MATERIAL_MISMATCH,
-                  "bundle carries %s material, but a public key was given; verify it with the method it was signed with",
-                  bundle.material().field())));
+      return SignerVerdict.Rejected.wrongMaterial(bundle.material(), "a public key");
     }
     VerificationMaterial.PublicKey material = (VerificationMaterial.PublicKey) bundle.material();
     List<Failure> failures = new ArrayList<>();

@@ -23,5 +23,16 @@ public sealed interface SignerVerdict {
         throw new IllegalArgumentException("a rejection needs at least one failure");
       }
     }
+
+    /** The bundle was made with another signing method than the verifier was configured for. */
+    public static Rejected wrongMaterial(dev.modelgate.oms.VerificationMaterial material, String configured) {
+      return new Rejected(
+          List.of(
+              Failure.of(
+                  dev.modelgate.core.Reason.VERIFICATION_MATERIAL_MISMATCH,
+                  "bundle carries %s material, but %s was given; verify it with the method it was signed with",
+                  material.field(),
+                  configured)));
+    }
   }
 }
