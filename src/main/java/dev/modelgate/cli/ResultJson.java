@@ -43,6 +43,7 @@ final class ResultJson {
     if (!s.subjectAlternativeNames().isEmpty()) {
       m.put("subjectAlternativeNames", s.subjectAlternativeNames());
     }
+    s.signingTime().ifPresent(t -> m.put("signingTime", t.toString()));
     return m;
   }
 

@@ -6,6 +6,9 @@ import dev.modelgate.oms.ModelHasher;
 import dev.modelgate.trust.CertificateIdentity;
 import dev.modelgate.trust.CertificateVerifier;
 import dev.modelgate.trust.KeyVerifier;
+import dev.modelgate.trust.KeylessIdentity;
+import dev.modelgate.trust.SigstoreKeylessVerifier;
+import dev.modelgate.trust.SigstoreTrustRoot;
 import dev.modelgate.trust.PemReader;
 import dev.modelgate.trust.SignatureVerifier;
 import dev.modelgate.verify.ModelVerifier;
@@ -32,6 +35,7 @@ import picocli.CommandLine.Model.CommandSpec;
     sortOptions = false,
     description = {
       "Verify a model directory (or single file) against its OMS signature.",
+      "Give exactly one trust method: --public-key, --certificate-chain, or --identity/--identity-provider (Sigstore keyless).",
       "Checks the signature and signer, then that every file is signed and unchanged.",
       "Exit codes: 0 verified, 1 verification failed, 2 bad usage or unreadable input, 3 could not decide."
     })
@@ -55,6 +59,29 @@ final class VerifyCommand implements Callable<Integer> {
 
     @Option(names = "--certificate-chain", arity = "1..*", paramLabel = "PEM", description = "certificate method: trust anchors (root CAs); intermediates come from the bundle.")
     List<Path> certificateChain;
+
+    @ArgGroup(exclusive = false, heading = "Sigstore keyless method (offline):%n")
+    Keyless keyless;
+  }
+
+  static final class Keyless {
+    @Option(names = "--identity", paramLabel = "SAN", description = "keyless: the signer's identity (certificate SAN: email, URI or username), exactly.")
+    String identity;
+
+    @Option(names = "--identity-regex", paramLabel = "REGEX", description = "keyless: the signer's identity as a regular expression matching the whole SAN.")
+    String identityRegex;
+
+    @Option(names = "--identity-provider", paramLabel = "URL", description = "keyless: the OIDC issuer, exactly.")
+    String identityProvider;
+
+    @Option(names = "--identity-provider-regex", paramLabel = "REGEX", description = "keyless: the OIDC issuer as a regular expression matching the whole value.")
+    String identityProviderRegex;
+
+    @Option(
+        names = "--trusted-root",
+        paramLabel = "JSON",
+        description = "keyless: a Sigstore trusted_root.json (default: the embedded public-good root). Nothing is fetched from the network.")
+    Path trustedRoot;
   }
 
   @Option(names = "--subject-regexp", paramLabel = "REGEX", defaultValue = "", description = "certificate method: the signing certificate's subject DN must fully match.")
@@ -93,9 +120,20 @@ final class VerifyCommand implements Callable<Integer> {
     if (method.publicKey != null) {
       return new KeyVerifier(PemReader.publicKey(method.publicKey));
     }
+    if (method.keyless != null) {
+      Keyless k = method.keyless;
+      KeylessIdentity identity =
+          new KeylessIdentity(orEmpty(k.identityProvider), orEmpty(k.identityProviderRegex), orEmpty(k.identity), orEmpty(k.identityRegex));
+      SigstoreTrustRoot root = k.trustedRoot == null ? SigstoreTrustRoot.publicGood() : SigstoreTrustRoot.fromFile(k.trustedRoot);
+      return new SigstoreKeylessVerifier(root, List.of(identity));
+    }
     List<X509Certificate> anchors = new ArrayList<>();
     method.certificateChain.forEach(p -> anchors.addAll(PemReader.certificates(p)));
     return new CertificateVerifier(anchors, new CertificateIdentity(subjectRegExp, sanRegExp));
+  }
+
+  private static String orEmpty(String s) {
+    return s == null ? "" : s;
   }
 
   private void report(VerificationResult r) {

@@ -61,6 +61,20 @@ public enum Reason {
   LIMIT_EXCEEDED,
   /** Reading the model failed for a reason other than the above. */
   IO_ERROR,
+  /** A Sigstore trusted root (or other trust material) cannot be loaded or is unusable. */
+  TRUST_ROOT_INVALID,
+  /** The signing certificate has no valid signed certificate timestamp from a trusted CT log. */
+  SCT_INVALID,
+  /** The transparency-log entry does not verify (SET, inclusion proof or checkpoint). */
+  TLOG_INVALID,
+  /** The bundle carries more or fewer than one transparency-log entry. */
+  TLOG_ENTRY_COUNT,
+  /** The transparency-log entry records a different envelope, signature or certificate. */
+  TLOG_ENTRY_MISMATCH,
+  /** An RFC 3161 timestamp does not verify against a trusted timestamp authority. */
+  TIMESTAMP_INVALID,
+  /** The certificate was not valid at the logged or timestamped time, or no time was verified. */
+  SIGNING_TIME_INVALID,
   /** Too few distinct authorities signed. */
   THRESHOLD_NOT_MET,
   /** The verifier could not reach a decision (internal error, deadline). */

@@ -1,7 +1,6 @@
 package dev.modelgate.oms;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.node.MissingNode;
 import dev.modelgate.core.Bytes;
 import dev.modelgate.core.InvalidInputException;
 import dev.modelgate.core.Limits;
@@ -77,7 +76,7 @@ public final class BundleParser {
           Reason.BUNDLE_VERSION_UNSUPPORTED,
           "has mediaType '" + Digest.abbreviate(mediaType) + "', expected " + SigstoreBundle.MEDIA_TYPE_V03);
     }
-    VerificationMaterial material = material(json.object(root, "verificationMaterial", "verificationMaterial"));
+    VerificationMaterial material = material(json.object(root, "verificationMaterial", "verificationMaterial"), bytes);
     if (root.has("messageSignature") && !root.has("dsseEnvelope")) {
       throw json.fail("carries a messageSignature; OMS signatures are DSSE envelopes");
     }
@@ -85,7 +84,7 @@ public final class BundleParser {
     return new SigstoreBundle(mediaType, material, envelope);
   }
 
-  private VerificationMaterial material(JsonNode vm) {
+  private VerificationMaterial material(JsonNode vm, byte[] bundleJson) {
     int kinds = 0;
     for (String k : List.of("publicKey", "x509CertificateChain", "certificate")) {
       if (vm.hasNonNull(k)) {
@@ -125,8 +124,7 @@ public final class BundleParser {
       // OMS spec test vector invalid/missing-tlog-entries: keyless needs a log entry.
       throw json.fail("has a keyless certificate but no tlogEntries");
     }
-    JsonNode ts = vm.get("timestampVerificationData");
-    return new VerificationMaterial.Keyless(cert, tlog, ts == null ? MissingNode.getInstance() : ts);
+    return new VerificationMaterial.Keyless(cert, tlog.size(), Bytes.copyOf(bundleJson));
   }
 
   private X509Certificate certificate(JsonNode holder, String where) {

@@ -1,6 +1,5 @@
 package dev.modelgate.oms;
 
-import com.fasterxml.jackson.databind.JsonNode;
 import dev.modelgate.core.Bytes;
 import java.security.cert.X509Certificate;
 import java.util.List;
@@ -48,15 +47,14 @@ public sealed interface VerificationMaterial {
   }
 
   /**
-   * {@code certificate} plus transparency-log entries: Sigstore keyless. The log entries and
-   * timestamps stay as JSON here; the keyless verifier reads them.
+   * {@code certificate} plus transparency-log entries: Sigstore keyless. The keyless verifier reads
+   * the log entries and timestamps from the bundle JSON, kept here byte for byte.
    */
-  record Keyless(X509Certificate certificate, List<JsonNode> tlogEntries, JsonNode timestamps)
+  record Keyless(X509Certificate certificate, int tlogEntryCount, Bytes bundleJson)
       implements VerificationMaterial {
     public Keyless {
       Objects.requireNonNull(certificate, "certificate");
-      tlogEntries = List.copyOf(tlogEntries);
-      Objects.requireNonNull(timestamps, "timestamps");
+      Objects.requireNonNull(bundleJson, "bundleJson");
     }
 
     @Override

@@ -65,19 +65,32 @@ public final class PemReader {
     List<X509Certificate> out = new ArrayList<>();
     for (Object o : objects(read(file), file.toString())) {
       if (o instanceof X509CertificateHolder) {
-        try {
-          CertificateFactory cf = CertificateFactory.getInstance("X.509");
-          out.add((X509Certificate)
-              cf.generateCertificate(new ByteArrayInputStream(((X509CertificateHolder) o).getEncoded())));
-        } catch (GeneralSecurityException | IOException e) {
-          throw bad(file.toString(), "holds a certificate that cannot be decoded: " + e.getMessage());
-        }
+        out.add(toX509((X509CertificateHolder) o, file.toString()));
       }
     }
     if (out.isEmpty()) {
       throw bad(file.toString(), "holds no PEM certificate (-----BEGIN CERTIFICATE-----)");
     }
     return out;
+  }
+
+  /** The first certificate in PEM text. */
+  public static X509Certificate certificate(String pem, String source) {
+    for (Object o : objects(pem, source)) {
+      if (o instanceof X509CertificateHolder) {
+        return toX509((X509CertificateHolder) o, source);
+      }
+    }
+    throw bad(source, "holds no PEM certificate");
+  }
+
+  private static X509Certificate toX509(X509CertificateHolder holder, String source) {
+    try {
+      CertificateFactory cf = CertificateFactory.getInstance("X.509");
+      return (X509Certificate) cf.generateCertificate(new ByteArrayInputStream(holder.getEncoded()));
+    } catch (GeneralSecurityException | IOException e) {
+      throw bad(source, "holds a certificate that cannot be decoded: " + e.getMessage());
+    }
   }
 
   /** An EC private key (SEC1 "EC PRIVATE KEY" or PKCS#8 "PRIVATE KEY") with its public key. */
