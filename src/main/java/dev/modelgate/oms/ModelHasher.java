@@ -57,7 +57,7 @@ public final class ModelHasher {
     AtomicInteger next = new AtomicInteger();
     Runnable worker =
         () -> {
-          byte[] buffer = new byte[Limits.HASH_CHUNK_BYTES];
+          ReadBuffer buffer = new ReadBuffer();
           for (int i = next.getAndIncrement(); i < bySize.length; i = next.getAndIncrement()) {
             Unit u = bySize[i];
             try {
@@ -132,19 +132,26 @@ public final class ModelHasher {
     return units.toArray(new Unit[0]);
   }
 
-  private static Digest hashUnit(Unit u, HashAlgorithm algorithm, byte[] buffer, HashProgress progress)
+  private static Digest hashUnit(Unit u, HashAlgorithm algorithm, ReadBuffer buffer, HashProgress progress)
       throws IOException, ChangedException {
     StreamHasher hasher = algorithm.newHasher();
+    ByteBuffer direct = buffer.direct;
+    byte[] piece = buffer.piece;
     try (FileChannel ch =
         FileChannel.open(u.file.location(), StandardOpenOption.READ, LinkOption.NOFOLLOW_LINKS)) {
       long pos = u.start;
       while (pos < u.end) {
-        int want = (int) Math.min(buffer.length, u.end - pos);
-        int n = ch.read(ByteBuffer.wrap(buffer, 0, want), pos);
+        direct.clear().limit((int) Math.min(direct.capacity(), u.end - pos));
+        int n = ch.read(direct, pos);
         if (n < 0) {
           throw new ChangedException("shrank from " + u.file.size() + " to " + pos + " bytes");
         }
-        hasher.update(buffer, 0, n);
+        direct.flip();
+        while (direct.hasRemaining()) {
+          int k = Math.min(piece.length, direct.remaining());
+          direct.get(piece, 0, k);
+          hasher.update(piece, 0, k);
+        }
         pos += n;
         progress.advanced(n);
       }
@@ -154,6 +161,19 @@ public final class ModelHasher {
       }
     }
     return Digest.of(algorithm, hasher.finish());
+  }
+
+  /**
+   * One thread's read buffer. Reading into a heap array makes the JDK read into its own temporary
+   * direct buffer and then copy the whole chunk to the heap, one more pass over memory that has
+   * left the L1/L2 cache by the time the hash reads it. Reading into a direct buffer and handing
+   * the hash small pieces that stay in L1 avoids that pass (the same 4 KiB copy that
+   * MessageDigest.update(ByteBuffer) does). Measured: about 5% less CPU for a warm-cache 3 GiB model.
+   */
+  private static final class ReadBuffer {
+    private static final int PIECE_BYTES = 4 * 1024;
+    final ByteBuffer direct = ByteBuffer.allocateDirect(Limits.HASH_CHUNK_BYTES);
+    final byte[] piece = new byte[PIECE_BYTES];
   }
 
   private record Unit(int index, ModelFile file, ResourceKey key, long start, long end) {
