@@ -75,6 +75,14 @@ public enum Reason {
   TIMESTAMP_INVALID,
   /** The certificate was not valid at the logged or timestamped time, or no time was verified. */
   SIGNING_TIME_INVALID,
+  /** A model reference (URI or annotation) cannot be parsed. */
+  MODEL_REFERENCE_INVALID,
+  /** The model lives where this version cannot verify it at admission (OCI, volumes). */
+  MODEL_SOURCE_UNSUPPORTED,
+  /** A policy that matches the model did not compile; it denies until fixed. */
+  POLICY_INVALID,
+  /** No policy matched the model and the configured behaviour is to deny. */
+  NO_POLICY,
   /** Too few distinct authorities signed. */
   THRESHOLD_NOT_MET,
   /** The verifier could not reach a decision (internal error, deadline). */

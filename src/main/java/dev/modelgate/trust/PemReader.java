@@ -62,14 +62,19 @@ public final class PemReader {
 
   /** Every certificate in the file, in order; at least one. */
   public static List<X509Certificate> certificates(Path file) {
+    return certificates(read(file), file.toString());
+  }
+
+  /** Every certificate in PEM text, in order; at least one. */
+  public static List<X509Certificate> certificates(String pem, String source) {
     List<X509Certificate> out = new ArrayList<>();
-    for (Object o : objects(read(file), file.toString())) {
+    for (Object o : objects(pem, source)) {
       if (o instanceof X509CertificateHolder) {
-        out.add(toX509((X509CertificateHolder) o, file.toString()));
+        out.add(toX509((X509CertificateHolder) o, source));
       }
     }
     if (out.isEmpty()) {
-      throw bad(file.toString(), "holds no PEM certificate (-----BEGIN CERTIFICATE-----)");
+      throw bad(source, "holds no PEM certificate (-----BEGIN CERTIFICATE-----)");
     }
     return out;
   }

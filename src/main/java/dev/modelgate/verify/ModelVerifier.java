@@ -5,29 +5,78 @@ import dev.modelgate.core.Reason;
 import dev.modelgate.oms.ModelHasher;
 import dev.modelgate.oms.RootDigest;
 import dev.modelgate.trust.SignatureVerifier;
+import dev.modelgate.trust.SignerVerdict;
+import java.util.ArrayList;
 import java.util.List;
 
 /**
  * Verifies a local model against its OMS signature: runs the checks in order, stops at the first
  * step that fails (later steps would only read untrusted data), and returns every failure of that
  * step. Thread-safe; one instance can serve many requests.
+ *
+ * <p>With several authorities, the signature is checked against each; the threshold counts
+ * distinct authorities, and one signature bundle counts for one authority only, so naming the same
+ * key twice cannot meet a threshold of two. The model's content is hashed once, whatever the number
+ * of authorities.
  */
 public final class ModelVerifier {
-  private final List<Check> checks;
+  private final List<Check> before;
+  private final List<Check> after;
 
   public ModelVerifier(ModelHasher hasher) {
-    this.checks =
-        List.of(
-            new BundleCheck(),
-            new EnvelopeCheck(),
-            new SignerCheck(),
-            new StatementCheck(),
-            new RootDigestCheck(),
-            new ContentCheck(hasher));
+    this.before = List.of(new BundleCheck(), new EnvelopeCheck());
+    this.after = List.of(new StatementCheck(), new RootDigestCheck(), new ContentCheck(hasher));
   }
 
   public VerificationResult verify(VerificationRequest request, SignatureVerifier verifier) {
-    VerificationContext ctx = new VerificationContext(request, verifier);
+    return verify(request, VerificationPolicy.single(verifier, request.options()));
+  }
+
+  public VerificationResult verify(VerificationRequest request, VerificationPolicy policy) {
+    VerificationContext ctx = new VerificationContext(request);
+    List<Failure> early = run(before, ctx);
+    if (!early.isEmpty()) {
+      return result(ctx, early);
+    }
+    List<Failure> signerFailures = new ArrayList<>();
+    for (Authority a : policy.authorities()) {
+      SignerVerdict verdict;
+      try {
+        verdict = a.verifier().verify(ctx.bundle);
+      } catch (RuntimeException e) {
+        verdict = new SignerVerdict.Rejected(List.of(Failure.of(Reason.UNDECIDED, "signer check failed unexpectedly: %s", e)));
+      }
+      if (verdict instanceof SignerVerdict.Verified) {
+        ctx.authorities.add(a.name());
+        if (ctx.signer == null) {
+          ctx.signer = (SignerVerdict.Verified) verdict;
+        }
+      } else if (verdict instanceof SignerVerdict.Rejected) {
+        for (Failure f : ((SignerVerdict.Rejected) verdict).failures()) {
+          signerFailures.add(a.name().isEmpty() ? f : new Failure(f.reason(), f.subject(), "authority '" + a.name() + "': " + f.message()));
+        }
+      }
+    }
+    // One bundle is one signature: it counts for one authority however many accept it.
+    int distinct = Math.min(ctx.authorities.size(), 1);
+    if (distinct < policy.threshold()) {
+      List<Failure> failures = new ArrayList<>();
+      if (policy.threshold() > 1 || policy.authorities().size() > 1) {
+        failures.add(
+            Failure.of(
+                Reason.THRESHOLD_NOT_MET,
+                "%d of %d required authorities signed%s",
+                distinct,
+                policy.threshold(),
+                ctx.authorities.isEmpty() ? "" : " (" + String.join(", ", ctx.authorities) + ")"));
+      }
+      failures.addAll(signerFailures);
+      return result(ctx, failures);
+    }
+    return result(ctx, run(after, ctx));
+  }
+
+  private static List<Failure> run(List<Check> checks, VerificationContext ctx) {
     for (Check check : checks) {
       List<Failure> failures;
       try {
@@ -37,10 +86,10 @@ public final class ModelVerifier {
         failures = List.of(Failure.of(Reason.UNDECIDED, "%s check failed unexpectedly: %s", check.stage(), e));
       }
       if (!failures.isEmpty()) {
-        return result(ctx, failures);
+        return failures;
       }
     }
-    return result(ctx, List.of());
+    return List.of();
   }
 
   private static VerificationResult result(VerificationContext ctx, List<Failure> failures) {
@@ -50,6 +99,7 @@ public final class ModelVerifier {
         ctx.statement == null ? null : RootDigest.of(ctx.statement.resources()),
         ctx.filesChecked,
         ctx.bytesHashed,
+        ctx.authorities,
         failures);
   }
 }

@@ -17,14 +17,17 @@ public final class VerificationResult {
   private final Digest rootDigest;
   private final long files;
   private final long bytes;
+  private final List<String> authorities;
   private final List<Failure> failures;
 
-  VerificationResult(Path model, Signer signer, Digest rootDigest, long files, long bytes, List<Failure> failures) {
+  VerificationResult(
+      Path model, Signer signer, Digest rootDigest, long files, long bytes, List<String> authorities, List<Failure> failures) {
     this.model = model;
     this.signer = signer;
     this.rootDigest = rootDigest;
     this.files = files;
     this.bytes = bytes;
+    this.authorities = List.copyOf(authorities);
     this.failures = List.copyOf(failures);
   }
 
@@ -50,6 +53,19 @@ public final class VerificationResult {
 
   public long bytesHashed() {
     return bytes;
+  }
+
+  /** The authorities whose signature verified (names as in the policy; "" for the CLI's one). */
+  public List<String> authorities() {
+    return authorities;
+  }
+
+  /** A result that never reached the model: it could not be verified at all. */
+  public static VerificationResult failed(Path model, List<Failure> failures) {
+    if (failures.isEmpty()) {
+      throw new IllegalArgumentException("a failed result needs a failure");
+    }
+    return new VerificationResult(model, null, null, 0, 0, List.of(), failures);
   }
 
   public List<Failure> failures() {

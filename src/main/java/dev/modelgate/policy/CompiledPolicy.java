@@ -1,0 +1,58 @@
+package dev.modelgate.policy;
+
+import dev.modelgate.verify.VerificationPolicy;
+import java.util.List;
+import java.util.Objects;
+import java.util.Optional;
+
+/**
+ * A policy ready for the admission path: keys parsed, globs and regular expressions compiled,
+ * trust roots resolved. A policy that did not compile carries its errors and no verification; it
+ * denies every model it matches (its match is {@link PolicyMatch#EVERYTHING} when even that could
+ * not be read), so a broken policy never silently weakens the webhook.
+ *
+ * @param namespace the namespace of a ModelPolicy; "" for a ClusterModelPolicy
+ */
+public record CompiledPolicy(
+    String kind,
+    String namespace,
+    String name,
+    String uid,
+    long generation,
+    Mode mode,
+    PolicyMatch match,
+    Optional<VerificationPolicy> verification,
+    List<String> errors) {
+
+  public CompiledPolicy {
+    Objects.requireNonNull(kind, "kind");
+    Objects.requireNonNull(namespace, "namespace");
+    Objects.requireNonNull(name, "name");
+    Objects.requireNonNull(uid, "uid");
+    Objects.requireNonNull(mode, "mode");
+    Objects.requireNonNull(match, "match");
+    Objects.requireNonNull(verification, "verification");
+    errors = List.copyOf(errors);
+    if (errors.isEmpty() == verification.isEmpty()) {
+      throw new IllegalArgumentException("a compiled policy has either a verification or errors, not both or neither");
+    }
+  }
+
+  public static CompiledPolicy broken(String kind, String namespace, String name, PolicyMatch match, List<String> errors) {
+    return new CompiledPolicy(kind, namespace, name, "", 0, Mode.ENFORCE, match, Optional.empty(), errors);
+  }
+
+  public boolean ready() {
+    return errors.isEmpty();
+  }
+
+  /** As users write it: {@code ClusterModelPolicy/signed-models} or {@code ModelPolicy/ns/name}. */
+  public String displayName() {
+    return kind + "/" + (namespace.isEmpty() ? "" : namespace + "/") + name;
+  }
+
+  /** A ModelPolicy applies only in its own namespace. */
+  public boolean appliesIn(String requestNamespace) {
+    return namespace.isEmpty() || namespace.equals(requestNamespace);
+  }
+}

@@ -1,0 +1,58 @@
+package dev.modelgate.policy;
+
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Set;
+
+/**
+ * A Kubernetes label selector: {@code matchLabels} and {@code matchExpressions} (In, NotIn,
+ * Exists, DoesNotExist), all of which must hold. The empty selector matches everything.
+ */
+public record LabelSelector(Map<String, String> matchLabels, List<Requirement> requirements) {
+  public static final LabelSelector ALL = new LabelSelector(Map.of(), List.of());
+
+  public LabelSelector {
+    matchLabels = Map.copyOf(matchLabels);
+    requirements = List.copyOf(requirements);
+  }
+
+  public enum Operator { IN, NOT_IN, EXISTS, DOES_NOT_EXIST }
+
+  public record Requirement(String key, Operator operator, Set<String> values) {
+    public Requirement {
+      Objects.requireNonNull(key, "key");
+      Objects.requireNonNull(operator, "operator");
+      values = Set.copyOf(values);
+      boolean needsValues = operator == Operator.IN || operator == Operator.NOT_IN;
+      if (needsValues == values.isEmpty()) {
+        throw new IllegalArgumentException(
+            "label selector requirement on '" + key + "': " + operator + (needsValues ? " needs values" : " takes no values"));
+      }
+    }
+
+    boolean matches(Map<String, String> labels) {
+      switch (operator) {
+        case IN:
+          return labels.containsKey(key) && values.contains(labels.get(key));
+        case NOT_IN:
+          return !labels.containsKey(key) || !values.contains(labels.get(key));
+        case EXISTS:
+          return labels.containsKey(key);
+        case DOES_NOT_EXIST:
+          return !labels.containsKey(key);
+        default:
+          return false;
+      }
+    }
+  }
+
+  public boolean matches(Map<String, String> labels) {
+    for (Map.Entry<String, String> e : matchLabels.entrySet()) {
+      if (!e.getValue().equals(labels.get(e.getKey()))) {
+        return false;
+      }
+    }
+    return requirements.stream().allMatch(r -> r.matches(labels));
+  }
+}

@@ -1,0 +1,45 @@
+package dev.modelgate.policy;
+
+import dev.modelgate.core.Failure;
+import dev.modelgate.source.ModelReference;
+import dev.modelgate.trust.Signer;
+import java.util.List;
+import java.util.Objects;
+import java.util.Optional;
+
+/**
+ * The outcome of one (model, policy) pair. {@code policy} is "" when no policy matched.
+ */
+public record ModelVerdict(
+    ModelReference model, String policy, Mode mode, Optional<Signer> signer, List<String> authorities, List<Failure> failures) {
+  public ModelVerdict {
+    Objects.requireNonNull(model, "model");
+    Objects.requireNonNull(policy, "policy");
+    Objects.requireNonNull(mode, "mode");
+    Objects.requireNonNull(signer, "signer");
+    authorities = List.copyOf(authorities);
+    failures = List.copyOf(failures);
+  }
+
+  public boolean passed() {
+    return failures.isEmpty();
+  }
+
+  /** One line for a person: which model, which policy, and the first reasons. */
+  public String describe(int maxReasons) {
+    StringBuilder b = new StringBuilder("model '").append(model.name()).append("' (").append(model.uri()).append(")");
+    if (passed()) {
+      b.append(" verified by ").append(policy);
+      signer.ifPresent(s -> b.append(", signed by ").append(s.identity()));
+      return b.toString();
+    }
+    b.append(policy.isEmpty() ? "" : " failed " + policy).append(": ");
+    for (int i = 0; i < Math.min(maxReasons, failures.size()); i++) {
+      b.append(i == 0 ? "" : "; ").append(failures.get(i));
+    }
+    if (failures.size() > maxReasons) {
+      b.append("; and ").append(failures.size() - maxReasons).append(" more");
+    }
+    return b.toString();
+  }
+}

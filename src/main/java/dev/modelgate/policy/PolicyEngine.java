@@ -1,0 +1,110 @@
+package dev.modelgate.policy;
+
+import dev.modelgate.core.Failure;
+import dev.modelgate.core.Reason;
+import dev.modelgate.source.ModelReference;
+import dev.modelgate.verify.ModelVerificationService;
+import dev.modelgate.verify.VerificationResult;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * Decides a workload: for every model, every policy that matches it must pass (policy-controller's
+ * rule: "ALL of those policies must be satisfied"); within a policy, the threshold of authorities.
+ * Mode is applied in one place ({@link #apply}); a policy that did not compile denies what it
+ * matches. Every branch that is not an explicit pass denies.
+ */
+public final class PolicyEngine {
+  private static final int REASONS_PER_MODEL = 3;
+
+  private final PolicyStore store;
+  private final ModelVerificationService verifier;
+  private final NoMatchBehaviour noMatch;
+
+  public PolicyEngine(PolicyStore store, ModelVerificationService verifier, NoMatchBehaviour noMatch) {
+    this.store = store;
+    this.verifier = verifier;
+    this.noMatch = noMatch;
+  }
+
+  public PolicyDecision decide(WorkloadContext w, Instant deadline) {
+    if (w.models().isEmpty()) {
+      return PolicyDecision.noModels();
+    }
+    List<CompiledPolicy> policies = store.policies();
+    List<String> denials = new ArrayList<>();
+    List<String> warnings = new ArrayList<>();
+    List<ModelVerdict> verdicts = new ArrayList<>();
+    for (ModelReference model : w.models()) {
+      String uri = model.uri().toString();
+      List<CompiledPolicy> matching = new ArrayList<>();
+      for (CompiledPolicy p : policies) {
+        if (p.appliesIn(w.namespace()) && p.match().matches(w.namespaceLabels(), w.workloadLabels(), uri)) {
+          matching.add(p);
+        }
+      }
+      if (matching.isEmpty()) {
+        noPolicy(model, denials, warnings, verdicts);
+        continue;
+      }
+      for (CompiledPolicy p : matching) {
+        ModelVerdict v = evaluate(model, p, deadline);
+        verdicts.add(v);
+        apply(p.mode(), v, denials, warnings);
+      }
+    }
+    return PolicyDecision.of(denials, warnings, verdicts);
+  }
+
+  private ModelVerdict evaluate(ModelReference model, CompiledPolicy p, Instant deadline) {
+    if (!p.ready()) {
+      Failure f = Failure.of(Reason.POLICY_INVALID, "policy %s does not compile: %s", p.displayName(), String.join("; ", p.errors()));
+      return new ModelVerdict(model, p.displayName(), Mode.ENFORCE, Optional.empty(), List.of(), List.of(f));
+    }
+    Duration left = Duration.between(Instant.now(), deadline);
+    if (left.isNegative() || left.isZero()) {
+      Failure f = Failure.of(Reason.UNDECIDED, "timed out before verification of this model started");
+      return new ModelVerdict(model, p.displayName(), p.mode(), Optional.empty(), List.of(), List.of(f));
+    }
+    VerificationResult r = verifier.verify(model, p.verification().orElseThrow(), left);
+    return new ModelVerdict(model, p.displayName(), p.mode(), r.signer(), r.authorities(), r.failures());
+  }
+
+  /** The one place where a mode turns a failed verdict into a denial, a warning, or a record. */
+  private static void apply(Mode mode, ModelVerdict v, List<String> denials, List<String> warnings) {
+    if (v.passed()) {
+      return;
+    }
+    switch (mode) {
+      case WARN:
+        warnings.add(v.describe(REASONS_PER_MODEL));
+        return;
+      case AUDIT:
+        return;
+      case ENFORCE:
+      default:
+        denials.add(v.describe(REASONS_PER_MODEL));
+    }
+  }
+
+  private void noPolicy(ModelReference model, List<String> denials, List<String> warnings, List<ModelVerdict> verdicts) {
+    Failure f = Failure.of(Reason.NO_POLICY, "no policy matches this model");
+    switch (noMatch) {
+      case ALLOW:
+        return;
+      case WARN:
+        ModelVerdict w = new ModelVerdict(model, "", Mode.WARN, Optional.empty(), List.of(), List.of(f));
+        verdicts.add(w);
+        warnings.add(w.describe(1));
+        return;
+      case DENY:
+      default:
+        ModelVerdict d = new ModelVerdict(model, "", Mode.ENFORCE, Optional.empty(), List.of(), List.of(f));
+        verdicts.add(d);
+        denials.add(d.describe(1));
+    }
+  }
+}

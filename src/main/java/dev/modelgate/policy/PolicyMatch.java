@@ -1,0 +1,22 @@
+package dev.modelgate.policy;
+
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+
+/** Which workloads and models a policy applies to. No globs means every model. */
+public record PolicyMatch(LabelSelector namespaceSelector, LabelSelector workloadSelector, List<ModelGlob> models) {
+  public static final PolicyMatch EVERYTHING = new PolicyMatch(LabelSelector.ALL, LabelSelector.ALL, List.of());
+
+  public PolicyMatch {
+    Objects.requireNonNull(namespaceSelector, "namespaceSelector");
+    Objects.requireNonNull(workloadSelector, "workloadSelector");
+    models = List.copyOf(models);
+  }
+
+  public boolean matches(Map<String, String> namespaceLabels, Map<String, String> workloadLabels, String modelUri) {
+    return namespaceSelector.matches(namespaceLabels)
+        && workloadSelector.matches(workloadLabels)
+        && (models.isEmpty() || models.stream().anyMatch(g -> g.matches(modelUri)));
+  }
+}

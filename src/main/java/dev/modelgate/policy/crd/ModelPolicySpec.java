@@ -1,0 +1,115 @@
+package dev.modelgate.policy.crd;
+
+import com.fasterxml.jackson.annotation.JsonInclude;
+import com.fasterxml.jackson.annotation.JsonPropertyDescription;
+import io.fabric8.kubernetes.api.model.LabelSelector;
+import io.fabric8.generator.annotation.Required;
+import java.util.ArrayList;
+import java.util.List;
+
+/** The spec shared by ClusterModelPolicy and ModelPolicy (DESIGN.md section 4). */
+@JsonInclude(JsonInclude.Include.NON_NULL)
+public class ModelPolicySpec {
+  @JsonPropertyDescription("Enforce denies, Warn admits with warnings, Audit admits and records. Default Enforce.")
+  public Mode mode;
+
+  @JsonPropertyDescription("Which workloads and models the policy applies to. Default: every model.")
+  public Match match;
+
+  @Required
+  @JsonPropertyDescription("Who may sign the models this policy matches.")
+  public List<Authority> authorities = new ArrayList<>();
+
+  @JsonPropertyDescription("How many distinct authorities must have signed. Default 1.")
+  public Signatures signatures;
+
+  @JsonPropertyDescription("Which files of a model count.")
+  public Verification verification;
+
+  @JsonPropertyDescription("OCI tag handling: Mutate pins tags to digests, Require denies tags, VerifyOnly changes nothing.")
+  public DigestPolicy digest;
+
+  @JsonPropertyDescription("Deny, or Allow with a warning, when a model source cannot be reached in time.")
+  public OnError onError;
+
+  public enum Mode { Enforce, Warn, Audit }
+
+  public enum DigestPolicy { Mutate, Require, VerifyOnly }
+
+  public enum OnError { Deny, Allow }
+
+  @JsonInclude(JsonInclude.Include.NON_NULL)
+  public static class Match {
+    @JsonPropertyDescription("Namespaces whose labels match (ClusterModelPolicy only). Default: all.")
+    public LabelSelector namespaceSelector;
+
+    @JsonPropertyDescription("Pod template labels to match. Default: all workloads.")
+    public LabelSelector workloadSelector;
+
+    @JsonPropertyDescription("Globs over model URIs ('*' within a path segment, '**' across). Default: all.")
+    public List<String> models;
+  }
+
+  @JsonInclude(JsonInclude.Include.NON_NULL)
+  public static class Authority {
+    @Required
+    @JsonPropertyDescription("A name, unique in the policy, used in messages and thresholds.")
+    public String name;
+
+    public KeyAuthority key;
+    public CertificateAuthority certificate;
+    public KeylessAuthority keyless;
+  }
+
+  @JsonInclude(JsonInclude.Include.NON_NULL)
+  public static class KeyAuthority {
+    @JsonPropertyDescription("PEM EC public key (P-256, P-384 or P-521).")
+    public String publicKey;
+  }
+
+  @JsonInclude(JsonInclude.Include.NON_NULL)
+  public static class CertificateAuthority {
+    @Required
+    @JsonPropertyDescription("ModelTrustRoot whose certificateAuthorities are the trust anchors.")
+    public String trustRootRef;
+
+    @JsonPropertyDescription("Full-match regular expression over the signing certificate's subject DN.")
+    public String subjectRegExp;
+
+    @JsonPropertyDescription("Full-match regular expression over one of the signing certificate's SANs.")
+    public String sanRegExp;
+  }
+
+  @JsonInclude(JsonInclude.Include.NON_NULL)
+  public static class KeylessAuthority {
+    @JsonPropertyDescription("ModelTrustRoot holding a Sigstore trusted root. Default: the embedded public-good root.")
+    public String trustRootRef;
+
+    @Required
+    @JsonPropertyDescription("Identities allowed to sign; any one is enough.")
+    public List<Identity> identities = new ArrayList<>();
+  }
+
+  @JsonInclude(JsonInclude.Include.NON_NULL)
+  public static class Identity {
+    public String issuer;
+    public String issuerRegExp;
+    public String subject;
+    public String subjectRegExp;
+  }
+
+  @JsonInclude(JsonInclude.Include.NON_NULL)
+  public static class Signatures {
+    public Integer threshold;
+  }
+
+  @JsonInclude(JsonInclude.Include.NON_NULL)
+  public static class Verification {
+    public List<String> ignorePaths;
+
+    @JsonPropertyDescription("Check only the signed files; unsigned extra files pass. Unsafe.")
+    public Boolean ignoreUnsignedFiles;
+
+    public Boolean allowSymlinks;
+  }
+}

@@ -1,0 +1,91 @@
+package dev.modelgate.source;
+
+import dev.modelgate.core.InvalidInputException;
+import dev.modelgate.core.Reason;
+import dev.modelgate.oms.RelativePath;
+import java.util.Locale;
+import java.util.Objects;
+
+/**
+ * A model reference as a workload writes it: {@code oci://registry/repo[:tag|@sha256:...]}, {@code
+ * pvc://<claim>/<path>}, {@code volume://<volume>/<path>} or {@code file:///<absolute path>}.
+ * {@code toString()} is the canonical form and parses back to an equal value.
+ *
+ * <p>Parsing is syntactic: it does not resolve registries, claims or files. Paths inside volumes
+ * follow the manifest path rules (no {@code ..}), so a reference cannot escape its volume.
+ */
+public record ModelUri(ModelScheme scheme, String location, String path) {
+  /** Longest reference accepted (a Kubernetes annotation value may be large; a URI is not). */
+  public static final int MAX_LENGTH = 2048;
+
+  public ModelUri {
+    Objects.requireNonNull(scheme, "scheme");
+    Objects.requireNonNull(location, "location");
+    Objects.requireNonNull(path, "path");
+  }
+
+  public static ModelUri parse(String text) {
+    if (text == null || text.isBlank()) {
+      throw bad(String.valueOf(text), "is empty");
+    }
+    String t = text.trim();
+    if (t.length() > MAX_LENGTH) {
+      throw bad(t.substring(0, 60) + "...", "is longer than " + MAX_LENGTH + " characters");
+    }
+    int sep = t.indexOf("://");
+    if (sep <= 0) {
+      throw bad(t, "has no scheme; expected oci://, pvc://, volume:// or file://");
+    }
+    ModelScheme scheme;
+    try {
+      scheme = ModelScheme.valueOf(t.substring(0, sep).toUpperCase(Locale.ROOT));
+    } catch (IllegalArgumentException e) {
+      throw bad(t, "has unknown scheme '" + t.substring(0, sep) + "'; expected oci, pvc, volume or file");
+    }
+    String rest = t.substring(sep + 3);
+    switch (scheme) {
+      case OCI:
+        if (rest.isEmpty() || rest.chars().anyMatch(c -> c <= ' ')) {
+          throw bad(t, "is not an OCI reference");
+        }
+        return new ModelUri(scheme, rest, "");
+      case FILE:
+        if (!rest.startsWith("/") || rest.length() < 2) {
+          throw bad(t, "must name an absolute path (file:///dir)");
+        }
+        String abs = rest.endsWith("/") && rest.length() > 1 ? rest.substring(0, rest.length() - 1) : rest;
+        RelativePath.parse(abs.substring(1));
+        return new ModelUri(scheme, "", abs);
+      case PVC:
+      case VOLUME:
+        int slash = rest.indexOf('/');
+        String name = slash < 0 ? rest : rest.substring(0, slash);
+        String inner = slash < 0 || slash == rest.length() - 1 ? "" : rest.substring(slash + 1);
+        if (!name.matches("[a-z0-9]([-a-z0-9.]{0,251}[a-z0-9])?")) {
+          throw bad(t, "names '" + name + "', which is not a valid Kubernetes volume or claim name");
+        }
+        if (!inner.isEmpty()) {
+          RelativePath.parse(inner.endsWith("/") ? inner.substring(0, inner.length() - 1) : inner);
+        }
+        return new ModelUri(scheme, name, inner.endsWith("/") ? inner.substring(0, inner.length() - 1) : inner);
+      default:
+        throw bad(t, "has an unsupported scheme");
+    }
+  }
+
+  @Override
+  public String toString() {
+    switch (scheme) {
+      case OCI:
+        return scheme.prefix() + location;
+      case FILE:
+        return scheme.prefix() + path;
+      default:
+        return scheme.prefix() + location + (path.isEmpty() ? "" : "/" + path);
+    }
+  }
+
+  private static InvalidInputException bad(String text, String problem) {
+    return new InvalidInputException(Reason.MODEL_REFERENCE_INVALID, "model reference '" + text + "' " + problem);
+  }
+}

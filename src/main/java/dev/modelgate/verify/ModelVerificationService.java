@@ -1,0 +1,91 @@
+package dev.modelgate.verify;
+
+import dev.modelgate.core.Failure;
+import dev.modelgate.core.InvalidInputException;
+import dev.modelgate.core.Reason;
+import dev.modelgate.oms.HashProgress;
+import dev.modelgate.oms.RelativePath;
+import dev.modelgate.source.ModelReference;
+import dev.modelgate.source.ModelScheme;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+
+/**
+ * The one question admission asks: does this model satisfy this policy's verification? Answers
+ * with a {@link VerificationResult} before the deadline, always: a verification still running when
+ * time is up gives an {@link Reason#UNDECIDED} failure, never a hang. This single entry point is
+ * where caching and parallelism wrap verification later, without touching admission.
+ *
+ * <p>Models on {@code file://} paths are verified in place when allowed (embedded mode). OCI
+ * artifacts and volume models are recognised and reported as not verifiable here.
+ */
+public final class ModelVerificationService {
+  private final ModelVerifier verifier;
+  private final ExecutorService executor;
+  private final boolean allowFileModels;
+
+  public ModelVerificationService(ModelVerifier verifier, ExecutorService executor, boolean allowFileModels) {
+    this.verifier = verifier;
+    this.executor = executor;
+    this.allowFileModels = allowFileModels;
+  }
+
+  public VerificationResult verify(ModelReference model, VerificationPolicy policy, Duration timeLeft) {
+    Path shown = Path.of(model.uri().toString());
+    switch (model.uri().scheme()) {
+      case FILE:
+        if (!allowFileModels) {
+          return unsupported(shown, model, "file:// models are read only in embedded mode; this webhook does not read its own file system for workloads");
+        }
+        return withDeadline(model, policy, timeLeft);
+      case OCI:
+        return unsupported(shown, model, "OCI model artifacts cannot be verified by this version of ModelGate yet");
+      case PVC:
+      case VOLUME:
+        return unsupported(shown, model, model.uri().scheme().prefix() + " models are verified on the volume by an init container before use, which this version does not inject yet");
+      default:
+        return unsupported(shown, model, "unknown model source");
+    }
+  }
+
+  private VerificationResult withDeadline(ModelReference model, VerificationPolicy policy, Duration timeLeft) {
+    Path dir = Path.of(model.uri().path());
+    Path signature;
+    try {
+      signature = signature(dir, model.signaturePath());
+    } catch (InvalidInputException e) {
+      return VerificationResult.failed(dir, List.of(e.toFailure()));
+    }
+    VerificationRequest request = new VerificationRequest(dir, signature, policy.options(), HashProgress.NONE);
+    Future<VerificationResult> f = executor.submit(() -> verifier.verify(request, policy));
+    try {
+      return f.get(Math.max(1, timeLeft.toMillis()), TimeUnit.MILLISECONDS);
+    } catch (TimeoutException e) {
+      f.cancel(true);
+      return VerificationResult.failed(dir, List.of(Failure.of(Reason.UNDECIDED, "timed out after %d ms before verification completed", timeLeft.toMillis())));
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      return VerificationResult.failed(dir, List.of(Failure.of(Reason.UNDECIDED, "interrupted before verification completed")));
+    } catch (ExecutionException e) {
+      return VerificationResult.failed(dir, List.of(Failure.of(Reason.UNDECIDED, "verification failed unexpectedly: %s", e.getCause())));
+    }
+  }
+
+  /** The annotation's signature path is relative to the model directory and may not leave it. */
+  private static Path signature(Path dir, String signaturePath) {
+    if (signaturePath.isEmpty()) {
+      return VerificationRequest.defaultSignature(dir);
+    }
+    return RelativePath.parse(signaturePath).resolveIn(dir);
+  }
+
+  private static VerificationResult unsupported(Path shown, ModelReference model, String why) {
+    return VerificationResult.failed(shown, List.of(Failure.about(Reason.MODEL_SOURCE_UNSUPPORTED, model.uri(), "%s", why)));
+  }
+}
