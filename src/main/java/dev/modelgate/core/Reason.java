@@ -75,6 +75,8 @@ public enum Reason {
   TIMESTAMP_INVALID,
   /** The certificate was not valid at the logged or timestamped time, or no time was verified. */
   SIGNING_TIME_INVALID,
+  /** An admission request or workload cannot be read, or is not one ModelGate inspects. */
+  REQUEST_MALFORMED,
   /** A model reference (URI or annotation) cannot be parsed. */
   MODEL_REFERENCE_INVALID,
   /** The model lives where this version cannot verify it at admission (OCI, volumes). */

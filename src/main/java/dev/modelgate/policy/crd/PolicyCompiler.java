@@ -42,6 +42,19 @@ public final class PolicyCompiler {
     this.publicGood = publicGood;
   }
 
+  /** A compiler whose keyless authorities default to the embedded public-good root, loaded on first use. */
+  public static PolicyCompiler withEmbeddedPublicGoodRoot() {
+    SigstoreTrustRoot[] memo = new SigstoreTrustRoot[1];
+    return new PolicyCompiler(() -> {
+      synchronized (memo) {
+        if (memo[0] == null) {
+          memo[0] = SigstoreTrustRoot.publicGood();
+        }
+        return memo[0];
+      }
+    });
+  }
+
   public TrustMaterial compileTrustRoot(ModelTrustRoot r, String resolvedSigstoreJson) {
     String name = r.getMetadata().getName();
     List<String> errors = new ArrayList<>();

@@ -1,0 +1,36 @@
+package dev.modelgate.admission;
+
+import dev.modelgate.policy.ModelVerdict;
+import dev.modelgate.policy.PolicyDecision;
+import java.util.List;
+import java.util.Objects;
+
+/**
+ * The answer to one admission request: allowed or not, the message for a denial, warnings, the
+ * verdicts behind it, and {@code skipped} when a cheap exit answered without inspecting anything.
+ */
+public record AdmissionOutcome(String uid, boolean allowed, String message, List<String> warnings, List<ModelVerdict> verdicts, String skipped) {
+  public AdmissionOutcome {
+    Objects.requireNonNull(uid, "uid");
+    Objects.requireNonNull(message, "message");
+    warnings = List.copyOf(warnings);
+    verdicts = List.copyOf(verdicts);
+    Objects.requireNonNull(skipped, "skipped");
+  }
+
+  static AdmissionOutcome skip(String uid, String why) {
+    return new AdmissionOutcome(uid, true, "", List.of(), List.of(), why);
+  }
+
+  static AdmissionOutcome of(String uid, PolicyDecision d) {
+    return new AdmissionOutcome(uid, d.allowed(), d.message(MAX_DENIALS), d.warnings(), d.verdicts(), "");
+  }
+
+  /** Denials listed in the message before "and K more". */
+  static final int MAX_DENIALS = 10;
+
+  /** The decision as a metric label: allow, deny or warn. */
+  public String decisionLabel() {
+    return !allowed ? "deny" : warnings.isEmpty() ? "allow" : "warn";
+  }
+}

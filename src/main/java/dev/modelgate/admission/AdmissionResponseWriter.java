@@ -1,0 +1,45 @@
+package dev.modelgate.admission;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import dev.modelgate.oms.StrictJson;
+import java.nio.charset.StandardCharsets;
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+/** Writes the AdmissionReview answer, in the apiVersion of the request (v1 or v1beta1). */
+public final class AdmissionResponseWriter {
+  /** Kubernetes truncates longer warnings; keep each readable. */
+  static final int MAX_WARNING_CHARS = 1000;
+
+  private AdmissionResponseWriter() {}
+
+  public static byte[] write(String apiVersion, AdmissionOutcome o) {
+    Map<String, Object> response = new LinkedHashMap<>();
+    response.put("uid", o.uid());
+    response.put("allowed", o.allowed());
+    if (!o.allowed()) {
+      response.put("status", Map.of("code", 403, "reason", "Forbidden", "message", o.message()));
+    }
+    if (!o.warnings().isEmpty()) {
+      response.put("warnings", o.warnings().stream().map(w -> w.length() > MAX_WARNING_CHARS ? w.substring(0, MAX_WARNING_CHARS - 3) + "..." : w).toList());
+    }
+    Map<String, Object> review = new LinkedHashMap<>();
+    review.put("apiVersion", apiVersion);
+    review.put("kind", "AdmissionReview");
+    review.put("response", response);
+    try {
+      return StrictJson.mapper().writeValueAsString(review).getBytes(StandardCharsets.UTF_8);
+    } catch (JsonProcessingException e) {
+      throw new IllegalStateException("answer cannot be written", e);
+    }
+  }
+
+  /** The body of an HTTP 400 for a review that could not be read. */
+  public static byte[] error(String message) {
+    try {
+      return StrictJson.mapper().writeValueAsString(Map.of("error", message)).getBytes(StandardCharsets.UTF_8);
+    } catch (JsonProcessingException e) {
+      throw new IllegalStateException(e);
+    }
+  }
+}

@@ -1,0 +1,155 @@
+package dev.modelgate.admission;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.modelgate.core.InvalidInputException;
+import dev.modelgate.source.ModelReference;
+import dev.modelgate.source.ModelScheme;
+import dev.modelgate.source.ModelUri;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.Iterator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Finds the pod template of a workload and every model it names (DESIGN.md section 3):
+ *
+ * <ul>
+ *   <li>annotations {@code model.modelgate.dev/<name>: <uri>} (and {@code
+ *       signature.modelgate.dev/<name>: <path>}) on the pod template, or on the Pod;
+ *   <li>image volumes, {@code spec.volumes[].image.reference}, as {@code oci://};
+ *   <li>KServe predictor pods: the storage-initializer source URI annotation ({@code oci://} and
+ *       {@code pvc://}; other schemes are KServe's own downloads) and the {@code modelcar}
+ *       container's image.
+ * </ul>
+ */
+public final class WorkloadInspector {
+  public static final String MODEL_PREFIX = "model.modelgate.dev/";
+  public static final String SIGNATURE_PREFIX = "signature.modelgate.dev/";
+  public static final String KSERVE_SOURCE_URI = "internal.serving.kserve.io/storage-initializer-sourceuri";
+
+  /** Most models verified for one workload: each costs a verification before the deadline. */
+  public static final int MAX_MODELS = 64;
+
+  /** The path of the pod template in each workload kind. */
+  static String templatePath(String kind) {
+    switch (kind) {
+      case "Pod":
+        return "";
+      case "Deployment":
+      case "ReplicaSet":
+      case "StatefulSet":
+      case "DaemonSet":
+      case "Job":
+        return "spec.template";
+      case "CronJob":
+        return "spec.jobTemplate.spec.template";
+      default:
+        return null;
+    }
+  }
+
+  public static boolean inspects(String kind) {
+    return templatePath(kind) != null;
+  }
+
+  public Workload inspect(String kind, String namespace, String name, JsonNode object) {
+    String path = templatePath(kind);
+    if (path == null) {
+      return new Workload(kind, namespace, name, Map.of(), List.of(), List.of("kind " + kind + " is not a workload ModelGate inspects (Pod, Deployment, ReplicaSet, StatefulSet, DaemonSet, Job, CronJob)"));
+    }
+    JsonNode template = object;
+    for (String part : path.isEmpty() ? new String[0] : path.split("\\.")) {
+      template = template.path(part);
+    }
+    if (!template.isObject()) {
+      return new Workload(kind, namespace, name, Map.of(), List.of(), List.of(kind + " '" + name + "' has no pod template at " + path));
+    }
+    String prefix = path.isEmpty() ? "" : path + ".";
+    List<String> problems = new ArrayList<>();
+    List<ModelReference> models = new ArrayList<>();
+    Map<String, String> annotations = strings(template.path("metadata").path("annotations"));
+    annotationModels(annotations, prefix + "metadata.annotations", models, problems);
+    imageVolumes(template.path("spec"), prefix + "spec", models, problems);
+    kserve(annotations, template.path("spec"), prefix, models, problems);
+    if (models.size() > MAX_MODELS) {
+      problems.add(kind + " '" + name + "' names " + models.size() + " models; ModelGate verifies at most " + MAX_MODELS + " per workload");
+      models = models.subList(0, 0);
+    }
+    return new Workload(kind, namespace, name, strings(template.path("metadata").path("labels")), models, problems);
+  }
+
+  private static void annotationModels(Map<String, String> annotations, String where, List<ModelReference> models, List<String> problems) {
+    Map<String, String> signatures = new HashMap<>();
+    for (Map.Entry<String, String> e : annotations.entrySet()) {
+      if (e.getKey().startsWith(SIGNATURE_PREFIX)) {
+        signatures.put(e.getKey().substring(SIGNATURE_PREFIX.length()), e.getValue());
+      }
+    }
+    for (Map.Entry<String, String> e : annotations.entrySet()) {
+      if (!e.getKey().startsWith(MODEL_PREFIX)) {
+        continue;
+      }
+      String name = e.getKey().substring(MODEL_PREFIX.length());
+      String field = where + "[" + e.getKey() + "]";
+      try {
+        models.add(new ModelReference(name, ModelUri.parse(e.getValue()), signatures.getOrDefault(name, ""), field));
+      } catch (InvalidInputException ex) {
+        problems.add(field + ": " + ex.getMessage());
+      }
+      signatures.remove(name);
+    }
+    for (String orphan : signatures.keySet()) {
+      problems.add(where + "[" + SIGNATURE_PREFIX + orphan + "] names a signature for model '" + orphan + "', which has no " + MODEL_PREFIX + orphan + " annotation");
+    }
+  }
+
+  private static void imageVolumes(JsonNode spec, String where, List<ModelReference> models, List<String> problems) {
+    JsonNode volumes = spec.path("volumes");
+    for (int i = 0; i < volumes.size(); i++) {
+      JsonNode ref = volumes.get(i).path("image").path("reference");
+      if (ref.isMissingNode()) {
+        continue;
+      }
+      String field = where + ".volumes[" + i + "].image.reference";
+      try {
+        models.add(new ModelReference(volumes.get(i).path("name").asText("volume-" + i), ModelUri.parse("oci://" + ref.asText()), "", field));
+      } catch (InvalidInputException ex) {
+        problems.add(field + ": " + ex.getMessage());
+      }
+    }
+  }
+
+  private static void kserve(Map<String, String> annotations, JsonNode spec, String prefix, List<ModelReference> models, List<String> problems) {
+    String source = annotations.get(KSERVE_SOURCE_URI);
+    if (source != null && (source.startsWith(ModelScheme.OCI.prefix()) || source.startsWith(ModelScheme.PVC.prefix()))) {
+      String field = prefix + "metadata.annotations[" + KSERVE_SOURCE_URI + "]";
+      try {
+        models.add(new ModelReference("kserve-storage", ModelUri.parse(source), "", field));
+      } catch (InvalidInputException ex) {
+        problems.add(field + ": " + ex.getMessage());
+      }
+    }
+    JsonNode containers = spec.path("containers");
+    for (int i = 0; i < containers.size(); i++) {
+      if ("modelcar".equals(containers.get(i).path("name").asText()) && containers.get(i).has("image")) {
+        String field = prefix + "spec.containers[" + i + "].image";
+        try {
+          models.add(new ModelReference("modelcar", ModelUri.parse("oci://" + containers.get(i).get("image").asText()), "", field));
+        } catch (InvalidInputException ex) {
+          problems.add(field + ": " + ex.getMessage());
+        }
+      }
+    }
+  }
+
+  private static Map<String, String> strings(JsonNode node) {
+    Map<String, String> out = new LinkedHashMap<>();
+    for (Iterator<Map.Entry<String, JsonNode>> it = node.fields(); it.hasNext(); ) {
+      Map.Entry<String, JsonNode> e = it.next();
+      out.put(e.getKey(), e.getValue().asText());
+    }
+    return out;
+  }
+}

@@ -1,0 +1,94 @@
+package dev.modelgate.runtime;
+
+import dev.modelgate.admission.AdmissionService;
+import dev.modelgate.admission.EventSink;
+import dev.modelgate.admission.NamespaceLabels;
+import dev.modelgate.oms.ModelHasher;
+import dev.modelgate.policy.NoMatchBehaviour;
+import dev.modelgate.policy.PolicyEngine;
+import dev.modelgate.policy.PolicyStore;
+import dev.modelgate.policy.crd.DirectoryPolicyStore;
+import dev.modelgate.policy.crd.PolicyCompiler;
+import dev.modelgate.policy.k8s.InformerPolicyStore;
+import dev.modelgate.verify.ModelVerificationService;
+import dev.modelgate.verify.ModelVerifier;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.quarkus.arc.DefaultBean;
+import jakarta.enterprise.inject.Instance;
+import jakarta.enterprise.inject.Produces;
+import jakarta.inject.Singleton;
+import java.nio.file.Path;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import org.jboss.logging.Logger;
+
+/** Builds the plain-Java core from configuration: policy store, verification, admission. */
+public class CoreProducers {
+  private static final Logger log = Logger.getLogger(CoreProducers.class);
+
+  @Produces
+  @Singleton
+  PolicyCompiler compiler() {
+    return PolicyCompiler.withEmbeddedPublicGoodRoot();
+  }
+
+  @Produces
+  @Singleton
+  PolicyStore policyStore(ModelGateConfig config, PolicyCompiler compiler, Instance<KubernetesClient> client) {
+    if (config.source().equals("kubernetes")) {
+      log.infof("policies from Kubernetes custom resources (informers)");
+      return InformerPolicyStore.start(client.get(), compiler);
+    }
+    if (!config.source().equals("embedded")) {
+      throw new IllegalArgumentException("modelgate.source must be embedded or kubernetes, got '" + config.source() + "'");
+    }
+    Path dir = Path.of(config.policies());
+    DirectoryPolicyStore store = DirectoryPolicyStore.load(dir, compiler);
+    store.policies().forEach(p -> {
+      if (p.ready()) {
+        log.infof("policy %s loaded (mode %s)", p.displayName(), p.mode());
+      } else {
+        log.warnf("policy %s does not compile and denies what it matches: %s", p.displayName(), String.join("; ", p.errors()));
+      }
+    });
+    log.infof("%d policies loaded from %s", store.policies().size(), dir.toAbsolutePath());
+    return store;
+  }
+
+  @Produces
+  @Singleton
+  @DefaultBean
+  EventSink events() {
+    return EventSink.NONE;
+  }
+
+  @Produces
+  @Singleton
+  NamespaceLabels namespaceLabels(ModelGateConfig config, Instance<KubernetesClient> client) {
+    if (!config.source().equals("kubernetes")) {
+      return NamespaceLabels.NONE;
+    }
+    KubernetesClient k = client.get();
+    return namespace -> {
+      var ns = k.namespaces().withName(namespace).get();
+      return ns == null || ns.getMetadata().getLabels() == null ? java.util.Map.of() : ns.getMetadata().getLabels();
+    };
+  }
+
+  @Produces
+  @Singleton
+  AdmissionService admissionService(
+      ModelGateConfig config, PolicyStore store, EventSink events, NamespaceLabels namespaces) {
+    // Verification runs here, off the HTTP threads, so a deadline can cut it short.
+    ExecutorService executor = Executors.newFixedThreadPool(Math.max(2, Runtime.getRuntime().availableProcessors()), r -> {
+      Thread t = new Thread(r, "modelgate-verify");
+      t.setDaemon(true);
+      return t;
+    });
+    boolean embedded = config.source().equals("embedded");
+    ModelVerificationService verification =
+        new ModelVerificationService(new ModelVerifier(ModelHasher.allCores()), executor, config.allowFileModels().orElse(embedded));
+    PolicyEngine engine = new PolicyEngine(store, verification, NoMatchBehaviour.parse(config.noMatch()));
+    return new AdmissionService(engine, namespaces, events);
+  }
+}

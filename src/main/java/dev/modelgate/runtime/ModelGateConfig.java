@@ -1,0 +1,33 @@
+package dev.modelgate.runtime;
+
+import io.smallrye.config.ConfigMapping;
+import io.smallrye.config.WithDefault;
+import java.time.Duration;
+import java.util.Optional;
+
+/** {@code modelgate.*} configuration of the webhook server. */
+@ConfigMapping(prefix = "modelgate")
+public interface ModelGateConfig {
+  /** Where policies come from: {@code embedded} (a directory of YAML) or {@code kubernetes} (CRDs, informers). */
+  @WithDefault("embedded")
+  String source();
+
+  /** The policy directory in embedded mode. */
+  @WithDefault("policies")
+  String policies();
+
+  /** What happens to a model no policy matches: allow, warn or deny. */
+  @WithDefault("deny")
+  String noMatch();
+
+  /** Whether file:// model references are read from this server's file system (default: only in embedded mode). */
+  Optional<Boolean> allowFileModels();
+
+  /** Answer budget when the API server sends no {@code ?timeout=}; Kubernetes' own default is 10 s. */
+  @WithDefault("10s")
+  Duration defaultTimeout();
+
+  /** Time kept back from the API server's deadline for writing the answer. */
+  @WithDefault("500ms")
+  Duration answerMargin();
+}
