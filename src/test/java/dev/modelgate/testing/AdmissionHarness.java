@@ -1,0 +1,105 @@
+package dev.modelgate.testing;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.dataformat.yaml.YAMLMapper;
+import dev.modelgate.admission.AdmissionOutcome;
+import dev.modelgate.admission.AdmissionRequest;
+import dev.modelgate.admission.AdmissionReviewParser;
+import dev.modelgate.admission.AdmissionService;
+import dev.modelgate.admission.EventSink;
+import dev.modelgate.oms.ModelHasher;
+import dev.modelgate.policy.NoMatchBehaviour;
+import dev.modelgate.policy.PolicyEngine;
+import dev.modelgate.policy.crd.DirectoryPolicyStore;
+import dev.modelgate.policy.crd.PolicyCompiler;
+import dev.modelgate.verify.ModelVerificationService;
+import dev.modelgate.verify.ModelVerifier;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.Executors;
+
+/**
+ * The admission service over a directory of policies the test writes, with a recording event sink
+ * and namespace labels the test sets: the same code path as the webhook, without HTTP.
+ */
+public final class AdmissionHarness {
+  public final Path policies;
+  public final List<AdmissionOutcome> events = new ArrayList<>();
+  public final Map<String, Map<String, String>> namespaceLabels = new HashMap<>();
+  private NoMatchBehaviour noMatch = NoMatchBehaviour.DENY;
+
+  public AdmissionHarness(Path dir) {
+    try {
+      this.policies = Files.createDirectories(dir.resolve("policies"));
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  public AdmissionHarness noMatch(NoMatchBehaviour b) {
+    noMatch = b;
+    return this;
+  }
+
+  public AdmissionHarness policy(String fileName, String yaml) {
+    TestModels.write(policies.resolve(fileName), yaml);
+    return this;
+  }
+
+  public AdmissionService service() {
+    DirectoryPolicyStore store = DirectoryPolicyStore.load(policies, PolicyCompiler.withEmbeddedPublicGoodRoot());
+    ModelVerificationService v = new ModelVerificationService(new ModelVerifier(ModelHasher.allCores()), Executors.newCachedThreadPool(), true);
+    EventSink sink = (r, o) -> events.add(o);
+    return new AdmissionService(new PolicyEngine(store, v, noMatch), ns -> namespaceLabels.getOrDefault(ns, Map.of()), sink);
+  }
+
+  public AdmissionOutcome review(AdmissionRequest r) {
+    return service().review(r, Instant.now().plus(Duration.ofSeconds(10)));
+  }
+
+  public AdmissionOutcome reviewJson(String admissionReviewJson) {
+    return review(new AdmissionReviewParser().parse(admissionReviewJson.getBytes(StandardCharsets.UTF_8)));
+  }
+
+  /** A CREATE request for a workload given as YAML. */
+  public static AdmissionRequest create(String workloadYaml) {
+    try {
+      JsonNode n = new YAMLMapper().readTree(workloadYaml);
+      String ns = n.path("metadata").path("namespace").asText("default");
+      return new AdmissionRequest("admission.k8s.io/v1", "uid-1", n.path("kind").asText(), ns, n.path("metadata").path("name").asText(), "CREATE", "", false, n,
+          com.fasterxml.jackson.databind.node.MissingNode.getInstance());
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  /** A key-method policy for models matching {@code glob}, trusting {@code publicKeyPem}. */
+  public static String keyPolicy(String name, String mode, String glob, Path publicKeyPem, String extraSpec) {
+    String pem;
+    try {
+      pem = Files.readString(publicKeyPem).strip().replace("\n", "\n          ");
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+    return "apiVersion: modelgate.dev/v1alpha1\nkind: ClusterModelPolicy\nmetadata:\n  name: " + name + "\nspec:\n  mode: " + mode
+        + "\n  match:\n    models: [\"" + glob + "\"]\n  authorities:\n    - name: release-key\n      key:\n        publicKey: |\n          " + pem + "\n" + extraSpec;
+  }
+
+  public static String json(Object o) {
+    try {
+      return new ObjectMapper().writeValueAsString(o);
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+}
