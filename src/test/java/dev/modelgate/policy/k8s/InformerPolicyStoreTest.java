@@ -1,0 +1,146 @@
+package dev.modelgate.policy.k8s;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.modelgate.admission.AdmissionOutcome;
+import dev.modelgate.admission.AdmissionService;
+import dev.modelgate.admission.EventSink;
+import dev.modelgate.admission.NamespaceLabels;
+import dev.modelgate.oms.ModelHasher;
+import dev.modelgate.policy.CompiledPolicy;
+import dev.modelgate.policy.Mode;
+import dev.modelgate.policy.NoMatchBehaviour;
+import dev.modelgate.policy.PolicyEngine;
+import dev.modelgate.policy.crd.ClusterModelPolicy;
+import dev.modelgate.policy.crd.ModelPolicySpec;
+import dev.modelgate.policy.crd.ModelTrustRoot;
+import dev.modelgate.policy.crd.PolicyCompiler;
+import dev.modelgate.policy.crd.PolicyDocuments;
+import dev.modelgate.testing.AdmissionHarness;
+import dev.modelgate.testing.SignedModel;
+import dev.modelgate.testing.TestModels;
+import dev.modelgate.verify.ModelVerificationService;
+import dev.modelgate.verify.ModelVerifier;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.server.mock.EnableKubernetesMockClient;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.concurrent.Executors;
+import java.util.function.BooleanSupplier;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The in-cluster store against the fabric8 mock API server in CRUD mode: policies created,
+ * updated and deleted through the API change decisions, and each policy's compile result is
+ * written to its status.
+ */
+@EnableKubernetesMockClient(crud = true)
+class InformerPolicyStoreTest {
+  KubernetesClient client;
+  @TempDir Path tmp;
+  SignedModel signed;
+  InformerPolicyStore store;
+  AdmissionService service;
+
+  @BeforeEach
+  void setUp() throws Exception {
+    signed = SignedModel.create(Files.createDirectories(tmp.resolve("m")));
+    store = InformerPolicyStore.start(client, PolicyCompiler.withEmbeddedPublicGoodRoot());
+    ModelVerificationService v = new ModelVerificationService(new ModelVerifier(ModelHasher.allCores()), Executors.newCachedThreadPool(), true);
+    service = new AdmissionService(new PolicyEngine(store, v, NoMatchBehaviour.ALLOW), NamespaceLabels.NONE, EventSink.NONE);
+  }
+
+  @AfterEach
+  void tearDown() {
+    store.close();
+  }
+
+  private ClusterModelPolicy policy(String name, String mode) {
+    String yaml = AdmissionHarness.keyPolicy(name, mode, "file://**", signed.publicKey, "");
+    return (ClusterModelPolicy) PolicyDocuments.parse(yaml, "test").get(0).resource();
+  }
+
+  private AdmissionOutcome reviewTamperedPod() {
+    String pod = "apiVersion: v1\nkind: Pod\nmetadata:\n  name: p\n  namespace: ml\n  annotations:\n    model.modelgate.dev/llm: file://"
+        + signed.model + "\nspec:\n  containers: [{name: c, image: i}]\n";
+    return service.review(AdmissionHarness.create(pod), Instant.now().plus(Duration.ofSeconds(10)));
+  }
+
+  private static void await(BooleanSupplier condition) throws InterruptedException {
+    long end = System.nanoTime() + Duration.ofSeconds(20).toNanos();
+    while (!condition.getAsBoolean()) {
+      if (System.nanoTime() > end) {
+        throw new AssertionError("condition not met within 20 s");
+      }
+      Thread.sleep(50);
+    }
+  }
+
+  @Test
+  void createdUpdatedAndDeletedPoliciesChangeDecisions() throws Exception {
+    TestModels.write(signed.model.resolve("config.json"), "tampered");
+    assertThat(reviewTamperedPod().allowed()).as("no policy, no-match allow").isTrue();
+
+    client.resources(ClusterModelPolicy.class).resource(policy("signed", "Enforce")).create();
+    await(() -> store.policies().size() == 1);
+    assertThat(reviewTamperedPod().allowed()).isFalse();
+
+    ClusterModelPolicy warn = client.resources(ClusterModelPolicy.class).withName("signed").get();
+    warn.getSpec().mode = ModelPolicySpec.Mode.Warn;
+    client.resources(ClusterModelPolicy.class).resource(warn).update();
+    await(() -> store.policies().stream().anyMatch(p -> p.mode() == Mode.WARN));
+    AdmissionOutcome warned = reviewTamperedPod();
+    assertThat(warned.allowed()).isTrue();
+    assertThat(warned.warnings()).isNotEmpty();
+
+    client.resources(ClusterModelPolicy.class).withName("signed").delete();
+    await(() -> store.policies().isEmpty());
+    assertThat(reviewTamperedPod().allowed()).isTrue();
+  }
+
+  @Test
+  void compileResultIsWrittenToTheStatus() throws Exception {
+    ClusterModelPolicy broken = policy("broken", "Enforce");
+    broken.getSpec().authorities.get(0).key.publicKey = "not a key";
+    client.resources(ClusterModelPolicy.class).resource(policy("good", "Enforce")).create();
+    client.resources(ClusterModelPolicy.class).resource(broken).create();
+
+    await(() -> {
+      ClusterModelPolicy b = client.resources(ClusterModelPolicy.class).withName("broken").get();
+      ClusterModelPolicy g = client.resources(ClusterModelPolicy.class).withName("good").get();
+      return b.getStatus() != null && g.getStatus() != null && !b.getStatus().conditions.isEmpty() && !g.getStatus().conditions.isEmpty();
+    });
+
+    var b = client.resources(ClusterModelPolicy.class).withName("broken").get().getStatus().conditions.get(0);
+    var g = client.resources(ClusterModelPolicy.class).withName("good").get().getStatus().conditions.get(0);
+    assertThat(g.getType()).isEqualTo("Ready");
+    assertThat(g.getStatus()).isEqualTo("True");
+    assertThat(b.getStatus()).isEqualTo("False");
+    assertThat(b.getMessage()).contains("holds no PEM public key");
+    assertThat(reviewTamperedPod().message()).contains("POLICY_INVALID");
+  }
+
+  @Test
+  void trustRootChangesReachThePoliciesThatNameIt() throws Exception {
+    String yaml = "apiVersion: modelgate.dev/v1alpha1\nkind: ClusterModelPolicy\nmetadata: {name: corp}\nspec:\n  authorities:\n"
+        + "    - name: corp-ca\n      certificate: {trustRootRef: corp}\n";
+    client.resources(ClusterModelPolicy.class).resource((ClusterModelPolicy) PolicyDocuments.parse(yaml, "t").get(0).resource()).create();
+    await(() -> store.policies().size() == 1);
+    assertThat(store.policies().get(0).errors()).anySatisfy(e -> assertThat(e).contains("trustRootRef 'corp' names no ModelTrustRoot"));
+
+    String root = "apiVersion: modelgate.dev/v1alpha1\nkind: ModelTrustRoot\nmetadata: {name: corp}\nspec:\n  certificateAuthorities: |\n    "
+        + Files.readString(Path.of("testdata/keys/root.pem")).strip().replace("\n", "\n    ") + "\n";
+    client.resources(ModelTrustRoot.class).resource((ModelTrustRoot) PolicyDocuments.parse(root, "t").get(0).resource()).create();
+
+    await(() -> store.policies().size() == 1 && store.policies().get(0).ready());
+    List<CompiledPolicy> ps = store.policies();
+    assertThat(ps.get(0).verification()).isPresent();
+    assertThat(store.ready()).isTrue();
+  }
+}
