@@ -15,8 +15,31 @@ class ArchitectureTest {
   @Test
   void coreDoesNotDependOnFrameworks() {
     noClasses()
-        .that().resideInAnyPackage("dev.modelgate.core..", "dev.modelgate.oms..", "dev.modelgate.trust..", "dev.modelgate.verify..")
-        .should().dependOnClassesThat().resideInAnyPackage("io.quarkus..", "jakarta..", "io.fabric8..", "picocli..")
+        .that().resideInAnyPackage(
+            "dev.modelgate.core..", "dev.modelgate.oms..", "dev.modelgate.trust..", "dev.modelgate.verify..",
+            "dev.modelgate.source..", "dev.modelgate.admission..", "dev.modelgate.policy..")
+        .should().dependOnClassesThat().resideInAnyPackage("io.quarkus..", "jakarta..", "picocli..")
+        .check(CLASSES);
+  }
+
+  @Test
+  void onlyCrdsInformersAndTheRuntimeSeeKubernetesTypes() {
+    noClasses()
+        .that().resideOutsideOfPackages("dev.modelgate.policy.crd..", "dev.modelgate.policy.k8s..", "dev.modelgate.runtime..")
+        .should().dependOnClassesThat().resideInAPackage("io.fabric8..")
+        .check(CLASSES);
+  }
+
+  @Test
+  void layersDependDownwardOnly() {
+    noClasses().that().resideInAnyPackage("dev.modelgate.verify..", "dev.modelgate.source..")
+        .should().dependOnClassesThat().resideInAnyPackage("dev.modelgate.policy..", "dev.modelgate.admission..", "dev.modelgate.runtime..")
+        .check(CLASSES);
+    noClasses().that().resideInAPackage("dev.modelgate.policy..")
+        .should().dependOnClassesThat().resideInAnyPackage("dev.modelgate.admission..", "dev.modelgate.runtime..", "dev.modelgate.cli..")
+        .check(CLASSES);
+    noClasses().that().resideInAPackage("dev.modelgate.admission..")
+        .should().dependOnClassesThat().resideInAnyPackage("dev.modelgate.runtime..", "dev.modelgate.cli..")
         .check(CLASSES);
   }
 

@@ -9,7 +9,7 @@ public final class Fixtures {
   private Fixtures() {}
 
   public static Path shared() {
-    String configured = System.getProperty("modelgate.shared");
+    String configured = System.getProperty("shared.dir");
     Path p = configured != null ? Paths.get(configured) : Paths.get("..", "shared");
     if (!Files.isDirectory(p.resolve("fixtures"))) {
       throw new IllegalStateException("shared fixtures not found at " + p.toAbsolutePath());
