@@ -13,7 +13,6 @@ import dev.modelgate.policy.k8s.InformerPolicyStore;
 import dev.modelgate.verify.ModelVerificationService;
 import dev.modelgate.verify.ModelVerifier;
 import io.fabric8.kubernetes.client.KubernetesClient;
-import io.quarkus.arc.DefaultBean;
 import jakarta.enterprise.inject.Instance;
 import jakarta.enterprise.inject.Produces;
 import jakarta.inject.Singleton;
@@ -57,9 +56,8 @@ public class CoreProducers {
 
   @Produces
   @Singleton
-  @DefaultBean
-  EventSink events() {
-    return EventSink.NONE;
+  EventSink events(ModelGateConfig config, Instance<KubernetesClient> client) {
+    return config.source().equals("kubernetes") ? new KubernetesEventSink(client.get()) : EventSink.NONE;
   }
 
   @Produces
