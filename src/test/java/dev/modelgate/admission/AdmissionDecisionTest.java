@@ -263,4 +263,19 @@ class AdmissionDecisionTest {
     assertThat(o.allowed()).isFalse();
     assertThat(o.message()).contains("kind ConfigMap is not a workload ModelGate inspects");
   }
+
+  @Test
+  void modelPolicyAppliesOnlyInItsOwnNamespace() {
+    harness.policy("p.yaml", AdmissionHarness.keyPolicy("team", "Enforce", "file://**", signed.publicKey, "")
+        .replace("kind: ClusterModelPolicy\nmetadata:\n  name: team", "kind: ModelPolicy\nmetadata:\n  name: team\n  namespace: ml"));
+    TestModels.write(signed.model.resolve("extra.bin"), "x");
+    String inMl = pod("    model.modelgate.dev/llm: " + uri() + "\n");
+
+    AdmissionOutcome ml = harness.noMatch(NoMatchBehaviour.ALLOW).review(AdmissionHarness.create(inMl));
+    AdmissionOutcome other = harness.review(AdmissionHarness.create(inMl.replace("namespace: ml", "namespace: web")));
+
+    assertThat(ml.allowed()).isFalse();
+    assertThat(ml.message()).contains("failed ModelPolicy/ml/team");
+    assertThat(other.allowed()).isTrue();
+  }
 }
