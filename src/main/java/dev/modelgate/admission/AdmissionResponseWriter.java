@@ -1,7 +1,7 @@
 package dev.modelgate.admission;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
-import dev.modelgate.oms.StrictJson;
+import dev.modelgate.core.StrictJson;
 import java.nio.charset.StandardCharsets;
 import java.util.LinkedHashMap;
 import java.util.Map;

@@ -4,7 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.MissingNode;
 import dev.modelgate.core.InvalidInputException;
 import dev.modelgate.core.Reason;
-import dev.modelgate.oms.StrictJson;
+import dev.modelgate.core.StrictJson;
 
 /**
  * Reads an AdmissionReview ({@code admission.k8s.io/v1} or {@code v1beta1}). Anything that is not

@@ -2,7 +2,7 @@ package dev.modelgate.cli;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import dev.modelgate.core.Failure;
-import dev.modelgate.oms.StrictJson;
+import dev.modelgate.core.StrictJson;
 import dev.modelgate.trust.Signer;
 import dev.modelgate.verify.VerificationResult;
 import java.util.ArrayList;

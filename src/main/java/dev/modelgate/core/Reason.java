@@ -85,6 +85,16 @@ public enum Reason {
   POLICY_INVALID,
   /** No policy matched the model and the configured behaviour is to deny. */
   NO_POLICY,
+  /** A registry refused access (401, 403) with the credentials available. */
+  REGISTRY_DENIED,
+  /** The registry answered with something that is not what was asked for (digest, type, shape). */
+  REGISTRY_CONTENT_INVALID,
+  /** No OMS signature was found for the model (referrers, tag fallback, model.sig layer). */
+  SIGNATURE_NOT_FOUND,
+  /** A layer cannot be checked without downloading it, and the policy does not allow that. */
+  LAYER_NOT_VERIFIABLE,
+  /** The workload names a model by tag where the policy requires a digest. */
+  DIGEST_REQUIRED,
   /** Too few distinct authorities signed. */
   THRESHOLD_NOT_MET,
   /** The verifier could not reach a decision (internal error, deadline). */

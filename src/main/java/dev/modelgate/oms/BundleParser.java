@@ -1,5 +1,7 @@
 package dev.modelgate.oms;
 
+import dev.modelgate.core.StrictJson;
+
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.modelgate.core.Bytes;
 import dev.modelgate.core.InvalidInputException;

@@ -1,5 +1,7 @@
 package dev.modelgate.oms;
 
+import dev.modelgate.core.StrictJson;
+
 import com.fasterxml.jackson.core.JsonProcessingException;
 import java.nio.charset.StandardCharsets;
 import java.security.cert.CertificateEncodingException;

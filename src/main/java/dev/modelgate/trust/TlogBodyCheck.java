@@ -6,7 +6,7 @@ import dev.modelgate.core.InvalidInputException;
 import dev.modelgate.core.Reason;
 import dev.modelgate.oms.DsseEnvelope;
 import dev.modelgate.oms.HashAlgorithm;
-import dev.modelgate.oms.StrictJson;
+import dev.modelgate.core.StrictJson;
 import java.nio.charset.StandardCharsets;
 import java.security.cert.CertificateEncodingException;
 import java.security.cert.X509Certificate;

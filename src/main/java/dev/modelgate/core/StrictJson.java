@@ -1,4 +1,4 @@
-package dev.modelgate.oms;
+package dev.modelgate.core;
 
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonProcessingException;
@@ -8,9 +8,6 @@ import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.json.JsonMapper;
-import dev.modelgate.core.InvalidInputException;
-import dev.modelgate.core.Limits;
-import dev.modelgate.core.Reason;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.List;

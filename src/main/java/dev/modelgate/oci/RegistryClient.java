@@ -1,0 +1,289 @@
+package dev.modelgate.oci;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.modelgate.core.Reason;
+import dev.modelgate.core.UnavailableException;
+import java.io.IOException;
+import java.net.URI;
+import java.net.URLEncoder;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * Talks the OCI distribution API. Every call has a deadline and every body a size limit; every
+ * manifest and blob is checked against the digest it was asked for (the registry is not trusted).
+ * Plain HTTP is used only for loopback registries (as Docker does) and hosts listed explicitly.
+ * Auth: anonymous, basic, or bearer tokens obtained from the {@code WWW-Authenticate} challenge.
+ * Redirects (blob storage) are followed by hand, at most {@value #MAX_REDIRECTS}, without the
+ * registry credentials. Thread-safe.
+ */
+public final class RegistryClient {
+  /** Manifests and indexes are small JSON; anything larger is hostile. */
+  public static final long MAX_MANIFEST_BYTES = 4L * 1024 * 1024;
+  static final int MAX_REDIRECTS = 5;
+  static final String ACCEPT_MANIFESTS = String.join(",",
+      MediaTypes.OCI_MANIFEST, MediaTypes.OCI_INDEX, MediaTypes.DOCKER_MANIFEST, MediaTypes.DOCKER_MANIFEST_LIST);
+  private static final Pattern CHALLENGE_PARAM = Pattern.compile("(\\w+)=\"([^\"]*)\"");
+  private static final ObjectMapper JSON = new ObjectMapper();
+
+  private final HttpClient http;
+  private final RegistryCredentials credentials;
+  private final Set<String> plainHttpHosts;
+  private final Map<String, String> tokens = new ConcurrentHashMap<>();
+
+  public RegistryClient(RegistryCredentials credentials, Set<String> plainHttpHosts) {
+    this.http = HttpClient.newBuilder().followRedirects(HttpClient.Redirect.NEVER).connectTimeout(Duration.ofSeconds(5)).build();
+    this.credentials = credentials;
+    this.plainHttpHosts = Set.copyOf(plainHttpHosts);
+  }
+
+  /** What a manifest fetch returns: the bytes exactly as served (and verified), their digest and type. */
+  public record FetchedManifest(OciDigest digest, String mediaType, byte[] bytes) {
+    public JsonNode json() {
+      try {
+        return JSON.readTree(bytes);
+      } catch (IOException e) {
+        throw new RegistryException(Reason.REGISTRY_CONTENT_INVALID, 0, "manifest " + digest + " is not JSON: " + e.getMessage());
+      }
+    }
+  }
+
+  /** Resolves a tag (or checks a digest) to the manifest digest, fetching and verifying the manifest. */
+  public FetchedManifest manifest(OciReference ref, Instant deadline) {
+    Response r = send(ref, "GET", "/manifests/" + ref.manifestReference(), Map.of("Accept", ACCEPT_MANIFESTS), null, MAX_MANIFEST_BYTES, deadline);
+    expect(r, 200, ref, "manifest " + ref.manifestReference());
+    String type = r.header("Content-Type").map(t -> t.split(";")[0].trim()).orElse("");
+    OciDigest actual = OciDigest.sha256(r.body);
+    if (ref.digest() != null && !ref.digest().matches(r.body)) {
+      throw new RegistryException(Reason.REGISTRY_CONTENT_INVALID, 0,
+          "registry " + ref.registry() + " served manifest bytes for " + ref.digest() + " whose digest is " + actual);
+    }
+    Optional<String> claimed = r.header("Docker-Content-Digest");
+    if (ref.digest() == null && claimed.isPresent() && !claimed.get().equals(actual.toString())) {
+      throw new RegistryException(Reason.REGISTRY_CONTENT_INVALID, 0,
+          "registry " + ref.registry() + " says tag " + ref.tag() + " is " + claimed.get() + " but served bytes whose digest is " + actual);
+    }
+    return new FetchedManifest(ref.digest() != null ? ref.digest() : actual, type, r.body);
+  }
+
+  /** A blob, checked against its digest, at most {@code maxBytes}. */
+  public byte[] blob(OciReference repo, OciDigest digest, long maxBytes, Instant deadline) {
+    Response r = send(repo, "GET", "/blobs/" + digest, Map.of(), null, maxBytes, deadline);
+    expect(r, 200, repo, "blob " + digest);
+    if (!digest.matches(r.body)) {
+      throw new RegistryException(Reason.REGISTRY_CONTENT_INVALID, 0,
+          "registry " + repo.registry() + " served bytes for blob " + digest + " whose digest is " + OciDigest.sha256(r.body));
+    }
+    return r.body;
+  }
+
+  /**
+   * The referrers of {@code subject} with the given artifact type: the OCI 1.1 referrers API, or on
+   * 404 the {@code sha256-<hex>} tag index; neither means none. Filtered here too, since a registry
+   * may ignore the filter.
+   */
+  public List<Descriptor> referrers(OciReference repo, OciDigest subject, String artifactType, Instant deadline) {
+    String query = "?artifactType=" + URLEncoder.encode(artifactType, StandardCharsets.UTF_8);
+    Response r = send(repo, "GET", "/referrers/" + subject + query, Map.of("Accept", MediaTypes.OCI_INDEX), null, MAX_MANIFEST_BYTES, deadline);
+    byte[] index;
+    if (r.status == 200) {
+      index = r.body;
+    } else if (r.status == 404) {
+      Response tag = send(repo, "GET", "/manifests/" + subject.referrersTag(), Map.of("Accept", MediaTypes.OCI_INDEX), null, MAX_MANIFEST_BYTES, deadline);
+      if (tag.status == 404) {
+        return List.of();
+      }
+      expect(tag, 200, repo, "referrers tag " + subject.referrersTag());
+      index = tag.body;
+    } else {
+      expect(r, 200, repo, "referrers of " + subject);
+      return List.of();
+    }
+    List<Descriptor> out = new ArrayList<>();
+    for (Descriptor d : ManifestParser.indexEntries(index)) {
+      if (d.artifactType().equals(artifactType)) {
+        out.add(d);
+      }
+    }
+    return out;
+  }
+
+  /** Uploads a blob (monolithic POST then PUT) unless the registry has it already. */
+  public OciDigest pushBlob(OciReference repo, byte[] content, Instant deadline) {
+    OciDigest d = OciDigest.sha256(content);
+    Response head = send(repo, "HEAD", "/blobs/" + d, Map.of(), null, 0, deadline);
+    if (head.status == 200) {
+      return d;
+    }
+    Response start = send(repo, "POST", "/blobs/uploads/", Map.of(), new byte[0], 64 * 1024, deadline);
+    expect(start, 202, repo, "blob upload");
+    String location = start.header("Location").orElseThrow(() -> new RegistryException(Reason.REGISTRY_CONTENT_INVALID, 202, "blob upload gave no Location"));
+    URI upload = baseUri(repo).resolve(location);
+    String sep = upload.getQuery() == null ? "?" : "&";
+    Response put = sendUri(repo, "PUT", URI.create(upload + sep + "digest=" + URLEncoder.encode(d.toString(), StandardCharsets.UTF_8)),
+        Map.of("Content-Type", "application/octet-stream"), content, 64 * 1024, deadline, 0);
+    expect(put, 201, repo, "blob " + d);
+    return d;
+  }
+
+  /** Stores a manifest or index under a tag or digest; returns its digest. */
+  public OciDigest pushManifest(OciReference repo, String reference, byte[] manifest, String mediaType, Instant deadline) {
+    Response r = send(repo, "PUT", "/manifests/" + reference, Map.of("Content-Type", mediaType), manifest, 64 * 1024, deadline);
+    expect(r, 201, repo, "manifest " + reference);
+    return OciDigest.sha256(manifest);
+  }
+
+  private void expect(Response r, int wanted, OciReference ref, String what) {
+    if (r.status == wanted) {
+      return;
+    }
+    String where = "registry " + ref.registry() + " (" + ref.repository() + ")";
+    switch (r.status) {
+      case 401:
+      case 403:
+        throw new RegistryException(Reason.REGISTRY_DENIED, r.status, where + " refused access to " + what + " (HTTP " + r.status + ")");
+      case 404:
+        throw new RegistryException(Reason.NOT_FOUND, r.status, where + " has no " + what);
+      case 429:
+        throw new UnavailableException(where + " is rate-limiting requests (HTTP 429) for " + what, null);
+      default:
+        if (r.status >= 500) {
+          throw new UnavailableException(where + " failed with HTTP " + r.status + " for " + what, null);
+        }
+        throw new RegistryException(Reason.REGISTRY_CONTENT_INVALID, r.status, where + " answered HTTP " + r.status + " for " + what);
+    }
+  }
+
+  private URI baseUri(OciReference ref) {
+    boolean plain = ref.isLoopback() || plainHttpHosts.contains(ref.registry());
+    return URI.create((plain ? "http://" : "https://") + ref.apiHost() + "/v2/" + ref.repository());
+  }
+
+  private Response send(OciReference ref, String method, String path, Map<String, String> headers, byte[] body, long maxBytes, Instant deadline) {
+    return sendUri(ref, method, URI.create(baseUri(ref) + path), headers, body, maxBytes, deadline, 0);
+  }
+
+  private Response sendUri(OciReference ref, String method, URI uri, Map<String, String> headers, byte[] body, long maxBytes, Instant deadline, int redirects) {
+    String scopeKey = ref.apiHost() + "|" + ref.repository();
+    // Credentials go to the registry itself only, never to a storage host it redirects to.
+    boolean sameHost = uri.getHost() != null && ref.apiHost().replaceFirst(":\\d+$", "").equalsIgnoreCase(uri.getHost());
+    Response r = exchange(method, uri, headers, body, maxBytes, deadline, sameHost ? tokens.get(scopeKey) : null, ref);
+    if (r.status == 401 && sameHost) {
+      String auth = authorize(ref, r, deadline);
+      if (auth != null) {
+        tokens.put(scopeKey, auth);
+        r = exchange(method, uri, headers, body, maxBytes, deadline, auth, ref);
+      }
+    }
+    if (r.status >= 300 && r.status < 400 && r.status != 304) {
+      if (redirects >= MAX_REDIRECTS) {
+        throw new RegistryException(Reason.REGISTRY_CONTENT_INVALID, r.status, "registry " + ref.registry() + " redirected more than " + MAX_REDIRECTS + " times (" + uri.getPath() + ")");
+      }
+      URI next = uri.resolve(r.header("Location").orElseThrow(() -> new RegistryException(Reason.REGISTRY_CONTENT_INVALID, 0, "redirect without Location")));
+      if (!next.getScheme().equals("https") && !(next.getScheme().equals("http") && uri.getScheme().equals("http"))) {
+        throw new RegistryException(Reason.REGISTRY_CONTENT_INVALID, r.status, "registry " + ref.registry() + " redirected from HTTPS to " + next.getScheme());
+      }
+      return sendUri(ref, method, next, headers, body, maxBytes, deadline, redirects + 1);
+    }
+    return r;
+  }
+
+  /** Answers a 401 challenge: Basic with known credentials, or a Bearer token from the realm. */
+  private String authorize(OciReference ref, Response challenge, Instant deadline) {
+    String header = challenge.header("WWW-Authenticate").orElse("");
+    Optional<String> basic = credentials.basicAuth(ref.apiHost());
+    if (header.regionMatches(true, 0, "Basic", 0, 5)) {
+      return basic.orElse(null);
+    }
+    if (!header.regionMatches(true, 0, "Bearer", 0, 6)) {
+      return null;
+    }
+    Map<String, String> params = new HashMap<>();
+    Matcher m = CHALLENGE_PARAM.matcher(header);
+    while (m.find()) {
+      params.put(m.group(1).toLowerCase(Locale.ROOT), m.group(2));
+    }
+    String realm = params.get("realm");
+    if (realm == null || !(realm.startsWith("https://") || realm.startsWith("http://127.") || realm.startsWith("http://localhost"))) {
+      return null;
+    }
+    StringBuilder q = new StringBuilder(realm).append(realm.contains("?") ? "&" : "?");
+    if (params.containsKey("service")) {
+      q.append("service=").append(URLEncoder.encode(params.get("service"), StandardCharsets.UTF_8)).append('&');
+    }
+    q.append("scope=").append(URLEncoder.encode(params.getOrDefault("scope", "repository:" + ref.repository() + ":pull"), StandardCharsets.UTF_8));
+    Map<String, String> h = new HashMap<>();
+    basic.ifPresent(b -> h.put("Authorization", b));
+    Response t = exchange("GET", URI.create(q.toString()), h, null, 1024 * 1024, deadline, null, ref);
+    if (t.status != 200) {
+      return null;
+    }
+    try {
+      JsonNode tok = JSON.readTree(t.body);
+      String token = tok.hasNonNull("token") ? tok.get("token").asText() : tok.path("access_token").asText("");
+      return token.isEmpty() ? null : "Bearer " + token;
+    } catch (IOException e) {
+      return null;
+    }
+  }
+
+  private Response exchange(String method, URI uri, Map<String, String> headers, byte[] body, long maxBytes, Instant deadline, String auth, OciReference ref) {
+    Duration left = Duration.between(Instant.now(), deadline);
+    if (left.isNegative() || left.isZero()) {
+      throw new UnavailableException("registry " + ref.registry() + " could not be asked in time (deadline passed before " + method + " " + uri.getPath() + ")", null);
+    }
+    HttpRequest.Builder b = HttpRequest.newBuilder(uri).timeout(left)
+        .method(method, body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofByteArray(body));
+    headers.forEach(b::header);
+    if (auth != null) {
+      b.header("Authorization", auth);
+    }
+    var future = http.sendAsync(b.build(), method.equals("HEAD") ? info -> new LimitedBody(0) : LimitedBody.handler(maxBytes));
+    try {
+      HttpResponse<byte[]> resp = future.get(left.toMillis(), TimeUnit.MILLISECONDS);
+      return new Response(resp.statusCode(), resp.headers().map(), resp.body() == null ? new byte[0] : resp.body());
+    } catch (TimeoutException e) {
+      future.cancel(true);
+      throw new UnavailableException("registry " + ref.registry() + " did not answer " + method + " " + uri.getPath() + " within " + left.toMillis() + " ms", e);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new UnavailableException("interrupted while asking registry " + ref.registry(), e);
+    } catch (ExecutionException e) {
+      Throwable c = e.getCause();
+      if (c instanceof LimitedBody.TooLargeException) {
+        throw new RegistryException(Reason.LIMIT_EXCEEDED, 0,
+            "registry " + ref.registry() + " sent more than " + ((LimitedBody.TooLargeException) c).max + " bytes for " + uri.getPath());
+      }
+      throw new UnavailableException("registry " + ref.registry() + " cannot be reached: " + c, c);
+    }
+  }
+
+  private record Response(int status, Map<String, List<String>> headers, byte[] body) {
+    Optional<String> header(String name) {
+      for (Map.Entry<String, List<String>> e : headers.entrySet()) {
+        if (e.getKey().equalsIgnoreCase(name) && !e.getValue().isEmpty()) {
+          return Optional.of(e.getValue().get(0));
+        }
+      }
+      return Optional.empty();
+    }
+  }
+}
