@@ -23,7 +23,8 @@ final class ResultJson {
   static String verification(VerificationResult r) {
     Map<String, Object> doc = new LinkedHashMap<>();
     doc.put("schemaVersion", VERIFY_SCHEMA);
-    doc.put("model", r.model().toString());
+    doc.put("model", r.model());
+    r.resolvedDigest().ifPresent(d -> doc.put("manifestDigest", d));
     doc.put("verified", r.verified());
     r.signer().ifPresent(s -> doc.put("signer", signer(s)));
     r.rootDigest().ifPresent(d -> doc.put("rootDigest", d.toString()));

@@ -11,7 +11,15 @@ import dev.modelgate.trust.SigstoreKeylessVerifier;
 import dev.modelgate.trust.SigstoreTrustRoot;
 import dev.modelgate.trust.PemReader;
 import dev.modelgate.trust.SignatureVerifier;
+import dev.modelgate.oci.OciReference;
+import dev.modelgate.oci.RegistryClient;
+import dev.modelgate.oci.RegistryCredentials;
 import dev.modelgate.verify.ModelVerifier;
+import dev.modelgate.verify.OciModelVerifier;
+import dev.modelgate.verify.VerificationPolicy;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Set;
 import dev.modelgate.verify.VerificationRequest;
 import dev.modelgate.verify.VerificationResult;
 import dev.modelgate.verify.VerifyOptions;
@@ -44,8 +52,13 @@ final class VerifyCommand implements Callable<Integer> {
 
   @Spec CommandSpec spec;
 
-  @Parameters(index = "0", paramLabel = "MODEL", description = "The model directory or file.")
+  @Parameters(index = "0", paramLabel = "MODEL", description = "The model directory or file, or oci://REGISTRY/REPO[:TAG|@DIGEST] (verified from its manifest, no weights downloaded).")
+  String modelArg;
+
   Path model;
+
+  @Option(names = "--plain-http", description = "oci:// models: talk plain HTTP to the registry (loopback registries always use it).")
+  boolean plainHttp;
 
   @Option(names = "--signature", paramLabel = "FILE", description = "The OMS bundle (default: model.sig in the model directory, or beside a single-file model).")
   Path signature;
@@ -106,12 +119,27 @@ final class VerifyCommand implements Callable<Integer> {
   @Override
   public Integer call() {
     SignatureVerifier verifier = verifier();
+    if (modelArg.startsWith("oci://")) {
+      return verifyOci(verifier);
+    }
+    model = Path.of(modelArg);
     Path sig = signature != null ? signature : VerificationRequest.defaultSignature(model);
     VerifyOptions options =
         new VerifyOptions(files.relativeTo(model), ignoreUnsignedFiles, files.allowSymlinks, !files.noIgnoreGitPaths);
     ModelHasher hasher = threads == null ? ModelHasher.allCores() : new ModelHasher(threads);
     TerminalProgress progress = TerminalProgress.forConsole(spec.commandLine().getErr());
     VerificationResult result = new ModelVerifier(hasher).verify(new VerificationRequest(model, sig, options, progress), verifier);
+    report(result);
+    return exitCode(result);
+  }
+
+  private int verifyOci(SignatureVerifier verifier) {
+    OciReference ref = OciReference.parse(modelArg.substring("oci://".length()));
+    RegistryClient client = new RegistryClient(RegistryCredentials.fromDefaultDockerConfig(), plainHttp ? Set.of(ref.registry()) : Set.of());
+    VerifyOptions options = new VerifyOptions(List.of(), ignoreUnsignedFiles, false, true);
+    VerificationResult result =
+        new OciModelVerifier(client, new ModelVerifier(ModelHasher.allCores()))
+            .verify(ref, VerificationPolicy.single(verifier, options), Instant.now().plus(Duration.ofSeconds(60)));
     report(result);
     return exitCode(result);
   }

@@ -144,6 +144,45 @@ public final class RegistryClient {
     return d;
   }
 
+  /** Uploads a file as a blob whose digest the caller computed, streaming it (models are large). */
+  public void pushBlob(OciReference repo, OciDigest digest, java.nio.file.Path file, Instant deadline) {
+    Response head = send(repo, "HEAD", "/blobs/" + digest, Map.of(), null, 0, deadline);
+    if (head.status == 200) {
+      return;
+    }
+    Response start = send(repo, "POST", "/blobs/uploads/", Map.of(), new byte[0], 64 * 1024, deadline);
+    expect(start, 202, repo, "blob upload");
+    String location = start.header("Location").orElseThrow(() -> new RegistryException(Reason.REGISTRY_CONTENT_INVALID, 202, "blob upload gave no Location"));
+    URI upload = baseUri(repo).resolve(location);
+    URI put = URI.create(upload + (upload.getQuery() == null ? "?" : "&") + "digest=" + URLEncoder.encode(digest.toString(), StandardCharsets.UTF_8));
+    Duration left = Duration.between(Instant.now(), deadline);
+    try {
+      HttpRequest.Builder b = HttpRequest.newBuilder(put).timeout(left).header("Content-Type", "application/octet-stream")
+          .PUT(HttpRequest.BodyPublishers.ofFile(file));
+      String token = tokens.get(repo.apiHost() + "|" + repo.repository());
+      if (token != null) {
+        b.header("Authorization", token);
+      }
+      HttpResponse<byte[]> resp = http.send(b.build(), LimitedBody.handler(64 * 1024));
+      expect(new Response(resp.statusCode(), resp.headers().map(), resp.body()), 201, repo, "blob " + digest + " (" + file.getFileName() + ")");
+    } catch (IOException e) {
+      throw new UnavailableException("uploading " + file + " to registry " + repo.registry() + " failed: " + e.getMessage(), e);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new UnavailableException("interrupted while uploading " + file, e);
+    }
+  }
+
+  /** An index stored under a tag (the referrers fallback), or empty when the tag does not exist. */
+  public Optional<byte[]> indexAtTag(OciReference repo, String tag, Instant deadline) {
+    Response r = send(repo, "GET", "/manifests/" + tag, Map.of("Accept", MediaTypes.OCI_INDEX), null, MAX_MANIFEST_BYTES, deadline);
+    if (r.status == 404) {
+      return Optional.empty();
+    }
+    expect(r, 200, repo, "index " + tag);
+    return Optional.of(r.body);
+  }
+
   /** Stores a manifest or index under a tag or digest; returns its digest. */
   public OciDigest pushManifest(OciReference repo, String reference, byte[] manifest, String mediaType, Instant deadline) {
     Response r = send(repo, "PUT", "/manifests/" + reference, Map.of("Content-Type", mediaType), manifest, 64 * 1024, deadline);

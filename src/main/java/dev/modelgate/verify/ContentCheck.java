@@ -46,7 +46,7 @@ final class ContentCheck implements Check {
 
   @Override
   public List<Failure> run(VerificationContext ctx) {
-    VerifyOptions options = ctx.request.options();
+    VerifyOptions options = ctx.options;
     OmsStatement statement = ctx.statement;
     SymlinkPolicy links = options.allowSymlinks() ? SymlinkPolicy.FOLLOW_WITHIN_ROOT : SymlinkPolicy.REFUSE;
     ModelContents contents;
@@ -70,7 +70,7 @@ final class ContentCheck implements Check {
   }
 
   private static IgnoreRules ignoreRules(VerificationContext ctx) {
-    VerifyOptions options = ctx.request.options();
+    VerifyOptions options = ctx.options;
     List<RelativePath> paths = new ArrayList<>(options.ignorePaths());
     if (options.ignoreGitPaths()) {
       paths.addAll(IgnoreRules.GIT_PATHS);

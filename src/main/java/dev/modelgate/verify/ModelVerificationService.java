@@ -5,6 +5,7 @@ import dev.modelgate.core.InvalidInputException;
 import dev.modelgate.core.Reason;
 import dev.modelgate.oms.HashProgress;
 import dev.modelgate.oms.RelativePath;
+import dev.modelgate.oci.OciReference;
 import dev.modelgate.source.ModelReference;
 import dev.modelgate.source.ModelScheme;
 import java.nio.file.Path;
@@ -29,15 +30,22 @@ public final class ModelVerificationService {
   private final ModelVerifier verifier;
   private final ExecutorService executor;
   private final boolean allowFileModels;
+  private final OciModelVerifier oci;
 
   public ModelVerificationService(ModelVerifier verifier, ExecutorService executor, boolean allowFileModels) {
+    this(verifier, executor, allowFileModels, null);
+  }
+
+  /** @param oci the OCI verifier, or null when registries are not consulted */
+  public ModelVerificationService(ModelVerifier verifier, ExecutorService executor, boolean allowFileModels, OciModelVerifier oci) {
     this.verifier = verifier;
     this.executor = executor;
     this.allowFileModels = allowFileModels;
+    this.oci = oci;
   }
 
   public VerificationResult verify(ModelReference model, VerificationPolicy policy, Duration timeLeft) {
-    Path shown = Path.of(model.uri().toString());
+    String shown = model.uri().toString();
     switch (model.uri().scheme()) {
       case FILE:
         if (!allowFileModels) {
@@ -45,7 +53,15 @@ public final class ModelVerificationService {
         }
         return withDeadline(model, policy, timeLeft);
       case OCI:
-        return unsupported(shown, model, "OCI model artifacts cannot be verified by this version of ModelGate yet");
+        if (oci == null) {
+          return unsupported(shown, model, "OCI model artifacts are not verified by this server (no registry access configured)");
+        }
+        try {
+          OciReference ref = OciReference.parse(model.uri().location());
+          return oci.verify(ref, policy, java.time.Instant.now().plus(timeLeft));
+        } catch (InvalidInputException e) {
+          return VerificationResult.failed(shown, List.of(e.toFailure()));
+        }
       case PVC:
       case VOLUME:
         return unsupported(shown, model, model.uri().scheme().prefix() + " models are verified on the volume by an init container before use, which this version does not inject yet");
@@ -60,7 +76,7 @@ public final class ModelVerificationService {
     try {
       signature = signature(dir, model.signaturePath());
     } catch (InvalidInputException e) {
-      return VerificationResult.failed(dir, List.of(e.toFailure()));
+      return VerificationResult.failed(dir.toString(), List.of(e.toFailure()));
     }
     VerificationRequest request = new VerificationRequest(dir, signature, policy.options(), HashProgress.NONE);
     Future<VerificationResult> f = executor.submit(() -> verifier.verify(request, policy));
@@ -68,12 +84,12 @@ public final class ModelVerificationService {
       return f.get(Math.max(1, timeLeft.toMillis()), TimeUnit.MILLISECONDS);
     } catch (TimeoutException e) {
       f.cancel(true);
-      return VerificationResult.failed(dir, List.of(Failure.of(Reason.UNDECIDED, "timed out after %d ms before verification completed", timeLeft.toMillis())));
+      return VerificationResult.failed(dir.toString(), List.of(Failure.of(Reason.UNDECIDED, "timed out after %d ms before verification completed", timeLeft.toMillis())));
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
-      return VerificationResult.failed(dir, List.of(Failure.of(Reason.UNDECIDED, "interrupted before verification completed")));
+      return VerificationResult.failed(dir.toString(), List.of(Failure.of(Reason.UNDECIDED, "interrupted before verification completed")));
     } catch (ExecutionException e) {
-      return VerificationResult.failed(dir, List.of(Failure.of(Reason.UNDECIDED, "verification failed unexpectedly: %s", e.getCause())));
+      return VerificationResult.failed(dir.toString(), List.of(Failure.of(Reason.UNDECIDED, "verification failed unexpectedly: %s", e.getCause())));
     }
   }
 
@@ -85,7 +101,7 @@ public final class ModelVerificationService {
     return RelativePath.parse(signaturePath).resolveIn(dir);
   }
 
-  private static VerificationResult unsupported(Path shown, ModelReference model, String why) {
+  private static VerificationResult unsupported(String shown, ModelReference model, String why) {
     return VerificationResult.failed(shown, List.of(Failure.about(Reason.MODEL_SOURCE_UNSUPPORTED, model.uri(), "%s", why)));
   }
 }

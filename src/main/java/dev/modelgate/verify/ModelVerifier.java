@@ -22,10 +22,20 @@ import java.util.List;
 public final class ModelVerifier {
   private final List<Check> before;
   private final List<Check> after;
+  private final List<Check> afterForArtifacts;
 
   public ModelVerifier(ModelHasher hasher) {
     this.before = List.of(new BundleCheck(), new EnvelopeCheck());
     this.after = List.of(new StatementCheck(), new RootDigestCheck(), new ContentCheck(hasher));
+    this.afterForArtifacts = List.of(new StatementCheck(), new RootDigestCheck(), new ArtifactContentCheck());
+  }
+
+  /**
+   * Verifies an OCI artifact's files, known by their layer digests, against a fetched bundle: no
+   * model bytes are read. {@code shownAs} names the model in the result.
+   */
+  public VerificationResult verifyArtifact(String shownAs, byte[] bundle, ArtifactContents contents, VerificationPolicy policy) {
+    return verify(new VerificationContext(bundle, contents, policy.options()), policy, afterForArtifacts, shownAs);
   }
 
   public VerificationResult verify(VerificationRequest request, SignatureVerifier verifier) {
@@ -33,10 +43,13 @@ public final class ModelVerifier {
   }
 
   public VerificationResult verify(VerificationRequest request, VerificationPolicy policy) {
-    VerificationContext ctx = new VerificationContext(request);
+    return verify(new VerificationContext(request), policy, after, request.model().toString());
+  }
+
+  private VerificationResult verify(VerificationContext ctx, VerificationPolicy policy, List<Check> after, String shownAs) {
     List<Failure> early = run(before, ctx);
     if (!early.isEmpty()) {
-      return result(ctx, early);
+      return result(ctx, early, shownAs);
     }
     List<Failure> signerFailures = new ArrayList<>();
     for (Authority a : policy.authorities()) {
@@ -71,9 +84,9 @@ public final class ModelVerifier {
                 ctx.authorities.isEmpty() ? "" : " (" + String.join(", ", ctx.authorities) + ")"));
       }
       failures.addAll(signerFailures);
-      return result(ctx, failures);
+      return result(ctx, failures, shownAs);
     }
-    return result(ctx, run(after, ctx));
+    return result(ctx, run(after, ctx), shownAs);
   }
 
   private static List<Failure> run(List<Check> checks, VerificationContext ctx) {
@@ -92,14 +105,15 @@ public final class ModelVerifier {
     return List.of();
   }
 
-  private static VerificationResult result(VerificationContext ctx, List<Failure> failures) {
+  private static VerificationResult result(VerificationContext ctx, List<Failure> failures, String shownAs) {
     return new VerificationResult(
-        ctx.request.model(),
+        shownAs,
         ctx.signer == null ? null : ctx.signer.signer(),
         ctx.statement == null ? null : RootDigest.of(ctx.statement.resources()),
         ctx.filesChecked,
         ctx.bytesHashed,
         ctx.authorities,
+        "",
         failures);
   }
 }

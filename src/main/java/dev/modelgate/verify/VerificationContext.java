@@ -10,7 +10,13 @@ import dev.modelgate.trust.SignerVerdict;
  * Confined to the thread running the pipeline.
  */
 final class VerificationContext {
+  /** The local request; null when verifying an OCI artifact. */
   final VerificationRequest request;
+  final VerifyOptions options;
+  /** The bundle bytes when they were fetched rather than read from a file. */
+  final byte[] bundleBytes;
+  /** The artifact's files when verifying an OCI artifact. */
+  final ArtifactContents artifact;
   SigstoreBundle bundle;
   SignerVerdict.Verified signer;
   OmsStatement statement;
@@ -21,5 +27,15 @@ final class VerificationContext {
 
   VerificationContext(VerificationRequest request) {
     this.request = request;
+    this.options = request.options();
+    this.bundleBytes = null;
+    this.artifact = null;
+  }
+
+  VerificationContext(byte[] bundleBytes, ArtifactContents artifact, VerifyOptions options) {
+    this.request = null;
+    this.options = options;
+    this.bundleBytes = bundleBytes.clone();
+    this.artifact = artifact;
   }
 }

@@ -3,39 +3,61 @@ package dev.modelgate.verify;
 import dev.modelgate.core.Failure;
 import dev.modelgate.oms.Digest;
 import dev.modelgate.trust.Signer;
-import java.nio.file.Path;
 import java.util.List;
+import java.util.Objects;
 import java.util.Optional;
 
 /**
  * The answer for one model: verified when there are no failures. Signer and root digest are set
- * once the signature held; file and byte counts once content was checked.
+ * once the signature held; file and byte counts once content was checked; the resolved manifest
+ * digest for OCI models.
  */
 public final class VerificationResult {
-  private final Path model;
+  private final String model;
   private final Signer signer;
   private final Digest rootDigest;
   private final long files;
   private final long bytes;
   private final List<String> authorities;
+  private final String resolvedDigest;
   private final List<Failure> failures;
 
   VerificationResult(
-      Path model, Signer signer, Digest rootDigest, long files, long bytes, List<String> authorities, List<Failure> failures) {
-    this.model = model;
+      String model, Signer signer, Digest rootDigest, long files, long bytes, List<String> authorities, String resolvedDigest, List<Failure> failures) {
+    this.model = Objects.requireNonNull(model, "model");
     this.signer = signer;
     this.rootDigest = rootDigest;
     this.files = files;
     this.bytes = bytes;
     this.authorities = List.copyOf(authorities);
+    this.resolvedDigest = Objects.requireNonNull(resolvedDigest, "resolvedDigest");
     this.failures = List.copyOf(failures);
+  }
+
+  /** A result that never reached the model: it could not be verified at all. */
+  public static VerificationResult failed(String model, List<Failure> failures) {
+    if (failures.isEmpty()) {
+      throw new IllegalArgumentException("a failed result needs a failure");
+    }
+    return new VerificationResult(model, null, null, 0, 0, List.of(), "", failures);
+  }
+
+  VerificationResult withModel(String shownAs, String digest) {
+    return new VerificationResult(shownAs, signer, rootDigest, files, bytes, authorities, digest, failures);
+  }
+
+  VerificationResult withFailures(List<Failure> more) {
+    List<Failure> all = new java.util.ArrayList<>(failures);
+    all.addAll(more);
+    return new VerificationResult(model, signer, rootDigest, files, bytes, authorities, resolvedDigest, all);
   }
 
   public boolean verified() {
     return failures.isEmpty();
   }
 
-  public Path model() {
+  /** The model as the caller named it: a path, or an OCI reference. */
+  public String model() {
     return model;
   }
 
@@ -60,12 +82,9 @@ public final class VerificationResult {
     return authorities;
   }
 
-  /** A result that never reached the model: it could not be verified at all. */
-  public static VerificationResult failed(Path model, List<Failure> failures) {
-    if (failures.isEmpty()) {
-      throw new IllegalArgumentException("a failed result needs a failure");
-    }
-    return new VerificationResult(model, null, null, 0, 0, List.of(), failures);
+  /** For OCI models, the manifest digest verified ({@code sha256:…}); empty otherwise. */
+  public Optional<String> resolvedDigest() {
+    return resolvedDigest.isEmpty() ? Optional.empty() : Optional.of(resolvedDigest);
   }
 
   public List<Failure> failures() {

@@ -1,0 +1,190 @@
+package dev.modelgate.verify;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.modelgate.core.Failure;
+import dev.modelgate.core.InvalidInputException;
+import dev.modelgate.core.Limits;
+import dev.modelgate.core.ModelGateException;
+import dev.modelgate.core.Reason;
+import dev.modelgate.oci.Descriptor;
+import dev.modelgate.oci.ManifestParser;
+import dev.modelgate.oci.MediaTypes;
+import dev.modelgate.oci.OciDigest;
+import dev.modelgate.oci.OciManifest;
+import dev.modelgate.oci.OciReference;
+import dev.modelgate.oci.RegistryClient;
+import dev.modelgate.oms.Digest;
+import dev.modelgate.oms.HashAlgorithm;
+import dev.modelgate.oms.PredicateKind;
+import dev.modelgate.oms.RelativePath;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * Verifies a model published as an OCI artifact without downloading its weights: resolve the
+ * reference to a manifest (an index is resolved to its model manifest), find OMS bundles among its
+ * referrers (API, then the {@code sha256-<hex>} tag) or as a {@code model.sig} layer, and check
+ * each bundle's signed file list against the layer digests. The threshold counts distinct
+ * authorities, one bundle for one authority.
+ */
+public final class OciModelVerifier {
+  /** File-path annotations, newest first: ModelPack, its pre-v0.0.7 name, then ORAS's title. */
+  static final List<String> PATH_ANNOTATIONS = List.of("org.cncf.model.filepath", "org.cnai.model.filepath", "org.opencontainers.image.title");
+
+  private final RegistryClient registry;
+  private final ModelVerifier verifier;
+
+  public OciModelVerifier(RegistryClient registry, ModelVerifier verifier) {
+    this.registry = registry;
+    this.verifier = verifier;
+  }
+
+  public VerificationResult verify(OciReference ref, VerificationPolicy policy, Instant deadline) {
+    String shown = "oci://" + ref;
+    try {
+      OciManifest m = modelManifest(ref, deadline);
+      OciReference pinned = ref.withDigest(m.digest());
+      ArtifactContents contents = contents(m);
+      List<byte[]> bundles = bundles(pinned, m, deadline);
+      if (bundles.isEmpty()) {
+        return VerificationResult.failed(shown, List.of(Failure.of(Reason.SIGNATURE_NOT_FOUND,
+            "no OMS signature found for %s: no Sigstore bundle referrer (referrers API or tag %s) and no model.sig layer", m.digest(), m.digest().referrersTag())))
+            .withModel(shown, m.digest().toString());
+      }
+      return combine(shown, m.digest(), bundles, contents, policy);
+    } catch (ModelGateException e) {
+      return VerificationResult.failed(shown, List.of(e.toFailure()));
+    }
+  }
+
+  /** Verifies each bundle with threshold 1, then assigns distinct authorities to distinct bundles. */
+  private VerificationResult combine(String shown, OciDigest digest, List<byte[]> bundles, ArtifactContents contents, VerificationPolicy policy) {
+    VerificationPolicy any = new VerificationPolicy(policy.authorities(), 1, policy.options());
+    VerificationResult best = null;
+    Set<String> counted = new HashSet<>();
+    List<Failure> failures = new ArrayList<>();
+    for (byte[] bundle : bundles) {
+      VerificationResult r = verifier.verifyArtifact(shown, bundle, contents, any);
+      if (r.verified()) {
+        r.authorities().stream().filter(a -> !counted.contains(a)).findFirst().ifPresent(counted::add);
+        if (best == null) {
+          best = r;
+        }
+      } else {
+        failures.addAll(r.failures());
+      }
+    }
+    if (best != null && counted.size() >= policy.threshold()) {
+      return best.withModel(shown, digest.toString());
+    }
+    List<Failure> all = new ArrayList<>();
+    if (policy.threshold() > 1) {
+      all.add(Failure.of(Reason.THRESHOLD_NOT_MET, "%d of %d required authorities signed%s", counted.size(), policy.threshold(), counted.isEmpty() ? "" : " (" + String.join(", ", counted) + ")"));
+    }
+    all.addAll(failures);
+    if (all.isEmpty()) {
+      all.add(Failure.of(Reason.THRESHOLD_NOT_MET, "%d of %d required authorities signed", counted.size(), policy.threshold()));
+    }
+    return VerificationResult.failed(shown, all).withModel(shown, digest.toString());
+  }
+
+  private OciManifest modelManifest(OciReference ref, Instant deadline) {
+    RegistryClient.FetchedManifest f = registry.manifest(ref, deadline);
+    JsonNode json = f.json();
+    if (ManifestParser.isIndex(f.mediaType(), json)) {
+      Descriptor chosen = chooseFromIndex(ManifestParser.indexEntries(f.bytes()), ref);
+      f = registry.manifest(ref.withDigest(chosen.digest()), deadline);
+    }
+    return ManifestParser.manifest(f.digest(), f.mediaType(), f.bytes());
+  }
+
+  /** Deterministic: the first entry typed as a model (ModelPack, either prefix), else the only entry. */
+  private static Descriptor chooseFromIndex(List<Descriptor> entries, OciReference ref) {
+    for (Descriptor d : entries) {
+      if (d.artifactType().endsWith(".model.manifest.v1+json")) {
+        return d;
+      }
+    }
+    if (entries.size() == 1) {
+      return entries.get(0);
+    }
+    throw new InvalidInputException(Reason.REGISTRY_CONTENT_INVALID,
+        "oci://" + ref + " is an index of " + entries.size() + " manifests and none is a model (artifactType *.model.manifest.v1+json)");
+  }
+
+  static ArtifactContents contents(OciManifest m) {
+    Map<RelativePath, Digest> raw = new LinkedHashMap<>();
+    List<RelativePath> archives = new ArrayList<>();
+    List<Failure> problems = new ArrayList<>();
+    Map<RelativePath, Integer> seen = new HashMap<>();
+    for (int i = 0; i < m.layers().size(); i++) {
+      Descriptor l = m.layers().get(i);
+      String name = PATH_ANNOTATIONS.stream().map(l.annotations()::get).filter(v -> v != null && !v.isEmpty()).findFirst().orElse(null);
+      if (name == null) {
+        problems.add(Failure.of(Reason.UNSIGNED_FILE, "layer %d (%s) names no file (no %s annotation), so it cannot be matched to the signature", i, l.digest(), PATH_ANNOTATIONS.get(0)));
+        continue;
+      }
+      RelativePath path;
+      try {
+        path = RelativePath.parse(name.startsWith("./") ? name.substring(2) : name);
+      } catch (InvalidInputException e) {
+        problems.add(Failure.about(Reason.PATH_UNSAFE, name, "layer %d: %s", i, e.getMessage()));
+        continue;
+      }
+      if (seen.put(path, i) != null) {
+        problems.add(Failure.about(Reason.DUPLICATE_RESOURCE, path, "layers %d and %d both claim file '%s'", seen.get(path), i, path));
+        continue;
+      }
+      if (isArchive(l.mediaType())) {
+        archives.add(path);
+      } else if (!l.digest().algorithm().equals("sha256")) {
+        problems.add(Failure.about(Reason.LAYER_NOT_VERIFIABLE, path, "layer for '%s' has a %s digest; signatures carry sha256", path, l.digest().algorithm()));
+      } else {
+        raw.put(path, Digest.fromHex(HashAlgorithm.SHA256, l.digest().hex()));
+      }
+    }
+    return new ArtifactContents(raw, archives, problems);
+  }
+
+  static boolean isArchive(String mediaType) {
+    return mediaType.contains(".tar") || mediaType.contains("tar+") || mediaType.endsWith("+gzip") || mediaType.endsWith("+zstd")
+        || mediaType.endsWith(".gzip") || mediaType.endsWith(".zstd");
+  }
+
+  /** The OMS bundles for a manifest: referrers first, then a model.sig layer. */
+  private List<byte[]> bundles(OciReference pinned, OciManifest m, Instant deadline) {
+    List<byte[]> out = new ArrayList<>();
+    for (Descriptor d : registry.referrers(pinned, m.digest(), MediaTypes.SIGSTORE_BUNDLE, deadline)) {
+      String predicate = d.annotations().getOrDefault(MediaTypes.BUNDLE_PREDICATE_TYPE, "");
+      if (!predicate.isEmpty() && !predicate.equals(PredicateKind.SIGNATURE_V1.uri()) && !predicate.equals(PredicateKind.LEGACY_DIGESTS_V01.uri())) {
+        continue;
+      }
+      RegistryClient.FetchedManifest rf = registry.manifest(pinned.withDigest(d.digest()), deadline);
+      OciManifest referrer = ManifestParser.manifest(rf.digest(), rf.mediaType(), rf.bytes());
+      if (referrer.subject().isEmpty() || !referrer.subject().get().digest().equals(m.digest())) {
+        throw new InvalidInputException(Reason.REGISTRY_CONTENT_INVALID,
+            "signature referrer " + d.digest() + " is for " + referrer.subject().map(s -> s.digest().toString()).orElse("no subject") + ", not for " + m.digest());
+      }
+      for (Descriptor layer : referrer.layers()) {
+        if (layer.mediaType().equals(MediaTypes.SIGSTORE_BUNDLE)) {
+          out.add(registry.blob(pinned, layer.digest(), Limits.MAX_BUNDLE_BYTES, deadline));
+        }
+      }
+    }
+    if (out.isEmpty()) {
+      for (Descriptor l : m.layers()) {
+        String name = PATH_ANNOTATIONS.stream().map(l.annotations()::get).filter(v -> v != null).findFirst().orElse("");
+        if (name.equals(ArtifactContentCheck.SIGNATURE_LAYER.value()) && !isArchive(l.mediaType())) {
+          out.add(registry.blob(pinned, l.digest(), Limits.MAX_BUNDLE_BYTES, deadline));
+        }
+      }
+    }
+    return out;
+  }
+}
