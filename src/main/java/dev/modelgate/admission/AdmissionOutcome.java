@@ -29,6 +29,11 @@ public record AdmissionOutcome(String uid, boolean allowed, String message, List
   /** Denials listed in the message before "and K more". */
   static final int MAX_DENIALS = 10;
 
+  /** The JSON patch /mutate returns: digest pins for the OCI models verified by tag. */
+  public List<java.util.Map<String, Object>> patch() {
+    return allowed ? DigestPins.patch(verdicts) : List.of();
+  }
+
   /** The decision as a metric label: allow, deny or warn. */
   public String decisionLabel() {
     return !allowed ? "deny" : warnings.isEmpty() ? "allow" : "warn";

@@ -14,9 +14,22 @@ public final class AdmissionResponseWriter {
   private AdmissionResponseWriter() {}
 
   public static byte[] write(String apiVersion, AdmissionOutcome o) {
+    return write(apiVersion, o, false);
+  }
+
+  /** With {@code mutating}, the digest pins go in as a base64 JSONPatch. */
+  public static byte[] write(String apiVersion, AdmissionOutcome o, boolean mutating) {
     Map<String, Object> response = new LinkedHashMap<>();
     response.put("uid", o.uid());
     response.put("allowed", o.allowed());
+    if (mutating && !o.patch().isEmpty()) {
+      try {
+        response.put("patchType", "JSONPatch");
+        response.put("patch", java.util.Base64.getEncoder().encodeToString(StrictJson.mapper().writeValueAsBytes(o.patch())));
+      } catch (JsonProcessingException e) {
+        throw new IllegalStateException(e);
+      }
+    }
     if (!o.allowed()) {
       response.put("status", Map.of("code", 403, "reason", "Forbidden", "message", o.message()));
     }

@@ -20,6 +20,9 @@ import dev.modelgate.policy.crd.DirectoryPolicyStore;
 import dev.modelgate.policy.crd.PolicyCompiler;
 import dev.modelgate.verify.ModelVerificationService;
 import dev.modelgate.verify.ModelVerifier;
+import dev.modelgate.verify.OciModelVerifier;
+import dev.modelgate.oci.RegistryClient;
+import dev.modelgate.oci.RegistryCredentials;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -67,6 +70,9 @@ final class CheckCommand implements Callable<Integer> {
   @Option(names = "--timeout", paramLabel = "SECONDS", defaultValue = "10", description = "Decision budget per workload, as the API server's webhook timeout.")
   int timeoutSeconds;
 
+  @Option(names = "--plain-http-registry", paramLabel = "HOST:PORT", description = "A registry to talk plain HTTP to (repeatable); loopback registries always use it.")
+  List<String> plainHttpRegistries = new ArrayList<>();
+
   @Option(names = "--json", description = "Print the decisions as one JSON document on stdout.")
   boolean json;
 
@@ -84,7 +90,9 @@ final class CheckCommand implements Callable<Integer> {
       t.setDaemon(true);
       return t;
     });
-    ModelVerificationService verification = new ModelVerificationService(new ModelVerifier(ModelHasher.allCores()), executor, true);
+    ModelVerifier verifier = new ModelVerifier(ModelHasher.allCores());
+    RegistryClient registry = new RegistryClient(RegistryCredentials.fromDefaultDockerConfig(), java.util.Set.copyOf(plainHttpRegistries));
+    ModelVerificationService verification = new ModelVerificationService(verifier, executor, true, new OciModelVerifier(registry, verifier));
     AdmissionService service = new AdmissionService(new PolicyEngine(store, verification, NoMatchBehaviour.parse(noMatch)), NamespaceLabels.NONE, EventSink.NONE);
     List<Map<String, Object>> results = new ArrayList<>();
     boolean allAdmitted = true;

@@ -22,6 +22,8 @@ public record CompiledPolicy(
     Mode mode,
     PolicyMatch match,
     Optional<VerificationPolicy> verification,
+    DigestPolicy digest,
+    OnError onError,
     List<String> errors) {
 
   public CompiledPolicy {
@@ -32,6 +34,8 @@ public record CompiledPolicy(
     Objects.requireNonNull(mode, "mode");
     Objects.requireNonNull(match, "match");
     Objects.requireNonNull(verification, "verification");
+    Objects.requireNonNull(digest, "digest");
+    Objects.requireNonNull(onError, "onError");
     errors = List.copyOf(errors);
     if (errors.isEmpty() == verification.isEmpty()) {
       throw new IllegalArgumentException("a compiled policy has either a verification or errors, not both or neither");
@@ -39,7 +43,7 @@ public record CompiledPolicy(
   }
 
   public static CompiledPolicy broken(String kind, String namespace, String name, PolicyMatch match, List<String> errors) {
-    return new CompiledPolicy(kind, namespace, name, "", 0, Mode.ENFORCE, match, Optional.empty(), errors);
+    return new CompiledPolicy(kind, namespace, name, "", 0, Mode.ENFORCE, match, Optional.empty(), DigestPolicy.REQUIRE, OnError.DENY, errors);
   }
 
   public boolean ready() {

@@ -8,10 +8,11 @@ import java.util.Objects;
 import java.util.Optional;
 
 /**
- * The outcome of one (model, policy) pair. {@code policy} is "" when no policy matched.
+ * The outcome of one (model, policy) pair. {@code policy} is "" when no policy matched. {@code
+ * pinned} is the digest-pinned OCI reference /mutate should write ("" when nothing to pin).
  */
 public record ModelVerdict(
-    ModelReference model, String policy, Mode mode, Optional<Signer> signer, List<String> authorities, List<Failure> failures) {
+    ModelReference model, String policy, Mode mode, Optional<Signer> signer, List<String> authorities, List<Failure> failures, String pinned) {
   public ModelVerdict {
     Objects.requireNonNull(model, "model");
     Objects.requireNonNull(policy, "policy");
@@ -19,6 +20,11 @@ public record ModelVerdict(
     Objects.requireNonNull(signer, "signer");
     authorities = List.copyOf(authorities);
     failures = List.copyOf(failures);
+    Objects.requireNonNull(pinned, "pinned");
+  }
+
+  public ModelVerdict(ModelReference model, String policy, Mode mode, Optional<Signer> signer, List<String> authorities, List<Failure> failures) {
+    this(model, policy, mode, signer, authorities, failures, "");
   }
 
   public boolean passed() {

@@ -3,6 +3,7 @@ package dev.modelgate.policy;
 import dev.modelgate.core.Failure;
 import dev.modelgate.core.Reason;
 import dev.modelgate.source.ModelReference;
+import dev.modelgate.source.ModelScheme;
 import dev.modelgate.verify.ModelVerificationService;
 import dev.modelgate.verify.VerificationResult;
 import java.time.Duration;
@@ -53,6 +54,10 @@ public final class PolicyEngine {
       for (CompiledPolicy p : matching) {
         ModelVerdict v = evaluate(model, p, deadline);
         verdicts.add(v);
+        if (!v.passed() && p.onError() == OnError.ALLOW && v.failures().stream().allMatch(f -> f.reason() == Reason.UNDECIDED)) {
+          warnings.add(v.describe(REASONS_PER_MODEL) + " (admitted unverified: onError Allow)");
+          continue;
+        }
         apply(p.mode(), v, denials, warnings);
       }
     }
@@ -69,8 +74,15 @@ public final class PolicyEngine {
       Failure f = Failure.of(Reason.UNDECIDED, "timed out before verification of this model started");
       return new ModelVerdict(model, p.displayName(), p.mode(), Optional.empty(), List.of(), List.of(f));
     }
+    boolean byTag = model.uri().scheme() == ModelScheme.OCI && !model.uri().location().contains("@");
+    if (byTag && p.digest() == DigestPolicy.REQUIRE) {
+      Failure f = Failure.of(Reason.DIGEST_REQUIRED, "policy %s requires a digest reference (@sha256:...), not a tag", p.displayName());
+      return new ModelVerdict(model, p.displayName(), p.mode(), Optional.empty(), List.of(), List.of(f));
+    }
     VerificationResult r = verifier.verify(model, p.verification().orElseThrow(), left);
-    return new ModelVerdict(model, p.displayName(), p.mode(), r.signer(), r.authorities(), r.failures());
+    String pinned = byTag && p.digest() == DigestPolicy.MUTATE && r.verified() && r.resolvedDigest().isPresent()
+        ? model.uri().location() + "@" + r.resolvedDigest().get() : "";
+    return new ModelVerdict(model, p.displayName(), p.mode(), r.signer(), r.authorities(), r.failures(), pinned);
   }
 
   /** The one place where a mode turns a failed verdict into a denial, a warning, or a record. */

@@ -45,7 +45,7 @@ public class AdmissionResource {
     return review("validate", body, timeout);
   }
 
-  /** Mutation adds nothing yet (tag pinning and volume verification come later); it decides the same way. */
+  /** Decides the same way as validate, and pins verified OCI tags to their digests (JSON patch). */
   @POST
   @Path("mutate")
   @Consumes(MediaType.WILDCARD)
@@ -81,7 +81,7 @@ public class AdmissionResource {
         request.uid(), request.namespace(), request.kind(), request.name(), request.operation(), request.dryRun(),
         outcome.decisionLabel(), outcome.verdicts().size(), nanos / 1_000_000,
         outcome.allowed() ? (outcome.skipped().isEmpty() ? "" : " skipped=\"" + outcome.skipped() + "\"") : " reasons=\"" + outcome.message() + "\"");
-    return Response.ok(AdmissionResponseWriter.write(request.apiVersion(), outcome), MediaType.APPLICATION_JSON).build();
+    return Response.ok(AdmissionResponseWriter.write(request.apiVersion(), outcome, endpoint.equals("mutate")), MediaType.APPLICATION_JSON).build();
   }
 
   /** The API server's {@code ?timeout=10s}, as a Go duration in seconds; else the configured default. */

@@ -12,6 +12,9 @@ import dev.modelgate.policy.crd.PolicyCompiler;
 import dev.modelgate.policy.k8s.InformerPolicyStore;
 import dev.modelgate.verify.ModelVerificationService;
 import dev.modelgate.verify.ModelVerifier;
+import dev.modelgate.verify.OciModelVerifier;
+import dev.modelgate.oci.RegistryClient;
+import dev.modelgate.oci.RegistryCredentials;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import jakarta.enterprise.inject.Instance;
 import jakarta.enterprise.inject.Produces;
@@ -84,8 +87,10 @@ public class CoreProducers {
       return t;
     });
     boolean embedded = config.source().equals("embedded");
+    ModelVerifier verifier = new ModelVerifier(ModelHasher.allCores());
+    RegistryClient registry = new RegistryClient(RegistryCredentials.fromDefaultDockerConfig(), java.util.Set.copyOf(config.plainHttpRegistries().orElse(java.util.List.of())));
     ModelVerificationService verification =
-        new ModelVerificationService(new ModelVerifier(ModelHasher.allCores()), executor, config.allowFileModels().orElse(embedded));
+        new ModelVerificationService(verifier, executor, config.allowFileModels().orElse(embedded), new OciModelVerifier(registry, verifier));
     PolicyEngine engine = new PolicyEngine(store, verification, NoMatchBehaviour.parse(config.noMatch()));
     return new AdmissionService(engine, namespaces, events);
   }

@@ -23,6 +23,9 @@ public interface ModelGateConfig {
   /** Whether file:// model references are read from this server's file system (default: only in embedded mode). */
   Optional<Boolean> allowFileModels();
 
+  /** Registries (host:port) spoken to over plain HTTP besides loopback ones, as Docker's insecure registries. */
+  Optional<java.util.List<String>> plainHttpRegistries();
+
   /** Answer budget when the API server sends no {@code ?timeout=}; Kubernetes' own default is 10 s. */
   @WithDefault("10s")
   Duration defaultTimeout();

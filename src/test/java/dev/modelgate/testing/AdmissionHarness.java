@@ -58,7 +58,10 @@ public final class AdmissionHarness {
 
   public AdmissionService service() {
     DirectoryPolicyStore store = DirectoryPolicyStore.load(policies, PolicyCompiler.withEmbeddedPublicGoodRoot());
-    ModelVerificationService v = new ModelVerificationService(new ModelVerifier(ModelHasher.allCores()), Executors.newCachedThreadPool(), true);
+    ModelVerifier verifier = new ModelVerifier(ModelHasher.allCores());
+    var registry = new dev.modelgate.oci.RegistryClient(dev.modelgate.oci.RegistryCredentials.NONE, java.util.Set.of());
+    ModelVerificationService v =
+        new ModelVerificationService(verifier, Executors.newCachedThreadPool(), true, new dev.modelgate.verify.OciModelVerifier(registry, verifier));
     EventSink sink = (r, o) -> events.add(o);
     return new AdmissionService(new PolicyEngine(store, v, noMatch), ns -> namespaceLabels.getOrDefault(ns, Map.of()), sink);
   }

@@ -3,6 +3,7 @@ package dev.modelgate.policy.crd;
 import dev.modelgate.core.InvalidInputException;
 import dev.modelgate.oms.RelativePath;
 import dev.modelgate.policy.CompiledPolicy;
+import dev.modelgate.policy.DigestPolicy;
 import dev.modelgate.policy.LabelSelector;
 import dev.modelgate.policy.Mode;
 import dev.modelgate.policy.ModelGlob;
@@ -114,7 +115,10 @@ public final class PolicyCompiler {
     long generation = resource.getMetadata().getGeneration() == null ? 0 : resource.getMetadata().getGeneration();
     return new CompiledPolicy(
         kind, ns, name, nullToEmpty(resource.getMetadata().getUid()), generation, mode, match,
-        Optional.of(new VerificationPolicy(authorities, threshold, options)), List.of());
+        Optional.of(new VerificationPolicy(authorities, threshold, options)),
+        spec.digest == null ? DigestPolicy.MUTATE : DigestPolicy.valueOf(spec.digest.name().replaceAll("([a-z])([A-Z])", "$1_$2").toUpperCase(Locale.ROOT)),
+        spec.onError == ModelPolicySpec.OnError.Allow ? dev.modelgate.policy.OnError.ALLOW : dev.modelgate.policy.OnError.DENY,
+        List.of());
   }
 
   private static PolicyMatch match(ModelPolicySpec.Match m, boolean cluster, List<String> errors) {

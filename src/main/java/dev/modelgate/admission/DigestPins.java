@@ -1,0 +1,66 @@
+package dev.modelgate.admission;
+
+import dev.modelgate.policy.ModelVerdict;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The JSON patch (RFC 6902) that pins verified OCI models from tags to the digests that were
+ * verified, so the kubelet pulls exactly those bytes. Image fields get {@code ref@sha256:…};
+ * annotations keep their {@code oci://} prefix. KServe's internal annotation is left alone.
+ */
+final class DigestPins {
+  private DigestPins() {}
+
+  static List<Map<String, Object>> patch(List<ModelVerdict> verdicts) {
+    Map<String, Object> byPath = new LinkedHashMap<>();
+    for (ModelVerdict v : verdicts) {
+      String field = v.model().field();
+      if (v.pinned().isEmpty() || field.contains(WorkloadInspector.KSERVE_SOURCE_URI)) {
+        continue;
+      }
+      boolean annotation = field.contains("annotations[");
+      byPath.put(pointer(field), annotation ? "oci://" + v.pinned() : v.pinned());
+    }
+    List<Map<String, Object>> ops = new ArrayList<>();
+    byPath.forEach((path, value) -> {
+      Map<String, Object> op = new LinkedHashMap<>();
+      op.put("op", "replace");
+      op.put("path", path);
+      op.put("value", value);
+      ops.add(op);
+    });
+    return ops;
+  }
+
+  /** {@code spec.template.metadata.annotations[a.b/c]} to {@code /spec/template/metadata/annotations/a.b~1c}. */
+  static String pointer(String field) {
+    StringBuilder out = new StringBuilder();
+    StringBuilder seg = new StringBuilder();
+    int depth = 0;
+    for (char c : field.toCharArray()) {
+      if (c == '[') {
+        flush(out, seg);
+        depth++;
+      } else if (c == ']') {
+        flush(out, seg);
+        depth--;
+      } else if (c == '.' && depth == 0) {
+        flush(out, seg);
+      } else {
+        seg.append(c);
+      }
+    }
+    flush(out, seg);
+    return out.toString();
+  }
+
+  private static void flush(StringBuilder out, StringBuilder seg) {
+    if (seg.length() > 0) {
+      out.append('/').append(seg.toString().replace("~", "~0").replace("/", "~1"));
+      seg.setLength(0);
+    }
+  }
+}
