@@ -1,0 +1,343 @@
+package dev.modelgate.oci;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.sun.net.httpserver.HttpExchange;
+import com.sun.net.httpserver.HttpServer;
+import dev.modelgate.core.Failure;
+import dev.modelgate.core.StrictJson;
+import dev.modelgate.oms.ModelHasher;
+import dev.modelgate.testing.SignedModel;
+import dev.modelgate.trust.KeyVerifier;
+import dev.modelgate.trust.PemReader;
+import dev.modelgate.verify.ModelVerifier;
+import dev.modelgate.verify.OciModelVerifier;
+import dev.modelgate.verify.VerificationPolicy;
+import dev.modelgate.verify.VerificationResult;
+import dev.modelgate.verify.VerifyOptions;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.net.InetSocketAddress;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * A small in-test registry that serves what each test tells it to: the OCI 1.1 referrers API
+ * (which docker-registry lacks), and every way a registry can lie, refuse, stall or flood. Each case
+ * must end in a specific failure, never a pass and never a hang.
+ */
+@Timeout(value = 60, unit = TimeUnit.SECONDS)
+class HostileRegistryTest {
+  @TempDir Path tmp;
+  HttpServer server;
+  final Map<String, Consumer<HttpExchange>> routes = new ConcurrentHashMap<>();
+  String host;
+  SignedModel signed;
+  byte[] bundle;
+  byte[] manifest;
+  OciDigest manifestDigest;
+
+  @BeforeEach
+  void setUp() throws Exception {
+    server = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
+    server.setExecutor(Executors.newCachedThreadPool());
+    server.createContext("/", ex -> {
+      String key = ex.getRequestMethod() + " " + ex.getRequestURI().getPath();
+      Consumer<HttpExchange> h = routes.get(key);
+      if (h == null) {
+        h = routes.get(ex.getRequestMethod() + " " + ex.getRequestURI().getPath().replaceAll("/sha256:[0-9a-f]{64}$", "/*"));
+      }
+      if (h == null) {
+        send(ex, 404, "text/plain", "404 page not found".getBytes());
+      } else {
+        h.accept(ex);
+      }
+    });
+    server.start();
+    host = "127.0.0.1:" + server.getAddress().getPort();
+    signed = SignedModel.create(Files.createDirectories(tmp.resolve("m")));
+    bundle = Files.readAllBytes(signed.signature);
+    manifest = modelManifest(Map.of("config.json", sha(signed.model.resolve("config.json")), "model.safetensors", sha(signed.model.resolve("model.safetensors")),
+        "tokenizer/vocab.txt", sha(signed.model.resolve("tokenizer/vocab.txt")), "tokenizer.json", sha(signed.model.resolve("tokenizer.json")),
+        "empty", sha(signed.model.resolve("empty"))));
+    manifestDigest = OciDigest.sha256(manifest);
+    serveManifest("v1", manifest);
+    serveManifest(manifestDigest.toString(), manifest);
+  }
+
+  @AfterEach
+  void tearDown() {
+    server.stop(0);
+  }
+
+  static OciDigest sha(Path p) {
+    try {
+      return OciDigest.sha256(Files.readAllBytes(p));
+    } catch (IOException e) {
+      throw new IllegalStateException(e);
+    }
+  }
+
+  static byte[] modelManifest(Map<String, OciDigest> files) throws IOException {
+    List<Object> layers = new java.util.ArrayList<>();
+    files.forEach((path, d) -> layers.add(Map.of("mediaType", "application/vnd.cncf.model.weight.v1.raw", "digest", d.toString(), "size", 1,
+        "annotations", Map.of("org.cncf.model.filepath", path))));
+    Map<String, Object> m = new LinkedHashMap<>();
+    m.put("schemaVersion", 2);
+    m.put("mediaType", MediaTypes.OCI_MANIFEST);
+    m.put("artifactType", MediaTypes.MODELPACK_MANIFEST);
+    m.put("config", Map.of("mediaType", MediaTypes.MODELPACK_CONFIG, "digest", OciDigest.sha256("{}".getBytes()).toString(), "size", 2));
+    m.put("layers", layers);
+    return StrictJson.mapper().writeValueAsBytes(m);
+  }
+
+  static void send(HttpExchange ex, int status, String type, byte[] body) {
+    try {
+      ex.getResponseHeaders().add("Content-Type", type);
+      ex.sendResponseHeaders(status, body.length == 0 ? -1 : body.length);
+      if (body.length > 0) {
+        try (OutputStream o = ex.getResponseBody()) {
+          o.write(body);
+        }
+      }
+      ex.close();
+    } catch (IOException e) {
+      ex.close();
+    }
+  }
+
+  void serveManifest(String reference, byte[] bytes) {
+    routes.put("GET /v2/models/llm/manifests/" + reference, ex -> send(ex, 200, MediaTypes.OCI_MANIFEST, bytes));
+  }
+
+  /** A referrer manifest for {@code subject} holding the bundle, served at its digest, and its blob. */
+  OciDigest serveReferrer(OciDigest subject, byte[] bundleBytes) throws IOException {
+    OciDigest bundleDigest = OciDigest.sha256(bundleBytes);
+    Map<String, Object> r = new LinkedHashMap<>();
+    r.put("schemaVersion", 2);
+    r.put("mediaType", MediaTypes.OCI_MANIFEST);
+    r.put("artifactType", MediaTypes.SIGSTORE_BUNDLE);
+    r.put("config", Map.of("mediaType", MediaTypes.OCI_EMPTY, "digest", OciDigest.sha256("{}".getBytes()).toString(), "size", 2));
+    r.put("layers", List.of(Map.of("mediaType", MediaTypes.SIGSTORE_BUNDLE, "digest", bundleDigest.toString(), "size", bundleBytes.length)));
+    r.put("subject", Map.of("mediaType", MediaTypes.OCI_MANIFEST, "digest", subject.toString(), "size", 1));
+    byte[] bytes = StrictJson.mapper().writeValueAsBytes(r);
+    OciDigest d = OciDigest.sha256(bytes);
+    serveManifest(d.toString(), bytes);
+    routes.put("GET /v2/models/llm/blobs/" + bundleDigest, ex -> send(ex, 200, "application/octet-stream", bundleBytes));
+    return d;
+  }
+
+  void serveReferrersApi(OciDigest... referrers) throws IOException {
+    List<Object> entries = new java.util.ArrayList<>();
+    for (OciDigest d : referrers) {
+      entries.add(Map.of("mediaType", MediaTypes.OCI_MANIFEST, "digest", d.toString(), "size", 1, "artifactType", MediaTypes.SIGSTORE_BUNDLE,
+          "annotations", Map.of(MediaTypes.BUNDLE_PREDICATE_TYPE, "https://model_signing/signature/v1.0")));
+    }
+    byte[] index = StrictJson.mapper().writeValueAsBytes(Map.of("schemaVersion", 2, "mediaType", MediaTypes.OCI_INDEX, "manifests", entries));
+    routes.put("GET /v2/models/llm/referrers/" + manifestDigest, ex -> {
+      ex.getResponseHeaders().add("OCI-Filters-Applied", "artifactType");
+      send(ex, 200, MediaTypes.OCI_INDEX, index);
+    });
+  }
+
+  VerificationResult verify(Duration budget) {
+    RegistryClient client = new RegistryClient(RegistryCredentials.NONE, Set.of());
+    var policy = VerificationPolicy.single(new KeyVerifier(PemReader.publicKey(signed.publicKey)), VerifyOptions.DEFAULTS);
+    return new OciModelVerifier(client, new ModelVerifier(ModelHasher.allCores())).verify(OciReference.parse(host + "/models/llm:v1"), policy, Instant.now().plus(budget));
+  }
+
+  VerificationResult verify() {
+    return verify(Duration.ofSeconds(10));
+  }
+
+  static String reasons(VerificationResult r) {
+    return r.failures().stream().map(Failure::toString).reduce("", (a, b) -> a + "\n" + b);
+  }
+
+  @Test
+  void referrersApiIsUsedWhenTheRegistryHasIt() throws Exception {
+    serveReferrersApi(serveReferrer(manifestDigest, bundle));
+
+    VerificationResult r = verify();
+
+    assertThat(r.verified()).as(reasons(r)).isTrue();
+    assertThat(r.resolvedDigest()).contains(manifestDigest.toString());
+  }
+
+  @Test
+  void manifestThatDoesNotMatchItsDigestIsRejected() throws Exception {
+    OciDigest referrer = serveReferrer(manifestDigest, bundle);
+    serveReferrersApi(referrer);
+    serveManifest(referrer.toString(), manifest);
+
+    VerificationResult r = verify();
+
+    assertThat(r.verified()).isFalse();
+    assertThat(reasons(r)).contains("REGISTRY_CONTENT_INVALID: registry " + host + " served manifest bytes for " + referrer + " whose digest is " + manifestDigest);
+  }
+
+  @Test
+  void tagWhoseClaimedDigestDiffersFromItsBytesIsRejected() throws Exception {
+    routes.put("GET /v2/models/llm/manifests/v1", ex -> {
+      ex.getResponseHeaders().add("Docker-Content-Digest", "sha256:" + "1".repeat(64));
+      send(ex, 200, MediaTypes.OCI_MANIFEST, manifest);
+    });
+
+    assertThat(reasons(verify())).contains("says tag v1 is sha256:1111");
+  }
+
+  @Test
+  void oversizedManifestIsRejected() {
+    byte[] huge = new byte[5 * 1024 * 1024];
+    java.util.Arrays.fill(huge, (byte) ' ');
+    serveManifest("v1", huge);
+
+    assertThat(reasons(verify())).contains("LIMIT_EXCEEDED: registry " + host + " sent more than 4194304 bytes");
+  }
+
+  @Test
+  void blobThatNeverEndsIsCutAtTheLimit() throws Exception {
+    OciDigest referrer = serveReferrer(manifestDigest, bundle);
+    serveReferrersApi(referrer);
+    routes.put("GET /v2/models/llm/blobs/" + OciDigest.sha256(bundle), ex -> {
+      try {
+        ex.sendResponseHeaders(200, 0);
+        byte[] chunk = new byte[64 * 1024];
+        try (OutputStream o = ex.getResponseBody()) {
+          for (int i = 0; i < 1024; i++) {
+            o.write(chunk);
+          }
+        }
+      } catch (IOException e) {
+        ex.close();
+      }
+    });
+
+    assertThat(reasons(verify())).contains("LIMIT_EXCEEDED").contains("more than 16777216 bytes");
+  }
+
+  @Test
+  void hangingRegistryIsAnUndecidedFailureWithinTheDeadline() {
+    routes.put("GET /v2/models/llm/manifests/v1", ex -> {
+      try {
+        Thread.sleep(30_000);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      }
+      ex.close();
+    });
+
+    VerificationResult r = verify(Duration.ofSeconds(2));
+
+    assertThat(reasons(r)).contains("UNDECIDED: registry " + host + " did not answer GET /v2/models/llm/manifests/v1 within");
+  }
+
+  @Test
+  void refusalsAndErrorsAreNamed() {
+    for (int status : new int[] {401, 403, 404, 429, 500, 503}) {
+      routes.put("GET /v2/models/llm/manifests/v1", ex -> send(ex, status, "application/json", "{}".getBytes()));
+
+      String reasons = reasons(verify());
+
+      switch (status) {
+        case 401:
+        case 403:
+          assertThat(reasons).contains("REGISTRY_DENIED: registry " + host + " (models/llm) refused access to manifest v1 (HTTP " + status + ")");
+          break;
+        case 404:
+          assertThat(reasons).contains("NOT_FOUND: registry " + host + " (models/llm) has no manifest v1");
+          break;
+        case 429:
+          assertThat(reasons).contains("UNDECIDED").contains("rate-limiting");
+          break;
+        default:
+          assertThat(reasons).contains("UNDECIDED").contains("failed with HTTP " + status);
+      }
+    }
+  }
+
+  @Test
+  void redirectLoopIsCut() {
+    routes.put("GET /v2/models/llm/manifests/v1", ex -> {
+      ex.getResponseHeaders().add("Location", "/v2/models/llm/manifests/v1");
+      send(ex, 307, "text/plain", new byte[0]);
+    });
+
+    assertThat(reasons(verify())).contains("redirected more than 5 times");
+  }
+
+  @Test
+  void referrerListingAMissingBundleIsNamed() throws Exception {
+    OciDigest referrer = serveReferrer(manifestDigest, bundle);
+    serveReferrersApi(referrer);
+    routes.remove("GET /v2/models/llm/blobs/" + OciDigest.sha256(bundle));
+
+    assertThat(reasons(verify())).contains("NOT_FOUND: registry " + host + " (models/llm) has no blob " + OciDigest.sha256(bundle));
+  }
+
+  @Test
+  void signatureReferrerForAnotherManifestIsRejected() throws Exception {
+    OciDigest other = OciDigest.sha256("another manifest".getBytes(StandardCharsets.UTF_8));
+    serveReferrersApi(serveReferrer(other, bundle));
+
+    assertThat(reasons(verify())).contains("signature referrer").contains("is for " + other + ", not for " + manifestDigest);
+  }
+
+  @Test
+  void layerPathEscapingTheModelIsDenied() throws Exception {
+    Map<String, OciDigest> files = new LinkedHashMap<>();
+    files.put("../x", sha(signed.model.resolve("config.json")));
+    manifest = modelManifest(files);
+    manifestDigest = OciDigest.sha256(manifest);
+    serveManifest("v1", manifest);
+    serveReferrersApi(serveReferrer(manifestDigest, bundle));
+
+    assertThat(reasons(verify())).contains("PATH_UNSAFE").contains("'../x'");
+  }
+
+  @Test
+  void archiveLayersAreNotVerifiableWithoutDownload() throws Exception {
+    String json = new String(manifest, StandardCharsets.UTF_8).replaceFirst("weight.v1.raw", "weight.v1.tar+gzip");
+    manifest = json.getBytes(StandardCharsets.UTF_8);
+    manifestDigest = OciDigest.sha256(manifest);
+    serveManifest("v1", manifest);
+    serveReferrersApi(serveReferrer(manifestDigest, bundle));
+
+    assertThat(reasons(verify())).contains("LAYER_NOT_VERIFIABLE").contains("is an archive");
+  }
+
+  @Test
+  void bearerChallengeIsAnsweredWithATokenFromTheRealm() throws Exception {
+    serveReferrersApi(serveReferrer(manifestDigest, bundle));
+    routes.put("GET /token", ex -> send(ex, 200, "application/json", "{\"token\":\"t0k\"}".getBytes()));
+    Consumer<HttpExchange> protectedManifest = ex -> {
+      if (!"Bearer t0k".equals(ex.getRequestHeaders().getFirst("Authorization"))) {
+        ex.getResponseHeaders().add("WWW-Authenticate", "Bearer realm=\"http://" + host + "/token\",service=\"test\",scope=\"repository:models/llm:pull\"");
+        send(ex, 401, "application/json", "{}".getBytes());
+        return;
+      }
+      send(ex, 200, MediaTypes.OCI_MANIFEST, manifest);
+    };
+    routes.put("GET /v2/models/llm/manifests/v1", protectedManifest);
+
+    VerificationResult r = verify();
+
+    assertThat(r.verified()).as(reasons(r)).isTrue();
+  }
+}
