@@ -218,14 +218,24 @@ class AdmissionDecisionTest {
   }
 
   @Test
-  void volumeAndOciModelsAreRecognisedAndReportedAsNotVerifiableYet() {
+  void volumeModelsAreRecognisedAndReportedAsNotVerifiableYet() {
     harness.policy("p.yaml", AdmissionHarness.keyPolicy("all", "Enforce", "**", signed.publicKey, ""));
 
-    AdmissionOutcome o = harness.review(AdmissionHarness.create(pod("    model.modelgate.dev/a: pvc://models-claim/llama\n    model.modelgate.dev/b: volume://weights/v1\n    model.modelgate.dev/c: oci://registry.example.com/m:1\n")));
+    AdmissionOutcome o = harness.review(AdmissionHarness.create(pod("    model.modelgate.dev/a: pvc://models-claim/llama\n    model.modelgate.dev/b: volume://weights/v1\n")));
 
     assertThat(o.allowed()).isFalse();
     assertThat(o.verdicts()).extracting(v -> v.failures().get(0).reason().code()).containsOnly("MODEL_SOURCE_UNSUPPORTED");
-    assertThat(o.message()).contains("pvc:// models are verified on the volume by an init container").contains("OCI model artifacts cannot be verified");
+    assertThat(o.message()).contains("pvc:// models are verified on the volume by an init container");
+  }
+
+  @Test
+  void ociModelInAnUnreachableRegistryIsUndecidedAndDenied() {
+    harness.policy("p.yaml", AdmissionHarness.keyPolicy("all", "Enforce", "**", signed.publicKey, ""));
+
+    AdmissionOutcome o = harness.review(AdmissionHarness.create(pod("    model.modelgate.dev/c: oci://127.0.0.1:1/models/m:1\n")));
+
+    assertThat(o.allowed()).isFalse();
+    assertThat(o.message()).contains("UNDECIDED: registry 127.0.0.1:1 cannot be reached");
   }
 
   @Test
