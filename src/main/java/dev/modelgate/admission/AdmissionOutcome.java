@@ -9,29 +9,40 @@ import java.util.Objects;
  * The answer to one admission request: allowed or not, the message for a denial, warnings, the
  * verdicts behind it, and {@code skipped} when a cheap exit answered without inspecting anything.
  */
-public record AdmissionOutcome(String uid, boolean allowed, String message, List<String> warnings, List<ModelVerdict> verdicts, String skipped) {
+public record AdmissionOutcome(
+    String uid, boolean allowed, String message, List<String> warnings, List<ModelVerdict> verdicts, String skipped, List<java.util.Map<String, Object>> volumePatch) {
   public AdmissionOutcome {
     Objects.requireNonNull(uid, "uid");
     Objects.requireNonNull(message, "message");
     warnings = List.copyOf(warnings);
     verdicts = List.copyOf(verdicts);
     Objects.requireNonNull(skipped, "skipped");
+    volumePatch = List.copyOf(volumePatch);
+  }
+
+  public AdmissionOutcome(String uid, boolean allowed, String message, List<String> warnings, List<ModelVerdict> verdicts, String skipped) {
+    this(uid, allowed, message, warnings, verdicts, skipped, List.of());
   }
 
   static AdmissionOutcome skip(String uid, String why) {
     return new AdmissionOutcome(uid, true, "", List.of(), List.of(), why);
   }
 
-  static AdmissionOutcome of(String uid, PolicyDecision d) {
-    return new AdmissionOutcome(uid, d.allowed(), d.message(MAX_DENIALS), d.warnings(), d.verdicts(), "");
+  static AdmissionOutcome of(String uid, PolicyDecision d, List<java.util.Map<String, Object>> volumePatch) {
+    return new AdmissionOutcome(uid, d.allowed(), d.message(MAX_DENIALS), d.warnings(), d.verdicts(), "", volumePatch);
   }
 
   /** Denials listed in the message before "and K more". */
   static final int MAX_DENIALS = 10;
 
-  /** The JSON patch /mutate returns: digest pins for the OCI models verified by tag. */
+  /** The JSON patch /mutate returns: digest pins for OCI models verified by tag, and verifier init containers for volume models. */
   public List<java.util.Map<String, Object>> patch() {
-    return allowed ? DigestPins.patch(verdicts) : List.of();
+    if (!allowed) {
+      return List.of();
+    }
+    List<java.util.Map<String, Object>> all = new java.util.ArrayList<>(DigestPins.patch(verdicts));
+    all.addAll(volumePatch);
+    return all;
   }
 
   /** The decision as a metric label: allow, deny or warn. */

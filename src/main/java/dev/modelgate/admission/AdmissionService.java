@@ -18,31 +18,70 @@ public final class AdmissionService {
   private final PolicyEngine engine;
   private final NamespaceLabels namespaces;
   private final EventSink events;
+  private final VolumeVerifier volumes;
 
   public AdmissionService(PolicyEngine engine, NamespaceLabels namespaces, EventSink events) {
+    this(engine, namespaces, events, new VolumeVerifier(DEFAULT_VERIFIER_IMAGE));
+  }
+
+  public AdmissionService(PolicyEngine engine, NamespaceLabels namespaces, EventSink events, VolumeVerifier volumes) {
     this.engine = engine;
     this.namespaces = namespaces;
     this.events = events;
+    this.volumes = volumes;
   }
 
+  /** The image the injected volume verifier runs unless configured otherwise. */
+  public static final String DEFAULT_VERIFIER_IMAGE = "ghcr.io/modelgate/modelgate:0.1.0";
+
+  /** The validating decision. */
   public AdmissionOutcome review(AdmissionRequest r, Instant deadline) {
+    return review(r, deadline, false);
+  }
+
+  /**
+   * The decision, and with {@code mutating} the patch /mutate returns: volume models get their
+   * verifier init container (so the check that it is present is skipped: it is being added).
+   */
+  public AdmissionOutcome review(AdmissionRequest r, Instant deadline, boolean mutating) {
     String skip = cheapExit(r);
     if (skip != null) {
       return AdmissionOutcome.skip(r.uid(), skip);
     }
     Workload w = inspector.inspect(r.kind(), r.namespace(), r.name(), r.object());
     PolicyDecision decision;
+    java.util.List<java.util.Map<String, Object>> patch = java.util.List.of();
     if (!w.problems().isEmpty()) {
       decision = PolicyDecision.denied(String.join(" | ", w.problems()));
     } else {
       WorkloadContext ctx = new WorkloadContext(w.kind(), w.namespace(), w.name(), namespaces.of(r.namespace()), w.labels(), w.models());
-      decision = engine.decide(ctx, deadline);
+      String template = WorkloadInspector.templatePath(w.kind());
+      JsonNode podSpec = template.isEmpty() ? r.object().path("spec") : at(r.object(), template).path("spec");
+      decision = engine.decide(ctx, deadline, volumes.check(podSpec, mutating, java.util.List.of()));
+      if (mutating) {
+        java.util.Map<dev.modelgate.source.ModelReference, java.util.List<dev.modelgate.policy.CompiledPolicy>> onVolumes = new java.util.LinkedHashMap<>();
+        for (var m : w.models()) {
+          if (m.uri().scheme() == dev.modelgate.source.ModelScheme.PVC || m.uri().scheme() == dev.modelgate.source.ModelScheme.VOLUME) {
+            onVolumes.put(m, engine.matching(ctx, m));
+          }
+        }
+        String pointer = "/" + (template.isEmpty() ? "" : template.replace('.', '/') + "/") + "spec";
+        patch = volumes.patch(podSpec, pointer, onVolumes);
+      }
     }
-    AdmissionOutcome outcome = AdmissionOutcome.of(r.uid(), decision);
+    AdmissionOutcome outcome = AdmissionOutcome.of(r.uid(), decision, patch);
     if (!r.dryRun() && (!outcome.allowed() || !outcome.warnings().isEmpty())) {
       events.record(r, outcome);
     }
     return outcome;
+  }
+
+  private static JsonNode at(JsonNode root, String dottedPath) {
+    JsonNode n = root;
+    for (String part : dottedPath.split("\\.")) {
+      n = n.path(part);
+    }
+    return n;
   }
 
   private static String cheapExit(AdmissionRequest r) {

@@ -96,7 +96,7 @@ public final class WorkloadInspector {
       try {
         models.add(new ModelReference(name, ModelUri.parse(e.getValue()), signatures.getOrDefault(name, ""), field));
       } catch (InvalidInputException ex) {
-        problems.add(field + ": " + ex.getMessage());
+        problems.add(field + ": " + ex.reason().code() + ": " + ex.getMessage());
       }
       signatures.remove(name);
     }
@@ -116,7 +116,7 @@ public final class WorkloadInspector {
       try {
         models.add(new ModelReference(volumes.get(i).path("name").asText("volume-" + i), ModelUri.parse("oci://" + ref.asText()), "", field));
       } catch (InvalidInputException ex) {
-        problems.add(field + ": " + ex.getMessage());
+        problems.add(field + ": " + ex.reason().code() + ": " + ex.getMessage());
       }
     }
   }
@@ -128,7 +128,7 @@ public final class WorkloadInspector {
       try {
         models.add(new ModelReference("kserve-storage", ModelUri.parse(source), "", field));
       } catch (InvalidInputException ex) {
-        problems.add(field + ": " + ex.getMessage());
+        problems.add(field + ": " + ex.reason().code() + ": " + ex.getMessage());
       }
     }
     JsonNode containers = spec.path("containers");
@@ -138,7 +138,7 @@ public final class WorkloadInspector {
         try {
           models.add(new ModelReference("modelcar", ModelUri.parse("oci://" + containers.get(i).get("image").asText()), "", field));
         } catch (InvalidInputException ex) {
-          problems.add(field + ": " + ex.getMessage());
+          problems.add(field + ": " + ex.reason().code() + ": " + ex.getMessage());
         }
       }
     }

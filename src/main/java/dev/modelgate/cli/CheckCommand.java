@@ -98,7 +98,8 @@ final class CheckCommand implements Callable<Integer> {
     boolean allAdmitted = true;
     for (Path f : files) {
       for (AdmissionRequest r : requests(f)) {
-        AdmissionOutcome o = service.review(r, Instant.now().plus(Duration.ofSeconds(timeoutSeconds)));
+        // As the API server would: /mutate's patch applies first, so volume models count as injected.
+        AdmissionOutcome o = service.review(r, Instant.now().plus(Duration.ofSeconds(timeoutSeconds)), true);
         allAdmitted &= o.allowed();
         report(f, r, o, results);
       }
@@ -119,6 +120,13 @@ final class CheckCommand implements Callable<Integer> {
     err.printf("%s %s (%s)%n", o.allowed() ? (o.warnings().isEmpty() ? "ADMIT" : "ADMIT with warnings") : "DENY ", what, f);
     AdmissionService.verdictLines(o).forEach(l -> err.printf("  %s%n", l));
     o.warnings().forEach(w -> err.printf("  warning: %s%n", w));
+    for (Map<String, Object> op : o.patch()) {
+      Object v = op.get("value");
+      String detail = v instanceof com.fasterxml.jackson.databind.JsonNode && ((com.fasterxml.jackson.databind.JsonNode) v).has("args")
+          ? "init container " + ((com.fasterxml.jackson.databind.JsonNode) v).path("name").asText() + ": " + ((com.fasterxml.jackson.databind.JsonNode) v).path("args")
+          : String.valueOf(v).length() > 200 ? String.valueOf(v).substring(0, 200) + "..." : String.valueOf(v);
+      err.printf("  mutate: %s %s %s%n", op.get("op"), op.get("path"), detail);
+    }
     if (!o.skipped().isEmpty()) {
       err.printf("  (not inspected: %s)%n", o.skipped());
     }
@@ -133,6 +141,7 @@ final class CheckCommand implements Callable<Integer> {
     m.put("allowed", o.allowed());
     m.put("message", o.message());
     m.put("warnings", o.warnings());
+    m.put("patch", o.patch());
     List<Map<String, Object>> verdicts = new ArrayList<>();
     o.verdicts().forEach(v -> {
       Map<String, Object> vm = new LinkedHashMap<>();

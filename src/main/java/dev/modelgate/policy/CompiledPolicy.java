@@ -12,6 +12,8 @@ import java.util.Optional;
  * not be read), so a broken policy never silently weakens the webhook.
  *
  * @param namespace the namespace of a ModelPolicy; "" for a ClusterModelPolicy
+ * @param document the policy and the trust roots it names, as YAML documents: what a volume
+ *     verifier in the pod compiles again
  */
 public record CompiledPolicy(
     String kind,
@@ -24,6 +26,8 @@ public record CompiledPolicy(
     Optional<VerificationPolicy> verification,
     DigestPolicy digest,
     OnError onError,
+    boolean requireReadOnlyMounts,
+    String document,
     List<String> errors) {
 
   public CompiledPolicy {
@@ -36,6 +40,7 @@ public record CompiledPolicy(
     Objects.requireNonNull(verification, "verification");
     Objects.requireNonNull(digest, "digest");
     Objects.requireNonNull(onError, "onError");
+    Objects.requireNonNull(document, "document");
     errors = List.copyOf(errors);
     if (errors.isEmpty() == verification.isEmpty()) {
       throw new IllegalArgumentException("a compiled policy has either a verification or errors, not both or neither");
@@ -43,7 +48,7 @@ public record CompiledPolicy(
   }
 
   public static CompiledPolicy broken(String kind, String namespace, String name, PolicyMatch match, List<String> errors) {
-    return new CompiledPolicy(kind, namespace, name, "", 0, Mode.ENFORCE, match, Optional.empty(), DigestPolicy.REQUIRE, OnError.DENY, errors);
+    return new CompiledPolicy(kind, namespace, name, "", 0, Mode.ENFORCE, match, Optional.empty(), DigestPolicy.REQUIRE, OnError.DENY, false, "", errors);
   }
 
   public boolean ready() {

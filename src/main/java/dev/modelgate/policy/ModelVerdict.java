@@ -34,6 +34,9 @@ public record ModelVerdict(
   /** One line for a person: which model, which policy, and the first reasons. */
   public String describe(int maxReasons) {
     StringBuilder b = new StringBuilder("model '").append(model.name()).append("' (").append(model.uri()).append(")");
+    if (passed() && (model.uri().scheme() == dev.modelgate.source.ModelScheme.PVC || model.uri().scheme() == dev.modelgate.source.ModelScheme.VOLUME)) {
+      return b.append(" will be verified on the volume by ModelGate's init container before use (").append(policy).append(")").toString();
+    }
     if (passed()) {
       b.append(" verified by ").append(policy);
       signer.ifPresent(s -> b.append(", signed by ").append(s.identity()));

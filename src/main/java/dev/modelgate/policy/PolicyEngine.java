@@ -32,6 +32,11 @@ public final class PolicyEngine {
   }
 
   public PolicyDecision decide(WorkloadContext w, Instant deadline) {
+    return decide(w, deadline, VolumeCheck.NONE);
+  }
+
+  /** As above, with {@code volumes} deciding what admission can about models on volumes. */
+  public PolicyDecision decide(WorkloadContext w, Instant deadline, VolumeCheck volumes) {
     if (w.models().isEmpty()) {
       return PolicyDecision.noModels();
     }
@@ -52,7 +57,7 @@ public final class PolicyEngine {
         continue;
       }
       for (CompiledPolicy p : matching) {
-        ModelVerdict v = evaluate(model, p, deadline);
+        ModelVerdict v = evaluate(model, p, deadline, volumes);
         verdicts.add(v);
         if (!v.passed() && p.onError() == OnError.ALLOW && v.failures().stream().allMatch(f -> f.reason() == Reason.UNDECIDED)) {
           warnings.add(v.describe(REASONS_PER_MODEL) + " (admitted unverified: onError Allow)");
@@ -64,10 +69,24 @@ public final class PolicyEngine {
     return PolicyDecision.of(denials, warnings, verdicts);
   }
 
-  private ModelVerdict evaluate(ModelReference model, CompiledPolicy p, Instant deadline) {
+  /** The compiled, ready policies that apply to one model of a workload. */
+  public List<CompiledPolicy> matching(WorkloadContext w, ModelReference model) {
+    List<CompiledPolicy> out = new ArrayList<>();
+    for (CompiledPolicy p : store.policies()) {
+      if (p.ready() && p.appliesIn(w.namespace()) && p.match().matches(w.namespaceLabels(), w.workloadLabels(), model.uri().toString())) {
+        out.add(p);
+      }
+    }
+    return out;
+  }
+
+  private ModelVerdict evaluate(ModelReference model, CompiledPolicy p, Instant deadline, VolumeCheck volumes) {
     if (!p.ready()) {
       Failure f = Failure.of(Reason.POLICY_INVALID, "policy %s does not compile: %s", p.displayName(), String.join("; ", p.errors()));
       return new ModelVerdict(model, p.displayName(), Mode.ENFORCE, Optional.empty(), List.of(), List.of(f));
+    }
+    if (model.uri().scheme() == ModelScheme.PVC || model.uri().scheme() == ModelScheme.VOLUME) {
+      return new ModelVerdict(model, p.displayName(), p.mode(), Optional.empty(), List.of(), volumes.check(model, p));
     }
     Duration left = Duration.between(Instant.now(), deadline);
     if (left.isNegative() || left.isZero()) {

@@ -65,7 +65,7 @@ public class AdmissionResource {
       return Response.status(400).entity(AdmissionResponseWriter.error(e.getMessage())).type(MediaType.APPLICATION_JSON).build();
     }
     Instant deadline = Instant.now().plus(budget(timeout)).minus(config.answerMargin());
-    AdmissionOutcome outcome = service.review(request, deadline);
+    AdmissionOutcome outcome = service.review(request, deadline, endpoint.equals("mutate"));
     long nanos = System.nanoTime() - start;
     Counter.builder("modelgate.admission.requests").tag("operation", request.operation().toLowerCase()).tag("decision", outcome.decisionLabel()).register(metrics).increment();
     Timer.builder("modelgate.admission.duration")

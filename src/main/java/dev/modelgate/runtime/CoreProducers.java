@@ -92,6 +92,6 @@ public class CoreProducers {
     ModelVerificationService verification =
         new ModelVerificationService(verifier, executor, config.allowFileModels().orElse(embedded), new OciModelVerifier(registry, verifier));
     PolicyEngine engine = new PolicyEngine(store, verification, NoMatchBehaviour.parse(config.noMatch()));
-    return new AdmissionService(engine, namespaces, events);
+    return new AdmissionService(engine, namespaces, events, new dev.modelgate.admission.VolumeVerifier(config.verifierImage()));
   }
 }

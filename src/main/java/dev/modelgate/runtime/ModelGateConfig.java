@@ -26,6 +26,10 @@ public interface ModelGateConfig {
   /** Registries (host:port) spoken to over plain HTTP besides loopback ones, as Docker's insecure registries. */
   Optional<java.util.List<String>> plainHttpRegistries();
 
+  /** The image of the verifier init container injected for models on volumes. */
+  @WithDefault("ghcr.io/modelgate/modelgate:0.1.0")
+  String verifierImage();
+
   /** Answer budget when the API server sends no {@code ?timeout=}; Kubernetes' own default is 10 s. */
   @WithDefault("10s")
   Duration defaultTimeout();

@@ -59,7 +59,7 @@ public final class DirectoryPolicyStore implements PolicyStore {
       if (d.resource() instanceof ModelTrustRoot) {
         roots.put(d.name(), compiler.compileTrustRoot((ModelTrustRoot) d.resource(), null));
       } else if (d.resource() == null && d.kind().equals("ModelTrustRoot")) {
-        roots.put(d.name(), new TrustMaterial(d.name(), List.of(), java.util.Optional.empty(), List.of(d.error())));
+        roots.put(d.name(), new TrustMaterial(d.name(), List.of(), java.util.Optional.empty(), List.of(d.error()), ""));
       }
     }
     List<CompiledPolicy> out = new ArrayList<>();

@@ -111,5 +111,8 @@ public class ModelPolicySpec {
     public Boolean ignoreUnsignedFiles;
 
     public Boolean allowSymlinks;
+
+    @JsonPropertyDescription("Deny workloads whose app containers mount a volume model writable (volume models only).")
+    public Boolean requireReadOnlyMounts;
   }
 }

@@ -85,7 +85,7 @@ public final class PolicyCompiler {
         }
       }
     }
-    return new TrustMaterial(name, cas, sigstore, errors);
+    return new TrustMaterial(name, cas, sigstore, errors, yaml(r));
   }
 
   public CompiledPolicy compile(CustomResource<ModelPolicySpec, PolicyStatus> resource, Map<String, TrustMaterial> roots) {
@@ -118,7 +118,59 @@ public final class PolicyCompiler {
         Optional.of(new VerificationPolicy(authorities, threshold, options)),
         spec.digest == null ? DigestPolicy.MUTATE : DigestPolicy.valueOf(spec.digest.name().replaceAll("([a-z])([A-Z])", "$1_$2").toUpperCase(Locale.ROOT)),
         spec.onError == ModelPolicySpec.OnError.Allow ? dev.modelgate.policy.OnError.ALLOW : dev.modelgate.policy.OnError.DENY,
+        spec.verification != null && Boolean.TRUE.equals(spec.verification.requireReadOnlyMounts),
+        document(resource, spec, roots),
         List.of());
+  }
+
+  private static final com.fasterxml.jackson.databind.ObjectMapper YAML =
+      new com.fasterxml.jackson.dataformat.yaml.YAMLMapper(
+              com.fasterxml.jackson.dataformat.yaml.YAMLFactory.builder().enable(com.fasterxml.jackson.dataformat.yaml.YAMLGenerator.Feature.MINIMIZE_QUOTES).build())
+          .setSerializationInclusion(com.fasterxml.jackson.annotation.JsonInclude.Include.NON_NULL);
+
+  /** The policy (without status) and the trust roots it references, as a YAML stream. */
+  private static String document(CustomResource<ModelPolicySpec, PolicyStatus> resource, ModelPolicySpec spec, Map<String, TrustMaterial> roots) {
+    StringBuilder b = new StringBuilder();
+    Set<String> refs = new HashSet<>();
+    for (ModelPolicySpec.Authority a : spec.authorities) {
+      if (a.certificate != null && a.certificate.trustRootRef != null) {
+        refs.add(a.certificate.trustRootRef);
+      }
+      if (a.keyless != null && a.keyless.trustRootRef != null) {
+        refs.add(a.keyless.trustRootRef);
+      }
+    }
+    refs.stream().sorted().map(roots::get).filter(java.util.Objects::nonNull).forEach(t -> b.append(t.document()));
+    PolicyStatus status = resource.getStatus();
+    resource.setStatus(null);
+    try {
+      b.append(yaml(resource));
+    } finally {
+      resource.setStatus(status);
+    }
+    return b.toString();
+  }
+
+  private static String yaml(Object resource) {
+    try {
+      if (resource instanceof CustomResource) {
+        var r = (CustomResource<?, ?>) resource;
+        var meta = new java.util.LinkedHashMap<String, Object>();
+        meta.put("name", r.getMetadata().getName());
+        if (r.getMetadata().getNamespace() != null) {
+          meta.put("namespace", r.getMetadata().getNamespace());
+        }
+        var doc = new java.util.LinkedHashMap<String, Object>();
+        doc.put("apiVersion", r.getApiVersion());
+        doc.put("kind", r.getKind());
+        doc.put("metadata", meta);
+        doc.put("spec", r.getSpec());
+        return YAML.writeValueAsString(doc);
+      }
+      return YAML.writeValueAsString(resource);
+    } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+      throw new IllegalStateException("policy cannot be written as YAML", e);
+    }
   }
 
   private static PolicyMatch match(ModelPolicySpec.Match m, boolean cluster, List<String> errors) {

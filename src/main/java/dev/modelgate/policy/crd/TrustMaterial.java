@@ -6,7 +6,8 @@ import java.util.List;
 import java.util.Optional;
 
 /** A compiled ModelTrustRoot: its CA certificates, its Sigstore root, or why it is unusable. */
-public record TrustMaterial(String name, List<X509Certificate> certificateAuthorities, Optional<SigstoreTrustRoot> sigstore, List<String> errors) {
+/** {@code document} is the resource as YAML, handed on to the volume verifier with the policies that use it. */
+public record TrustMaterial(String name, List<X509Certificate> certificateAuthorities, Optional<SigstoreTrustRoot> sigstore, List<String> errors, String document) {
   public TrustMaterial {
     certificateAuthorities = List.copyOf(certificateAuthorities);
     errors = List.copyOf(errors);

@@ -1,0 +1,123 @@
+package dev.modelgate.cli;
+
+import dev.modelgate.core.Failure;
+import dev.modelgate.core.InvalidInputException;
+import dev.modelgate.core.Reason;
+import dev.modelgate.oms.ModelHasher;
+import dev.modelgate.policy.CompiledPolicy;
+import dev.modelgate.policy.Mode;
+import dev.modelgate.policy.crd.DirectoryPolicyStore;
+import dev.modelgate.policy.crd.PolicyCompiler;
+import dev.modelgate.policy.crd.PolicyDocuments;
+import dev.modelgate.verify.ModelVerifier;
+import dev.modelgate.verify.VerificationRequest;
+import dev.modelgate.verify.VerificationResult;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Spec;
+import picocli.CommandLine.Model.CommandSpec;
+
+/**
+ * {@code modelgate verify-volume}: the verify mode of the injected init container. Checks a model
+ * directory on a volume against every policy handed to it (the ones the webhook matched), with the
+ * same engine as {@code verify}. On failure it exits 1 and writes one line to the termination log,
+ * so {@code kubectl describe pod} shows which model, policy and file failed.
+ */
+@Command(
+    name = "verify-volume",
+    mixinStandardHelpOptions = true,
+    sortOptions = false,
+    description = {
+      "Verify a model directory against policies (the init-container mode the webhook injects).",
+      "Policies come from --policies DIR or from the environment variable named by --policies-env (YAML documents).",
+      "Exit codes: 0 every Enforce policy passed, 1 one failed (reason in the termination log), 2 bad usage."
+    })
+final class VerifyVolumeCommand implements Callable<Integer> {
+  @Spec CommandSpec spec;
+
+  @Parameters(index = "0", paramLabel = "DIR", description = "The model directory (on the mounted volume).")
+  Path model;
+
+  @Option(names = "--model-uri", required = true, paramLabel = "URI", description = "The model as the workload names it (pvc://…, volume://…), for messages.")
+  String modelUri;
+
+  @Option(names = "--model-name", defaultValue = "model", paramLabel = "NAME", description = "The model's logical name, for messages.")
+  String modelName;
+
+  @Option(names = "--signature", paramLabel = "FILE", description = "The OMS bundle (default: model.sig in DIR).")
+  Path signature;
+
+  @Option(names = "--policies", paramLabel = "DIR", description = "Read policies from a directory instead of the environment.")
+  Path policies;
+
+  @Option(names = "--policies-env", defaultValue = "MODELGATE_POLICIES", paramLabel = "NAME", description = "Environment variable holding the policy YAML. Default: MODELGATE_POLICIES.")
+  String policiesEnv;
+
+  @Option(names = "--termination-log", defaultValue = "/dev/termination-log", paramLabel = "FILE", description = "Where the one-line failure reason goes. Default: /dev/termination-log.")
+  Path terminationLog;
+
+  @Override
+  public Integer call() {
+    PolicyCompiler compiler = PolicyCompiler.withEmbeddedPublicGoodRoot();
+    List<CompiledPolicy> compiled = policies != null
+        ? DirectoryPolicyStore.load(policies, compiler).policies()
+        : DirectoryPolicyStore.compileAll(PolicyDocuments.parse(envPolicies(), "$" + policiesEnv), compiler);
+    var err = spec.commandLine().getErr();
+    if (compiled.isEmpty()) {
+      return fail(List.of("no policy given; refusing to pass a model nothing checked"));
+    }
+    Path sig = signature != null ? signature : VerificationRequest.defaultSignature(model);
+    ModelVerifier verifier = new ModelVerifier(ModelHasher.allCores());
+    List<String> enforced = new ArrayList<>();
+    for (CompiledPolicy p : compiled) {
+      String subject = "model '" + modelName + "' (" + modelUri + ")";
+      if (!p.ready()) {
+        enforced.add(subject + " failed " + p.displayName() + ": POLICY_INVALID: " + String.join("; ", p.errors()));
+        continue;
+      }
+      VerificationResult r = verifier.verify(new VerificationRequest(model, sig, p.verification().orElseThrow().options(), new LogProgress(err)), p.verification().orElseThrow());
+      if (r.verified()) {
+        err.printf("modelgate: %s verified by %s, signed by %s%n", subject, p.displayName(), r.signer().map(s -> s.identity()).orElse("?"));
+        continue;
+      }
+      Failure first = r.failures().get(0);
+      String line = subject + " failed " + p.displayName() + ": " + first + (r.failures().size() > 1 ? " (and " + (r.failures().size() - 1) + " more)" : "");
+      r.failures().forEach(f -> err.printf("modelgate: %s: %s%n", p.displayName(), f));
+      if (p.mode() == Mode.ENFORCE) {
+        enforced.add(line);
+      } else {
+        err.printf("modelgate: %s (mode %s, not blocking)%n", line, p.mode());
+      }
+    }
+    return enforced.isEmpty() ? ExitCode.OK : fail(enforced);
+  }
+
+  private String envPolicies() {
+    String text = System.getenv(policiesEnv);
+    if (text == null || text.isBlank()) {
+      throw new InvalidInputException(Reason.POLICY_INVALID, "environment variable " + policiesEnv + " holds no policies (or use --policies DIR)");
+    }
+    return text;
+  }
+
+  private int fail(List<String> reasons) {
+    String line = reasons.get(0) + (reasons.size() > 1 ? " [and " + (reasons.size() - 1) + " more]" : "");
+    // The kubelet reads at most 4096 bytes of the termination message.
+    String message = line.length() > 4000 ? line.substring(0, 3997) + "..." : line;
+    spec.commandLine().getErr().println("modelgate: " + message);
+    try {
+      Files.writeString(terminationLog, message + "\n", StandardCharsets.UTF_8);
+    } catch (IOException | SecurityException e) {
+      spec.commandLine().getErr().println("modelgate: termination log " + terminationLog + " cannot be written: " + e.getMessage());
+    }
+    return ExitCode.FAILED;
+  }
+}

@@ -1,0 +1,178 @@
+package dev.modelgate.admission;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.MissingNode;
+import com.fasterxml.jackson.dataformat.yaml.YAMLMapper;
+import dev.modelgate.policy.crd.DirectoryPolicyStore;
+import dev.modelgate.policy.crd.PolicyCompiler;
+import dev.modelgate.policy.crd.PolicyDocuments;
+import dev.modelgate.testing.AdmissionHarness;
+import dev.modelgate.testing.SignedModel;
+import io.fabric8.zjsonpatch.JsonPatch;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.MethodSource;
+
+/**
+ * Models on volumes: /mutate injects the verifying init container (the patch applied to the object
+ * gives a valid pod spec, and a second /mutate changes nothing), and admission decides what it can.
+ */
+class VolumeInjectionTest {
+  static final ObjectMapper JSON = new ObjectMapper();
+  @TempDir Path tmp;
+  AdmissionHarness harness;
+  SignedModel signed;
+
+  @BeforeEach
+  void setUp() throws Exception {
+    signed = SignedModel.create(Files.createDirectories(tmp.resolve("m")));
+    harness = new AdmissionHarness(tmp);
+    harness.policy("p.yaml", AdmissionHarness.keyPolicy("volumes", "Enforce", "pvc://**", signed.publicKey, ""));
+  }
+
+  static String podSpec(String indent, String initContainers, String appMount) {
+    String s = "spec:\n"
+        + initContainers
+        + "  containers:\n    - name: server\n      image: server\n      volumeMounts: [{name: weights, mountPath: /models" + appMount + "}]\n"
+        + "  volumes:\n    - name: weights\n      persistentVolumeClaim: {claimName: models}\n";
+    return s.replaceAll("(?m)^", indent);
+  }
+
+  static Stream<Arguments> kinds() {
+    return Stream.of(
+        Arguments.of("Pod", "apiVersion: v1\nkind: Pod\nmetadata:\n  name: w\n  namespace: ml\n  annotations: {model.modelgate.dev/llm: 'pvc://models/llama'}\n%s", ""),
+        Arguments.of("Deployment", "apiVersion: apps/v1\nkind: Deployment\nmetadata: {name: w, namespace: ml}\nspec:\n  template:\n    metadata:\n      annotations: {model.modelgate.dev/llm: 'pvc://models/llama'}\n%s", "    "),
+        Arguments.of("StatefulSet", "apiVersion: apps/v1\nkind: StatefulSet\nmetadata: {name: w, namespace: ml}\nspec:\n  template:\n    metadata:\n      annotations: {model.modelgate.dev/llm: 'pvc://models/llama'}\n%s", "    "),
+        Arguments.of("Job", "apiVersion: batch/v1\nkind: Job\nmetadata: {name: w, namespace: ml}\nspec:\n  template:\n    metadata:\n      annotations: {model.modelgate.dev/llm: 'pvc://models/llama'}\n%s", "    "),
+        Arguments.of("CronJob", "apiVersion: batch/v1\nkind: CronJob\nmetadata: {name: w, namespace: ml}\nspec:\n  jobTemplate:\n    spec:\n      template:\n        metadata:\n          annotations: {model.modelgate.dev/llm: 'pvc://models/llama'}\n%s", "        "));
+  }
+
+  private AdmissionOutcome mutate(JsonNode object) {
+    var r = new AdmissionRequest("admission.k8s.io/v1", "u", object.path("kind").asText(), "ml", "w", "CREATE", "", false, object, MissingNode.getInstance());
+    return harness.service().review(r, Instant.now().plus(Duration.ofSeconds(10)), true);
+  }
+
+  private AdmissionOutcome validate(JsonNode object) {
+    var r = new AdmissionRequest("admission.k8s.io/v1", "u", object.path("kind").asText(), "ml", "w", "CREATE", "", false, object, MissingNode.getInstance());
+    return harness.service().review(r, Instant.now().plus(Duration.ofSeconds(10)), false);
+  }
+
+  static JsonNode apply(AdmissionOutcome o, JsonNode object) {
+    return JsonPatch.apply(JSON.valueToTree(o.patch()), object);
+  }
+
+  @ParameterizedTest(name = "{0}")
+  @MethodSource("kinds")
+  void mutateInjectsTheVerifierFirstAndIsIdempotent(String kind, String template, String indent) throws Exception {
+    String init = "  initContainers: [{name: storage-initializer, image: kserve}]\n";
+    JsonNode object = new YAMLMapper().readTree(String.format(template, podSpec(indent, init, "")));
+
+    AdmissionOutcome first = mutate(object);
+    JsonNode patched = apply(first, object);
+    AdmissionOutcome again = mutate(patched);
+    AdmissionOutcome validated = validate(patched);
+
+    assertThat(first.allowed()).as(first.message()).isTrue();
+    JsonNode spec = kind.equals("Pod") ? patched.path("spec") : kind.equals("CronJob") ? patched.at("/spec/jobTemplate/spec/template/spec") : patched.at("/spec/template/spec");
+    JsonNode verifier = spec.path("initContainers").get(0);
+    assertThat(verifier.path("name").asText()).isEqualTo("modelgate-verify-llm");
+    assertThat(spec.path("initContainers").get(1).path("name").asText()).isEqualTo("storage-initializer");
+    assertThat(verifier.path("args").toString()).isEqualTo("[\"verify-volume\",\"/modelgate/model/llama\",\"--model-uri\",\"pvc://models/llama\",\"--model-name\",\"llm\"]");
+    assertThat(verifier.at("/volumeMounts/0")).isEqualTo(JSON.readTree("{\"name\":\"weights\",\"mountPath\":\"/modelgate/model\",\"readOnly\":true}"));
+    assertThat(verifier.at("/env/0/value").asText()).contains("kind: ClusterModelPolicy").contains("name: volumes");
+    assertThat(verifier.at("/resources/requests/cpu").asText()).isEqualTo("100m");
+    assertThat(again.patch()).as("second /mutate").isEmpty();
+    assertThat(validated.allowed()).as(validated.message()).isTrue();
+    assertThat(validated.verdicts()).singleElement().satisfies(v -> assertThat(v.describe(3)).contains("will be verified on the volume by ModelGate's init container"));
+  }
+
+  @Test
+  void podWithoutInitContainersGetsTheListCreated() throws Exception {
+    JsonNode pod = new YAMLMapper().readTree(String.format((String) kinds().findFirst().get().get()[1], podSpec("", "", "")));
+
+    JsonNode patched = apply(mutate(pod), pod);
+
+    assertThat(patched.at("/spec/initContainers/0/name").asText()).isEqualTo("modelgate-verify-llm");
+  }
+
+  @Test
+  void validatingAPodTheMutatingWebhookDidNotTouchIsDenied() throws Exception {
+    JsonNode pod = new YAMLMapper().readTree(String.format((String) kinds().findFirst().get().get()[1], podSpec("", "", "")));
+
+    AdmissionOutcome o = validate(pod);
+
+    assertThat(o.allowed()).isFalse();
+    assertThat(o.message()).contains("the ModelGate verifier init container modelgate-verify-llm is missing");
+  }
+
+  @Test
+  void tamperedInitContainerIsDenied() throws Exception {
+    JsonNode pod = new YAMLMapper().readTree(String.format((String) kinds().findFirst().get().get()[1], podSpec("", "", "")));
+    JsonNode patched = apply(mutate(pod), pod);
+    ((com.fasterxml.jackson.databind.node.ObjectNode) patched.at("/spec/initContainers/0")).put("image", "evil/true:latest");
+
+    AdmissionOutcome o = validate(patched);
+
+    assertThat(o.allowed()).isFalse();
+    assertThat(o.message()).contains("does not run the verifier ModelGate would inject");
+  }
+
+  @Test
+  void claimTheWorkloadDoesNotMountIsDenied() throws Exception {
+    JsonNode pod = new YAMLMapper().readTree(String.format((String) kinds().findFirst().get().get()[1], podSpec("", "", "")).replace("claimName: models", "claimName: other"));
+
+    AdmissionOutcome o = mutate(pod);
+
+    assertThat(o.allowed()).isFalse();
+    assertThat(o.message()).contains("the pod mounts no volume for pvc://models/llama");
+  }
+
+  @Test
+  void modelPathEscapingTheVolumeIsDenied() throws Exception {
+    JsonNode pod = new YAMLMapper().readTree(String.format((String) kinds().findFirst().get().get()[1], podSpec("", "", "")).replace("pvc://models/llama", "pvc://models/../etc"));
+
+    AdmissionOutcome o = mutate(pod);
+
+    assertThat(o.allowed()).isFalse();
+    assertThat(o.message()).contains("PATH_UNSAFE").contains("contains '..'");
+  }
+
+  @Test
+  void requireReadOnlyMountsDeniesWritableAppMountsAndAdmitsReadOnlyOnes() throws Exception {
+    harness.policy("p.yaml", AdmissionHarness.keyPolicy("volumes", "Enforce", "pvc://**", signed.publicKey, "  verification: {requireReadOnlyMounts: true}\n"));
+    String template = (String) kinds().findFirst().get().get()[1];
+    JsonNode writable = new YAMLMapper().readTree(String.format(template, podSpec("", "", "")));
+    JsonNode readOnly = new YAMLMapper().readTree(String.format(template, podSpec("", "", ", readOnly: true")));
+
+    AdmissionOutcome denied = mutate(writable);
+    AdmissionOutcome admitted = validate(apply(mutate(readOnly), readOnly));
+
+    assertThat(denied.allowed()).isFalse();
+    assertThat(denied.message()).contains("container 'server' mounts model volume 'weights' writable; policy ClusterModelPolicy/volumes requires read-only mounts");
+    assertThat(admitted.allowed()).as(admitted.message()).isTrue();
+  }
+
+  @Test
+  void policyDocumentHandedToTheVerifierCompilesAgain() throws Exception {
+    JsonNode pod = new YAMLMapper().readTree(String.format((String) kinds().findFirst().get().get()[1], podSpec("", "", "")));
+    String env = apply(mutate(pod), pod).at("/spec/initContainers/0/env/0/value").asText();
+
+    var compiled = DirectoryPolicyStore.compileAll(PolicyDocuments.parse(env, "env"), PolicyCompiler.withEmbeddedPublicGoodRoot());
+
+    assertThat(compiled).singleElement().satisfies(p -> {
+      assertThat(p.ready()).as(String.join("; ", p.errors())).isTrue();
+      assertThat(p.displayName()).isEqualTo("ClusterModelPolicy/volumes");
+    });
+  }
+}
