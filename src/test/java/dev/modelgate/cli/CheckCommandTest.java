@@ -62,4 +62,27 @@ class CheckCommandTest {
     assertThat(r.exitCode()).isEqualTo(2);
     assertThat(r.err()).contains("policy directory " + tmp.resolve("nope") + " does not exist");
   }
+
+  @Test
+  void volumeModelShowsTheInitContainerMutateWouldInject() {
+    Cli.Result r = Cli.run("check", "--policies", "policies", Path.of("testdata/workloads/deployment-pvc.yaml"), "--json");
+
+    assertThat(r.exitCode()).as(r.toString()).isZero();
+    assertThat(r.err())
+        .contains("ADMIT Deployment inference/vllm")
+        .contains("will be verified on the volume by ModelGate's init container before use (ClusterModelPolicy/volume-models-signed)")
+        .contains("mutate: add /spec/template/spec/initContainers");
+    assertThat(r.out()).contains("modelgate-verify-llama").contains("verify-volume");
+  }
+
+  @Test
+  void writableMountOfAVolumeModelIsDenied() throws Exception {
+    Path w = TestModels.write(tmp.resolve("w.yaml"), Files.readString(Path.of("testdata/workloads/deployment-pvc.yaml"))
+        .replace("{name: models, mountPath: /models, readOnly: true}", "{name: models, mountPath: /models}"));
+
+    Cli.Result r = Cli.run("check", "--policies", "policies", w);
+
+    assertThat(r.exitCode()).isEqualTo(1);
+    assertThat(r.err()).contains("container 'vllm' mounts model volume 'models' writable");
+  }
 }
