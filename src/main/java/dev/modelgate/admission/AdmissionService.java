@@ -19,16 +19,18 @@ public final class AdmissionService {
   private final NamespaceLabels namespaces;
   private final EventSink events;
   private final VolumeVerifier volumes;
+  private final ClaimAccessModes claims;
 
   public AdmissionService(PolicyEngine engine, NamespaceLabels namespaces, EventSink events) {
-    this(engine, namespaces, events, new VolumeVerifier(DEFAULT_VERIFIER_IMAGE));
+    this(engine, namespaces, events, new VolumeVerifier(DEFAULT_VERIFIER_IMAGE), ClaimAccessModes.NONE);
   }
 
-  public AdmissionService(PolicyEngine engine, NamespaceLabels namespaces, EventSink events, VolumeVerifier volumes) {
+  public AdmissionService(PolicyEngine engine, NamespaceLabels namespaces, EventSink events, VolumeVerifier volumes, ClaimAccessModes claims) {
     this.engine = engine;
     this.namespaces = namespaces;
     this.events = events;
     this.volumes = volumes;
+    this.claims = claims;
   }
 
   /** The image the injected volume verifier runs unless configured otherwise. */
@@ -70,10 +72,32 @@ public final class AdmissionService {
       }
     }
     AdmissionOutcome outcome = AdmissionOutcome.of(r.uid(), decision, patch);
+    List<String> shared = sharedClaimWarnings(r, w);
+    if (!shared.isEmpty()) {
+      List<String> warnings = new java.util.ArrayList<>(outcome.warnings());
+      warnings.addAll(shared);
+      outcome = new AdmissionOutcome(outcome.uid(), outcome.allowed(), outcome.message(), warnings, outcome.verdicts(), outcome.skipped(), outcome.volumePatch());
+    }
     if (!r.dryRun() && (!outcome.allowed() || !outcome.warnings().isEmpty())) {
       events.record(r, outcome);
     }
     return outcome;
+  }
+
+  /** A claim other pods can write (ReadWriteMany, or ReadWriteOnce: pods on the same node) is verified only at start. */
+  private List<String> sharedClaimWarnings(AdmissionRequest r, Workload w) {
+    List<String> out = new java.util.ArrayList<>();
+    for (var m : w.models()) {
+      if (m.uri().scheme() != dev.modelgate.source.ModelScheme.PVC) {
+        continue;
+      }
+      java.util.Set<String> modes = claims.of(r.namespace(), m.uri().location());
+      if (modes.contains("ReadWriteMany") || modes.contains("ReadWriteOnce")) {
+        out.add("model '" + m.name() + "' is on claim " + m.uri().location() + " with access modes " + new java.util.TreeSet<>(modes)
+            + ": other pods can write it while this one runs; ModelGate verifies it only before the app starts (prefer ReadOnlyMany or ReadWriteOncePod)");
+      }
+    }
+    return out;
   }
 
   private static JsonNode at(JsonNode root, String dottedPath) {

@@ -79,7 +79,7 @@ public class CoreProducers {
   @Produces
   @Singleton
   AdmissionService admissionService(
-      ModelGateConfig config, PolicyStore store, EventSink events, NamespaceLabels namespaces) {
+      ModelGateConfig config, PolicyStore store, EventSink events, NamespaceLabels namespaces, Instance<KubernetesClient> client) {
     // Verification runs here, off the HTTP threads, so a deadline can cut it short.
     ExecutorService executor = Executors.newFixedThreadPool(Math.max(2, Runtime.getRuntime().availableProcessors()), r -> {
       Thread t = new Thread(r, "modelgate-verify");
@@ -92,6 +92,14 @@ public class CoreProducers {
     ModelVerificationService verification =
         new ModelVerificationService(verifier, executor, config.allowFileModels().orElse(embedded), new OciModelVerifier(registry, verifier));
     PolicyEngine engine = new PolicyEngine(store, verification, NoMatchBehaviour.parse(config.noMatch()));
-    return new AdmissionService(engine, namespaces, events, new dev.modelgate.admission.VolumeVerifier(config.verifierImage()));
+    dev.modelgate.admission.ClaimAccessModes claimModes = dev.modelgate.admission.ClaimAccessModes.NONE;
+    if (!embedded) {
+      KubernetesClient k = client.get();
+      claimModes = (ns, claim) -> {
+        var pvc = k.persistentVolumeClaims().inNamespace(ns).withName(claim).get();
+        return pvc == null || pvc.getSpec() == null || pvc.getSpec().getAccessModes() == null ? java.util.Set.of() : java.util.Set.copyOf(pvc.getSpec().getAccessModes());
+      };
+    }
+    return new AdmissionService(engine, namespaces, events, new dev.modelgate.admission.VolumeVerifier(config.verifierImage()), claimModes);
   }
 }

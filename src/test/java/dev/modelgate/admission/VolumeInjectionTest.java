@@ -175,4 +175,15 @@ class VolumeInjectionTest {
       assertThat(p.displayName()).isEqualTo("ClusterModelPolicy/volumes");
     });
   }
+
+  @Test
+  void claimOtherPodsCanWriteIsAdmittedWithAWarning() throws Exception {
+    harness.claims = (ns, claim) -> claim.equals("models") ? java.util.Set.of("ReadWriteMany") : java.util.Set.of();
+    JsonNode pod = new YAMLMapper().readTree(String.format((String) kinds().findFirst().get().get()[1], podSpec("", "", "")));
+
+    AdmissionOutcome o = validate(apply(mutate(pod), pod));
+
+    assertThat(o.allowed()).isTrue();
+    assertThat(o.warnings()).singleElement().asString().contains("claim models with access modes [ReadWriteMany]: other pods can write it while this one runs");
+  }
 }

@@ -37,6 +37,7 @@ public final class AdmissionHarness {
   public final List<AdmissionOutcome> events = new ArrayList<>();
   public final Map<String, Map<String, String>> namespaceLabels = new HashMap<>();
   private NoMatchBehaviour noMatch = NoMatchBehaviour.DENY;
+  public dev.modelgate.admission.ClaimAccessModes claims = dev.modelgate.admission.ClaimAccessModes.NONE;
 
   public AdmissionHarness(Path dir) {
     try {
@@ -63,7 +64,8 @@ public final class AdmissionHarness {
     ModelVerificationService v =
         new ModelVerificationService(verifier, Executors.newCachedThreadPool(), true, new dev.modelgate.verify.OciModelVerifier(registry, verifier));
     EventSink sink = (r, o) -> events.add(o);
-    return new AdmissionService(new PolicyEngine(store, v, noMatch), ns -> namespaceLabels.getOrDefault(ns, Map.of()), sink);
+    return new AdmissionService(new PolicyEngine(store, v, noMatch), ns -> namespaceLabels.getOrDefault(ns, Map.of()), sink,
+        new dev.modelgate.admission.VolumeVerifier(AdmissionService.DEFAULT_VERIFIER_IMAGE), claims);
   }
 
   public AdmissionOutcome review(AdmissionRequest r) {
