@@ -151,6 +151,7 @@ final class CheckCommand implements Callable<Integer> {
       vm.put("passed", v.passed());
       v.signer().ifPresent(s -> vm.put("signer", ResultJson.signer(s)));
       vm.put("authorities", v.authorities());
+      vm.put("attestations", v.attestations());
       vm.put("failures", ResultJson.failures(v.failures()));
       verdicts.add(vm);
     });

@@ -11,7 +11,7 @@ import picocli.CommandLine.Command;
       "Verify and sign ML models with OpenSSF Model Signing (OMS) signatures.",
       "Exit codes: 0 verified, 1 verification failed, 2 bad usage or unreadable input, 3 could not decide."
     },
-    subcommands = {VerifyCommand.class, DigestCommand.class, SignCommand.class, CheckCommand.class, PushCommand.class, VerifyVolumeCommand.class})
+    subcommands = {VerifyCommand.class, DigestCommand.class, SignCommand.class, CheckCommand.class, PushCommand.class, VerifyVolumeCommand.class, AttestCommand.class})
 final class ModelGateCommand implements Runnable {
   @picocli.CommandLine.Spec picocli.CommandLine.Model.CommandSpec spec;
 

@@ -10,6 +10,8 @@ import dev.modelgate.policy.crd.DirectoryPolicyStore;
 import dev.modelgate.policy.crd.PolicyCompiler;
 import dev.modelgate.policy.crd.PolicyDocuments;
 import dev.modelgate.verify.ModelVerifier;
+import dev.modelgate.verify.ModelVerificationService;
+import dev.modelgate.policy.PolicyChecks;
 import dev.modelgate.verify.VerificationRequest;
 import dev.modelgate.verify.VerificationResult;
 import java.io.IOException;
@@ -84,13 +86,18 @@ final class VerifyVolumeCommand implements Callable<Integer> {
         continue;
       }
       VerificationResult r = verifier.verify(new VerificationRequest(model, sig, p.verification().orElseThrow().options(), new LogProgress(err)), p.verification().orElseThrow());
+      r = ModelVerificationService.withLocalAttestations(model, r, p.verification().orElseThrow());
+      List<Failure> failures = new ArrayList<>(r.failures());
       if (r.verified()) {
+        failures.addAll(PolicyChecks.after(p.rules(), modelName, modelUri, r).failures());
+      }
+      if (failures.isEmpty()) {
         err.printf("modelgate: %s verified by %s, signed by %s%n", subject, p.displayName(), r.signer().map(s -> s.identity()).orElse("?"));
         continue;
       }
-      Failure first = r.failures().get(0);
-      String line = subject + " failed " + p.displayName() + ": " + first + (r.failures().size() > 1 ? " (and " + (r.failures().size() - 1) + " more)" : "");
-      r.failures().forEach(f -> err.printf("modelgate: %s: %s%n", p.displayName(), f));
+      Failure first = failures.get(0);
+      String line = subject + " failed " + p.displayName() + ": " + first + (failures.size() > 1 ? " (and " + (failures.size() - 1) + " more)" : "");
+      failures.forEach(f -> err.printf("modelgate: %s: %s%n", p.displayName(), f));
       if (p.mode() == Mode.ENFORCE) {
         enforced.add(line);
       } else {

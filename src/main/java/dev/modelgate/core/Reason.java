@@ -95,6 +95,14 @@ public enum Reason {
   LAYER_NOT_VERIFIABLE,
   /** The workload names a model by tag where the policy requires a digest. */
   DIGEST_REQUIRED,
+  /** A signed file matches a pattern the policy denies (e.g. pickle files). */
+  FILE_DENIED,
+  /** No signed file matches a pattern the policy requires. */
+  FILE_REQUIRED,
+  /** No attestation of a required predicate type was found for the model. */
+  ATTESTATION_MISSING,
+  /** Attestations were found, but none is valid, allowed and satisfies the condition. */
+  ATTESTATION_FAILED,
   /** Too few distinct authorities signed. */
   THRESHOLD_NOT_MET,
   /** The verifier could not reach a decision (internal error, deadline). */

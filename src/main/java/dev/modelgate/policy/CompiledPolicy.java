@@ -27,6 +27,7 @@ public record CompiledPolicy(
     DigestPolicy digest,
     OnError onError,
     boolean requireReadOnlyMounts,
+    PolicyRules rules,
     String document,
     List<String> errors) {
 
@@ -41,6 +42,7 @@ public record CompiledPolicy(
     Objects.requireNonNull(digest, "digest");
     Objects.requireNonNull(onError, "onError");
     Objects.requireNonNull(document, "document");
+    Objects.requireNonNull(rules, "rules");
     errors = List.copyOf(errors);
     if (errors.isEmpty() == verification.isEmpty()) {
       throw new IllegalArgumentException("a compiled policy has either a verification or errors, not both or neither");
@@ -48,7 +50,7 @@ public record CompiledPolicy(
   }
 
   public static CompiledPolicy broken(String kind, String namespace, String name, PolicyMatch match, List<String> errors) {
-    return new CompiledPolicy(kind, namespace, name, "", 0, Mode.ENFORCE, match, Optional.empty(), DigestPolicy.REQUIRE, OnError.DENY, false, "", errors);
+    return new CompiledPolicy(kind, namespace, name, "", 0, Mode.ENFORCE, match, Optional.empty(), DigestPolicy.REQUIRE, OnError.DENY, false, PolicyRules.NONE, "", errors);
   }
 
   public boolean ready() {

@@ -4,7 +4,8 @@ import java.util.regex.Pattern;
 
 /**
  * A glob over model URIs: {@code *} matches within one path segment, {@code **} across segments,
- * {@code ?} one character; everything else is literal. {@code oci://registry.example.com/models/**}
+ * {@code **}{@code /} any number of directories including none, {@code ?} one character; everything
+ * else is literal. {@code oci://registry.example.com/models/**}
  * matches every model under that repository prefix, tags and digests included.
  */
 public record ModelGlob(String glob, Pattern pattern) {
@@ -15,7 +16,11 @@ public record ModelGlob(String glob, Pattern pattern) {
     StringBuilder re = new StringBuilder();
     for (int i = 0; i < glob.length(); i++) {
       char c = glob.charAt(i);
-      if (c == '*' && i + 1 < glob.length() && glob.charAt(i + 1) == '*') {
+      if (c == '*' && i + 2 < glob.length() && glob.charAt(i + 1) == '*' && glob.charAt(i + 2) == '/') {
+        // "**/" is any number of directories, including none: "**/*.pkl" matches "model.pkl".
+        re.append("(?:.*/)?");
+        i += 2;
+      } else if (c == '*' && i + 1 < glob.length() && glob.charAt(i + 1) == '*') {
         re.append(".*");
         i++;
       } else if (c == '*') {

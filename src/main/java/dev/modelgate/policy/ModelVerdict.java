@@ -12,7 +12,8 @@ import java.util.Optional;
  * pinned} is the digest-pinned OCI reference /mutate should write ("" when nothing to pin).
  */
 public record ModelVerdict(
-    ModelReference model, String policy, Mode mode, Optional<Signer> signer, List<String> authorities, List<Failure> failures, String pinned) {
+    ModelReference model, String policy, Mode mode, Optional<Signer> signer, List<String> authorities, List<Failure> failures, String pinned,
+    List<String> attestations) {
   public ModelVerdict {
     Objects.requireNonNull(model, "model");
     Objects.requireNonNull(policy, "policy");
@@ -21,10 +22,11 @@ public record ModelVerdict(
     authorities = List.copyOf(authorities);
     failures = List.copyOf(failures);
     Objects.requireNonNull(pinned, "pinned");
+    attestations = List.copyOf(attestations);
   }
 
   public ModelVerdict(ModelReference model, String policy, Mode mode, Optional<Signer> signer, List<String> authorities, List<Failure> failures) {
-    this(model, policy, mode, signer, authorities, failures, "");
+    this(model, policy, mode, signer, authorities, failures, "", List.of());
   }
 
   public boolean passed() {
@@ -40,6 +42,9 @@ public record ModelVerdict(
     if (passed()) {
       b.append(" verified by ").append(policy);
       signer.ifPresent(s -> b.append(", signed by ").append(s.identity()));
+      if (!attestations.isEmpty()) {
+        b.append(", attestations held: ").append(String.join(", ", attestations));
+      }
       return b.toString();
     }
     b.append(policy.isEmpty() ? "" : " failed " + policy).append(": ");

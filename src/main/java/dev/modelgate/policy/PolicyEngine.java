@@ -99,9 +99,16 @@ public final class PolicyEngine {
       return new ModelVerdict(model, p.displayName(), p.mode(), Optional.empty(), List.of(), List.of(f));
     }
     VerificationResult r = verifier.verify(model, p.verification().orElseThrow(), left);
-    String pinned = byTag && p.digest() == DigestPolicy.MUTATE && r.verified() && r.resolvedDigest().isPresent()
+    List<Failure> failures = new ArrayList<>(r.failures());
+    List<String> held = List.of();
+    if (r.verified()) {
+      PolicyChecks.Result checks = PolicyChecks.after(p.rules(), model.name(), model.uri().toString(), r);
+      failures.addAll(checks.failures());
+      held = checks.heldAttestations();
+    }
+    String pinned = byTag && p.digest() == DigestPolicy.MUTATE && failures.isEmpty() && r.resolvedDigest().isPresent()
         ? model.uri().location() + "@" + r.resolvedDigest().get() : "";
-    return new ModelVerdict(model, p.displayName(), p.mode(), r.signer(), r.authorities(), r.failures(), pinned);
+    return new ModelVerdict(model, p.displayName(), p.mode(), r.signer(), r.authorities(), failures, pinned, held);
   }
 
   /** The one place where a mode turns a failed verdict into a denial, a warning, or a record. */

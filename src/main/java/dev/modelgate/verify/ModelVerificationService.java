@@ -79,7 +79,7 @@ public final class ModelVerificationService {
       return VerificationResult.failed(dir.toString(), List.of(e.toFailure()));
     }
     VerificationRequest request = new VerificationRequest(dir, signature, policy.options(), HashProgress.NONE);
-    Future<VerificationResult> f = executor.submit(() -> verifier.verify(request, policy));
+    Future<VerificationResult> f = executor.submit(() -> withLocalAttestations(dir, verifier.verify(request, policy), policy));
     try {
       return f.get(Math.max(1, timeLeft.toMillis()), TimeUnit.MILLISECONDS);
     } catch (TimeoutException e) {
@@ -91,6 +91,14 @@ public final class ModelVerificationService {
     } catch (ExecutionException e) {
       return VerificationResult.failed(dir.toString(), List.of(Failure.of(Reason.UNDECIDED, "verification failed unexpectedly: %s", e.getCause())));
     }
+  }
+
+  /** Attestations next to a verified model, checked against the policy's authorities. */
+  public static VerificationResult withLocalAttestations(Path dir, VerificationResult r, VerificationPolicy policy) {
+    if (!r.verified() || r.rootDigest().isEmpty()) {
+      return r;
+    }
+    return r.withAttestations(AttestationCollector.check(AttestationCollector.local(dir), java.util.Set.of(r.rootDigest().get().toString()), policy.authorities()));
   }
 
   /** The annotation's signature path is relative to the model directory and may not leave it. */

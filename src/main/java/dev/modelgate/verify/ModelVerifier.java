@@ -106,6 +106,12 @@ public final class ModelVerifier {
   }
 
   private static VerificationResult result(VerificationContext ctx, List<Failure> failures, String shownAs) {
+    List<String> names = ctx.statement == null || !failures.isEmpty()
+        ? List.of() : ctx.statement.resources().stream().map(r -> r.key().path().value()).distinct().toList();
+    return resultWithoutFiles(ctx, failures, shownAs).withSignedFiles(names);
+  }
+
+  private static VerificationResult resultWithoutFiles(VerificationContext ctx, List<Failure> failures, String shownAs) {
     return new VerificationResult(
         shownAs,
         ctx.signer == null ? null : ctx.signer.signer(),

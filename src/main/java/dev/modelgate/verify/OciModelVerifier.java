@@ -57,7 +57,12 @@ public final class OciModelVerifier {
             "no OMS signature found for %s: no Sigstore bundle referrer (referrers API or tag %s) and no model.sig layer", m.digest(), m.digest().referrersTag())))
             .withModel(shown, m.digest().toString());
       }
-      return combine(shown, m.digest(), bundles, contents, policy);
+      VerificationResult r = combine(shown, m.digest(), bundles, contents, policy);
+      if (r.verified() && r.rootDigest().isPresent()) {
+        r = r.withAttestations(AttestationCollector.check(attestations(pinned, m, deadline),
+            java.util.Set.of(r.rootDigest().get().toString(), m.digest().toString()), policy.authorities()));
+      }
+      return r;
     } catch (ModelGateException e) {
       return VerificationResult.failed(shown, List.of(e.toFailure()));
     }
@@ -155,6 +160,28 @@ public final class OciModelVerifier {
   static boolean isArchive(String mediaType) {
     return mediaType.contains(".tar") || mediaType.contains("tar+") || mediaType.endsWith("+gzip") || mediaType.endsWith("+zstd")
         || mediaType.endsWith(".gzip") || mediaType.endsWith(".zstd");
+  }
+
+  /** Bundle referrers whose annotated predicate type is not OMS's: attestations. */
+  private List<AttestationCollector.Source> attestations(OciReference pinned, OciManifest m, Instant deadline) {
+    List<AttestationCollector.Source> out = new ArrayList<>();
+    for (Descriptor d : registry.referrers(pinned, m.digest(), MediaTypes.SIGSTORE_BUNDLE, deadline)) {
+      String predicate = d.annotations().getOrDefault(MediaTypes.BUNDLE_PREDICATE_TYPE, "");
+      if (predicate.isEmpty() || predicate.equals(PredicateKind.SIGNATURE_V1.uri()) || out.size() >= AttestationCollector.MAX_ATTESTATIONS) {
+        continue;
+      }
+      RegistryClient.FetchedManifest rf = registry.manifest(pinned.withDigest(d.digest()), deadline);
+      OciManifest referrer = ManifestParser.manifest(rf.digest(), rf.mediaType(), rf.bytes());
+      if (referrer.subject().isEmpty() || !referrer.subject().get().digest().equals(m.digest())) {
+        continue;
+      }
+      for (Descriptor layer : referrer.layers()) {
+        if (layer.mediaType().equals(MediaTypes.SIGSTORE_BUNDLE)) {
+          out.add(new AttestationCollector.Source("oci referrer " + d.digest(), registry.blob(pinned, layer.digest(), Limits.MAX_BUNDLE_BYTES, deadline)));
+        }
+      }
+    }
+    return out;
   }
 
   /** The OMS bundles for a manifest: referrers first, then a model.sig layer. */

@@ -21,9 +21,19 @@ public final class VerificationResult {
   private final List<String> authorities;
   private final String resolvedDigest;
   private final List<Failure> failures;
+  private final List<String> signedFiles;
+  private final List<VerifiedAttestation> attestations;
 
   VerificationResult(
       String model, Signer signer, Digest rootDigest, long files, long bytes, List<String> authorities, String resolvedDigest, List<Failure> failures) {
+    this(model, signer, rootDigest, files, bytes, authorities, resolvedDigest, failures, List.of(), List.of());
+  }
+
+  VerificationResult(
+      String model, Signer signer, Digest rootDigest, long files, long bytes, List<String> authorities, String resolvedDigest, List<Failure> failures,
+      List<String> signedFiles, List<VerifiedAttestation> attestations) {
+    this.signedFiles = List.copyOf(signedFiles);
+    this.attestations = List.copyOf(attestations);
     this.model = Objects.requireNonNull(model, "model");
     this.signer = signer;
     this.rootDigest = rootDigest;
@@ -43,13 +53,25 @@ public final class VerificationResult {
   }
 
   VerificationResult withModel(String shownAs, String digest) {
-    return new VerificationResult(shownAs, signer, rootDigest, files, bytes, authorities, digest, failures);
+    return new VerificationResult(shownAs, signer, rootDigest, files, bytes, authorities, digest, failures, signedFiles, attestations);
   }
 
-  VerificationResult withFailures(List<Failure> more) {
-    List<Failure> all = new java.util.ArrayList<>(failures);
-    all.addAll(more);
-    return new VerificationResult(model, signer, rootDigest, files, bytes, authorities, resolvedDigest, all);
+  VerificationResult withSignedFiles(List<String> names) {
+    return new VerificationResult(model, signer, rootDigest, files, bytes, authorities, resolvedDigest, failures, names, attestations);
+  }
+
+  VerificationResult withAttestations(List<VerifiedAttestation> found) {
+    return new VerificationResult(model, signer, rootDigest, files, bytes, authorities, resolvedDigest, failures, signedFiles, found);
+  }
+
+  /** The file names the verified signature lists (what file rules and CEL's model.files see). */
+  public List<String> signedFiles() {
+    return signedFiles;
+  }
+
+  /** Attestations found about the verified model, each with the authorities that signed it. */
+  public List<VerifiedAttestation> attestations() {
+    return attestations;
   }
 
   public boolean verified() {

@@ -26,6 +26,12 @@ public class ModelPolicySpec {
   @JsonPropertyDescription("Which files of a model count.")
   public Verification verification;
 
+  @JsonPropertyDescription("Rules over the signed file names, checked on the verified manifest.")
+  public Files files;
+
+  @JsonPropertyDescription("In-toto attestations that must be present, signed by the named authorities, with a CEL condition that holds.")
+  public List<Attestation> attestations;
+
   @JsonPropertyDescription("OCI tag handling: Mutate pins tags to digests, Require denies tags, VerifyOnly changes nothing.")
   public DigestPolicy digest;
 
@@ -96,6 +102,30 @@ public class ModelPolicySpec {
     public String issuerRegExp;
     public String subject;
     public String subjectRegExp;
+  }
+
+  @JsonInclude(JsonInclude.Include.NON_NULL)
+  public static class Files {
+    @JsonPropertyDescription("Globs no signed file may match, e.g. '**/*.pkl'.")
+    public List<String> deny;
+
+    @JsonPropertyDescription("Globs each of which at least one signed file must match, e.g. '**/*.safetensors'.")
+    public List<String> require;
+  }
+
+  @JsonInclude(JsonInclude.Include.NON_NULL)
+  public static class Attestation {
+    @Required
+    public String name;
+
+    @Required
+    public String predicateType;
+
+    @JsonPropertyDescription("Names of this policy's authorities that may sign it. Default: any of them.")
+    public List<String> authorities;
+
+    @JsonPropertyDescription("CEL over predicate, statement and model (rootDigest, uri, name, files); must be true.")
+    public String condition;
   }
 
   @JsonInclude(JsonInclude.Include.NON_NULL)

@@ -2,7 +2,9 @@ package dev.modelgate.policy.crd;
 
 import dev.modelgate.core.InvalidInputException;
 import dev.modelgate.oms.RelativePath;
+import dev.modelgate.policy.CelCondition;
 import dev.modelgate.policy.CompiledPolicy;
+import dev.modelgate.policy.PolicyRules;
 import dev.modelgate.policy.DigestPolicy;
 import dev.modelgate.policy.LabelSelector;
 import dev.modelgate.policy.Mode;
@@ -105,6 +107,7 @@ public final class PolicyCompiler {
       errors.add("signatures.threshold is " + threshold + ", but must be from 1 to the number of authorities (" + authorities.size() + ")");
     }
     VerifyOptions options = options(spec.verification, errors);
+    PolicyRules rules = rules(spec, authorities, errors);
     if (!errors.isEmpty() || authorities.isEmpty()) {
       if (errors.isEmpty()) {
         errors.add("policy lists no authorities");
@@ -119,6 +122,7 @@ public final class PolicyCompiler {
         spec.digest == null ? DigestPolicy.MUTATE : DigestPolicy.valueOf(spec.digest.name().replaceAll("([a-z])([A-Z])", "$1_$2").toUpperCase(Locale.ROOT)),
         spec.onError == ModelPolicySpec.OnError.Allow ? dev.modelgate.policy.OnError.ALLOW : dev.modelgate.policy.OnError.DENY,
         spec.verification != null && Boolean.TRUE.equals(spec.verification.requireReadOnlyMounts),
+        rules,
         document(resource, spec, roots),
         List.of());
   }
@@ -301,6 +305,55 @@ public final class PolicyCompiler {
       return null;
     }
     return t;
+  }
+
+  /** File globs and attestation rules; CEL conditions are compiled here, once. */
+  private static PolicyRules rules(ModelPolicySpec spec, List<Authority> authorities, List<String> errors) {
+    List<ModelGlob> deny = globs(spec.files == null ? null : spec.files.deny, "files.deny", errors);
+    List<ModelGlob> require = globs(spec.files == null ? null : spec.files.require, "files.require", errors);
+    List<PolicyRules.AttestationRule> out = new ArrayList<>();
+    Set<String> known = new HashSet<>();
+    authorities.forEach(a -> known.add(a.name()));
+    Set<String> names = new HashSet<>();
+    for (int i = 0; spec.attestations != null && i < spec.attestations.size(); i++) {
+      ModelPolicySpec.Attestation a = spec.attestations.get(i);
+      String where = "attestations[" + i + "]" + (a.name == null ? "" : " ('" + a.name + "')");
+      if (a.name == null || a.name.isBlank() || a.predicateType == null || a.predicateType.isBlank()) {
+        errors.add(where + " needs a name and a predicateType");
+        continue;
+      }
+      if (!names.add(a.name)) {
+        errors.add(where + ": the name is used twice");
+      }
+      Set<String> allowed = new HashSet<>(a.authorities == null ? List.of() : a.authorities);
+      for (String n : allowed) {
+        if (!known.contains(n)) {
+          errors.add(where + ": authority '" + n + "' is not one of this policy's authorities " + known);
+        }
+      }
+      java.util.Optional<CelCondition> condition = java.util.Optional.empty();
+      if (a.condition != null && !a.condition.isBlank()) {
+        try {
+          condition = java.util.Optional.of(CelCondition.compile(a.condition));
+        } catch (IllegalArgumentException e) {
+          errors.add(where + ": " + e.getMessage());
+        }
+      }
+      out.add(new PolicyRules.AttestationRule(a.name, a.predicateType, allowed, condition));
+    }
+    return new PolicyRules(deny, require, out);
+  }
+
+  private static List<ModelGlob> globs(List<String> patterns, String where, List<String> errors) {
+    List<ModelGlob> out = new ArrayList<>();
+    for (String g : patterns == null ? List.<String>of() : patterns) {
+      try {
+        out.add(ModelGlob.compile(g));
+      } catch (IllegalArgumentException e) {
+        errors.add(where + ": " + e.getMessage());
+      }
+    }
+    return out;
   }
 
   private static VerifyOptions options(ModelPolicySpec.Verification v, List<String> errors) {
