@@ -29,6 +29,7 @@ public final class CelCondition {
   private static final CelCompiler COMPILER =
       CelCompilerFactory.standardCelCompilerBuilder()
           .setOptions(OPTIONS)
+          .setStandardMacros(dev.cel.parser.CelStandardMacro.STANDARD_MACROS)
           .addVar("predicate", SimpleType.DYN)
           .addVar("statement", SimpleType.DYN)
           .addVar("model", SimpleType.DYN)

@@ -88,7 +88,10 @@ public final class PolicyChecks {
       if (holds) {
         held.add(rule.name());
       } else if (!any) {
-        failures.add(Failure.of(Reason.ATTESTATION_MISSING, "attestation '%s': none of type %s found for this model", rule.name(), rule.predicateType()));
+        List<String> unreadable = r.attestations().stream().filter(a -> a.predicateType().isEmpty())
+            .map(a -> a.source() + " " + String.join("; ", a.problems())).toList();
+        failures.add(Failure.of(Reason.ATTESTATION_MISSING, "attestation '%s': none of type %s found for this model%s", rule.name(), rule.predicateType(),
+            unreadable.isEmpty() ? "" : " (" + unreadable.size() + " attestation(s) could not be read: " + String.join(" | ", unreadable.subList(0, Math.min(NOTES, unreadable.size()))) + ")"));
       } else {
         failures.add(Failure.of(Reason.ATTESTATION_FAILED, "attestation '%s' (%s) does not hold: %s", rule.name(), rule.predicateType(),
             String.join(" | ", notes.subList(0, Math.min(NOTES, notes.size()))) + (notes.size() > NOTES ? " | and " + (notes.size() - NOTES) + " more" : "")));
