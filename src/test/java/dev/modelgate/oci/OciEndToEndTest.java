@@ -150,4 +150,25 @@ class OciEndToEndTest {
     assertThat(warned.allowed()).isTrue();
     assertThat(warned.warnings()).singleElement().asString().contains("admitted unverified: onError Allow");
   }
+
+  @Test
+  void attestationPushedAsAReferrerIsCheckedAndFileRulesApplyToLayers() throws Exception {
+    Path predicate = TestModels.write(tmp.resolve("eval.json"), "{\"metrics\": {\"accuracy\": 0.95}}");
+    Cli.Result attested = Cli.run("attest", signed.model, "--predicate-type", "https://example.com/evaluation/v1", "--predicate", predicate,
+        "--private-key", signed.privateKey, "--output", tmp.resolve("eval.sigstore.json"));
+    assertThat(attested.exitCode()).as(attested.toString()).isZero();
+    assertThat(Cli.run("push", signed.model, "oci://" + ref, "--attestation", tmp.resolve("eval.sigstore.json")).exitCode()).isZero();
+    String rules = "  files: {deny: ['**/*.pkl']}\n  attestations:\n    - name: accuracy\n      predicateType: https://example.com/evaluation/v1\n"
+        + "      condition: 'predicate.metrics.accuracy >= 0.9'\n";
+
+    AdmissionOutcome ok = harness(rules).review(AdmissionHarness.create(pod(ref)));
+    AdmissionOutcome stricter = harness(rules.replace(">= 0.9", ">= 0.99")).review(AdmissionHarness.create(pod(ref)));
+    AdmissionOutcome noSafetensors = harness("  files: {require: ['**/*.gguf']}\n").review(AdmissionHarness.create(pod(ref)));
+
+    assertThat(ok.allowed()).as(ok.message()).isTrue();
+    assertThat(ok.verdicts()).singleElement().satisfies(v -> assertThat(v.attestations()).containsExactly("accuracy"));
+    assertThat(stricter.allowed()).isFalse();
+    assertThat(stricter.message()).contains("condition 'predicate.metrics.accuracy >= 0.99' is false");
+    assertThat(noSafetensors.message()).contains("FILE_REQUIRED: no signed file matches required pattern '**/*.gguf'");
+  }
 }
