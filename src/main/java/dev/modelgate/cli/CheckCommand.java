@@ -152,6 +152,7 @@ final class CheckCommand implements Callable<Integer> {
       v.signer().ifPresent(s -> vm.put("signer", ResultJson.signer(s)));
       vm.put("authorities", v.authorities());
       vm.put("attestations", v.attestations());
+      vm.put("lineage", v.lineage());
       vm.put("failures", ResultJson.failures(v.failures()));
       verdicts.add(vm);
     });

@@ -90,6 +90,12 @@ final class VerifyVolumeCommand implements Callable<Integer> {
       List<Failure> failures = new ArrayList<>(r.failures());
       if (r.verified()) {
         failures.addAll(PolicyChecks.after(p.rules(), modelName, modelUri, r).failures());
+        if (p.rules().lineage().isPresent()) {
+          var registry = new dev.modelgate.oci.RegistryClient(dev.modelgate.oci.RegistryCredentials.fromDefaultDockerConfig(), java.util.Set.of());
+          var service = new ModelVerificationService(verifier, java.util.concurrent.Executors.newCachedThreadPool(), true,
+              new dev.modelgate.verify.OciModelVerifier(registry, verifier));
+          failures.addAll(new dev.modelgate.policy.LineageCheck(service).check(p.rules().lineage().get(), r, java.time.Instant.now().plusSeconds(300)).failures());
+        }
       }
       if (failures.isEmpty()) {
         err.printf("modelgate: %s verified by %s, signed by %s%n", subject, p.displayName(), r.signer().map(s -> s.identity()).orElse("?"));

@@ -103,6 +103,8 @@ public enum Reason {
   ATTESTATION_MISSING,
   /** Attestations were found, but none is valid, allowed and satisfies the condition. */
   ATTESTATION_FAILED,
+  /** A base model named by the provenance is missing, unsigned, changed, too deep, or a cycle. */
+  LINEAGE_INVALID,
   /** Too few distinct authorities signed. */
   THRESHOLD_NOT_MET,
   /** The verifier could not reach a decision (internal error, deadline). */

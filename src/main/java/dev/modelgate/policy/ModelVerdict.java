@@ -13,7 +13,7 @@ import java.util.Optional;
  */
 public record ModelVerdict(
     ModelReference model, String policy, Mode mode, Optional<Signer> signer, List<String> authorities, List<Failure> failures, String pinned,
-    List<String> attestations) {
+    List<String> attestations, List<String> lineage) {
   public ModelVerdict {
     Objects.requireNonNull(model, "model");
     Objects.requireNonNull(policy, "policy");
@@ -23,10 +23,11 @@ public record ModelVerdict(
     failures = List.copyOf(failures);
     Objects.requireNonNull(pinned, "pinned");
     attestations = List.copyOf(attestations);
+    lineage = List.copyOf(lineage);
   }
 
   public ModelVerdict(ModelReference model, String policy, Mode mode, Optional<Signer> signer, List<String> authorities, List<Failure> failures) {
-    this(model, policy, mode, signer, authorities, failures, "", List.of());
+    this(model, policy, mode, signer, authorities, failures, "", List.of(), List.of());
   }
 
   public boolean passed() {
@@ -44,6 +45,9 @@ public record ModelVerdict(
       signer.ifPresent(s -> b.append(", signed by ").append(s.identity()));
       if (!attestations.isEmpty()) {
         b.append(", attestations held: ").append(String.join(", ", attestations));
+      }
+      if (!lineage.isEmpty()) {
+        b.append(", lineage: ").append(String.join("; ", lineage));
       }
       return b.toString();
     }

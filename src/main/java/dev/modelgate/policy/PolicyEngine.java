@@ -101,14 +101,20 @@ public final class PolicyEngine {
     VerificationResult r = verifier.verify(model, p.verification().orElseThrow(), left);
     List<Failure> failures = new ArrayList<>(r.failures());
     List<String> held = List.of();
+    List<String> chain = List.of();
     if (r.verified()) {
       PolicyChecks.Result checks = PolicyChecks.after(p.rules(), model.name(), model.uri().toString(), r);
       failures.addAll(checks.failures());
       held = checks.heldAttestations();
+      if (p.rules().lineage().isPresent()) {
+        LineageCheck.Result lineage = new LineageCheck(verifier).check(p.rules().lineage().get(), r, deadline);
+        failures.addAll(lineage.failures());
+        chain = lineage.chain();
+      }
     }
     String pinned = byTag && p.digest() == DigestPolicy.MUTATE && failures.isEmpty() && r.resolvedDigest().isPresent()
         ? model.uri().location() + "@" + r.resolvedDigest().get() : "";
-    return new ModelVerdict(model, p.displayName(), p.mode(), r.signer(), r.authorities(), failures, pinned, held);
+    return new ModelVerdict(model, p.displayName(), p.mode(), r.signer(), r.authorities(), failures, pinned, held, chain);
   }
 
   /** The one place where a mode turns a failed verdict into a denial, a warning, or a record. */

@@ -32,6 +32,9 @@ public class ModelPolicySpec {
   @JsonPropertyDescription("In-toto attestations that must be present, signed by the named authorities, with a CEL condition that holds.")
   public List<Attestation> attestations;
 
+  @JsonPropertyDescription("Verify the models this one was derived from (SLSA provenance resolvedDependencies or a modelgate.dev/lineage/v1 attestation).")
+  public Lineage lineage;
+
   @JsonPropertyDescription("OCI tag handling: Mutate pins tags to digests, Require denies tags, VerifyOnly changes nothing.")
   public DigestPolicy digest;
 
@@ -126,6 +129,16 @@ public class ModelPolicySpec {
 
     @JsonPropertyDescription("CEL over predicate, statement and model (rootDigest, uri, name, files); must be true.")
     public String condition;
+  }
+
+  @JsonInclude(JsonInclude.Include.NON_NULL)
+  public static class Lineage {
+    @JsonPropertyDescription("How many generations of base models to verify (1 = the direct base). Default 1.")
+    public Integer maxDepth;
+
+    @Required
+    @JsonPropertyDescription("Names of this policy's authorities that may sign base models and the provenance naming them.")
+    public List<String> authorities;
   }
 
   @JsonInclude(JsonInclude.Include.NON_NULL)

@@ -4,6 +4,7 @@ import dev.modelgate.core.InvalidInputException;
 import dev.modelgate.oms.RelativePath;
 import dev.modelgate.policy.CelCondition;
 import dev.modelgate.policy.CompiledPolicy;
+import dev.modelgate.policy.LineageRule;
 import dev.modelgate.policy.PolicyRules;
 import dev.modelgate.policy.DigestPolicy;
 import dev.modelgate.policy.LabelSelector;
@@ -341,7 +342,23 @@ public final class PolicyCompiler {
       }
       out.add(new PolicyRules.AttestationRule(a.name, a.predicateType, allowed, condition));
     }
-    return new PolicyRules(deny, require, out);
+    java.util.Optional<LineageRule> lineage = java.util.Optional.empty();
+    if (spec.lineage != null) {
+      List<Authority> ancestors = new ArrayList<>();
+      for (String n : spec.lineage.authorities == null ? List.<String>of() : spec.lineage.authorities) {
+        authorities.stream().filter(a -> a.name().equals(n)).findFirst().ifPresentOrElse(ancestors::add,
+            () -> errors.add("lineage.authorities: '" + n + "' is not one of this policy's authorities " + known));
+      }
+      int depth = spec.lineage.maxDepth == null ? 1 : spec.lineage.maxDepth;
+      if (ancestors.isEmpty()) {
+        errors.add("lineage needs at least one authority");
+      } else if (depth < 1 || depth > 10) {
+        errors.add("lineage.maxDepth must be from 1 to 10, got " + depth);
+      } else {
+        lineage = java.util.Optional.of(new LineageRule(depth, new VerificationPolicy(ancestors, 1, VerifyOptions.DEFAULTS)));
+      }
+    }
+    return new PolicyRules(deny, require, out, lineage);
   }
 
   private static List<ModelGlob> globs(List<String> patterns, String where, List<String> errors) {

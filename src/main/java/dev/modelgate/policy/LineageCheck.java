@@ -1,0 +1,126 @@
+package dev.modelgate.policy;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.modelgate.core.Failure;
+import dev.modelgate.core.InvalidInputException;
+import dev.modelgate.core.Reason;
+import dev.modelgate.core.StrictJson;
+import dev.modelgate.source.ModelReference;
+import dev.modelgate.source.ModelUri;
+import dev.modelgate.verify.ModelVerificationService;
+import dev.modelgate.verify.VerificationResult;
+import dev.modelgate.verify.VerifiedAttestation;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+
+/**
+ * Follows a verified model's lineage: its provenance (SLSA provenance v1 {@code
+ * buildDefinition.resolvedDependencies}, or a {@code modelgate.dev/lineage/v1} attestation's {@code
+ * baseModels}), signed by one of the policy's authorities, names each base model by URI ({@code oci://} or
+ * {@code file://}) and sha256 digest. Each base is verified against the lineage authorities, must
+ * have exactly the digest it was derived from (its OMS root digest, or its OCI manifest digest), and
+ * is followed in turn up to {@code maxDepth}; a digest seen twice is a cycle.
+ */
+public final class LineageCheck {
+  private final ModelVerificationService verifier;
+
+  public LineageCheck(ModelVerificationService verifier) {
+    this.verifier = verifier;
+  }
+
+  /** Failures, and the chain as lines: each ancestor with its digest and signer. */
+  public record Result(List<Failure> failures, List<String> chain) {
+    public Result {
+      failures = List.copyOf(failures);
+      chain = List.copyOf(chain);
+    }
+  }
+
+  public Result check(LineageRule rule, VerificationResult model, Instant deadline) {
+    List<Failure> failures = new ArrayList<>();
+    List<String> chain = new ArrayList<>();
+    Set<String> seen = new HashSet<>();
+    model.rootDigest().ifPresent(d -> seen.add(d.toString()));
+    model.resolvedDigest().ifPresent(seen::add);
+    follow(rule, model, 1, seen, deadline, failures, chain);
+    return new Result(failures, chain);
+  }
+
+  private void follow(LineageRule rule, VerificationResult child, int depth, Set<String> seen, Instant deadline, List<Failure> failures, List<String> chain) {
+    List<Base> bases = bases(child, rule, failures);
+    for (Base b : bases) {
+      String label = "base model " + b.uri + " (" + b.digest + ")";
+      if (seen.contains(b.digest)) {
+        failures.add(Failure.of(Reason.LINEAGE_INVALID, "%s: lineage cycle, this digest appears earlier in the chain", label));
+        continue;
+      }
+      if (depth > rule.maxDepth()) {
+        failures.add(Failure.of(Reason.LINEAGE_INVALID, "%s is deeper than lineage.maxDepth %d", label, rule.maxDepth()));
+        continue;
+      }
+      seen.add(b.digest);
+      ModelUri uri;
+      try {
+        uri = ModelUri.parse(b.uri);
+      } catch (InvalidInputException e) {
+        failures.add(Failure.of(Reason.LINEAGE_INVALID, "%s: %s", label, e.getMessage()));
+        continue;
+      }
+      Duration left = Duration.between(Instant.now(), deadline);
+      VerificationResult r = verifier.verify(new ModelReference("base", uri, "", "lineage"), rule.ancestors(), left);
+      if (!r.verified()) {
+        for (Failure f : r.failures()) {
+          failures.add(new Failure(f.reason() == Reason.UNDECIDED ? Reason.UNDECIDED : Reason.LINEAGE_INVALID, f.subject(), label + ": " + f.message()));
+        }
+        continue;
+      }
+      boolean same = r.rootDigest().map(d -> d.toString().equals(b.digest)).orElse(false) || r.resolvedDigest().map(b.digest::equals).orElse(false);
+      if (!same) {
+        failures.add(Failure.of(Reason.LINEAGE_INVALID, "%s: provenance says it was derived from %s, but that model now is %s", label, b.digest,
+            r.resolvedDigest().orElse(r.rootDigest().map(Object::toString).orElse("?"))));
+        continue;
+      }
+      chain.add("depth " + depth + ": " + b.uri + " " + b.digest + " signed by " + r.signer().map(s -> s.identity()).orElse("?"));
+      follow(rule, r, depth + 1, seen, deadline, failures, chain);
+    }
+  }
+
+  private record Base(String uri, String digest) {}
+
+  /** Base models named by provenance about this model that one of the policy's authorities signed. */
+  private static List<Base> bases(VerificationResult model, LineageRule rule, List<Failure> failures) {
+    List<Base> out = new ArrayList<>();
+    for (VerifiedAttestation a : model.attestations()) {
+      boolean provenance = a.predicateType().equals(LineageRule.SLSA_PROVENANCE) || a.predicateType().equals(LineageRule.MODELGATE_LINEAGE);
+      if (!provenance || !a.problems().isEmpty() || a.authorities().isEmpty()) {
+        continue;
+      }
+      JsonNode p;
+      try {
+        p = StrictJson.forDocument(Reason.STATEMENT_MALFORMED, "provenance").parse(a.statementJson().getBytes(StandardCharsets.UTF_8)).path("predicate");
+      } catch (InvalidInputException e) {
+        failures.add(Failure.of(Reason.LINEAGE_INVALID, "provenance %s: %s", a.source(), e.getMessage()));
+        continue;
+      }
+      JsonNode list = a.predicateType().equals(LineageRule.SLSA_PROVENANCE) ? p.path("buildDefinition").path("resolvedDependencies") : p.path("baseModels");
+      for (JsonNode d : list) {
+        String uri = d.path("uri").asText("");
+        if (!(uri.startsWith("oci://") || uri.startsWith("file://"))) {
+          continue;
+        }
+        String sha = d.path("digest").path("sha256").asText("");
+        if (!sha.matches("[0-9a-f]{64}")) {
+          failures.add(Failure.of(Reason.LINEAGE_INVALID, "provenance %s names base model %s without a sha256 digest", a.source(), uri));
+          continue;
+        }
+        out.add(new Base(uri, "sha256:" + sha));
+      }
+    }
+    return out;
+  }
+}
