@@ -24,7 +24,8 @@ import java.util.Set;
  * baseModels}), signed by one of the policy's authorities, names each base model by URI ({@code oci://} or
  * {@code file://}) and sha256 digest. Each base is verified against the lineage authorities, must
  * have exactly the digest it was derived from (its OMS root digest, or its OCI manifest digest), and
- * is followed in turn up to {@code maxDepth}; a digest seen twice is a cycle.
+ * is followed in turn up to {@code maxDepth}; a digest seen twice is a cycle. The model itself must
+ * have such provenance; an ancestor without one is a root.
  */
 public final class LineageCheck {
   private final ModelVerificationService verifier;
@@ -53,6 +54,11 @@ public final class LineageCheck {
 
   private void follow(LineageRule rule, VerificationResult child, int depth, Set<String> seen, Instant deadline, List<Failure> failures, List<String> chain) {
     List<Base> bases = bases(child, rule, failures);
+    if (bases.isEmpty() && depth == 1 && failures.isEmpty()) {
+      // Otherwise a derived model could skip the lineage clause by shipping no provenance.
+      failures.add(Failure.of(Reason.LINEAGE_INVALID,
+          "no provenance (%s or %s) signed by a policy authority names the base model this model was derived from", LineageRule.SLSA_PROVENANCE, LineageRule.MODELGATE_LINEAGE));
+    }
     for (Base b : bases) {
       String label = "base model " + b.uri + " (" + b.digest + ")";
       if (seen.contains(b.digest)) {

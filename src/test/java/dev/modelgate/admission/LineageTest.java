@@ -88,8 +88,11 @@ class LineageTest {
   }
 
   @Test
-  void noProvenanceMeansNoLineageToCheck() {
-    assertThat(review().allowed()).isTrue();
+  void modelWithoutProvenanceCannotSkipTheLineageClause() {
+    AdmissionOutcome o = review();
+
+    assertThat(o.allowed()).isFalse();
+    assertThat(o.message()).contains("LINEAGE_INVALID: no provenance");
   }
 
   @Test
