@@ -5,15 +5,11 @@ import dev.modelgate.core.InvalidInputException;
 import dev.modelgate.core.Reason;
 import dev.modelgate.core.StrictJson;
 import dev.modelgate.oms.ManifestBuilder;
-import dev.modelgate.trust.EcSigner;
-import dev.modelgate.trust.PemReader;
 import dev.modelgate.verify.AttestationCollector;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.security.cert.X509Certificate;
-import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -50,14 +46,7 @@ final class AttestCommand implements Callable<Integer> {
   @Option(names = "--predicate", required = true, paramLabel = "JSON", description = "A file holding the predicate (a JSON object).")
   Path predicate;
 
-  @Option(names = "--private-key", required = true, paramLabel = "PEM", description = "EC private key that signs the attestation.")
-  Path privateKey;
-
-  @Option(names = "--signing-certificate", paramLabel = "PEM", description = "certificate method: the key's certificate.")
-  Path signingCertificate;
-
-  @Option(names = "--certificate-chain", arity = "1..*", paramLabel = "PEM", description = "certificate method: intermediates.")
-  List<Path> certificateChain = new ArrayList<>();
+  @Mixin SignerOptions signer;
 
   @Option(names = "--signature", paramLabel = "FILE", description = "The model's signature file, left out of the digest when inside the model (default: model.sig).")
   Path signature;
@@ -82,15 +71,7 @@ final class AttestCommand implements Callable<Integer> {
     statement.put("predicateType", predicateType);
     statement.put("predicate", predicateJson);
     byte[] payload = StrictJson.mapper().writerWithDefaultPrettyPrinter().writeValueAsBytes(statement);
-    EcSigner signer = new EcSigner(PemReader.keyPair(privateKey));
-    byte[] bundle;
-    if (signingCertificate == null) {
-      bundle = signer.signWithKey(payload);
-    } else {
-      List<X509Certificate> chain = new ArrayList<>(PemReader.certificates(signingCertificate).subList(0, 1));
-      certificateChain.forEach(p -> chain.addAll(PemReader.certificates(p)));
-      bundle = signer.signWithCertificates(chain, payload);
-    }
+    byte[] bundle = signer.bundle(payload);
     Path out = output != null ? output : AttestationCollector.directoryFor(model).resolve(slug(predicateType) + ".sigstore.json");
     Files.createDirectories(out.toAbsolutePath().getParent());
     Files.write(out, bundle);

@@ -1,18 +1,11 @@
 package dev.modelgate.cli;
 
-import dev.modelgate.core.InvalidInputException;
-import dev.modelgate.core.Reason;
 import dev.modelgate.oms.ManifestBuilder;
-import dev.modelgate.trust.EcSigner;
-import dev.modelgate.trust.PemReader;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
-import java.security.cert.X509Certificate;
-import java.util.ArrayList;
 import java.util.LinkedHashMap;
-import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
@@ -40,14 +33,7 @@ final class SignCommand implements Callable<Integer> {
   @Parameters(index = "0", paramLabel = "MODEL", description = "The model directory or file.")
   Path model;
 
-  @Option(names = "--private-key", required = true, paramLabel = "PEM", description = "EC P-256, P-384 or P-521 private key (EC PRIVATE KEY or PKCS#8 PRIVATE KEY, unencrypted).")
-  Path privateKey;
-
-  @Option(names = "--signing-certificate", paramLabel = "PEM", description = "certificate method: the certificate of the private key.")
-  Path signingCertificate;
-
-  @Option(names = "--certificate-chain", arity = "1..*", paramLabel = "PEM", description = "certificate method: intermediates to include after the signing certificate.")
-  List<Path> certificateChain = new ArrayList<>();
+  @Mixin SignerOptions signer;
 
   @Option(names = "--signature", paramLabel = "FILE", description = "Where to write the bundle (default: model.sig in the model directory, or beside a single-file model).")
   Path signature;
@@ -61,20 +47,8 @@ final class SignCommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws IOException {
-    if (signingCertificate == null && !certificateChain.isEmpty()) {
-      throw new InvalidInputException(Reason.VERIFICATION_MATERIAL_MISMATCH, "--certificate-chain needs --signing-certificate");
-    }
-    EcSigner signer = new EcSigner(PemReader.keyPair(privateKey));
     ManifestBuilder.Manifest manifest = SigningInputs.manifest(model, signature, files, hash, spec);
-    byte[] payload = manifest.statement();
-    byte[] bundle;
-    if (signingCertificate == null) {
-      bundle = signer.signWithKey(payload);
-    } else {
-      List<X509Certificate> chain = new ArrayList<>(PemReader.certificates(signingCertificate).subList(0, 1));
-      certificateChain.forEach(p -> chain.addAll(PemReader.certificates(p)));
-      bundle = signer.signWithCertificates(chain, payload);
-    }
+    byte[] bundle = signer.bundle(manifest.statement());
     Path out = SigningInputs.signaturePath(model, signature);
     writeAtomically(out, bundle);
     report(out, manifest);
@@ -98,7 +72,7 @@ final class SignCommand implements Callable<Integer> {
       doc.put("schemaVersion", ResultJson.SIGN_SCHEMA);
       doc.put("model", model.toString());
       doc.put("signature", out.toString());
-      doc.put("method", signingCertificate == null ? "key" : "certificate");
+      doc.put("method", signer.method());
       doc.put("rootDigest", m.rootDigest().toString());
       doc.put("resources", m.resources().size());
       spec.commandLine().getOut().println(ResultJson.write(doc));
