@@ -73,6 +73,11 @@ public final class WorkloadInspector {
     annotationModels(annotations, prefix + "metadata.annotations", models, problems);
     imageVolumes(template.path("spec"), prefix + "spec", models, problems);
     kserve(annotations, template.path("spec"), prefix, models, problems);
+    List<String> secrets = new ArrayList<>();
+    template.path("spec").path("imagePullSecrets").forEach(sref -> secrets.add(sref.path("name").asText()));
+    dev.modelgate.source.RegistryAccess access = new dev.modelgate.source.RegistryAccess(
+        namespace, template.path("spec").path("serviceAccountName").asText("default"), secrets);
+    models.replaceAll(m -> m.uri().scheme() == ModelScheme.OCI ? m.withAccess(access) : m);
     if (models.size() > MAX_MODELS) {
       problems.add(kind + " '" + name + "' names " + models.size() + " models; ModelGate verifies at most " + MAX_MODELS + " per workload");
       models = models.subList(0, 0);

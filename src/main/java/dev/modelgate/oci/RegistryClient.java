@@ -50,9 +50,21 @@ public final class RegistryClient {
   private final Map<String, String> tokens = new ConcurrentHashMap<>();
 
   public RegistryClient(RegistryCredentials credentials, Set<String> plainHttpHosts) {
-    this.http = HttpClient.newBuilder().followRedirects(HttpClient.Redirect.NEVER).connectTimeout(Duration.ofSeconds(5)).build();
+    this(HttpClient.newBuilder().followRedirects(HttpClient.Redirect.NEVER).connectTimeout(Duration.ofSeconds(5)).build(), credentials, plainHttpHosts);
+  }
+
+  private RegistryClient(HttpClient http, RegistryCredentials credentials, Set<String> plainHttpHosts) {
+    this.http = http;
     this.credentials = credentials;
     this.plainHttpHosts = Set.copyOf(plainHttpHosts);
+  }
+
+  /**
+   * A client for one workload's credentials: same connections, its own token cache, so a token
+   * obtained with one namespace's pull secret is never used for another's request.
+   */
+  public RegistryClient withCredentials(RegistryCredentials workload) {
+    return workload.isEmpty() ? this : new RegistryClient(http, credentials.overriddenBy(workload), plainHttpHosts);
   }
 
   /** What a manifest fetch returns: the bytes exactly as served (and verified), their digest and type. */

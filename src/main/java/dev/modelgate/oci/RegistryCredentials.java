@@ -63,12 +63,23 @@ public final class RegistryCredentials {
     return new RegistryCredentials(out);
   }
 
+  /** These credentials, with {@code other}'s taking precedence for hosts both know. */
+  public RegistryCredentials overriddenBy(RegistryCredentials other) {
+    Map<String, String[]> all = new HashMap<>(byHost);
+    all.putAll(other.byHost);
+    return new RegistryCredentials(all);
+  }
+
+  public boolean isEmpty() {
+    return byHost.isEmpty();
+  }
+
   public static RegistryCredentials basic(String host, String user, String password) {
     return new RegistryCredentials(Map.of(host, new String[] {user, password}));
   }
 
   /** The {@code Authorization: Basic} value for a host, if credentials are known. */
-  Optional<String> basicAuth(String host) {
+  public Optional<String> basicAuth(String host) {
     String[] up = byHost.get(host);
     if (up == null && host.equals("registry-1.docker.io")) {
       up = byHost.getOrDefault("index.docker.io", byHost.get("docker.io"));

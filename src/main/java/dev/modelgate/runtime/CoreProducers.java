@@ -89,8 +89,9 @@ public class CoreProducers {
     boolean embedded = config.source().equals("embedded");
     ModelVerifier verifier = new ModelVerifier(ModelHasher.allCores());
     RegistryClient registry = new RegistryClient(RegistryCredentials.fromDefaultDockerConfig(), java.util.Set.copyOf(config.plainHttpRegistries().orElse(java.util.List.of())));
+    dev.modelgate.verify.PullCredentials pull = embedded ? dev.modelgate.verify.PullCredentials.NONE : new KubernetesPullCredentials(client.get());
     ModelVerificationService verification =
-        new ModelVerificationService(verifier, executor, config.allowFileModels().orElse(embedded), new OciModelVerifier(registry, verifier));
+        new ModelVerificationService(verifier, executor, config.allowFileModels().orElse(embedded), new OciModelVerifier(registry, verifier, pull));
     PolicyEngine engine = new PolicyEngine(store, verification, NoMatchBehaviour.parse(config.noMatch()));
     dev.modelgate.admission.ClaimAccessModes claimModes = dev.modelgate.admission.ClaimAccessModes.NONE;
     if (!embedded) {

@@ -4,14 +4,24 @@ import java.util.Objects;
 
 /**
  * One model a workload uses: its logical name, where it lives, where its signature is when not
- * the default ({@code ""}), and the field that named it, for messages
- * ({@code metadata.annotations[model.modelgate.dev/llama]}, {@code spec.volumes[2].image.reference}).
+ * the default ({@code ""}), the field that named it, for messages
+ * ({@code metadata.annotations[model.modelgate.dev/llama]}, {@code spec.volumes[2].image.reference}),
+ * and whose registry credentials may read it.
  */
-public record ModelReference(String name, ModelUri uri, String signaturePath, String field) {
+public record ModelReference(String name, ModelUri uri, String signaturePath, String field, RegistryAccess access) {
   public ModelReference {
     Objects.requireNonNull(name, "name");
     Objects.requireNonNull(uri, "uri");
     Objects.requireNonNull(signaturePath, "signaturePath");
     Objects.requireNonNull(field, "field");
+    Objects.requireNonNull(access, "access");
+  }
+
+  public ModelReference(String name, ModelUri uri, String signaturePath, String field) {
+    this(name, uri, signaturePath, field, RegistryAccess.NONE);
+  }
+
+  public ModelReference withAccess(RegistryAccess a) {
+    return new ModelReference(name, uri, signaturePath, field, a);
   }
 }

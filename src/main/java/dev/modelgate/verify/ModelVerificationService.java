@@ -58,7 +58,7 @@ public final class ModelVerificationService {
         }
         try {
           OciReference ref = OciReference.parse(model.uri().location());
-          return oci.verify(ref, policy, java.time.Instant.now().plus(timeLeft));
+          return oci.verify(ref, policy, java.time.Instant.now().plus(timeLeft), model.access());
         } catch (InvalidInputException e) {
           return VerificationResult.failed(shown, List.of(e.toFailure()));
         }

@@ -37,12 +37,38 @@ public final class OciModelVerifier {
   /** File-path annotations, newest first: ModelPack, its pre-v0.0.7 name, then ORAS's title. */
   static final List<String> PATH_ANNOTATIONS = List.of("org.cncf.model.filepath", "org.cnai.model.filepath", "org.opencontainers.image.title");
 
+  private final RegistryClient baseRegistry;
   private final RegistryClient registry;
   private final ModelVerifier verifier;
+  private final PullCredentials pullCredentials;
 
   public OciModelVerifier(RegistryClient registry, ModelVerifier verifier) {
+    this(registry, verifier, PullCredentials.NONE);
+  }
+
+  public OciModelVerifier(RegistryClient registry, ModelVerifier verifier, PullCredentials pullCredentials) {
+    this(registry, registry, verifier, pullCredentials);
+  }
+
+  private OciModelVerifier(RegistryClient baseRegistry, RegistryClient registry, ModelVerifier verifier, PullCredentials pullCredentials) {
+    this.baseRegistry = baseRegistry;
     this.registry = registry;
     this.verifier = verifier;
+    this.pullCredentials = pullCredentials;
+  }
+
+  /** Verifies with the workload's pull credentials (its imagePullSecrets and service account's). */
+  public VerificationResult verify(OciReference ref, VerificationPolicy policy, Instant deadline, dev.modelgate.source.RegistryAccess access) {
+    if (access.equals(dev.modelgate.source.RegistryAccess.NONE)) {
+      return verify(ref, policy, deadline);
+    }
+    RegistryClient scoped;
+    try {
+      scoped = baseRegistry.withCredentials(pullCredentials.resolve(access));
+    } catch (RuntimeException e) {
+      return VerificationResult.failed("oci://" + ref, List.of(Failure.of(Reason.UNDECIDED, "pull secrets of namespace %s cannot be read: %s", access.namespace(), e.getMessage())));
+    }
+    return new OciModelVerifier(baseRegistry, scoped, verifier, pullCredentials).verify(ref, policy, deadline);
   }
 
   public VerificationResult verify(OciReference ref, VerificationPolicy policy, Instant deadline) {

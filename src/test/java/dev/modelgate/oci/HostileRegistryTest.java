@@ -340,4 +340,29 @@ class HostileRegistryTest {
 
     assertThat(r.verified()).as(reasons(r)).isTrue();
   }
+
+  @Test
+  void workloadPullSecretsAreUsedAndOnlyForThatWorkload() throws Exception {
+    serveReferrersApi(serveReferrer(manifestDigest, bundle));
+    String expected = "Basic " + java.util.Base64.getEncoder().encodeToString("puller:s3cret".getBytes(StandardCharsets.UTF_8));
+    routes.put("GET /v2/models/llm/manifests/v1", ex -> {
+      if (!expected.equals(ex.getRequestHeaders().getFirst("Authorization"))) {
+        ex.getResponseHeaders().add("WWW-Authenticate", "Basic realm=\"test\"");
+        send(ex, 401, "application/json", "{}".getBytes());
+        return;
+      }
+      send(ex, 200, MediaTypes.OCI_MANIFEST, manifest);
+    });
+    dev.modelgate.verify.PullCredentials pull = access -> access.pullSecrets().contains("registry-creds")
+        ? RegistryCredentials.basic(host, "puller", "s3cret") : RegistryCredentials.NONE;
+    var policy = VerificationPolicy.single(new KeyVerifier(PemReader.publicKey(signed.publicKey)), VerifyOptions.DEFAULTS);
+    OciModelVerifier v = new OciModelVerifier(new RegistryClient(RegistryCredentials.NONE, Set.of()), new ModelVerifier(ModelHasher.allCores()), pull);
+    OciReference ref = OciReference.parse(host + "/models/llm:v1");
+
+    VerificationResult withSecret = v.verify(ref, policy, Instant.now().plusSeconds(10), new dev.modelgate.source.RegistryAccess("team-a", "default", List.of("registry-creds")));
+    VerificationResult otherNamespace = v.verify(ref, policy, Instant.now().plusSeconds(10), new dev.modelgate.source.RegistryAccess("team-b", "default", List.of()));
+
+    assertThat(withSecret.verified()).as(reasons(withSecret)).isTrue();
+    assertThat(reasons(otherNamespace)).contains("REGISTRY_DENIED").contains("HTTP 401");
+  }
 }

@@ -1,0 +1,55 @@
+package dev.modelgate.runtime;
+
+import dev.modelgate.oci.RegistryCredentials;
+import dev.modelgate.source.RegistryAccess;
+import dev.modelgate.verify.PullCredentials;
+import io.fabric8.kubernetes.api.model.LocalObjectReference;
+import io.fabric8.kubernetes.api.model.Secret;
+import io.fabric8.kubernetes.api.model.ServiceAccount;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Set;
+
+/**
+ * The credentials the kubelet would use to pull a workload's images: the pod's imagePullSecrets and
+ * those of its service account, read from {@code kubernetes.io/dockerconfigjson} (and legacy
+ * {@code dockercfg}) Secrets in the workload's namespace. Secret contents are never logged.
+ */
+public final class KubernetesPullCredentials implements PullCredentials {
+  private final KubernetesClient client;
+
+  public KubernetesPullCredentials(KubernetesClient client) {
+    this.client = client;
+  }
+
+  @Override
+  public RegistryCredentials resolve(RegistryAccess access) {
+    Set<String> names = new LinkedHashSet<>(access.pullSecrets());
+    ServiceAccount sa = client.serviceAccounts().inNamespace(access.namespace()).withName(access.serviceAccount()).get();
+    if (sa != null && sa.getImagePullSecrets() != null) {
+      for (LocalObjectReference r : sa.getImagePullSecrets()) {
+        names.add(r.getName());
+      }
+    }
+    RegistryCredentials out = RegistryCredentials.NONE;
+    List<String> read = new ArrayList<>(names);
+    for (String name : read) {
+      Secret s = client.secrets().inNamespace(access.namespace()).withName(name).get();
+      if (s == null || s.getData() == null) {
+        continue;
+      }
+      String data = s.getData().getOrDefault(".dockerconfigjson", null);
+      if (data == null && s.getData().containsKey(".dockercfg")) {
+        data = Base64.getEncoder().encodeToString(("{\"auths\":" + new String(Base64.getDecoder().decode(s.getData().get(".dockercfg")), StandardCharsets.UTF_8) + "}").getBytes(StandardCharsets.UTF_8));
+      }
+      if (data != null) {
+        out = out.overriddenBy(RegistryCredentials.fromDockerConfigJson(Base64.getDecoder().decode(data)));
+      }
+    }
+    return out;
+  }
+}
