@@ -108,6 +108,100 @@ public final class RegistryClient {
   }
 
   /**
+   * Streams a blob to {@code sink} (at most {@code maxBytes}), checking its digest at the end; the
+   * sink sees the bytes as they arrive and must not trust them until this returns. A registry that
+   * stalls mid-body is cut off at the deadline.
+   */
+  public void streamBlob(OciReference repo, OciDigest digest, long maxBytes, Instant deadline, BlobSink sink) {
+    URI uri = URI.create(baseUri(repo) + "/blobs/" + digest);
+    for (int redirects = 0; redirects <= MAX_REDIRECTS; redirects++) {
+      Duration left = Duration.between(Instant.now(), deadline);
+      if (left.isNegative() || left.isZero()) {
+        throw new UnavailableException("registry " + repo.registry() + " could not be asked in time for blob " + digest, null);
+      }
+      HttpRequest.Builder b = HttpRequest.newBuilder(uri).timeout(left).GET();
+      String token = tokens.get(repo.apiHost() + "|" + repo.repository());
+      if (token != null && uri.getHost() != null && repo.apiHost().replaceFirst(":\\d+$", "").equalsIgnoreCase(uri.getHost())) {
+        b.header("Authorization", token);
+      }
+      HttpResponse<java.io.InputStream> resp;
+      try {
+        resp = http.sendAsync(b.build(), HttpResponse.BodyHandlers.ofInputStream()).get(left.toMillis(), TimeUnit.MILLISECONDS);
+      } catch (TimeoutException e) {
+        throw new UnavailableException("registry " + repo.registry() + " did not answer for blob " + digest + " in time", e);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        throw new UnavailableException("interrupted", e);
+      } catch (ExecutionException e) {
+        throw new UnavailableException("registry " + repo.registry() + " cannot be reached: " + e.getCause(), e.getCause());
+      }
+      int status = resp.statusCode();
+      if (status >= 300 && status < 400) {
+        String loc = resp.headers().firstValue("Location").orElse(null);
+        closeQuietly(resp.body());
+        if (loc == null) {
+          throw new RegistryException(Reason.REGISTRY_CONTENT_INVALID, status, "redirect without Location for blob " + digest);
+        }
+        uri = uri.resolve(loc);
+        continue;
+      }
+      if (status != 200) {
+        closeQuietly(resp.body());
+        expect(new Response(status, resp.headers().map(), new byte[0]), 200, repo, "blob " + digest);
+      }
+      java.security.MessageDigest md = digest.newHasher();
+      java.util.concurrent.ScheduledExecutorService watchdog = java.util.concurrent.Executors.newSingleThreadScheduledExecutor(r -> {
+        Thread t = new Thread(r, "modelgate-blob-deadline");
+        t.setDaemon(true);
+        return t;
+      });
+      java.io.InputStream in = resp.body();
+      watchdog.schedule(() -> closeQuietly(in), Math.max(1, Duration.between(Instant.now(), deadline).toMillis()), TimeUnit.MILLISECONDS);
+      long total = 0;
+      byte[] buf = new byte[1 << 16];
+      try (in) {
+        for (int n = in.read(buf); n >= 0; n = in.read(buf)) {
+          total += n;
+          if (total > maxBytes) {
+            throw new RegistryException(Reason.LIMIT_EXCEEDED, 0, "blob " + digest + " is larger than the download limit of " + maxBytes + " bytes");
+          }
+          md.update(buf, 0, n);
+          sink.accept(buf, n);
+        }
+      } catch (IOException e) {
+        if (Instant.now().isAfter(deadline)) {
+          throw new UnavailableException("blob " + digest + " from registry " + repo.registry() + " did not arrive before the deadline", e);
+        }
+        throw new UnavailableException("reading blob " + digest + " from registry " + repo.registry() + " failed: " + e.getMessage(), e);
+      } finally {
+        watchdog.shutdownNow();
+      }
+      if (!digest.matchesHash(md.digest())) {
+        throw new RegistryException(Reason.REGISTRY_CONTENT_INVALID, 0, "registry " + repo.registry() + " served bytes for blob " + digest + " that do not match it");
+      }
+      sink.finished();
+      return;
+    }
+    throw new RegistryException(Reason.REGISTRY_CONTENT_INVALID, 0, "registry " + repo.registry() + " redirected more than " + MAX_REDIRECTS + " times for blob " + digest);
+  }
+
+  /** Receives a streamed blob's bytes. */
+  public interface BlobSink {
+    void accept(byte[] bytes, int length) throws IOException;
+
+    /** Called once the whole blob arrived and matched its digest. */
+    default void finished() {}
+  }
+
+  private static void closeQuietly(java.io.InputStream in) {
+    try {
+      in.close();
+    } catch (IOException e) {
+      // Closing is how the deadline stops a read; nothing to report.
+    }
+  }
+
+  /**
    * The referrers of {@code subject} with the given artifact type: the OCI 1.1 referrers API, or on
    * 404 the {@code sha256-<hex>} tag index; neither means none. Filtered here too, since a registry
    * may ignore the filter.

@@ -45,7 +45,7 @@ final class ArtifactContentCheck implements Check {
     for (RelativePath archive : ctx.artifact.archives()) {
       if (!ignore.ignores(archive)) {
         failures.add(Failure.about(Reason.LAYER_NOT_VERIFIABLE, archive,
-            "layer '%s' is an archive; its files cannot be checked without downloading it (verification.allowLayerDownload is not supported yet)", archive));
+            "layer '%s' is an archive; its files cannot be checked without downloading it (set verification.allowLayerDownload)", archive));
       }
     }
     List<Resource> found = new ArrayList<>();

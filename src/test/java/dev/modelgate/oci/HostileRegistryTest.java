@@ -36,6 +36,7 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
+import dev.modelgate.testing.TestModels;
 
 /**
  * A small in-test registry that serves what each test tells it to: the OCI 1.1 referrers API
@@ -364,5 +365,65 @@ class HostileRegistryTest {
 
     assertThat(withSecret.verified()).as(reasons(withSecret)).isTrue();
     assertThat(reasons(otherNamespace)).contains("REGISTRY_DENIED").contains("HTTP 401");
+  }
+
+  /** A manifest where the tokenizer files come as one tar+gzip layer built by GNU tar. */
+  private VerificationResult verifyWithTarLayer(Path tarRoot, String[] members, long downloadBudget) throws Exception {
+    Path tgz = tmp.resolve("layer-" + System.nanoTime() + ".tgz");
+    List<String> cmd = new java.util.ArrayList<>(List.of("tar", "-czf", tgz.toString(), "-C", tarRoot.toString()));
+    cmd.addAll(List.of(members));
+    assertThat(new ProcessBuilder(cmd).inheritIO().start().waitFor()).isZero();
+    byte[] layer = Files.readAllBytes(tgz);
+    OciDigest layerDigest = OciDigest.sha256(layer);
+    Map<String, OciDigest> files = new LinkedHashMap<>();
+    for (String f : List.of("config.json", "model.safetensors", "empty")) {
+      files.put(f, sha(signed.model.resolve(f)));
+    }
+    String json = new String(modelManifest(files), StandardCharsets.UTF_8);
+    String tarLayer = "{\"mediaType\":\"application/vnd.cncf.model.weight.config.v1.tar+gzip\",\"digest\":\"" + layerDigest + "\",\"size\":" + layer.length
+        + ",\"annotations\":{\"org.cncf.model.filepath\":\"tokenizer\"}}";
+    manifest = json.replace("\"layers\":[", "\"layers\":[" + tarLayer + ",").getBytes(StandardCharsets.UTF_8);
+    manifestDigest = OciDigest.sha256(manifest);
+    serveManifest("v1", manifest);
+    serveReferrersApi(serveReferrer(manifestDigest, bundle));
+    routes.put("GET /v2/models/llm/blobs/" + layerDigest, ex -> send(ex, 200, "application/octet-stream", layer));
+    var policy = VerificationPolicy.single(new KeyVerifier(PemReader.publicKey(signed.publicKey)), new VerifyOptions(List.of(), false, false, true, downloadBudget));
+    return new OciModelVerifier(new RegistryClient(RegistryCredentials.NONE, Set.of()), new ModelVerifier(ModelHasher.allCores()))
+        .verify(OciReference.parse(host + "/models/llm:v1"), policy, Instant.now().plusSeconds(20));
+  }
+
+  @Test
+  void archiveLayerIsDownloadedAndItsFilesHashedWhenThePolicyAllows() throws Exception {
+    VerificationResult r = verifyWithTarLayer(signed.model, new String[] {"tokenizer/vocab.txt", "tokenizer.json"}, 1 << 20);
+
+    assertThat(r.verified()).as(reasons(r)).isTrue();
+  }
+
+  @Test
+  void tamperedFileInsideAnArchiveLayerIsNamed() throws Exception {
+    Path other = Files.createDirectories(tmp.resolve("tarroot/tokenizer")).getParent();
+    TestModels.write(other.resolve("tokenizer/vocab.txt"), "evil\n");
+    TestModels.write(other.resolve("tokenizer.json"), "{}");
+
+    VerificationResult r = verifyWithTarLayer(other, new String[] {"tokenizer/vocab.txt", "tokenizer.json"}, 1 << 20);
+
+    assertThat(reasons(r)).contains("DIGEST_MISMATCH: file 'tokenizer/vocab.txt' has sha256:");
+  }
+
+  @Test
+  void symlinkInsideAnArchiveLayerIsRefused() throws Exception {
+    Path root = Files.createDirectories(tmp.resolve("linkroot"));
+    Files.createSymbolicLink(root.resolve("tokenizer.json"), Path.of("/etc/passwd"));
+
+    VerificationResult r = verifyWithTarLayer(root, new String[] {"tokenizer.json"}, 1 << 20);
+
+    assertThat(reasons(r)).contains("LAYER_NOT_VERIFIABLE").contains("is a symbolic link");
+  }
+
+  @Test
+  void archiveLayerOverTheDownloadBudgetIsRefused() throws Exception {
+    VerificationResult r = verifyWithTarLayer(signed.model, new String[] {"tokenizer/vocab.txt", "tokenizer.json"}, 10);
+
+    assertThat(reasons(r)).contains("LIMIT_EXCEEDED").contains("verification.maxLayerDownloadBytes");
   }
 }

@@ -157,5 +157,11 @@ public class ModelPolicySpec {
 
     @JsonPropertyDescription("Deny workloads whose app containers mount a volume model writable (volume models only).")
     public Boolean requireReadOnlyMounts;
+
+    @JsonPropertyDescription("OCI models: download archive layers (tar, tar+gzip) and hash their files, instead of denying them.")
+    public Boolean allowLayerDownload;
+
+    @JsonPropertyDescription("Most bytes downloaded per model when allowLayerDownload is set. Default 2 GiB.")
+    public Long maxLayerDownloadBytes;
   }
 }

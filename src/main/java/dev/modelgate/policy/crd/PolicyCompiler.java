@@ -387,7 +387,15 @@ public final class PolicyCompiler {
         }
       }
     }
-    return new VerifyOptions(ignore, Boolean.TRUE.equals(v.ignoreUnsignedFiles), Boolean.TRUE.equals(v.allowSymlinks), true);
+    long download = 0;
+    if (Boolean.TRUE.equals(v.allowLayerDownload)) {
+      download = v.maxLayerDownloadBytes == null ? 2L << 30 : v.maxLayerDownloadBytes;
+      if (download < 1) {
+        errors.add("verification.maxLayerDownloadBytes must be positive");
+        download = 0;
+      }
+    }
+    return new VerifyOptions(ignore, Boolean.TRUE.equals(v.ignoreUnsignedFiles), Boolean.TRUE.equals(v.allowSymlinks), true, download);
   }
 
   private static String nullToEmpty(String s) {

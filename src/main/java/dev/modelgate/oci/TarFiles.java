@@ -1,0 +1,176 @@
+package dev.modelgate.oci;
+
+import dev.modelgate.core.InvalidInputException;
+import dev.modelgate.core.Reason;
+import java.io.BufferedInputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.MessageDigest;
+import java.util.ArrayList;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.zip.GZIPInputStream;
+
+/**
+ * Lists the regular files of a (gzip-compressed) tar archive with the sha256 of each, reading it
+ * once. Only files and directories are accepted: links, devices and FIFOs make the archive
+ * unverifiable, as a model directory with them would be. Reads ustar names (prefix + name), GNU
+ * long names and PAX {@code path} records. Names are returned as written; the caller validates them.
+ */
+public final class TarFiles {
+  /** Most entries read from one archive. */
+  public static final int MAX_ENTRIES = 100_000;
+
+  private TarFiles() {}
+
+  public record Entry(String name, String sha256Hex, long size) {}
+
+  public static List<Entry> read(Path archive, boolean gzip) {
+    try (InputStream raw = new BufferedInputStream(Files.newInputStream(archive), 1 << 16);
+        InputStream in = gzip ? new GZIPInputStream(raw, 1 << 16) : raw) {
+      return entries(in);
+    } catch (IOException e) {
+      throw new InvalidInputException(Reason.LAYER_NOT_VERIFIABLE, "archive cannot be read: " + e.getMessage(), e);
+    }
+  }
+
+  private static List<Entry> entries(InputStream in) throws IOException {
+    List<Entry> out = new ArrayList<>();
+    byte[] header = new byte[512];
+    byte[] buf = new byte[1 << 16];
+    String longName = null;
+    while (true) {
+      if (in.readNBytes(header, 0, 512) < 512) {
+        throw bad("ends inside a header");
+      }
+      if (allZero(header)) {
+        return out;
+      }
+      if (out.size() >= MAX_ENTRIES) {
+        throw bad("has more than " + MAX_ENTRIES + " entries");
+      }
+      String name = string(header, 0, 100);
+      String prefix = string(header, 345, 155);
+      if (!prefix.isEmpty() && "ustar".equals(string(header, 257, 5))) {
+        name = prefix + "/" + name;
+      }
+      long size = octal(header, 124, 12);
+      char type = (char) (header[156] == 0 ? '0' : header[156]);
+      if (type == 'L' || type == 'x') {
+        byte[] data = in.readNBytes((int) Math.min(size, 1 << 20));
+        skip(in, pad(size) + (size - data.length));
+        if (type == 'L') {
+          longName = new String(data, StandardCharsets.UTF_8).replace("\0", "");
+        } else {
+          longName = paxPath(new String(data, StandardCharsets.UTF_8));
+        }
+        continue;
+      }
+      if (longName != null) {
+        name = longName;
+        longName = null;
+      }
+      if (type == '5') {
+        skip(in, size + pad(size));
+        continue;
+      }
+      if (type != '0' && type != '7') {
+        throw bad("entry '" + name + "' is a " + kind(type) + "; only regular files and directories are accepted");
+      }
+      MessageDigest md = sha256();
+      long left = size;
+      while (left > 0) {
+        int n = in.read(buf, 0, (int) Math.min(buf.length, left));
+        if (n < 0) {
+          throw bad("ends inside entry '" + name + "'");
+        }
+        md.update(buf, 0, n);
+        left -= n;
+      }
+      skip(in, pad(size));
+      out.add(new Entry(name, HexFormat.of().formatHex(md.digest()), size));
+    }
+  }
+
+  private static String paxPath(String records) {
+    for (String line : records.split("\n")) {
+      int sp = line.indexOf(' ');
+      if (sp > 0 && line.startsWith("path=", sp + 1)) {
+        return line.substring(sp + 6);
+      }
+    }
+    return null;
+  }
+
+  private static String kind(char t) {
+    switch (t) {
+      case '1':
+        return "hard link";
+      case '2':
+        return "symbolic link";
+      case '3':
+      case '4':
+        return "device";
+      case '6':
+        return "FIFO";
+      default:
+        return "entry of type '" + t + "'";
+    }
+  }
+
+  private static long pad(long size) {
+    return (512 - size % 512) % 512;
+  }
+
+  private static void skip(InputStream in, long n) throws IOException {
+    in.skipNBytes(n);
+  }
+
+  private static boolean allZero(byte[] b) {
+    for (byte x : b) {
+      if (x != 0) {
+        return false;
+      }
+    }
+    return true;
+  }
+
+  private static String string(byte[] b, int off, int len) {
+    int end = off;
+    while (end < off + len && b[end] != 0) {
+      end++;
+    }
+    return new String(b, off, end - off, StandardCharsets.UTF_8);
+  }
+
+  private static long octal(byte[] b, int off, int len) {
+    String s = string(b, off, len).trim();
+    if (s.isEmpty()) {
+      return 0;
+    }
+    try {
+      long v = Long.parseLong(s, 8);
+      if (v < 0) {
+        throw bad("has a negative size");
+      }
+      return v;
+    } catch (NumberFormatException e) {
+      throw bad("has a size field that is not octal: '" + s + "'");
+    }
+  }
+
+  private static MessageDigest sha256() {
+    try {
+      return MessageDigest.getInstance("SHA-256");
+    } catch (java.security.NoSuchAlgorithmException e) {
+      throw new IllegalStateException(e);
+    }
+  }
+
+  private static InvalidInputException bad(String problem) {
+    return new InvalidInputException(Reason.LAYER_NOT_VERIFIABLE, "archive " + problem);
+  }
+}
