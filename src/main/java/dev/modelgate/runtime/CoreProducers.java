@@ -79,7 +79,8 @@ public class CoreProducers {
   @Produces
   @Singleton
   AdmissionService admissionService(
-      ModelGateConfig config, PolicyStore store, EventSink events, NamespaceLabels namespaces, Instance<KubernetesClient> client) {
+      ModelGateConfig config, PolicyStore store, EventSink events, NamespaceLabels namespaces, Instance<KubernetesClient> client,
+      io.micrometer.core.instrument.MeterRegistry metrics) {
     // Verification runs here, off the HTTP threads, so a deadline can cut it short.
     ExecutorService executor = Executors.newFixedThreadPool(Math.max(2, Runtime.getRuntime().availableProcessors()), r -> {
       Thread t = new Thread(r, "modelgate-verify");
@@ -90,8 +91,11 @@ public class CoreProducers {
     ModelVerifier verifier = new ModelVerifier(ModelHasher.allCores());
     RegistryClient registry = new RegistryClient(RegistryCredentials.fromDefaultDockerConfig(), java.util.Set.copyOf(config.plainHttpRegistries().orElse(java.util.List.of())));
     dev.modelgate.verify.PullCredentials pull = embedded ? dev.modelgate.verify.PullCredentials.NONE : new KubernetesPullCredentials(client.get());
+    OciModelVerifier oci = new OciModelVerifier(registry, verifier, pull, new dev.modelgate.verify.VerifiedCache(config.verificationCache()));
+    io.micrometer.core.instrument.FunctionCounter.builder("modelgate.cache.lookups", oci.cache(), c -> c.hits()).tag("result", "hit").register(metrics);
+    io.micrometer.core.instrument.FunctionCounter.builder("modelgate.cache.lookups", oci.cache(), c -> c.misses()).tag("result", "miss").register(metrics);
     ModelVerificationService verification =
-        new ModelVerificationService(verifier, executor, config.allowFileModels().orElse(embedded), new OciModelVerifier(registry, verifier, pull));
+        new ModelVerificationService(verifier, executor, config.allowFileModels().orElse(embedded), oci);
     PolicyEngine engine = new PolicyEngine(store, verification, NoMatchBehaviour.parse(config.noMatch()));
     dev.modelgate.admission.ClaimAccessModes claimModes = dev.modelgate.admission.ClaimAccessModes.NONE;
     if (!embedded) {

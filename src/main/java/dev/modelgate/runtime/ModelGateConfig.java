@@ -26,6 +26,10 @@ public interface ModelGateConfig {
   /** Registries (host:port) spoken to over plain HTTP besides loopback ones, as Docker's insecure registries. */
   Optional<java.util.List<String>> plainHttpRegistries();
 
+  /** Keep passing OCI verifications (by manifest digest and compiled policy) for 10 minutes. */
+  @WithDefault("true")
+  boolean verificationCache();
+
   /** The image of the verifier init container injected for models on volumes. */
   @WithDefault("ghcr.io/modelgate/modelgate:0.1.0")
   String verifierImage();

@@ -41,20 +41,31 @@ public final class OciModelVerifier {
   private final RegistryClient registry;
   private final ModelVerifier verifier;
   private final PullCredentials pullCredentials;
+  private final VerifiedCache cache;
 
   public OciModelVerifier(RegistryClient registry, ModelVerifier verifier) {
     this(registry, verifier, PullCredentials.NONE);
   }
 
   public OciModelVerifier(RegistryClient registry, ModelVerifier verifier, PullCredentials pullCredentials) {
-    this(registry, registry, verifier, pullCredentials);
+    this(registry, verifier, pullCredentials, new VerifiedCache());
   }
 
-  private OciModelVerifier(RegistryClient baseRegistry, RegistryClient registry, ModelVerifier verifier, PullCredentials pullCredentials) {
+  public OciModelVerifier(RegistryClient registry, ModelVerifier verifier, PullCredentials pullCredentials, VerifiedCache cache) {
+    this(registry, registry, verifier, pullCredentials, cache);
+  }
+
+  private OciModelVerifier(RegistryClient baseRegistry, RegistryClient registry, ModelVerifier verifier, PullCredentials pullCredentials, VerifiedCache cache) {
     this.baseRegistry = baseRegistry;
     this.registry = registry;
     this.verifier = verifier;
     this.pullCredentials = pullCredentials;
+    this.cache = cache;
+  }
+
+  /** Lookups of verified results (hits and misses), for the cache metric. */
+  public VerifiedCache cache() {
+    return cache;
   }
 
   /** Verifies with the workload's pull credentials (its imagePullSecrets and service account's). */
@@ -68,14 +79,36 @@ public final class OciModelVerifier {
     } catch (RuntimeException e) {
       return VerificationResult.failed("oci://" + ref, List.of(Failure.of(Reason.UNDECIDED, "pull secrets of namespace %s cannot be read: %s", access.namespace(), e.getMessage())));
     }
-    return new OciModelVerifier(baseRegistry, scoped, verifier, pullCredentials).verify(ref, policy, deadline);
+    return new OciModelVerifier(baseRegistry, scoped, verifier, pullCredentials, cache).verify(ref, policy, deadline, access.namespace() + "|" + access.pullSecrets());
   }
 
   public VerificationResult verify(OciReference ref, VerificationPolicy policy, Instant deadline) {
+    return verify(ref, policy, deadline, "");
+  }
+
+  private VerificationResult verify(OciReference ref, VerificationPolicy policy, Instant deadline, String accessKey) {
     String shown = "oci://" + ref;
     try {
       OciManifest m = modelManifest(ref, deadline);
       OciReference pinned = ref.withDigest(m.digest());
+      // Content-addressed: the same manifest under the same compiled policy verifies the same way.
+      VerifiedCache.Key key = new VerifiedCache.Key(ref.registry() + "/" + ref.repository() + "@" + m.digest(), policy, accessKey);
+      VerificationResult cached = cache.get(key);
+      if (cached != null) {
+        return cached.withModel(shown, m.digest().toString());
+      }
+      VerificationResult fresh = verifyManifest(shown, pinned, m, policy, deadline);
+      if (fresh.verified()) {
+        cache.put(key, fresh);
+      }
+      return fresh;
+    } catch (ModelGateException e) {
+      return VerificationResult.failed(shown, List.of(e.toFailure()));
+    }
+  }
+
+  private VerificationResult verifyManifest(String shown, OciReference pinned, OciManifest m, VerificationPolicy policy, Instant deadline) {
+    try {
       ArtifactContents contents = contents(m);
       if (policy.options().maxLayerDownloadBytes() > 0 && !contents.archives().isEmpty()) {
         contents = download(pinned, m, contents, policy.options().maxLayerDownloadBytes(), deadline);

@@ -426,4 +426,29 @@ class HostileRegistryTest {
 
     assertThat(reasons(r)).contains("LIMIT_EXCEEDED").contains("verification.maxLayerDownloadBytes");
   }
+
+  @Test
+  void secondVerificationOfTheSameManifestAndPolicyComesFromTheCache() throws Exception {
+    serveReferrersApi(serveReferrer(manifestDigest, bundle));
+    java.util.concurrent.atomic.AtomicInteger referrerCalls = new java.util.concurrent.atomic.AtomicInteger();
+    Consumer<HttpExchange> referrers = routes.get("GET /v2/models/llm/referrers/" + manifestDigest);
+    routes.put("GET /v2/models/llm/referrers/" + manifestDigest, ex -> {
+      referrerCalls.incrementAndGet();
+      referrers.accept(ex);
+    });
+    var policy = VerificationPolicy.single(new KeyVerifier(PemReader.publicKey(signed.publicKey)), VerifyOptions.DEFAULTS);
+    OciModelVerifier v = new OciModelVerifier(new RegistryClient(RegistryCredentials.NONE, Set.of()), new ModelVerifier(ModelHasher.allCores()), dev.modelgate.verify.PullCredentials.NONE);
+    OciReference ref = OciReference.parse(host + "/models/llm:v1");
+
+    VerificationResult first = v.verify(ref, policy, Instant.now().plusSeconds(10));
+    int afterFirst = referrerCalls.get();
+    VerificationResult second = v.verify(ref, policy, Instant.now().plusSeconds(10));
+    var recompiled = VerificationPolicy.single(new KeyVerifier(PemReader.publicKey(signed.publicKey)), VerifyOptions.DEFAULTS);
+    VerificationResult third = v.verify(ref, recompiled, Instant.now().plusSeconds(10));
+
+    assertThat(first.verified() && second.verified() && third.verified()).isTrue();
+    assertThat(referrerCalls.get()).as("the second call reads no referrers, the recompiled policy does").isEqualTo(afterFirst * 2);
+    assertThat(v.cache().hits()).isEqualTo(1);
+    assertThat(second.resolvedDigest()).contains(manifestDigest.toString());
+  }
 }
