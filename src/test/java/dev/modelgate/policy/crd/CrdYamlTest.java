@@ -33,6 +33,7 @@ class CrdYamlTest {
       Files.createDirectories(COMMITTED);
       for (Path g : generated) {
         Files.copy(g, COMMITTED.resolve(g.getFileName()), java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+        Files.copy(g, Path.of("charts/modelgate/crds").resolve(g.getFileName()), java.nio.file.StandardCopyOption.REPLACE_EXISTING);
       }
     }
 
