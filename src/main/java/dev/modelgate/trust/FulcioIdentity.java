@@ -96,7 +96,11 @@ record FulcioIdentity(String issuer, List<String> subjectAlternativeNames) {
       if (!USERNAME_OTHER_NAME.equals(oid)) {
         return java.util.Optional.empty();
       }
-      ASN1Encodable value = ASN1TaggedObject.getInstance(seq.getObjectAt(1)).getBaseObject();
+      // The JDK re-encodes OtherName with the value wrapped in [0] twice; unwrap every tag.
+      ASN1Encodable value = seq.getObjectAt(1);
+      for (int i = 0; i < 4 && value instanceof ASN1TaggedObject; i++) {
+        value = ((ASN1TaggedObject) value).getBaseObject();
+      }
       return value instanceof ASN1String ? java.util.Optional.of(((ASN1String) value).getString()) : java.util.Optional.empty();
     } catch (IOException | RuntimeException e) {
       return java.util.Optional.empty();
