@@ -2,9 +2,7 @@ package dev.modelgate.policy.crd;
 
 import dev.modelgate.core.InvalidInputException;
 import dev.modelgate.oms.RelativePath;
-import dev.modelgate.policy.CelCondition;
 import dev.modelgate.policy.CompiledPolicy;
-import dev.modelgate.policy.LineageRule;
 import dev.modelgate.policy.PolicyRules;
 import dev.modelgate.policy.DigestPolicy;
 import dev.modelgate.policy.LabelSelector;
@@ -88,7 +86,7 @@ public final class PolicyCompiler {
         }
       }
     }
-    return new TrustMaterial(name, cas, sigstore, errors, yaml(r));
+    return new TrustMaterial(name, cas, sigstore, errors, PolicyYaml.of(r));
   }
 
   public CompiledPolicy compile(CustomResource<ModelPolicySpec, PolicyStatus> resource, Map<String, TrustMaterial> roots) {
@@ -108,7 +106,7 @@ public final class PolicyCompiler {
       errors.add("signatures.threshold is " + threshold + ", but must be from 1 to the number of authorities (" + authorities.size() + ")");
     }
     VerifyOptions options = options(spec.verification, errors);
-    PolicyRules rules = rules(spec, authorities, errors);
+    PolicyRules rules = PolicyRulesCompiler.compile(spec, authorities, errors);
     if (!errors.isEmpty() || authorities.isEmpty()) {
       if (errors.isEmpty()) {
         errors.add("policy lists no authorities");
@@ -124,58 +122,8 @@ public final class PolicyCompiler {
         spec.onError == ModelPolicySpec.OnError.Allow ? dev.modelgate.policy.OnError.ALLOW : dev.modelgate.policy.OnError.DENY,
         spec.verification != null && Boolean.TRUE.equals(spec.verification.requireReadOnlyMounts),
         rules,
-        document(resource, spec, roots),
+        PolicyYaml.document(resource, spec, roots),
         List.of());
-  }
-
-  private static final com.fasterxml.jackson.databind.ObjectMapper YAML =
-      new com.fasterxml.jackson.dataformat.yaml.YAMLMapper(
-              com.fasterxml.jackson.dataformat.yaml.YAMLFactory.builder().enable(com.fasterxml.jackson.dataformat.yaml.YAMLGenerator.Feature.MINIMIZE_QUOTES).build())
-          .setSerializationInclusion(com.fasterxml.jackson.annotation.JsonInclude.Include.NON_NULL);
-
-  /** The policy (without status) and the trust roots it references, as a YAML stream. */
-  private static String document(CustomResource<ModelPolicySpec, PolicyStatus> resource, ModelPolicySpec spec, Map<String, TrustMaterial> roots) {
-    StringBuilder b = new StringBuilder();
-    Set<String> refs = new HashSet<>();
-    for (ModelPolicySpec.Authority a : spec.authorities) {
-      if (a.certificate != null && a.certificate.trustRootRef != null) {
-        refs.add(a.certificate.trustRootRef);
-      }
-      if (a.keyless != null && a.keyless.trustRootRef != null) {
-        refs.add(a.keyless.trustRootRef);
-      }
-    }
-    refs.stream().sorted().map(roots::get).filter(java.util.Objects::nonNull).forEach(t -> b.append(t.document()));
-    PolicyStatus status = resource.getStatus();
-    resource.setStatus(null);
-    try {
-      b.append(yaml(resource));
-    } finally {
-      resource.setStatus(status);
-    }
-    return b.toString();
-  }
-
-  private static String yaml(Object resource) {
-    try {
-      if (resource instanceof CustomResource) {
-        var r = (CustomResource<?, ?>) resource;
-        var meta = new java.util.LinkedHashMap<String, Object>();
-        meta.put("name", r.getMetadata().getName());
-        if (r.getMetadata().getNamespace() != null) {
-          meta.put("namespace", r.getMetadata().getNamespace());
-        }
-        var doc = new java.util.LinkedHashMap<String, Object>();
-        doc.put("apiVersion", r.getApiVersion());
-        doc.put("kind", r.getKind());
-        doc.put("metadata", meta);
-        doc.put("spec", r.getSpec());
-        return YAML.writeValueAsString(doc);
-      }
-      return YAML.writeValueAsString(resource);
-    } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
-      throw new IllegalStateException("policy cannot be written as YAML", e);
-    }
   }
 
   private static PolicyMatch match(ModelPolicySpec.Match m, boolean cluster, List<String> errors) {
@@ -306,71 +254,6 @@ public final class PolicyCompiler {
       return null;
     }
     return t;
-  }
-
-  /** File globs and attestation rules; CEL conditions are compiled here, once. */
-  private static PolicyRules rules(ModelPolicySpec spec, List<Authority> authorities, List<String> errors) {
-    List<ModelGlob> deny = globs(spec.files == null ? null : spec.files.deny, "files.deny", errors);
-    List<ModelGlob> require = globs(spec.files == null ? null : spec.files.require, "files.require", errors);
-    List<PolicyRules.AttestationRule> out = new ArrayList<>();
-    Set<String> known = new HashSet<>();
-    authorities.forEach(a -> known.add(a.name()));
-    Set<String> names = new HashSet<>();
-    for (int i = 0; spec.attestations != null && i < spec.attestations.size(); i++) {
-      ModelPolicySpec.Attestation a = spec.attestations.get(i);
-      String where = "attestations[" + i + "]" + (a.name == null ? "" : " ('" + a.name + "')");
-      if (a.name == null || a.name.isBlank() || a.predicateType == null || a.predicateType.isBlank()) {
-        errors.add(where + " needs a name and a predicateType");
-        continue;
-      }
-      if (!names.add(a.name)) {
-        errors.add(where + ": the name is used twice");
-      }
-      Set<String> allowed = new HashSet<>(a.authorities == null ? List.of() : a.authorities);
-      for (String n : allowed) {
-        if (!known.contains(n)) {
-          errors.add(where + ": authority '" + n + "' is not one of this policy's authorities " + known);
-        }
-      }
-      java.util.Optional<CelCondition> condition = java.util.Optional.empty();
-      if (a.condition != null && !a.condition.isBlank()) {
-        try {
-          condition = java.util.Optional.of(CelCondition.compile(a.condition));
-        } catch (IllegalArgumentException e) {
-          errors.add(where + ": " + e.getMessage());
-        }
-      }
-      out.add(new PolicyRules.AttestationRule(a.name, a.predicateType, allowed, condition));
-    }
-    java.util.Optional<LineageRule> lineage = java.util.Optional.empty();
-    if (spec.lineage != null) {
-      List<Authority> ancestors = new ArrayList<>();
-      for (String n : spec.lineage.authorities == null ? List.<String>of() : spec.lineage.authorities) {
-        authorities.stream().filter(a -> a.name().equals(n)).findFirst().ifPresentOrElse(ancestors::add,
-            () -> errors.add("lineage.authorities: '" + n + "' is not one of this policy's authorities " + known));
-      }
-      int depth = spec.lineage.maxDepth == null ? 1 : spec.lineage.maxDepth;
-      if (ancestors.isEmpty()) {
-        errors.add("lineage needs at least one authority");
-      } else if (depth < 1 || depth > 10) {
-        errors.add("lineage.maxDepth must be from 1 to 10, got " + depth);
-      } else {
-        lineage = java.util.Optional.of(new LineageRule(depth, new VerificationPolicy(ancestors, 1, VerifyOptions.DEFAULTS)));
-      }
-    }
-    return new PolicyRules(deny, require, out, lineage);
-  }
-
-  private static List<ModelGlob> globs(List<String> patterns, String where, List<String> errors) {
-    List<ModelGlob> out = new ArrayList<>();
-    for (String g : patterns == null ? List.<String>of() : patterns) {
-      try {
-        out.add(ModelGlob.compile(g));
-      } catch (IllegalArgumentException e) {
-        errors.add(where + ": " + e.getMessage());
-      }
-    }
-    return out;
   }
 
   private static VerifyOptions options(ModelPolicySpec.Verification v, List<String> errors) {

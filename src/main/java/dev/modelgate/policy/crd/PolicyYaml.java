@@ -1,0 +1,65 @@
+package dev.modelgate.policy.crd;
+
+import io.fabric8.kubernetes.client.CustomResource;
+import java.util.HashSet;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * Policies and trust roots written back as YAML documents (without status): what the volume
+ * verifier in a pod receives and compiles again with the same code.
+ */
+final class PolicyYaml {
+  private PolicyYaml() {}
+
+  private static final com.fasterxml.jackson.databind.ObjectMapper YAML =
+      new com.fasterxml.jackson.dataformat.yaml.YAMLMapper(
+              com.fasterxml.jackson.dataformat.yaml.YAMLFactory.builder().enable(com.fasterxml.jackson.dataformat.yaml.YAMLGenerator.Feature.MINIMIZE_QUOTES).build())
+          .setSerializationInclusion(com.fasterxml.jackson.annotation.JsonInclude.Include.NON_NULL);
+
+  /** The policy (without status) and the trust roots it references, as a YAML stream. */
+  static String document(CustomResource<ModelPolicySpec, PolicyStatus> resource, ModelPolicySpec spec, Map<String, TrustMaterial> roots) {
+    StringBuilder b = new StringBuilder();
+    Set<String> refs = new HashSet<>();
+    for (ModelPolicySpec.Authority a : spec.authorities) {
+      if (a.certificate != null && a.certificate.trustRootRef != null) {
+        refs.add(a.certificate.trustRootRef);
+      }
+      if (a.keyless != null && a.keyless.trustRootRef != null) {
+        refs.add(a.keyless.trustRootRef);
+      }
+    }
+    refs.stream().sorted().map(roots::get).filter(java.util.Objects::nonNull).forEach(t -> b.append(t.document()));
+    PolicyStatus status = resource.getStatus();
+    resource.setStatus(null);
+    try {
+      b.append(of(resource));
+    } finally {
+      resource.setStatus(status);
+    }
+    return b.toString();
+  }
+
+  static String of(Object resource) {
+    try {
+      if (resource instanceof CustomResource) {
+        var r = (CustomResource<?, ?>) resource;
+        var meta = new java.util.LinkedHashMap<String, Object>();
+        meta.put("name", r.getMetadata().getName());
+        if (r.getMetadata().getNamespace() != null) {
+          meta.put("namespace", r.getMetadata().getNamespace());
+        }
+        var doc = new java.util.LinkedHashMap<String, Object>();
+        doc.put("apiVersion", r.getApiVersion());
+        doc.put("kind", r.getKind());
+        doc.put("metadata", meta);
+        doc.put("spec", r.getSpec());
+        return YAML.writeValueAsString(doc);
+      }
+      return YAML.writeValueAsString(resource);
+    } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+      throw new IllegalStateException("policy cannot be written as YAML", e);
+    }
+  }
+
+}
