@@ -16,7 +16,6 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
@@ -24,8 +23,6 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 
 /**
  * Talks the OCI distribution API. Every call has a deadline and every body a size limit; every
@@ -41,7 +38,6 @@ public final class RegistryClient {
   static final int MAX_REDIRECTS = 5;
   static final String ACCEPT_MANIFESTS = String.join(",",
       MediaTypes.OCI_MANIFEST, MediaTypes.OCI_INDEX, MediaTypes.DOCKER_MANIFEST, MediaTypes.DOCKER_MANIFEST_LIST);
-  private static final Pattern CHALLENGE_PARAM = Pattern.compile("(\\w+)=\"([^\"]*)\"");
   private static final ObjectMapper JSON = new ObjectMapper();
 
   private final HttpClient http;
@@ -358,36 +354,14 @@ public final class RegistryClient {
     if (header.regionMatches(true, 0, "Basic", 0, 5)) {
       return basic.orElse(null);
     }
-    if (!header.regionMatches(true, 0, "Bearer", 0, 6)) {
+    Optional<URI> tokenUri = AuthChallenge.bearerTokenUri(header, ref);
+    if (tokenUri.isEmpty()) {
       return null;
     }
-    Map<String, String> params = new HashMap<>();
-    Matcher m = CHALLENGE_PARAM.matcher(header);
-    while (m.find()) {
-      params.put(m.group(1).toLowerCase(Locale.ROOT), m.group(2));
-    }
-    String realm = params.get("realm");
-    if (realm == null || !(realm.startsWith("https://") || realm.startsWith("http://127.") || realm.startsWith("http://localhost"))) {
-      return null;
-    }
-    StringBuilder q = new StringBuilder(realm).append(realm.contains("?") ? "&" : "?");
-    if (params.containsKey("service")) {
-      q.append("service=").append(URLEncoder.encode(params.get("service"), StandardCharsets.UTF_8)).append('&');
-    }
-    q.append("scope=").append(URLEncoder.encode(params.getOrDefault("scope", "repository:" + ref.repository() + ":pull"), StandardCharsets.UTF_8));
     Map<String, String> h = new HashMap<>();
     basic.ifPresent(b -> h.put("Authorization", b));
-    Response t = exchange("GET", URI.create(q.toString()), h, null, 1024 * 1024, deadline, null, ref);
-    if (t.status != 200) {
-      return null;
-    }
-    try {
-      JsonNode tok = JSON.readTree(t.body);
-      String token = tok.hasNonNull("token") ? tok.get("token").asText() : tok.path("access_token").asText("");
-      return token.isEmpty() ? null : "Bearer " + token;
-    } catch (IOException e) {
-      return null;
-    }
+    Response t = exchange("GET", tokenUri.get(), h, null, 1024 * 1024, deadline, null, ref);
+    return t.status == 200 ? AuthChallenge.bearerToken(t.body).map(tok -> "Bearer " + tok).orElse(null) : null;
   }
 
   private Response exchange(String method, URI uri, Map<String, String> headers, byte[] body, long maxBytes, Instant deadline, String auth, OciReference ref) {

@@ -111,7 +111,7 @@ public final class OciModelVerifier {
     try {
       ArtifactContents contents = contents(m);
       if (policy.options().maxLayerDownloadBytes() > 0 && !contents.archives().isEmpty()) {
-        contents = download(pinned, m, contents, policy.options().maxLayerDownloadBytes(), deadline);
+        contents = new ArchiveLayers(registry).download(pinned, m, contents, policy.options().maxLayerDownloadBytes(), deadline);
       }
       List<byte[]> bundles = bundles(pinned, m, deadline);
       if (bundles.isEmpty()) {
@@ -214,64 +214,6 @@ public final class OciModelVerifier {
         problems.add(Failure.about(Reason.LAYER_NOT_VERIFIABLE, path, "layer for '%s' has a %s digest; signatures carry sha256", path, l.digest().algorithm()));
       } else {
         raw.put(path, Digest.fromHex(HashAlgorithm.SHA256, l.digest().hex()));
-      }
-    }
-    return new ArtifactContents(raw, archives, problems);
-  }
-
-  /**
-   * Downloads the archive layers (within the byte budget) to a private temporary file each, checks
-   * each against its digest before reading it, and lists its files with their sha256, as if they
-   * were raw layers. zstd is not supported and stays unverifiable.
-   */
-  private ArtifactContents download(OciReference pinned, OciManifest m, ArtifactContents contents, long budget, Instant deadline) {
-    Map<RelativePath, Digest> raw = new LinkedHashMap<>(contents.rawFiles());
-    List<RelativePath> archives = new ArrayList<>();
-    List<Failure> problems = new ArrayList<>(contents.problems());
-    long left = budget;
-    for (Descriptor l : m.layers()) {
-      if (!isArchive(l.mediaType())) {
-        continue;
-      }
-      RelativePath layerPath = contents.archives().stream().filter(p -> PATH_ANNOTATIONS.stream().map(l.annotations()::get).anyMatch(p.value()::equals)).findFirst().orElse(null);
-      if (layerPath == null) {
-        continue;
-      }
-      boolean gzip = l.mediaType().endsWith("gzip");
-      if (l.mediaType().endsWith("zstd")) {
-        problems.add(Failure.about(Reason.LAYER_NOT_VERIFIABLE, layerPath, "layer '%s' is zstd-compressed, which ModelGate cannot unpack", layerPath));
-        continue;
-      }
-      if (l.size() > left) {
-        problems.add(Failure.about(Reason.LIMIT_EXCEEDED, layerPath, "layer '%s' has %d bytes, more than the %d left of verification.maxLayerDownloadBytes", layerPath, l.size(), left));
-        continue;
-      }
-      java.nio.file.Path tmp = null;
-      try {
-        tmp = java.nio.file.Files.createTempFile("modelgate-layer", ".tar");
-        java.io.OutputStream out = java.nio.file.Files.newOutputStream(tmp);
-        try (out) {
-          registry.streamBlob(pinned, l.digest(), left, deadline, (bytes, n) -> out.write(bytes, 0, n));
-        }
-        left -= l.size();
-        for (dev.modelgate.oci.TarFiles.Entry e : dev.modelgate.oci.TarFiles.read(tmp, gzip)) {
-          try {
-            RelativePath p = RelativePath.parse(e.name().startsWith("./") ? e.name().substring(2) : e.name());
-            if (raw.put(p, Digest.fromHex(HashAlgorithm.SHA256, e.sha256Hex())) != null) {
-              problems.add(Failure.about(Reason.DUPLICATE_RESOURCE, p, "file '%s' is in more than one layer", p));
-            }
-          } catch (InvalidInputException ex) {
-            problems.add(Failure.about(Reason.PATH_UNSAFE, e.name(), "layer '%s' holds an unsafe path: %s", layerPath, ex.getMessage()));
-          }
-        }
-      } catch (java.io.IOException e) {
-        problems.add(Failure.about(Reason.IO_ERROR, layerPath, "layer '%s' cannot be stored for hashing: %s", layerPath, e.getMessage()));
-      } catch (InvalidInputException e) {
-        problems.add(Failure.about(e.reason(), layerPath, "layer '%s': %s", layerPath, e.getMessage()));
-      } finally {
-        if (tmp != null) {
-          tmp.toFile().delete();
-        }
       }
     }
     return new ArtifactContents(raw, archives, problems);

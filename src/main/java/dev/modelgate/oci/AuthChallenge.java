@@ -1,0 +1,60 @@
+package dev.modelgate.oci;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.IOException;
+import java.net.URI;
+import java.net.URLEncoder;
+import java.nio.charset.StandardCharsets;
+import java.util.HashMap;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * The registry token flow (Docker distribution token auth): a {@code WWW-Authenticate: Bearer
+ * realm="…",service="…",scope="…"} challenge names where to get a token. Realms must be HTTPS
+ * (loopback HTTP is allowed for tests and local registries), so credentials never travel in clear.
+ */
+final class AuthChallenge {
+  private static final Pattern PARAM = Pattern.compile("(\\w+)=\"([^\"]*)\"");
+
+  private AuthChallenge() {}
+
+  static Optional<URI> bearerTokenUri(String header, OciReference ref) {
+    if (!header.regionMatches(true, 0, "Bearer", 0, 6)) {
+      return Optional.empty();
+    }
+    Map<String, String> params = new HashMap<>();
+    Matcher m = PARAM.matcher(header);
+    while (m.find()) {
+      params.put(m.group(1).toLowerCase(Locale.ROOT), m.group(2));
+    }
+    String realm = params.get("realm");
+    if (realm == null || !(realm.startsWith("https://") || realm.startsWith("http://127.") || realm.startsWith("http://localhost"))) {
+      return Optional.empty();
+    }
+    StringBuilder q = new StringBuilder(realm).append(realm.contains("?") ? "&" : "?");
+    if (params.containsKey("service")) {
+      q.append("service=").append(URLEncoder.encode(params.get("service"), StandardCharsets.UTF_8)).append('&');
+    }
+    q.append("scope=").append(URLEncoder.encode(params.getOrDefault("scope", "repository:" + ref.repository() + ":pull"), StandardCharsets.UTF_8));
+    try {
+      return Optional.of(URI.create(q.toString()));
+    } catch (IllegalArgumentException e) {
+      return Optional.empty();
+    }
+  }
+
+  static Optional<String> bearerToken(byte[] body) {
+    try {
+      JsonNode tok = new ObjectMapper().readTree(body);
+      String token = tok.hasNonNull("token") ? tok.get("token").asText() : tok.path("access_token").asText("");
+      return token.isEmpty() ? Optional.empty() : Optional.of(token);
+    } catch (IOException e) {
+      return Optional.empty();
+    }
+  }
+}
