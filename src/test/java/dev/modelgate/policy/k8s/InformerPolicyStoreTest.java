@@ -143,4 +143,23 @@ class InformerPolicyStoreTest {
     assertThat(ps.get(0).verification()).isPresent();
     assertThat(store.ready()).isTrue();
   }
+
+  @Test
+  void sigstoreTrustedRootFromAConfigMapIsResolved() throws Exception {
+    dev.modelgate.testing.TestSigstore sigstore = new dev.modelgate.testing.TestSigstore();
+    String trustedRoot = new com.fasterxml.jackson.databind.ObjectMapper().writeValueAsString(sigstore.trustedRoot());
+    client.configMaps().inNamespace("modelgate-system").resource(new io.fabric8.kubernetes.api.model.ConfigMapBuilder()
+        .withNewMetadata().withName("private-sigstore").withNamespace("modelgate-system").endMetadata()
+        .addToData("trusted_root.json", trustedRoot).build()).create();
+    String root = "apiVersion: modelgate.dev/v1alpha1\nkind: ModelTrustRoot\nmetadata: {name: private}\nspec:\n  sigstore:\n"
+        + "    configMapRef: {namespace: modelgate-system, name: private-sigstore, key: trusted_root.json}\n";
+    String policy = "apiVersion: modelgate.dev/v1alpha1\nkind: ClusterModelPolicy\nmetadata: {name: private-keyless}\nspec:\n  authorities:\n"
+        + "    - name: ci\n      keyless:\n        trustRootRef: private\n        identities: [{issuer: 'https://issuer.test.local', subject: 'signer@test.local'}]\n";
+    client.resources(ModelTrustRoot.class).resource((ModelTrustRoot) PolicyDocuments.parse(root, "t").get(0).resource()).create();
+    client.resources(ClusterModelPolicy.class).resource((ClusterModelPolicy) PolicyDocuments.parse(policy, "t").get(0).resource()).create();
+
+    await(() -> store.policies().size() == 1 && store.policies().get(0).ready());
+
+    assertThat(store.policies().get(0).displayName()).isEqualTo("ClusterModelPolicy/private-keyless");
+  }
 }
