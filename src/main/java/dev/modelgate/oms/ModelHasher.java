@@ -12,7 +12,9 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Comparator;
 import java.util.List;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.BooleanSupplier;
 
 /**
  * Hashes a model's files (or shards) on several threads with bounded memory: each thread owns one
@@ -21,7 +23,9 @@ import java.util.concurrent.atomic.AtomicInteger;
  * last and leave the other cores idle.
  *
  * <p>A file whose size changes between enumeration and the end of its hashing is reported as
- * {@link Reason#MODEL_CHANGED}, never hashed as a mix of old and new bytes silently.
+ * {@link Reason#MODEL_CHANGED}, never hashed as a mix of old and new bytes silently. Interrupting
+ * the calling thread (a verification deadline) stops all hashing threads within one chunk; what
+ * was not hashed is reported as {@link Reason#UNDECIDED}, never as verified.
  */
 public final class ModelHasher {
   private final int parallelism;
@@ -55,13 +59,24 @@ public final class ModelHasher {
     Failure[] failures = new Failure[units.length];
     progress.started(files.stream().mapToLong(ModelFile::size).sum(), files.size());
     AtomicInteger next = new AtomicInteger();
+    // The caller's interrupt (a verification deadline) stops every hashing thread, not just its own.
+    Thread caller = Thread.currentThread();
+    AtomicBoolean stop = new AtomicBoolean();
+    BooleanSupplier cancelled = () -> {
+      if (caller.isInterrupted()) {
+        stop.set(true);
+      }
+      return stop.get();
+    };
     Runnable worker =
         () -> {
           ReadBuffer buffer = new ReadBuffer();
-          for (int i = next.getAndIncrement(); i < bySize.length; i = next.getAndIncrement()) {
+          for (int i = next.getAndIncrement(); i < bySize.length && !cancelled.getAsBoolean(); i = next.getAndIncrement()) {
             Unit u = bySize[i];
             try {
-              digests[u.index] = hashUnit(u, serialization.hashType(), buffer, progress);
+              digests[u.index] = hashUnit(u, serialization.hashType(), buffer, progress, cancelled);
+            } catch (CancelledException e) {
+              return;
             } catch (ChangedException e) {
               failures[u.index] = Failure.about(Reason.MODEL_CHANGED, u.file.path(), "'%s' %s while it was hashed", u.file.path(), e.getMessage());
             } catch (IOException | RuntimeException e) {
@@ -69,8 +84,13 @@ public final class ModelHasher {
             }
           }
         };
-    runOnThreads(worker, Math.min(parallelism, Math.max(1, units.length)));
+    runOnThreads(worker, Math.min(parallelism, Math.max(1, units.length)), stop);
     progress.finished();
+    for (Unit u : units) {
+      if (digests[u.index] == null && failures[u.index] == null) {
+        failures[u.index] = Failure.of(Reason.UNDECIDED, "hashing stopped before the model was read whole (deadline or cancellation)");
+      }
+    }
     return collect(units, digests, failures, serialization);
   }
 
@@ -93,7 +113,7 @@ public final class ModelHasher {
     return failures.stream().distinct().toList();
   }
 
-  private static void runOnThreads(Runnable worker, int threads) {
+  private static void runOnThreads(Runnable worker, int threads, AtomicBoolean stop) {
     List<Thread> started = new ArrayList<>();
     for (int i = 1; i < threads; i++) {
       Thread t = new Thread(worker, "modelgate-hash-" + i);
@@ -102,14 +122,19 @@ public final class ModelHasher {
       started.add(t);
     }
     worker.run();
+    boolean interrupted = false;
     for (Thread t : started) {
-      try {
-        t.join();
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-        started.forEach(Thread::interrupt);
-        throw new IllegalStateException("interrupted while hashing", e);
+      while (t.isAlive()) {
+        try {
+          t.join();
+        } catch (InterruptedException e) {
+          interrupted = true;
+          stop.set(true);
+        }
       }
+    }
+    if (interrupted) {
+      Thread.currentThread().interrupt();
     }
   }
 
@@ -132,8 +157,8 @@ public final class ModelHasher {
     return units.toArray(new Unit[0]);
   }
 
-  private static Digest hashUnit(Unit u, HashAlgorithm algorithm, ReadBuffer buffer, HashProgress progress)
-      throws IOException, ChangedException {
+  private static Digest hashUnit(Unit u, HashAlgorithm algorithm, ReadBuffer buffer, HashProgress progress, BooleanSupplier cancelled)
+      throws IOException, ChangedException, CancelledException {
     StreamHasher hasher = algorithm.newHasher();
     ByteBuffer direct = buffer.direct;
     byte[] piece = buffer.piece;
@@ -141,6 +166,9 @@ public final class ModelHasher {
         FileChannel.open(u.file.location(), StandardOpenOption.READ, LinkOption.NOFOLLOW_LINKS)) {
       long pos = u.start;
       while (pos < u.end) {
+        if (cancelled.getAsBoolean()) {
+          throw new CancelledException();
+        }
         direct.clear().limit((int) Math.min(direct.capacity(), u.end - pos));
         int n = ch.read(direct, pos);
         if (n < 0) {
@@ -179,6 +207,12 @@ public final class ModelHasher {
   private record Unit(int index, ModelFile file, ResourceKey key, long start, long end) {
     long length() {
       return end - start;
+    }
+  }
+
+  private static final class CancelledException extends Exception {
+    CancelledException() {
+      super("cancelled", null, false, false);
     }
   }
 

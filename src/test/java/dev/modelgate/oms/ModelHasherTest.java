@@ -67,4 +67,18 @@ class ModelHasherTest {
 
     assertThat(c.failures()).anySatisfy(f -> assertThat(f.reason()).isEqualTo(Reason.LIMIT_EXCEEDED));
   }
+
+  @Test
+  void interruptingTheCallerStopsHashingAndNothingCountsAsHashed() {
+    Path model = TestModels.sample(tmp, "m");
+    ModelContents contents = new ModelWalker(IgnoreRules.none(), SymlinkPolicy.REFUSE).walk(model);
+
+    Thread.currentThread().interrupt();
+    HashedModel hashed = new ModelHasher(2).hash(contents.files(), Serialization.files(HashAlgorithm.SHA256, false), HashProgress.NONE);
+    boolean stillInterrupted = Thread.interrupted();
+
+    assertThat(stillInterrupted).isTrue();
+    assertThat(hashed.resources()).isEmpty();
+    assertThat(hashed.failures()).isNotEmpty().allSatisfy(f -> assertThat(f.reason()).isEqualTo(Reason.UNDECIDED));
+  }
 }
