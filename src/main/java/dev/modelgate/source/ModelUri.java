@@ -28,7 +28,11 @@ public record ModelUri(ModelScheme scheme, String location, String path) {
     if (text == null || text.isBlank()) {
       throw bad(String.valueOf(text), "is empty");
     }
-    String t = text.trim();
+    if (!text.equals(text.strip())) {
+      // Trimming would make two spellings of one reference; found by UntrustedInputPropertiesTest.
+      throw bad(text.strip(), "has leading or trailing whitespace");
+    }
+    String t = text;
     if (t.length() > MAX_LENGTH) {
       throw bad(t.substring(0, 60) + "...", "is longer than " + MAX_LENGTH + " characters");
     }
@@ -54,6 +58,9 @@ public record ModelUri(ModelScheme scheme, String location, String path) {
           throw bad(t, "must name an absolute path (file:///dir)");
         }
         String abs = rest.endsWith("/") && rest.length() > 1 ? rest.substring(0, rest.length() - 1) : rest;
+        if (!abs.equals(abs.strip())) {
+          throw bad(t, "has a path ending in whitespace");
+        }
         RelativePath.parse(abs.substring(1));
         return new ModelUri(scheme, "", abs);
       case PVC:
@@ -64,8 +71,12 @@ public record ModelUri(ModelScheme scheme, String location, String path) {
         if (!name.matches("[a-z0-9]([-a-z0-9.]{0,251}[a-z0-9])?")) {
           throw bad(t, "names '" + name + "', which is not a valid Kubernetes volume or claim name");
         }
+        String trimmedInner = inner.endsWith("/") ? inner.substring(0, inner.length() - 1) : inner;
+        if (!trimmedInner.equals(trimmedInner.strip())) {
+          throw bad(t, "has a path ending in whitespace");
+        }
         if (!inner.isEmpty()) {
-          RelativePath.parse(inner.endsWith("/") ? inner.substring(0, inner.length() - 1) : inner);
+          RelativePath.parse(trimmedInner);
         }
         return new ModelUri(scheme, name, inner.endsWith("/") ? inner.substring(0, inner.length() - 1) : inner);
       default:
