@@ -72,23 +72,22 @@ JSON
 }
 review warm | curl -sk -H 'Content-Type: application/json' --data-binary @- "https://127.0.0.1:$wport/validate" | grep -q '"allowed":true' \
   || { echo "bench/oci.sh: the webhook did not admit the signed model" >&2; cat "$work/serve.log" >&2; exit 1; }
-: > "$work/latencies"
-for i in $(seq "$runs"); do
-  review "$i" | curl -sk -o /dev/null -w '%{time_total}\n' -H 'Content-Type: application/json' --data-binary @- "https://127.0.0.1:$wport/validate" >> "$work/latencies"
-done
-p50=$(sort -n "$work/latencies" | awk '{a[NR]=$1} END {print a[int((NR+1)*0.5)]}')
-p95=$(sort -n "$work/latencies" | awk '{a[NR]=$1} END {i=int(NR*0.95+0.999); if(i>NR)i=NR; print a[i]}')
+# Sends $runs AdmissionReviews and prints "p50 p95" of their wall times (seconds).
+measure() {
+  local out="$work/latencies-$1"
+  : > "$out"
+  for i in $(seq "$runs"); do
+    review "$1-$i" | curl -sk -o /dev/null -w '%{time_total}\n' -H 'Content-Type: application/json' --data-binary @- "https://127.0.0.1:$wport/validate" >> "$out"
+  done
+  sort -n "$out" | awk '{a[NR]=$1} END {i=int(NR*0.95+0.999); if(i>NR)i=NR; print a[int((NR+1)*0.5)], a[i]}'
+}
+read -r p50 p95 < <(measure cold)
 kill "$server"; wait "$server" 2>/dev/null || true
 # The same requests with the verification cache on (the default): the first fills it.
 "$here/modelgate" serve --policies "$work/policies" --port "$wport" > "$work/serve-cached.log" 2>&1 &
 server=$!
 for _ in $(seq 100); do curl -skf "https://127.0.0.1:$wport/q/health/ready" >/dev/null && break; sleep 0.2; done
-: > "$work/latencies-cached"
-for i in $(seq "$runs"); do
-  review "c$i" | curl -sk -o /dev/null -w '%{time_total}\n' -H 'Content-Type: application/json' --data-binary @- "https://127.0.0.1:$wport/validate" >> "$work/latencies-cached"
-done
-c50=$(sort -n "$work/latencies-cached" | awk '{a[NR]=$1} END {print a[int((NR+1)*0.5)]}')
-c95=$(sort -n "$work/latencies-cached" | awk '{a[NR]=$1} END {i=int(NR*0.95+0.999); if(i>NR)i=NR; print a[i]}')
+read -r c50 c95 < <(measure cached)
 
 cat "$model"/* > /dev/null
 : > "$work/local"
