@@ -59,7 +59,7 @@ public final class AdmissionService {
       WorkloadContext ctx = new WorkloadContext(w.kind(), w.namespace(), w.name(), namespaces.of(r.namespace()), w.labels(), w.models());
       String template = WorkloadInspector.templatePath(w.kind());
       JsonNode podSpec = template.isEmpty() ? r.object().path("spec") : at(r.object(), template).path("spec");
-      decision = engine.decide(ctx, deadline, volumes.check(podSpec, mutating, java.util.List.of()));
+      decision = engine.decide(ctx, deadline, volumes.check(podSpec, mutating, m -> engine.matching(ctx, m)));
       if (mutating) {
         java.util.Map<dev.modelgate.source.ModelReference, java.util.List<dev.modelgate.policy.CompiledPolicy>> onVolumes = new java.util.LinkedHashMap<>();
         for (var m : w.models()) {

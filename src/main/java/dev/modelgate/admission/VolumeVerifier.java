@@ -39,7 +39,7 @@ public final class VolumeVerifier {
   }
 
   /** The check admission runs; with {@code injecting}, the init container is the one /mutate is adding. */
-  VolumeCheck check(JsonNode podSpec, boolean injecting, List<CompiledPolicy> all) {
+  VolumeCheck check(JsonNode podSpec, boolean injecting, java.util.function.Function<ModelReference, List<CompiledPolicy>> matching) {
     return (model, policy) -> {
       List<Failure> out = new ArrayList<>();
       String volume = volumeName(podSpec, model);
@@ -49,11 +49,11 @@ public final class VolumeVerifier {
         return out;
       }
       if (!injecting) {
-        JsonNode expected = container(model, volume, matching(all, model, policy));
+        JsonNode expected = container(model, volume, matching.apply(model));
         JsonNode found = initContainer(podSpec, containerName(model));
         if (found == null) {
           out.add(Failure.of(Reason.MODEL_SOURCE_UNSUPPORTED, "the ModelGate verifier init container %s is missing, so nothing would verify %s before use (is the /mutate webhook installed?)", containerName(model), model.uri()));
-        } else if (!found.path("args").equals(expected.path("args")) || !found.path("image").equals(expected.path("image"))) {
+        } else if (!sameVerifier(found, expected)) {
           out.add(Failure.of(Reason.MODEL_SOURCE_UNSUPPORTED, "init container %s does not run the verifier ModelGate would inject for %s", containerName(model), model.uri()));
         }
       }
@@ -76,6 +76,20 @@ public final class VolumeVerifier {
       }
       return out;
     };
+  }
+
+  /**
+   * The container runs what ModelGate would inject: the same image, arguments, policies (env) and
+   * read-only mount, and no command override. Fields the API server defaults (pull policy,
+   * termination message path) may differ.
+   */
+  private static boolean sameVerifier(JsonNode found, JsonNode expected) {
+    for (String field : List.of("image", "args", "env", "volumeMounts")) {
+      if (!found.path(field).equals(expected.path(field))) {
+        return false;
+      }
+    }
+    return found.path("command").isMissingNode() || found.path("command").isNull();
   }
 
   /** The JSON patch adding (or updating) one init container per volume model that policies match. */
@@ -127,10 +141,6 @@ public final class VolumeVerifier {
     c.put("securityContext", Map.of("allowPrivilegeEscalation", false, "readOnlyRootFilesystem", true, "capabilities", Map.of("drop", List.of("ALL"))));
     c.put("terminationMessagePolicy", "File");
     return dev.modelgate.core.StrictJson.mapper().valueToTree(c);
-  }
-
-  private static List<CompiledPolicy> matching(List<CompiledPolicy> all, ModelReference model, CompiledPolicy one) {
-    return all.isEmpty() ? List.of(one) : all;
   }
 
   static String volumeName(JsonNode podSpec, ModelReference m) {

@@ -186,4 +186,20 @@ class VolumeInjectionTest {
     assertThat(o.allowed()).isTrue();
     assertThat(o.warnings()).singleElement().asString().contains("claim models with access modes [ReadWriteMany]: other pods can write it while this one runs");
   }
+
+  @Test
+  void verifierWhosePoliciesOrCommandWereSwappedIsDenied() throws Exception {
+    JsonNode pod = new YAMLMapper().readTree(String.format((String) kinds().findFirst().get().get()[1], podSpec("", "", "")));
+    JsonNode patched = apply(mutate(pod), pod);
+    JsonNode weakPolicies = patched.deepCopy();
+    ((com.fasterxml.jackson.databind.node.ObjectNode) weakPolicies.at("/spec/initContainers/0/env/0")).put("value", "---\napiVersion: v1\nkind: ConfigMap\n");
+    JsonNode commandOverride = patched.deepCopy();
+    ((com.fasterxml.jackson.databind.node.ObjectNode) commandOverride.at("/spec/initContainers/0")).putArray("command").add("/bin/true");
+    JsonNode defaulted = patched.deepCopy();
+    ((com.fasterxml.jackson.databind.node.ObjectNode) defaulted.at("/spec/initContainers/0")).put("imagePullPolicy", "IfNotPresent").put("terminationMessagePath", "/dev/termination-log");
+
+    assertThat(validate(weakPolicies).message()).contains("does not run the verifier ModelGate would inject");
+    assertThat(validate(commandOverride).message()).contains("does not run the verifier ModelGate would inject");
+    assertThat(validate(defaulted).allowed()).as("fields the API server defaults are not tampering").isTrue();
+  }
 }
