@@ -24,8 +24,8 @@ final class SigningInputs {
     if (!files.noIgnoreGitPaths) {
       ignore.addAll(IgnoreRules.GIT_PATHS);
     }
-    Path sig = FileRuleOptions.realOrAbsolute(signaturePath(model, signature).toAbsolutePath().getParent())
-        .resolve(signaturePath(model, signature).getFileName());
+    Path given = signaturePath(model, signature).toAbsolutePath();
+    Path sig = FileRuleOptions.realOrAbsolute(given.getParent()).resolve(given.getFileName());
     Path root = FileRuleOptions.realOrAbsolute(model);
     if (Files.isDirectory(root) && sig.startsWith(root)) {
       ignore.add(RelativePath.between(root, sig));

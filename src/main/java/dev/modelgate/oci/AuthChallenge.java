@@ -23,6 +23,25 @@ final class AuthChallenge {
 
   private AuthChallenge() {}
 
+  /** HTTPS anywhere; plain HTTP only to a loopback host, matched exactly rather than by prefix. */
+  private static boolean acceptableRealm(String realm) {
+    URI uri;
+    try {
+      uri = new URI(realm);
+    } catch (java.net.URISyntaxException e) {
+      return false;
+    }
+    String host = uri.getHost();
+    if (host == null) {
+      return false;
+    }
+    if ("https".equals(uri.getScheme())) {
+      return true;
+    }
+    return "http".equals(uri.getScheme())
+        && (host.equalsIgnoreCase("localhost") || host.equals("[::1]") || host.matches("127\\.\\d{1,3}\\.\\d{1,3}\\.\\d{1,3}"));
+  }
+
   static Optional<URI> bearerTokenUri(String header, OciReference ref) {
     if (!header.regionMatches(true, 0, "Bearer", 0, 6)) {
       return Optional.empty();
@@ -33,7 +52,7 @@ final class AuthChallenge {
       params.put(m.group(1).toLowerCase(Locale.ROOT), m.group(2));
     }
     String realm = params.get("realm");
-    if (realm == null || !(realm.startsWith("https://") || realm.startsWith("http://127.") || realm.startsWith("http://localhost"))) {
+    if (realm == null || !acceptableRealm(realm)) {
       return Optional.empty();
     }
     StringBuilder q = new StringBuilder(realm).append(realm.contains("?") ? "&" : "?");

@@ -117,7 +117,7 @@ public final class RegistryClient {
       }
       HttpRequest.Builder b = HttpRequest.newBuilder(uri).timeout(left).GET();
       String token = tokens.get(repo.apiHost() + "|" + repo.repository());
-      if (token != null && uri.getHost() != null && repo.apiHost().replaceFirst(":\\d+$", "").equalsIgnoreCase(uri.getHost())) {
+      if (token != null && sendsCredentialsTo(repo, uri)) {
         b.header("Authorization", token);
       }
       HttpResponse<java.io.InputStream> resp;
@@ -138,7 +138,7 @@ public final class RegistryClient {
         if (loc == null) {
           throw new RegistryException(Reason.REGISTRY_CONTENT_INVALID, status, "redirect without Location for blob " + digest);
         }
-        uri = uri.resolve(loc);
+        uri = redirectTarget(repo, uri, loc, status);
         continue;
       }
       if (status != 200) {
@@ -313,6 +313,27 @@ public final class RegistryClient {
     }
   }
 
+  /** Credentials go to the registry itself only (same scheme, host and port), never to a storage host it redirects to. */
+  private boolean sendsCredentialsTo(OciReference ref, URI uri) {
+    URI base = baseUri(ref);
+    return base.getScheme().equals(uri.getScheme()) && uri.getHost() != null && base.getHost().equalsIgnoreCase(uri.getHost()) && base.getPort() == uri.getPort();
+  }
+
+  /** Where a redirect leads; HTTPS may only lead to HTTPS, plain HTTP (loopback or asked for) to either. */
+  private static URI redirectTarget(OciReference ref, URI from, String location, int status) {
+    URI next;
+    try {
+      next = from.resolve(location);
+    } catch (IllegalArgumentException e) {
+      throw new RegistryException(Reason.REGISTRY_CONTENT_INVALID, status, "registry " + ref.registry() + " redirected to a malformed Location: " + e.getMessage());
+    }
+    String scheme = next.getScheme() == null ? "" : next.getScheme();
+    if (!scheme.equals("https") && !(scheme.equals("http") && from.getScheme().equals("http"))) {
+      throw new RegistryException(Reason.REGISTRY_CONTENT_INVALID, status, "registry " + ref.registry() + " redirected from " + from.getScheme() + " to " + (scheme.isEmpty() ? "no scheme" : scheme));
+    }
+    return next;
+  }
+
   private URI baseUri(OciReference ref) {
     boolean plain = ref.isLoopback() || plainHttpHosts.contains(ref.registry());
     return URI.create((plain ? "http://" : "https://") + ref.apiHost() + "/v2/" + ref.repository());
@@ -324,8 +345,7 @@ public final class RegistryClient {
 
   private Response sendUri(OciReference ref, String method, URI uri, Map<String, String> headers, byte[] body, long maxBytes, Instant deadline, int redirects) {
     String scopeKey = ref.apiHost() + "|" + ref.repository();
-    // Credentials go to the registry itself only, never to a storage host it redirects to.
-    boolean sameHost = uri.getHost() != null && ref.apiHost().replaceFirst(":\\d+$", "").equalsIgnoreCase(uri.getHost());
+    boolean sameHost = sendsCredentialsTo(ref, uri);
     Response r = exchange(method, uri, headers, body, maxBytes, deadline, sameHost ? tokens.get(scopeKey) : null, ref);
     if (r.status == 401 && sameHost) {
       String auth = authorize(ref, r, deadline);
@@ -338,10 +358,7 @@ public final class RegistryClient {
       if (redirects >= MAX_REDIRECTS) {
         throw new RegistryException(Reason.REGISTRY_CONTENT_INVALID, r.status, "registry " + ref.registry() + " redirected more than " + MAX_REDIRECTS + " times (" + uri.getPath() + ")");
       }
-      URI next = uri.resolve(r.header("Location").orElseThrow(() -> new RegistryException(Reason.REGISTRY_CONTENT_INVALID, 0, "redirect without Location")));
-      if (!next.getScheme().equals("https") && !(next.getScheme().equals("http") && uri.getScheme().equals("http"))) {
-        throw new RegistryException(Reason.REGISTRY_CONTENT_INVALID, r.status, "registry " + ref.registry() + " redirected from HTTPS to " + next.getScheme());
-      }
+      URI next = redirectTarget(ref, uri, r.header("Location").orElseThrow(() -> new RegistryException(Reason.REGISTRY_CONTENT_INVALID, 0, "redirect without Location")), r.status);
       return sendUri(ref, method, next, headers, body, maxBytes, deadline, redirects + 1);
     }
     return r;

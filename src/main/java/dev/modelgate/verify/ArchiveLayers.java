@@ -38,8 +38,10 @@ final class ArchiveLayers {
       if (!OciModelVerifier.isArchive(l.mediaType())) {
         continue;
       }
-      RelativePath layerPath = contents.archives().stream().filter(p -> OciModelVerifier.PATH_ANNOTATIONS.stream().map(l.annotations()::get).anyMatch(p.value()::equals)).findFirst().orElse(null);
+      String name = OciModelVerifier.layerName(l);
+      RelativePath layerPath = contents.archives().stream().filter(p -> p.value().equals(name)).findFirst().orElse(null);
       if (layerPath == null) {
+        // contents() already reported this layer (no name, unsafe or duplicate path), which denies.
         continue;
       }
       boolean gzip = l.mediaType().endsWith("gzip");
@@ -56,7 +58,8 @@ final class ArchiveLayers {
         tmp = java.nio.file.Files.createTempFile("modelgate-layer", ".tar");
         java.io.OutputStream out = java.nio.file.Files.newOutputStream(tmp);
         try (out) {
-          registry.streamBlob(pinned, l.digest(), left, deadline, (bytes, n) -> out.write(bytes, 0, n));
+          // Capped at the declared size: a layer that under-declares cannot draw on the rest of the budget.
+          registry.streamBlob(pinned, l.digest(), l.size(), deadline, (bytes, n) -> out.write(bytes, 0, n));
         }
         left -= l.size();
         for (dev.modelgate.oci.TarFiles.Entry e : dev.modelgate.oci.TarFiles.read(tmp, gzip)) {

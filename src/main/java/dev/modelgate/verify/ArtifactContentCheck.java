@@ -42,11 +42,11 @@ final class ArtifactContentCheck implements Check {
     ignored.addAll(s.ignorePaths());
     ignored.add(SIGNATURE_LAYER);
     IgnoreRules ignore = new IgnoreRules(ignored);
+    // Ignore rules do not apply to an archive's own name: its entries land wherever their tar paths
+    // say, not under that name, so an unread archive is never ignorable.
     for (RelativePath archive : ctx.artifact.archives()) {
-      if (!ignore.ignores(archive)) {
-        failures.add(Failure.about(Reason.LAYER_NOT_VERIFIABLE, archive,
-            "layer '%s' is an archive; its files cannot be checked without downloading it (set verification.allowLayerDownload)", archive));
-      }
+      failures.add(Failure.about(Reason.LAYER_NOT_VERIFIABLE, archive,
+          "layer '%s' is an archive; its files cannot be checked without downloading it (set verification.allowLayerDownload)", archive));
     }
     List<Resource> found = new ArrayList<>();
     for (Map.Entry<RelativePath, dev.modelgate.oms.Digest> e : ctx.artifact.rawFiles().entrySet()) {

@@ -192,14 +192,14 @@ public final class OciModelVerifier {
     Map<RelativePath, Integer> seen = new HashMap<>();
     for (int i = 0; i < m.layers().size(); i++) {
       Descriptor l = m.layers().get(i);
-      String name = PATH_ANNOTATIONS.stream().map(l.annotations()::get).filter(v -> v != null && !v.isEmpty()).findFirst().orElse(null);
+      String name = layerName(l);
       if (name == null) {
         problems.add(Failure.of(Reason.UNSIGNED_FILE, "layer %d (%s) names no file (no %s annotation), so it cannot be matched to the signature", i, l.digest(), PATH_ANNOTATIONS.get(0)));
         continue;
       }
       RelativePath path;
       try {
-        path = RelativePath.parse(name.startsWith("./") ? name.substring(2) : name);
+        path = RelativePath.parse(name);
       } catch (InvalidInputException e) {
         problems.add(Failure.about(Reason.PATH_UNSAFE, name, "layer %d: %s", i, e.getMessage()));
         continue;
@@ -217,6 +217,15 @@ public final class OciModelVerifier {
       }
     }
     return new ArtifactContents(raw, archives, problems);
+  }
+
+  /**
+   * The file path a layer's annotations give, without a leading "./", or null when none does. Every
+   * place that maps layers to paths goes through here, so they cannot disagree about a layer.
+   */
+  static String layerName(Descriptor l) {
+    String name = PATH_ANNOTATIONS.stream().map(l.annotations()::get).filter(v -> v != null && !v.isEmpty()).findFirst().orElse(null);
+    return name != null && name.startsWith("./") ? name.substring(2) : name;
   }
 
   static boolean isArchive(String mediaType) {
@@ -268,8 +277,7 @@ public final class OciModelVerifier {
     }
     if (out.isEmpty()) {
       for (Descriptor l : m.layers()) {
-        String name = PATH_ANNOTATIONS.stream().map(l.annotations()::get).filter(v -> v != null).findFirst().orElse("");
-        if (name.equals(ArtifactContentCheck.SIGNATURE_LAYER.value()) && !isArchive(l.mediaType())) {
+        if (ArtifactContentCheck.SIGNATURE_LAYER.value().equals(layerName(l)) && !isArchive(l.mediaType())) {
           out.add(registry.blob(pinned, l.digest(), Limits.MAX_BUNDLE_BYTES, deadline));
         }
       }

@@ -369,6 +369,10 @@ class HostileRegistryTest {
 
   /** A manifest where the tokenizer files come as one tar+gzip layer built by GNU tar. */
   private VerificationResult verifyWithTarLayer(Path tarRoot, String[] members, long downloadBudget) throws Exception {
+    return verifyWithTarLayer(tarRoot, members, downloadBudget, "tokenizer", List.of("config.json", "model.safetensors", "empty"));
+  }
+
+  private VerificationResult verifyWithTarLayer(Path tarRoot, String[] members, long downloadBudget, String layerName, List<String> rawFiles) throws Exception {
     Path tgz = tmp.resolve("layer-" + System.nanoTime() + ".tgz");
     List<String> cmd = new java.util.ArrayList<>(List.of("tar", "-czf", tgz.toString(), "-C", tarRoot.toString()));
     cmd.addAll(List.of(members));
@@ -376,12 +380,12 @@ class HostileRegistryTest {
     byte[] layer = Files.readAllBytes(tgz);
     OciDigest layerDigest = OciDigest.sha256(layer);
     Map<String, OciDigest> files = new LinkedHashMap<>();
-    for (String f : List.of("config.json", "model.safetensors", "empty")) {
+    for (String f : rawFiles) {
       files.put(f, sha(signed.model.resolve(f)));
     }
     String json = new String(modelManifest(files), StandardCharsets.UTF_8);
     String tarLayer = "{\"mediaType\":\"application/vnd.cncf.model.weight.config.v1.tar+gzip\",\"digest\":\"" + layerDigest + "\",\"size\":" + layer.length
-        + ",\"annotations\":{\"org.cncf.model.filepath\":\"tokenizer\"}}";
+        + ",\"annotations\":{\"org.cncf.model.filepath\":\"" + layerName + "\"}}";
     manifest = json.replace("\"layers\":[", "\"layers\":[" + tarLayer + ",").getBytes(StandardCharsets.UTF_8);
     manifestDigest = OciDigest.sha256(manifest);
     serveManifest("v1", manifest);
@@ -418,6 +422,29 @@ class HostileRegistryTest {
     VerificationResult r = verifyWithTarLayer(root, new String[] {"tokenizer.json"}, 1 << 20);
 
     assertThat(reasons(r)).contains("LAYER_NOT_VERIFIABLE").contains("is a symbolic link");
+  }
+
+  @Test
+  void unsignedArchiveLayerNamedWithALeadingDotSlashIsHashedNotSkipped() throws Exception {
+    Path extra = Files.createDirectories(tmp.resolve("extraroot"));
+    TestModels.write(extra.resolve("evil.bin"), "not signed\n");
+    List<String> allSigned = List.of("config.json", "model.safetensors", "tokenizer/vocab.txt", "tokenizer.json", "empty");
+
+    VerificationResult r = verifyWithTarLayer(extra, new String[] {"evil.bin"}, 1 << 20, "./extra", allSigned);
+
+    assertThat(r.verified()).isFalse();
+    assertThat(reasons(r)).contains("evil.bin");
+  }
+
+  @Test
+  void unreadArchiveLayerIsDeniedEvenWhenItsNameIsIgnored() throws Exception {
+    Path extra = Files.createDirectories(tmp.resolve("sigroot"));
+    TestModels.write(extra.resolve("evil.bin"), "not signed\n");
+    List<String> allSigned = List.of("config.json", "model.safetensors", "tokenizer/vocab.txt", "tokenizer.json", "empty");
+
+    VerificationResult r = verifyWithTarLayer(extra, new String[] {"evil.bin"}, 0, "model.sig", allSigned);
+
+    assertThat(reasons(r)).contains("LAYER_NOT_VERIFIABLE").contains("'model.sig' is an archive");
   }
 
   @Test
