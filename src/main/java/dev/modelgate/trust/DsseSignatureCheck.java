@@ -1,6 +1,7 @@
 package dev.modelgate.trust;
 
 import dev.modelgate.core.Failure;
+import dev.modelgate.core.InvalidInputException;
 import dev.modelgate.core.Reason;
 import dev.modelgate.oms.DsseEnvelope;
 import dev.modelgate.oms.Pae;
@@ -29,7 +30,14 @@ final class DsseSignatureCheck {
     }
     byte[] sig = envelope.signatures().get(0).sig().toArray();
     byte[] payload = envelope.payload().toArray();
-    EcCurve curve = EcCurve.of(key);
+    EcCurve curve;
+    try {
+      curve = EcCurve.of(key);
+    } catch (InvalidInputException e) {
+      // The key may come from a certificate in an untrusted bundle: an unsupported key is a failed
+      // signature, never an exception that would abort the caller's other checks.
+      return new Result(Optional.empty(), Failure.of(Reason.KEY_UNSUPPORTED, "%s: %s", signerName, e.getMessage()));
+    }
     if (verifies(curve.jcaSignatureAlgorithm(), key, Pae.encode(envelope.payloadType(), payload), sig)) {
       return new Result(Optional.of(PaeForm.STANDARD), null);
     }

@@ -8,6 +8,7 @@ import dev.modelgate.core.StrictJson;
 import dev.modelgate.oms.BundleParser;
 import dev.modelgate.oms.DsseEnvelope;
 import dev.modelgate.oms.SigstoreBundle;
+import dev.modelgate.trust.PaeForm;
 import dev.modelgate.trust.SignerVerdict;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -107,7 +108,8 @@ public final class AttestationCollector {
     if (problems.isEmpty()) {
       for (Authority a : authorities) {
         SignerVerdict v = a.verifier().verify(bundle);
-        if (v instanceof SignerVerdict.Verified) {
+        // The model_signing v0.2 encoding is a quirk of the legacy model-signature predicate only.
+        if (v instanceof SignerVerdict.Verified verified && verified.paeForm() == PaeForm.STANDARD) {
           signedBy.add(a.name());
         }
       }
