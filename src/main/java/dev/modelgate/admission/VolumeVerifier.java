@@ -50,11 +50,14 @@ public final class VolumeVerifier {
       }
       if (!injecting) {
         JsonNode expected = container(model, volume, matching.apply(model));
-        JsonNode found = initContainer(podSpec, containerName(model));
-        if (found == null) {
+        int index = indexOf(podSpec, containerName(model));
+        if (index < 0) {
           out.add(Failure.of(Reason.MODEL_SOURCE_UNSUPPORTED, "the ModelGate verifier init container %s is missing, so nothing would verify %s before use (is the /mutate webhook installed?)", containerName(model), model.uri()));
-        } else if (!sameVerifier(found, expected)) {
+        } else if (!sameVerifier(podSpec.path("initContainers").get(index), expected)) {
           out.add(Failure.of(Reason.MODEL_SOURCE_UNSUPPORTED, "init container %s does not run the verifier ModelGate would inject for %s", containerName(model), model.uri()));
+        } else {
+          readersBefore(podSpec, index, volume, expected).forEach(name -> out.add(Failure.of(Reason.MODEL_SOURCE_UNSUPPORTED,
+              "init container '%s' mounts model volume '%s' before %s has verified it", name, volume, containerName(model))));
         }
       }
       if (policy.requireReadOnlyMounts()) {
@@ -62,9 +65,6 @@ public final class VolumeVerifier {
           JsonNode cs = podSpec.path(kind);
           for (int i = 0; i < cs.size(); i++) {
             JsonNode c = cs.get(i);
-            if (c.path("name").asText().startsWith(NAME_PREFIX)) {
-              continue;
-            }
             for (JsonNode m : c.path("volumeMounts")) {
               if (volume.equals(m.path("name").asText()) && !m.path("readOnly").asBoolean(false)) {
                 out.add(Failure.of(Reason.MODEL_SOURCE_UNSUPPORTED, "container '%s' mounts model volume '%s' writable; policy %s requires read-only mounts (volumeMounts[].readOnly: true)",
@@ -89,7 +89,32 @@ public final class VolumeVerifier {
         return false;
       }
     }
-    return found.path("command").isMissingNode() || found.path("command").isNull();
+    // A restartPolicy (Always) would turn it into a sidecar that no longer blocks the app.
+    return absent(found.path("command")) && absent(found.path("restartPolicy"));
+  }
+
+  private static boolean absent(JsonNode n) {
+    return n.isMissingNode() || n.isNull();
+  }
+
+  /**
+   * Init containers that run before the verifier and mount the model volume: they would see the
+   * model unverified. Other ModelGate verifiers (same image, no command, read-only) may come first.
+   */
+  private static List<String> readersBefore(JsonNode podSpec, int verifierIndex, String volume, JsonNode expected) {
+    List<String> out = new ArrayList<>();
+    for (int i = 0; i < verifierIndex; i++) {
+      JsonNode c = podSpec.path("initContainers").get(i);
+      boolean otherVerifier = c.path("name").asText().startsWith(NAME_PREFIX) && c.path("image").equals(expected.path("image"))
+          && absent(c.path("command")) && absent(c.path("restartPolicy"));
+      for (JsonNode m : c.path("volumeMounts")) {
+        if (volume.equals(m.path("name").asText()) && !(otherVerifier && m.path("readOnly").asBoolean(false))) {
+          out.add(c.path("name").asText());
+          break;
+        }
+      }
+    }
+    return out;
   }
 
   /** The JSON patch adding (or updating) one init container per volume model that policies match. */
@@ -153,11 +178,6 @@ public final class VolumeVerifier {
       }
     }
     return null;
-  }
-
-  private static JsonNode initContainer(JsonNode podSpec, String name) {
-    int i = indexOf(podSpec, name);
-    return i < 0 ? null : podSpec.path("initContainers").get(i);
   }
 
   private static int indexOf(JsonNode podSpec, String name) {

@@ -1,5 +1,6 @@
 package dev.modelgate.source;
 
+import dev.modelgate.oms.RelativePath;
 import java.util.Objects;
 
 /**
@@ -15,6 +16,11 @@ public record ModelReference(String name, ModelUri uri, String signaturePath, St
     Objects.requireNonNull(signaturePath, "signaturePath");
     Objects.requireNonNull(field, "field");
     Objects.requireNonNull(access, "access");
+    if (!signaturePath.isEmpty()) {
+      // It comes from a workload annotation and is joined to a model directory: refuse "..",
+      // absolute paths and the like here, once, for every consumer.
+      RelativePath.parse(signaturePath);
+    }
   }
 
   public ModelReference(String name, ModelUri uri, String signaturePath, String field) {

@@ -202,4 +202,44 @@ class VolumeInjectionTest {
     assertThat(validate(commandOverride).message()).contains("does not run the verifier ModelGate would inject");
     assertThat(validate(defaulted).allowed()).as("fields the API server defaults are not tampering").isTrue();
   }
+
+  @Test
+  void verifierTurnedIntoASidecarOrPrecededByAReaderOfTheVolumeIsDenied() throws Exception {
+    String template = (String) kinds().findFirst().get().get()[1];
+    JsonNode pod = new YAMLMapper().readTree(String.format(template, podSpec("", "", "")));
+    JsonNode sidecar = apply(mutate(pod), pod);
+    ((com.fasterxml.jackson.databind.node.ObjectNode) sidecar.at("/spec/initContainers/0")).put("restartPolicy", "Always");
+    JsonNode withLoader = new YAMLMapper().readTree(String.format(template, podSpec("", "", "")));
+    JsonNode readerFirst = apply(mutate(withLoader), withLoader);
+    ((com.fasterxml.jackson.databind.node.ArrayNode) readerFirst.at("/spec/initContainers")).insert(0,
+        JSON.readTree("{\"name\":\"loader\",\"image\":\"loader\",\"volumeMounts\":[{\"name\":\"weights\",\"mountPath\":\"/m\",\"readOnly\":true}]}"));
+
+    assertThat(validate(sidecar).message()).contains("does not run the verifier ModelGate would inject");
+    assertThat(validate(readerFirst).message()).contains("init container 'loader' mounts model volume 'weights' before modelgate-verify-llm has verified it");
+  }
+
+  @Test
+  void appContainerNamedLikeTheVerifierGetsNoReadOnlyExemption() throws Exception {
+    harness.policy("p.yaml", AdmissionHarness.keyPolicy("volumes", "Enforce", "pvc://**", signed.publicKey, "  verification: {requireReadOnlyMounts: true}\n"));
+    String template = (String) kinds().findFirst().get().get()[1];
+    JsonNode pod = new YAMLMapper().readTree(String.format(template, podSpec("", "", "").replace("name: server", "name: modelgate-verify-server")));
+
+    AdmissionOutcome o = validate(apply(mutate(pod), pod));
+
+    assertThat(o.allowed()).isFalse();
+    assertThat(o.message()).contains("container 'modelgate-verify-server' mounts model volume 'weights' writable");
+  }
+
+  @Test
+  void signatureAnnotationEscapingTheVolumeIsDeniedBeforeAnythingIsInjected() throws Exception {
+    String template = ((String) kinds().findFirst().get().get()[1])
+        .replace("'pvc://models/llama'}", "'pvc://models/llama', signature.modelgate.dev/llm: '../../etc/passwd'}");
+    JsonNode pod = new YAMLMapper().readTree(String.format(template, podSpec("", "", "")));
+
+    AdmissionOutcome o = mutate(pod);
+
+    assertThat(o.allowed()).isFalse();
+    assertThat(o.message()).contains("PATH_UNSAFE");
+    assertThat(o.patch()).isEmpty();
+  }
 }
