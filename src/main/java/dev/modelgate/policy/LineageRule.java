@@ -5,7 +5,9 @@ import java.util.Objects;
 
 /**
  * A policy's lineage clause: how deep to follow base models, and the verification (authorities
- * named in {@code lineage.authorities}) each ancestor and each provenance naming it must pass.
+ * named in {@code lineage.authorities}) each ancestor must pass. The admitted model's own
+ * provenance is signed by whoever built it, so any of the policy's authorities may sign it; the
+ * provenance of an ancestor is checked against {@code lineage.authorities}, like the ancestor.
  */
 public record LineageRule(int maxDepth, VerificationPolicy ancestors) {
   public static final String SLSA_PROVENANCE = "https://slsa.dev/provenance/v1";

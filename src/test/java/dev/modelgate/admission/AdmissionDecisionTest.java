@@ -288,4 +288,15 @@ class AdmissionDecisionTest {
     assertThat(ml.message()).contains("failed ModelPolicy/ml/team");
     assertThat(other.allowed()).isTrue();
   }
+
+  @Test
+  void modelPolicyWithoutANamespaceIsInvalidRatherThanClusterWide() {
+    harness.policy("p.yaml", AdmissionHarness.keyPolicy("team", "Enforce", "file://**", signed.publicKey, "")
+        .replace("kind: ClusterModelPolicy", "kind: ModelPolicy"));
+
+    AdmissionOutcome o = harness.review(AdmissionHarness.create(pod("    model.modelgate.dev/llm: " + uri() + "\n")));
+
+    assertThat(o.allowed()).isFalse();
+    assertThat(o.message()).contains("a ModelPolicy needs metadata.namespace");
+  }
 }

@@ -137,7 +137,7 @@ public class ModelPolicySpec {
     public Integer maxDepth;
 
     @Required
-    @JsonPropertyDescription("Names of this policy's authorities that may sign base models and the provenance naming them.")
+    @JsonPropertyDescription("Names of this policy's authorities that may sign base models and their own provenance (the admitted model's provenance may be signed by any of the policy's authorities).")
     public List<String> authorities;
   }
 

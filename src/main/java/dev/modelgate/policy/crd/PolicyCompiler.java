@@ -99,6 +99,11 @@ public final class PolicyCompiler {
     if (spec == null) {
       return CompiledPolicy.broken(kind, ns, name, PolicyMatch.EVERYTHING, List.of("policy has no spec"));
     }
+    if (!cluster && ns.isEmpty()) {
+      // An empty namespace means "every namespace" to CompiledPolicy.appliesIn; a ModelPolicy must
+      // never get that reach (the API server always sets it; a policy file may forget it).
+      errors.add("a ModelPolicy needs metadata.namespace; use a ClusterModelPolicy to match every namespace");
+    }
     PolicyMatch match = match(spec.match, cluster, errors);
     List<Authority> authorities = authorities(spec.authorities, roots, errors);
     int threshold = spec.signatures == null || spec.signatures.threshold == null ? 1 : spec.signatures.threshold;
