@@ -14,7 +14,12 @@ app.kubernetes.io/version: {{ .Chart.AppVersion | quote }}
 - apiGroups: [""]
   apiVersions: ["v1"]
   operations: ["CREATE", "UPDATE"]
+  {{- if .validating }}
+  {{- /* kubectl debug adds containers (which may mount the model volume) only through this subresource */}}
+  resources: ["pods", "pods/ephemeralcontainers"]
+  {{- else }}
   resources: ["pods"]
+  {{- end }}
 - apiGroups: ["apps"]
   apiVersions: ["v1"]
   operations: ["CREATE", "UPDATE"]

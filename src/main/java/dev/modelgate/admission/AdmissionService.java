@@ -56,11 +56,13 @@ public final class AdmissionService {
     if (!w.problems().isEmpty()) {
       decision = PolicyDecision.denied(String.join(" | ", w.problems()));
     } else {
-      WorkloadContext ctx = new WorkloadContext(w.kind(), w.namespace(), w.name(), namespaces.of(r.namespace()), w.labels(), w.models());
+      // Most workloads use no model: no namespace lookup (an API call in-cluster) for them.
+      java.util.Map<String, String> nsLabels = w.models().isEmpty() ? java.util.Map.of() : namespaces.of(r.namespace());
+      WorkloadContext ctx = new WorkloadContext(w.kind(), w.namespace(), w.name(), nsLabels, w.labels(), w.models());
       String template = WorkloadInspector.templatePath(w.kind());
       JsonNode podSpec = template.isEmpty() ? r.object().path("spec") : at(r.object(), template).path("spec");
       decision = engine.decide(ctx, deadline, volumes.check(podSpec, mutating, m -> engine.matching(ctx, m)));
-      if (mutating) {
+      if (mutating && r.subResource().isEmpty()) {
         java.util.Map<dev.modelgate.source.ModelReference, java.util.List<dev.modelgate.policy.CompiledPolicy>> onVolumes = new java.util.LinkedHashMap<>();
         for (var m : w.models()) {
           if (m.uri().scheme() == dev.modelgate.source.ModelScheme.PVC || m.uri().scheme() == dev.modelgate.source.ModelScheme.VOLUME) {
@@ -108,6 +110,8 @@ public final class AdmissionService {
     return n;
   }
 
+  private static final String EPHEMERAL_CONTAINERS = "ephemeralcontainers";
+
   private static String cheapExit(AdmissionRequest r) {
     switch (r.operation()) {
       case "DELETE":
@@ -119,7 +123,9 @@ public final class AdmissionService {
       default:
         return null;
     }
-    if (!r.subResource().isEmpty()) {
+    // Ephemeral containers can only be added through this subresource (kubectl debug); they may
+    // mount the model volume, so the whole pod is reviewed again.
+    if (!r.subResource().isEmpty() && !r.subResource().equals(EPHEMERAL_CONTAINERS)) {
       return "subresource " + r.subResource() + " is never blocked";
     }
     if (!r.object().path("metadata").path("deletionTimestamp").isMissingNode()

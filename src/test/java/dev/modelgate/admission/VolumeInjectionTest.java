@@ -242,4 +242,20 @@ class VolumeInjectionTest {
     assertThat(o.message()).contains("PATH_UNSAFE");
     assertThat(o.patch()).isEmpty();
   }
+
+  @Test
+  void ephemeralContainerMountingTheModelWritableIsDeniedThroughItsSubresource() throws Exception {
+    harness.policy("p.yaml", AdmissionHarness.keyPolicy("volumes", "Enforce", "pvc://**", signed.publicKey, "  verification: {requireReadOnlyMounts: true}\n"));
+    JsonNode pod = new YAMLMapper().readTree(String.format((String) kinds().findFirst().get().get()[1], podSpec("", "", ", readOnly: true")));
+    JsonNode running = apply(mutate(pod), pod);
+    JsonNode debugged = running.deepCopy();
+    ((com.fasterxml.jackson.databind.node.ObjectNode) debugged.path("spec")).putArray("ephemeralContainers")
+        .add(JSON.readTree("{\"name\":\"debug\",\"image\":\"busybox\",\"volumeMounts\":[{\"name\":\"weights\",\"mountPath\":\"/m\"}]}"));
+    var r = new AdmissionRequest("admission.k8s.io/v1", "u", "Pod", "ml", "w", "UPDATE", "ephemeralcontainers", false, debugged, running);
+
+    AdmissionOutcome o = harness.service().review(r, Instant.now().plus(Duration.ofSeconds(10)), false);
+
+    assertThat(o.allowed()).isFalse();
+    assertThat(o.message()).contains("container 'debug' mounts model volume 'weights' writable");
+  }
 }

@@ -60,6 +60,9 @@ class HelmChartTest {
     assertThat(mutating.at("/webhooks/0/namespaceSelector/matchExpressions/0/values").toString()).contains("kube-system", "modelgate-system");
     assertThat(kind(docs, "ClusterRole").orElseThrow().toString()).contains("clustermodelpolicies", "secrets", "events");
     assertThat(kind(docs, "Service")).isPresent();
+    assertThat(kind(docs, "ValidatingWebhookConfiguration").orElseThrow().at("/webhooks/0/rules/0/resources").toString())
+        .as("kubectl debug is reviewed").isEqualTo("[\"pods\",\"pods/ephemeralcontainers\"]");
+    assertThat(mutating.at("/webhooks/0/rules/0/resources").toString()).isEqualTo("[\"pods\"]");
   }
 
   @Test
