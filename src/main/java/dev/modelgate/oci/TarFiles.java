@@ -2,6 +2,7 @@ package dev.modelgate.oci;
 
 import dev.modelgate.core.InvalidInputException;
 import dev.modelgate.core.Reason;
+import dev.modelgate.core.UnavailableException;
 import java.io.BufferedInputStream;
 import java.io.IOException;
 import java.io.InputStream;
@@ -9,16 +10,19 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.MessageDigest;
+import java.time.Instant;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.HexFormat;
 import java.util.List;
+import java.util.Map;
 import java.util.zip.GZIPInputStream;
 
 /**
  * Lists the regular files of a (gzip-compressed) tar archive with the sha256 of each, reading it
  * once. Only files and directories are accepted: links, devices and FIFOs make the archive
  * unverifiable, as a model directory with them would be. Reads ustar names (prefix + name), GNU
- * long names and PAX {@code path} records. Names are returned as written; the caller validates them.
+ * long names and PAX {@code path} and {@code size} records. Names are returned as written; the caller validates them.
  */
 public final class TarFiles {
   /** Most entries read from one archive. */
@@ -28,9 +32,13 @@ public final class TarFiles {
 
   public record Entry(String name, String sha256Hex, long size) {}
 
-  public static List<Entry> read(Path archive, boolean gzip) {
+  /**
+   * Reads at most {@code maxUnpackedBytes} of tar stream (after gunzip, so a small gzip bomb cannot
+   * run away) and stops at {@code deadline}.
+   */
+  public static List<Entry> read(Path archive, boolean gzip, long maxUnpackedBytes, Instant deadline) {
     try (InputStream raw = new BufferedInputStream(Files.newInputStream(archive), 1 << 16);
-        InputStream in = gzip ? new GZIPInputStream(raw, 1 << 16) : raw) {
+        InputStream in = new Bounded(gzip ? new GZIPInputStream(raw, 1 << 16) : raw, maxUnpackedBytes, deadline)) {
       return entries(in);
     } catch (IOException e) {
       throw new InvalidInputException(Reason.LAYER_NOT_VERIFIABLE, "archive cannot be read: " + e.getMessage(), e);
@@ -42,6 +50,7 @@ public final class TarFiles {
     byte[] header = new byte[512];
     byte[] buf = new byte[1 << 16];
     String longName = null;
+    Long paxSize = null;
     while (true) {
       if (in.readNBytes(header, 0, 512) < 512) {
         throw bad("ends inside a header");
@@ -60,18 +69,29 @@ public final class TarFiles {
       long size = octal(header, 124, 12);
       char type = (char) (header[156] == 0 ? '0' : header[156]);
       if (type == 'L' || type == 'x') {
-        byte[] data = in.readNBytes((int) Math.min(size, 1 << 20));
-        skip(in, pad(size) + (size - data.length));
+        if (size > 1 << 20) {
+          throw bad("has an extended header of " + size + " bytes");
+        }
+        byte[] data = in.readNBytes((int) size);
+        skip(in, pad(size));
         if (type == 'L') {
           longName = new String(data, StandardCharsets.UTF_8).replace("\0", "");
         } else {
-          longName = paxPath(new String(data, StandardCharsets.UTF_8));
+          Map<String, String> pax = paxRecords(new String(data, StandardCharsets.UTF_8));
+          longName = pax.getOrDefault("path", longName);
+          paxSize = pax.containsKey("size") ? Long.valueOf(decimal(pax.get("size"))) : paxSize;
         }
         continue;
       }
       if (longName != null) {
         name = longName;
         longName = null;
+      }
+      if (paxSize != null) {
+        // Go's archive/tar (containerd) takes the PAX size over the header's: so must we, or the
+        // bytes hashed would not be the bytes unpacked.
+        size = paxSize;
+        paxSize = null;
       }
       if (type == '5') {
         skip(in, size + pad(size));
@@ -95,14 +115,80 @@ public final class TarFiles {
     }
   }
 
-  private static String paxPath(String records) {
+  /**
+   * PAX records ("LEN key=value\n"). Sparse-file records are refused: a reader that expands them
+   * would unpack other bytes than the ones hashed here.
+   */
+  private static Map<String, String> paxRecords(String records) {
+    Map<String, String> out = new HashMap<>();
     for (String line : records.split("\n")) {
       int sp = line.indexOf(' ');
-      if (sp > 0 && line.startsWith("path=", sp + 1)) {
-        return line.substring(sp + 6);
+      int eq = line.indexOf('=', sp + 1);
+      if (sp <= 0 || eq < 0) {
+        continue;
       }
+      String key = line.substring(sp + 1, eq);
+      if (key.startsWith("GNU.sparse")) {
+        throw bad("holds a sparse file (PAX " + key + "), which ModelGate does not unpack");
+      }
+      out.put(key, line.substring(eq + 1));
     }
-    return null;
+    return out;
+  }
+
+  private static long decimal(String s) {
+    if (!s.matches("[0-9]{1,18}")) {
+      throw bad("has a PAX size that is not a decimal number: '" + s + "'");
+    }
+    return Long.parseLong(s);
+  }
+
+  /** Counts the unpacked bytes and watches the clock. */
+  private static final class Bounded extends java.io.FilterInputStream {
+    private final long max;
+    private final Instant deadline;
+    private long total;
+
+    Bounded(InputStream in, long max, Instant deadline) {
+      super(in);
+      this.max = max;
+      this.deadline = deadline;
+    }
+
+    @Override
+    public int read() throws IOException {
+      byte[] one = new byte[1];
+      return read(one, 0, 1) < 0 ? -1 : one[0] & 0xff;
+    }
+
+    @Override
+    public int read(byte[] b, int off, int len) throws IOException {
+      int n = super.read(b, off, len);
+      if (n > 0) {
+        total += n;
+        if (total > max) {
+          throw new InvalidInputException(Reason.LIMIT_EXCEEDED, "archive unpacks to more than " + max + " bytes (verification.maxLayerDownloadBytes)");
+        }
+      }
+      if (Instant.now().isAfter(deadline)) {
+        throw new UnavailableException("archive was still being hashed at the admission deadline", null);
+      }
+      return n;
+    }
+
+    @Override
+    public long skip(long n) throws IOException {
+      long skipped = 0;
+      byte[] buf = new byte[8192];
+      while (skipped < n) {
+        int r = read(buf, 0, (int) Math.min(buf.length, n - skipped));
+        if (r < 0) {
+          break;
+        }
+        skipped += r;
+      }
+      return skipped;
+    }
   }
 
   private static String kind(char t) {

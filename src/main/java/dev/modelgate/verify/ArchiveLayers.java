@@ -62,7 +62,7 @@ final class ArchiveLayers {
           registry.streamBlob(pinned, l.digest(), l.size(), deadline, (bytes, n) -> out.write(bytes, 0, n));
         }
         left -= l.size();
-        for (dev.modelgate.oci.TarFiles.Entry e : dev.modelgate.oci.TarFiles.read(tmp, gzip)) {
+        for (dev.modelgate.oci.TarFiles.Entry e : dev.modelgate.oci.TarFiles.read(tmp, gzip, budget, deadline)) {
           try {
             RelativePath p = RelativePath.parse(e.name().startsWith("./") ? e.name().substring(2) : e.name());
             if (raw.put(p, Digest.fromHex(HashAlgorithm.SHA256, e.sha256Hex())) != null) {

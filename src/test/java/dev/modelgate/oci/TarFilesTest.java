@@ -1,0 +1,90 @@
+package dev.modelgate.oci;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.modelgate.core.InvalidInputException;
+import java.io.ByteArrayOutputStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.util.HexFormat;
+import java.util.zip.GZIPOutputStream;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** Hand-built archives for the tar features GNU tar will not write on demand. */
+class TarFilesTest {
+  @TempDir Path tmp;
+
+  private static byte[] header(String name, long size, char type) {
+    byte[] h = new byte[512];
+    byte[] n = name.getBytes(StandardCharsets.UTF_8);
+    System.arraycopy(n, 0, h, 0, n.length);
+    byte[] s = String.format("%011o", size).getBytes(StandardCharsets.US_ASCII);
+    System.arraycopy(s, 0, h, 124, s.length);
+    h[156] = (byte) type;
+    return h;
+  }
+
+  private static void entry(ByteArrayOutputStream out, byte[] header, byte[] data) {
+    out.writeBytes(header);
+    out.writeBytes(data);
+    out.writeBytes(new byte[(512 - data.length % 512) % 512]);
+  }
+
+  private static byte[] pax(String key, String value) {
+    String body = key + "=" + value + "\n";
+    int len = body.length() + 3;
+    return (len + " " + body).getBytes(StandardCharsets.UTF_8);
+  }
+
+  private Path archive(ByteArrayOutputStream out) throws Exception {
+    out.writeBytes(new byte[1024]);
+    return Files.write(tmp.resolve("a.tar"), out.toByteArray());
+  }
+
+  @Test
+  void paxSizeOverridesTheHeaderSizeAsGoArchiveTarDoes() throws Exception {
+    ByteArrayOutputStream out = new ByteArrayOutputStream();
+    byte[] records = pax("size", "5");
+    entry(out, header("PaxHeaders/x", records.length, 'x'), records);
+    entry(out, header("x", 0, '0'), "hello".getBytes(StandardCharsets.UTF_8));
+
+    var entries = TarFiles.read(archive(out), false, 1 << 20, Instant.now().plusSeconds(10));
+
+    assertThat(entries).singleElement().satisfies(e -> {
+      assertThat(e.size()).isEqualTo(5);
+      assertThat(e.sha256Hex()).isEqualTo(HexFormat.of().formatHex(java.security.MessageDigest.getInstance("SHA-256").digest("hello".getBytes(StandardCharsets.UTF_8))));
+    });
+  }
+
+  @Test
+  void paxSparseFileIsRefused() throws Exception {
+    ByteArrayOutputStream out = new ByteArrayOutputStream();
+    byte[] records = pax("GNU.sparse.major", "1");
+    entry(out, header("PaxHeaders/x", records.length, 'x'), records);
+    entry(out, header("x", 5, '0'), "hello".getBytes(StandardCharsets.UTF_8));
+    Path a = archive(out);
+
+    assertThatThrownBy(() -> TarFiles.read(a, false, 1 << 20, Instant.now().plusSeconds(10)))
+        .isInstanceOf(InvalidInputException.class).hasMessageContaining("sparse file");
+  }
+
+  @Test
+  void smallGzipThatUnpacksPastTheLimitIsStopped() throws Exception {
+    ByteArrayOutputStream tar = new ByteArrayOutputStream();
+    entry(tar, header("zeros", 8 << 20, '0'), new byte[8 << 20]);
+    tar.writeBytes(new byte[1024]);
+    ByteArrayOutputStream gz = new ByteArrayOutputStream();
+    try (GZIPOutputStream g = new GZIPOutputStream(gz)) {
+      g.write(tar.toByteArray());
+    }
+    Path a = Files.write(tmp.resolve("bomb.tgz"), gz.toByteArray());
+
+    assertThat(gz.size()).isLessThan(1 << 20);
+    assertThatThrownBy(() -> TarFiles.read(a, true, 1 << 20, Instant.now().plusSeconds(10)))
+        .isInstanceOf(InvalidInputException.class).hasMessageContaining("unpacks to more than 1048576 bytes");
+  }
+}
