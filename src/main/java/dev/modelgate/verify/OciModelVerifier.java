@@ -79,7 +79,8 @@ public final class OciModelVerifier {
     } catch (RuntimeException e) {
       return VerificationResult.failed("oci://" + ref, List.of(Failure.of(Reason.UNDECIDED, "pull secrets of namespace %s cannot be read: %s", access.namespace(), e.getMessage())));
     }
-    return new OciModelVerifier(baseRegistry, scoped, verifier, pullCredentials, cache).verify(ref, policy, deadline, access.namespace() + "|" + access.pullSecrets());
+    // Every part of the access (namespace, service account, pull secrets) decides what may be read.
+    return new OciModelVerifier(baseRegistry, scoped, verifier, pullCredentials, cache).verify(ref, policy, deadline, access.toString());
   }
 
   public VerificationResult verify(OciReference ref, VerificationPolicy policy, Instant deadline) {
@@ -113,7 +114,9 @@ public final class OciModelVerifier {
       if (policy.options().maxLayerDownloadBytes() > 0 && !contents.archives().isEmpty()) {
         contents = new ArchiveLayers(registry).download(pinned, m, contents, policy.options().maxLayerDownloadBytes(), deadline);
       }
-      List<byte[]> bundles = bundles(pinned, m, deadline);
+      // Listed once: signatures and attestations are both Sigstore-bundle referrers.
+      List<Descriptor> referrers = registry.referrers(pinned, m.digest(), MediaTypes.SIGSTORE_BUNDLE, deadline);
+      List<byte[]> bundles = bundles(pinned, m, referrers, deadline);
       if (bundles.isEmpty()) {
         return VerificationResult.failed(shown, List.of(Failure.of(Reason.SIGNATURE_NOT_FOUND,
             "no OMS signature found for %s: no Sigstore bundle referrer (referrers API or tag %s) and no model.sig layer", m.digest(), m.digest().referrersTag())))
@@ -121,7 +124,7 @@ public final class OciModelVerifier {
       }
       VerificationResult r = combine(shown, m.digest(), bundles, contents, policy);
       if (r.verified() && r.rootDigest().isPresent()) {
-        r = r.withAttestations(AttestationCollector.check(attestations(pinned, m, deadline),
+        r = r.withAttestations(AttestationCollector.check(attestations(pinned, m, referrers, deadline),
             java.util.Set.of(r.rootDigest().get().toString(), m.digest().toString()), policy.authorities()));
       }
       return r;
@@ -228,15 +231,18 @@ public final class OciModelVerifier {
     return name != null && name.startsWith("./") ? name.substring(2) : name;
   }
 
+  /** Most OMS signature referrers read for one manifest. */
+  static final int MAX_SIGNATURE_REFERRERS = 16;
+
   static boolean isArchive(String mediaType) {
     return mediaType.contains(".tar") || mediaType.contains("tar+") || mediaType.endsWith("+gzip") || mediaType.endsWith("+zstd")
         || mediaType.endsWith(".gzip") || mediaType.endsWith(".zstd");
   }
 
   /** Bundle referrers whose annotated predicate type is not OMS's: attestations. */
-  private List<AttestationCollector.Source> attestations(OciReference pinned, OciManifest m, Instant deadline) {
+  private List<AttestationCollector.Source> attestations(OciReference pinned, OciManifest m, List<Descriptor> referrers, Instant deadline) {
     List<AttestationCollector.Source> out = new ArrayList<>();
-    for (Descriptor d : registry.referrers(pinned, m.digest(), MediaTypes.SIGSTORE_BUNDLE, deadline)) {
+    for (Descriptor d : referrers) {
       String predicate = d.annotations().getOrDefault(MediaTypes.BUNDLE_PREDICATE_TYPE, "");
       if (predicate.isEmpty() || predicate.equals(PredicateKind.SIGNATURE_V1.uri()) || out.size() >= AttestationCollector.MAX_ATTESTATIONS) {
         continue;
@@ -256,12 +262,18 @@ public final class OciModelVerifier {
   }
 
   /** The OMS bundles for a manifest: referrers first, then a model.sig layer. */
-  private List<byte[]> bundles(OciReference pinned, OciManifest m, Instant deadline) {
+  private List<byte[]> bundles(OciReference pinned, OciManifest m, List<Descriptor> referrers, Instant deadline) {
     List<byte[]> out = new ArrayList<>();
-    for (Descriptor d : registry.referrers(pinned, m.digest(), MediaTypes.SIGSTORE_BUNDLE, deadline)) {
+    int signatureReferrers = 0;
+    for (Descriptor d : referrers) {
       String predicate = d.annotations().getOrDefault(MediaTypes.BUNDLE_PREDICATE_TYPE, "");
       if (!predicate.isEmpty() && !predicate.equals(PredicateKind.SIGNATURE_V1.uri()) && !predicate.equals(PredicateKind.LEGACY_DIGESTS_V01.uri())) {
         continue;
+      }
+      // Each is fetched (up to 16 MiB) and verified on the admission path: bound how many.
+      if (++signatureReferrers > MAX_SIGNATURE_REFERRERS) {
+        throw new InvalidInputException(Reason.LIMIT_EXCEEDED,
+            m.digest() + " has more than " + MAX_SIGNATURE_REFERRERS + " signature referrers; ModelGate reads at most that many");
       }
       RegistryClient.FetchedManifest rf = registry.manifest(pinned.withDigest(d.digest()), deadline);
       OciManifest referrer = ManifestParser.manifest(rf.digest(), rf.mediaType(), rf.bytes());

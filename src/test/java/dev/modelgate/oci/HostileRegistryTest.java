@@ -301,6 +301,17 @@ class HostileRegistryTest {
   }
 
   @Test
+  void floodOfSignatureReferrersIsCutOffWithALimit() throws Exception {
+    OciDigest[] many = new OciDigest[17];
+    for (int i = 0; i < many.length; i++) {
+      many[i] = serveReferrer(manifestDigest, ("{\"not\": \"a bundle " + i + "\"}").getBytes(StandardCharsets.UTF_8));
+    }
+    serveReferrersApi(many);
+
+    assertThat(reasons(verify())).contains("LIMIT_EXCEEDED").contains("more than 16 signature referrers");
+  }
+
+  @Test
   void layerPathEscapingTheModelIsDenied() throws Exception {
     Map<String, OciDigest> files = new LinkedHashMap<>();
     files.put("../x", sha(signed.model.resolve("config.json")));
