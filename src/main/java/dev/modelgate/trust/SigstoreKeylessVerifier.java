@@ -77,6 +77,11 @@ public final class SigstoreKeylessVerifier implements SignatureVerifier {
       return reject(Failure.of(Reason.BUNDLE_MALFORMED, "keyless bundle cannot be read: %s", e.getMessage()));
     }
     X509Certificate leaf = material.certificate();
+    // Identity, signature and log body use our parse; the chain check uses sigstore-java's. Both
+    // read the same bytes, but only one certificate may be judged: refuse if they ever differ.
+    if (parsed.getCertPath().getCertificates().isEmpty() || !parsed.getCertPath().getCertificates().get(0).equals(leaf)) {
+      return reject(Failure.of(Reason.BUNDLE_MALFORMED, "keyless bundle's signing certificate reads differently to sigstore-java; refusing to judge either"));
+    }
     FulcioIdentity found = FulcioIdentity.of(leaf);
     List<Failure> failures = new ArrayList<>();
     try {
