@@ -115,9 +115,9 @@ public final class InformerPolicyStore implements PolicyStore, AutoCloseable {
     try {
       ConfigMap cm = client.configMaps().inNamespace(ref.namespace).withName(ref.name).get();
       if (cm != null && cm.getData() != null && cm.getData().get(ref.key) != null) {
-        ModelTrustRoot copy = new ModelTrustRoot();
-        copy.setMetadata(root.getMetadata());
-        copy.setSpec(spec);
+        // A deep copy: the informer's cached object must keep pointing at the ConfigMap, or a
+        // rotated root in it would never be read again.
+        ModelTrustRoot copy = client.getKubernetesSerialization().clone(root);
         copy.getSpec().sigstore.trustedRoot = cm.getData().get(ref.key);
         return copy;
       }

@@ -161,5 +161,16 @@ class InformerPolicyStoreTest {
     await(() -> store.policies().size() == 1 && store.policies().get(0).ready());
 
     assertThat(store.policies().get(0).displayName()).isEqualTo("ClusterModelPolicy/private-keyless");
+
+    // Any recompile reads the ConfigMap again: the informer's cached ModelTrustRoot was not overwritten.
+    client.configMaps().inNamespace("modelgate-system").withName("private-sigstore").edit(cm -> {
+      cm.getData().put("trusted_root.json", "{}");
+      return cm;
+    });
+    ClusterModelPolicy touched = client.resources(ClusterModelPolicy.class).withName("private-keyless").get();
+    touched.getMetadata().setLabels(java.util.Map.of("touched", "yes"));
+    client.resources(ClusterModelPolicy.class).resource(touched).update();
+
+    await(() -> store.policies().size() == 1 && !store.policies().get(0).ready());
   }
 }
