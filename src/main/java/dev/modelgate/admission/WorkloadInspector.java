@@ -50,10 +50,6 @@ public final class WorkloadInspector {
     }
   }
 
-  public static boolean inspects(String kind) {
-    return templatePath(kind) != null;
-  }
-
   public Workload inspect(String kind, String namespace, String name, JsonNode object) {
     String path = templatePath(kind);
     if (path == null) {

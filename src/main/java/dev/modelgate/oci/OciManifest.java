@@ -17,9 +17,4 @@ public record OciManifest(OciDigest digest, String mediaType, String artifactTyp
     Objects.requireNonNull(subject, "subject");
     annotations = Map.copyOf(annotations);
   }
-
-  /** The artifact type, falling back to the config media type (OCI 1.1 referrers rule). */
-  public String effectiveArtifactType() {
-    return artifactType.isEmpty() ? config.mediaType() : artifactType;
-  }
 }

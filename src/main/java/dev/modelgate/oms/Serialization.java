@@ -14,9 +14,6 @@ public record Serialization(
     long shardSize,
     List<RelativePath> ignorePaths) {
 
-  /** The reference's default shard size, 1,000,000,000 bytes (model_signing commit 4a610f7). */
-  public static final long DEFAULT_SHARD_SIZE = 1_000_000_000L;
-
   /** Largest shard size whose JSON double form is still exact (2^53). */
   public static final long MAX_SHARD_SIZE = 1L << 53;
 
@@ -27,7 +24,7 @@ public record Serialization(
     if (method == SerializationMethod.FILES && shardSize != 0) {
       throw new IllegalArgumentException("the files method has no shard size");
     }
-    if (method == SerializationMethod.SHARDS && (shardSize < 1 || shardSize > MAX_SHARD_SIZE)) {
+    if (method == SerializationMethod.SHARDS && (shardSize < dev.modelgate.core.Limits.MIN_SHARD_BYTES || shardSize > MAX_SHARD_SIZE)) {
       throw new IllegalArgumentException("shard size out of range: " + shardSize);
     }
   }

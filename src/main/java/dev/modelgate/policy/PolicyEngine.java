@@ -31,10 +31,6 @@ public final class PolicyEngine {
     this.noMatch = noMatch;
   }
 
-  public PolicyDecision decide(WorkloadContext w, Instant deadline) {
-    return decide(w, deadline, VolumeCheck.NONE);
-  }
-
   /** As above, with {@code volumes} deciding what admission can about models on volumes. */
   public PolicyDecision decide(WorkloadContext w, Instant deadline, VolumeCheck volumes) {
     if (w.models().isEmpty()) {

@@ -10,9 +10,5 @@ import java.util.List;
  * app container runs, and that no app container can write to it when the policy says so.
  */
 public interface VolumeCheck {
-  /** Denies every volume model: nothing would verify it. */
-  VolumeCheck NONE = (model, policy) -> List.of(Failure.of(dev.modelgate.core.Reason.MODEL_SOURCE_UNSUPPORTED,
-      "%s models are verified on the volume by an init container, which is not available here", model.uri().scheme().prefix()));
-
   List<Failure> check(ModelReference model, CompiledPolicy policy);
 }

@@ -13,8 +13,6 @@ import java.util.regex.PatternSyntaxException;
  * certificate method; policies use these to say which holder of a CA-issued certificate may sign.
  */
 public record CertificateIdentity(String subjectRegExp, String sanRegExp) {
-  public static final CertificateIdentity ANY = new CertificateIdentity("", "");
-
   public CertificateIdentity {
     Objects.requireNonNull(subjectRegExp, "subjectRegExp");
     Objects.requireNonNull(sanRegExp, "sanRegExp");

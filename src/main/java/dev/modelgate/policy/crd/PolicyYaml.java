@@ -30,13 +30,7 @@ final class PolicyYaml {
       }
     }
     refs.stream().sorted().map(roots::get).filter(java.util.Objects::nonNull).forEach(t -> b.append(t.document()));
-    PolicyStatus status = resource.getStatus();
-    resource.setStatus(null);
-    try {
-      b.append(of(resource));
-    } finally {
-      resource.setStatus(status);
-    }
+    b.append(of(resource));
     return b.toString();
   }
 
