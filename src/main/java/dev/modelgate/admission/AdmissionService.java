@@ -60,7 +60,7 @@ public final class AdmissionService {
       java.util.Map<String, String> nsLabels = w.models().isEmpty() ? java.util.Map.of() : namespaces.of(r.namespace());
       WorkloadContext ctx = new WorkloadContext(w.kind(), w.namespace(), w.name(), nsLabels, w.labels(), w.models());
       String template = WorkloadInspector.templatePath(w.kind());
-      JsonNode podSpec = template.isEmpty() ? r.object().path("spec") : at(r.object(), template).path("spec");
+      JsonNode podSpec = WorkloadInspector.podTemplate(r.object(), template).path("spec");
       decision = engine.decide(ctx, deadline, volumes.check(podSpec, mutating, m -> engine.matching(ctx, m)));
       if (mutating && r.subResource().isEmpty()) {
         java.util.Map<dev.modelgate.source.ModelReference, java.util.List<dev.modelgate.policy.CompiledPolicy>> onVolumes = new java.util.LinkedHashMap<>();
@@ -100,14 +100,6 @@ public final class AdmissionService {
       }
     }
     return out;
-  }
-
-  private static JsonNode at(JsonNode root, String dottedPath) {
-    JsonNode n = root;
-    for (String part : dottedPath.split("\\.")) {
-      n = n.path(part);
-    }
-    return n;
   }
 
   private static final String EPHEMERAL_CONTAINERS = "ephemeralcontainers";

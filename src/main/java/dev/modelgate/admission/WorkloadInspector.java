@@ -50,15 +50,21 @@ public final class WorkloadInspector {
     }
   }
 
+  /** The pod template at {@code path} (from {@link #templatePath}); the object itself for "". */
+  static JsonNode podTemplate(JsonNode object, String path) {
+    JsonNode n = object;
+    for (String part : path.isEmpty() ? new String[0] : path.split("\\.")) {
+      n = n.path(part);
+    }
+    return n;
+  }
+
   public Workload inspect(String kind, String namespace, String name, JsonNode object) {
     String path = templatePath(kind);
     if (path == null) {
       return new Workload(kind, namespace, name, Map.of(), List.of(), List.of("kind " + kind + " is not a workload ModelGate inspects (Pod, Deployment, ReplicaSet, StatefulSet, DaemonSet, Job, CronJob)"));
     }
-    JsonNode template = object;
-    for (String part : path.isEmpty() ? new String[0] : path.split("\\.")) {
-      template = template.path(part);
-    }
+    JsonNode template = podTemplate(object, path);
     if (!template.isObject()) {
       return new Workload(kind, namespace, name, Map.of(), List.of(), List.of(kind + " '" + name + "' has no pod template at " + path));
     }

@@ -141,14 +141,10 @@ public final class ModelPackPublisher {
     registry.pushManifest(repo, subject.referrersTag(), json(index), MediaTypes.OCI_INDEX, deadline);
   }
 
+  /** Through the same parser verification uses, so a bundle that would not verify is not pushed. */
   private static String predicateType(byte[] bundle) {
-    try {
-      var env = StrictJson.mapper().readTree(bundle).path("dsseEnvelope");
-      byte[] payload = java.util.Base64.getDecoder().decode(env.path("payload").asText(""));
-      return StrictJson.mapper().readTree(payload).path("predicateType").asText("");
-    } catch (java.io.IOException | IllegalArgumentException e) {
-      return "";
-    }
+    byte[] payload = new dev.modelgate.oms.BundleParser().parse(bundle).envelope().payload().toArray();
+    return StrictJson.forDocument(dev.modelgate.core.Reason.STATEMENT_MALFORMED, "bundle payload").parse(payload).path("predicateType").asText("");
   }
 
   /** ModelPack raw layer types by file kind (model-spec mediatype.go). */

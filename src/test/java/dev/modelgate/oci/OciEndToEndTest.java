@@ -152,6 +152,16 @@ class OciEndToEndTest {
   }
 
   @Test
+  void pushRefusesAnAttestationThatIsNotABundle() {
+    Path notABundle = TestModels.write(tmp.resolve("broken.sigstore.json"), "{\"mediaType\": \"nope\"}");
+
+    Cli.Result r = Cli.run("push", signed.model, "oci://" + ref, "--attestation", notABundle);
+
+    assertThat(r.exitCode()).as(r.toString()).isEqualTo(2);
+    assertThat(r.err()).contains("bundle has mediaType 'nope'");
+  }
+
+  @Test
   void attestationPushedAsAReferrerIsCheckedAndFileRulesApplyToLayers() throws Exception {
     Path predicate = TestModels.write(tmp.resolve("eval.json"), "{\"metrics\": {\"accuracy\": 0.95}}");
     Cli.Result attested = Cli.run("attest", signed.model, "--predicate-type", "https://example.com/evaluation/v1", "--predicate", predicate,
