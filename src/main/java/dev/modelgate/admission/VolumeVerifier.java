@@ -40,6 +40,8 @@ public final class VolumeVerifier {
 
   /** The check admission runs; with {@code injecting}, the init container is the one /mutate is adding. */
   VolumeCheck check(JsonNode podSpec, boolean injecting, java.util.function.Function<ModelReference, List<CompiledPolicy>> matching) {
+    // The engine asks once per (model, policy) pair; the expected container depends on the model only.
+    Map<ModelReference, JsonNode> expectedByModel = new java.util.HashMap<>();
     return (model, policy) -> {
       List<Failure> out = new ArrayList<>();
       String volume = volumeName(podSpec, model);
@@ -49,7 +51,7 @@ public final class VolumeVerifier {
         return out;
       }
       if (!injecting) {
-        JsonNode expected = container(model, volume, matching.apply(model));
+        JsonNode expected = expectedByModel.computeIfAbsent(model, m -> container(m, volume, matching.apply(m)));
         int index = indexOf(podSpec, containerName(model));
         if (index < 0) {
           out.add(Failure.of(Reason.MODEL_SOURCE_UNSUPPORTED, "the ModelGate verifier init container %s is missing, so nothing would verify %s before use (is the /mutate webhook installed?)", containerName(model), model.uri()));
