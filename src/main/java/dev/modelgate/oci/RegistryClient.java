@@ -36,6 +36,20 @@ public final class RegistryClient {
   /** Manifests and indexes are small JSON; anything larger is hostile. */
   public static final long MAX_MANIFEST_BYTES = 4L * 1024 * 1024;
   static final int MAX_REDIRECTS = 5;
+
+  /** Closes a blob stream that is still open at its deadline; one thread for all downloads. */
+  private static final java.util.concurrent.ScheduledThreadPoolExecutor BLOB_DEADLINES = blobDeadlines();
+
+  private static java.util.concurrent.ScheduledThreadPoolExecutor blobDeadlines() {
+    var e = new java.util.concurrent.ScheduledThreadPoolExecutor(1, r -> {
+      Thread t = new Thread(r, "modelgate-blob-deadline");
+      t.setDaemon(true);
+      return t;
+    });
+    // A finished download cancels its timer; drop it at once rather than hold the stream until then.
+    e.setRemoveOnCancelPolicy(true);
+    return e;
+  }
   static final String ACCEPT_MANIFESTS = String.join(",",
       MediaTypes.OCI_MANIFEST, MediaTypes.OCI_INDEX, MediaTypes.DOCKER_MANIFEST, MediaTypes.DOCKER_MANIFEST_LIST);
   private static final ObjectMapper JSON = new ObjectMapper();
@@ -146,13 +160,9 @@ public final class RegistryClient {
         expect(new Response(status, resp.headers().map(), new byte[0]), 200, repo, "blob " + digest);
       }
       java.security.MessageDigest md = digest.newHasher();
-      java.util.concurrent.ScheduledExecutorService watchdog = java.util.concurrent.Executors.newSingleThreadScheduledExecutor(r -> {
-        Thread t = new Thread(r, "modelgate-blob-deadline");
-        t.setDaemon(true);
-        return t;
-      });
       java.io.InputStream in = resp.body();
-      watchdog.schedule(() -> closeQuietly(in), Math.max(1, Duration.between(Instant.now(), deadline).toMillis()), TimeUnit.MILLISECONDS);
+      java.util.concurrent.ScheduledFuture<?> watchdog =
+          BLOB_DEADLINES.schedule(() -> closeQuietly(in), Math.max(1, Duration.between(Instant.now(), deadline).toMillis()), TimeUnit.MILLISECONDS);
       long total = 0;
       byte[] buf = new byte[1 << 16];
       try (in) {
@@ -170,7 +180,7 @@ public final class RegistryClient {
         }
         throw new UnavailableException("reading blob " + digest + " from registry " + repo.registry() + " failed: " + e.getMessage(), e);
       } finally {
-        watchdog.shutdownNow();
+        watchdog.cancel(false);
       }
       if (!digest.matchesHash(md.digest())) {
         throw new RegistryException(Reason.REGISTRY_CONTENT_INVALID, 0, "registry " + repo.registry() + " served bytes for blob " + digest + " that do not match it");
