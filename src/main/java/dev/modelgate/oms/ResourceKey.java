@@ -59,7 +59,9 @@ public record ResourceKey(RelativePath path, long start, long end) implements Co
   }
 
   private static long parseOffset(String name, String digits) {
-    if (digits.isEmpty() || digits.length() > 18 || !digits.chars().allMatch(Character::isDigit)) {
+    // ASCII digits without leading zeros, as the reference writes them: one spelling per shard
+    // (Character.isDigit would also take other scripts' digits, which Long.parseLong accepts).
+    if (!digits.matches("0|[1-9][0-9]{0,17}")) {
       throw new InvalidInputException(
           Reason.STATEMENT_MALFORMED,
           "shard name '" + Digest.abbreviate(name) + "' has a bad offset '" + digits + "'");

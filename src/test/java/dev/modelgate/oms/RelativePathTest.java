@@ -67,5 +67,8 @@ class RelativePathTest {
     assertThat(k.end()).isEqualTo(16);
     assertThatThrownBy(() -> ResourceKey.parseShard("c.bin:16:8")).hasMessageContaining("empty or negative range");
     assertThatThrownBy(() -> ResourceKey.parseShard("c.bin:x:8")).hasMessageContaining("bad offset");
+    assertThatThrownBy(() -> ResourceKey.parseShard("c.bin:00:8")).as("leading zero").hasMessageContaining("bad offset");
+    assertThatThrownBy(() -> ResourceKey.parseShard("c.bin:0:\u0668")).as("Arabic-Indic eight").hasMessageContaining("bad offset");
+    assertThat(ResourceKey.parseShard("c.bin:0:8").name()).isEqualTo("c.bin:0:8");
   }
 }
