@@ -16,8 +16,8 @@ public record CertificateIdentity(String subjectRegExp, String sanRegExp) {
   public CertificateIdentity {
     Objects.requireNonNull(subjectRegExp, "subjectRegExp");
     Objects.requireNonNull(sanRegExp, "sanRegExp");
-    compile(subjectRegExp, "subject");
-    compile(sanRegExp, "SAN");
+    requireRegex(subjectRegExp, "subject");
+    requireRegex(sanRegExp, "SAN");
   }
 
   boolean subjectMatches(String subject) {
@@ -32,7 +32,8 @@ public record CertificateIdentity(String subjectRegExp, String sanRegExp) {
     return sans.stream().anyMatch(s -> p.matcher(s).matches());
   }
 
-  private static void compile(String regex, String what) {
+  /** Refuses a regular expression that does not compile, naming the field; "" (no constraint) passes. */
+  static void requireRegex(String regex, String what) {
     try {
       Pattern.compile(regex);
     } catch (PatternSyntaxException e) {

@@ -91,7 +91,7 @@ public final class CertificateVerifier implements SignatureVerifier {
     List<X509Certificate> chain = ((VerificationMaterial.CertificateChain) bundle.material()).certificates();
     X509Certificate leaf = chain.get(0);
     String subject = leaf.getSubjectX500Principal().getName();
-    List<String> sans = subjectAlternativeNames(leaf);
+    List<String> sans = FulcioIdentity.sans(leaf);
     List<Failure> failures = new ArrayList<>();
     try {
       EcCurve.of(leaf.getPublicKey());
@@ -168,22 +168,5 @@ public final class CertificateVerifier implements SignatureVerifier {
     } catch (CertificateParsingException e) {
       return false;
     }
-  }
-
-  static List<String> subjectAlternativeNames(X509Certificate cert) {
-    List<String> out = new ArrayList<>();
-    try {
-      Collection<List<?>> names = cert.getSubjectAlternativeNames();
-      if (names != null) {
-        for (List<?> n : names) {
-          if (n.size() >= 2 && n.get(1) instanceof String) {
-            out.add((String) n.get(1));
-          }
-        }
-      }
-    } catch (CertificateParsingException e) {
-      // An unparsable SAN extension gives no names, so any SAN constraint fails.
-    }
-    return out;
   }
 }

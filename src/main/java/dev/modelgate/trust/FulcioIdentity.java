@@ -62,7 +62,8 @@ record FulcioIdentity(String issuer, List<String> subjectAlternativeNames) {
     }
   }
 
-  private static List<String> sans(X509Certificate cert) {
+  /** Every SAN given as a string (email, URI, DNS, IP), plus Fulcio's username other-name. */
+  static List<String> sans(X509Certificate cert) {
     List<String> out = new ArrayList<>();
     Collection<List<?>> names;
     try {

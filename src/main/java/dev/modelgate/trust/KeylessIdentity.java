@@ -5,7 +5,6 @@ import dev.modelgate.core.Reason;
 import java.util.List;
 import java.util.Objects;
 import java.util.regex.Pattern;
-import java.util.regex.PatternSyntaxException;
 
 /**
  * Who may sign keylessly: an OIDC issuer and a subject (a certificate SAN: email, URI, or Fulcio's
@@ -27,8 +26,8 @@ public record KeylessIdentity(String issuer, String issuerRegExp, String subject
       throw new InvalidInputException(
           Reason.IDENTITY_MISMATCH, "a keyless identity needs exactly one of subject and subjectRegExp");
     }
-    compile(issuerRegExp, "issuer");
-    compile(subjectRegExp, "subject");
+    CertificateIdentity.requireRegex(issuerRegExp, "issuer");
+    CertificateIdentity.requireRegex(subjectRegExp, "subject");
   }
 
   public static KeylessIdentity exact(String issuer, String subject) {
@@ -52,17 +51,5 @@ public record KeylessIdentity(String issuer, String issuerRegExp, String subject
     String i = issuer.isEmpty() ? "issuer ~ '" + issuerRegExp + "'" : "issuer '" + issuer + "'";
     String s = subject.isEmpty() ? "subject ~ '" + subjectRegExp + "'" : "subject '" + subject + "'";
     return s + " from " + i;
-  }
-
-  private static void compile(String regex, String what) {
-    if (regex.isEmpty()) {
-      return;
-    }
-    try {
-      Pattern.compile(regex);
-    } catch (PatternSyntaxException e) {
-      throw new InvalidInputException(
-          Reason.IDENTITY_MISMATCH, "the " + what + " regular expression '" + regex + "' does not compile: " + e.getDescription());
-    }
   }
 }
