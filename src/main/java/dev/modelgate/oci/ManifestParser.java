@@ -17,9 +17,13 @@ public final class ManifestParser {
 
   private ManifestParser() {}
 
-  public static boolean isIndex(String mediaType, JsonNode json) {
-    return mediaType.equals(MediaTypes.OCI_INDEX) || mediaType.equals(MediaTypes.DOCKER_MANIFEST_LIST)
-        || (json.has("manifests") && !json.has("layers"));
+  /** By the served media type, else by shape; parsed with the same strict rules as the rest. */
+  public static boolean isIndex(OciDigest digest, String mediaType, byte[] bytes) {
+    if (mediaType.equals(MediaTypes.OCI_INDEX) || mediaType.equals(MediaTypes.DOCKER_MANIFEST_LIST)) {
+      return true;
+    }
+    JsonNode json = StrictJson.forDocument(Reason.REGISTRY_CONTENT_INVALID, "manifest " + digest).parse(bytes);
+    return json.has("manifests") && !json.has("layers");
   }
 
   public static OciManifest manifest(OciDigest digest, String mediaType, byte[] bytes) {

@@ -1,7 +1,5 @@
 package dev.modelgate.oci;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.modelgate.core.Reason;
 import dev.modelgate.core.UnavailableException;
 import java.io.IOException;
@@ -52,7 +50,6 @@ public final class RegistryClient {
   }
   static final String ACCEPT_MANIFESTS = String.join(",",
       MediaTypes.OCI_MANIFEST, MediaTypes.OCI_INDEX, MediaTypes.DOCKER_MANIFEST, MediaTypes.DOCKER_MANIFEST_LIST);
-  private static final ObjectMapper JSON = new ObjectMapper();
 
   private final HttpClient http;
   private final RegistryCredentials credentials;
@@ -78,15 +75,7 @@ public final class RegistryClient {
   }
 
   /** What a manifest fetch returns: the bytes exactly as served (and verified), their digest and type. */
-  public record FetchedManifest(OciDigest digest, String mediaType, byte[] bytes) {
-    public JsonNode json() {
-      try {
-        return JSON.readTree(bytes);
-      } catch (IOException e) {
-        throw new RegistryException(Reason.REGISTRY_CONTENT_INVALID, 0, "manifest " + digest + " is not JSON: " + e.getMessage());
-      }
-    }
-  }
+  public record FetchedManifest(OciDigest digest, String mediaType, byte[] bytes) {}
 
   /** Resolves a tag (or checks a digest) to the manifest digest, fetching and verifying the manifest. */
   public FetchedManifest manifest(OciReference ref, Instant deadline) {

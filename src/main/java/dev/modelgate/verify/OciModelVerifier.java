@@ -1,6 +1,5 @@
 package dev.modelgate.verify;
 
-import com.fasterxml.jackson.databind.JsonNode;
 import dev.modelgate.core.Failure;
 import dev.modelgate.core.InvalidInputException;
 import dev.modelgate.core.Limits;
@@ -166,8 +165,7 @@ public final class OciModelVerifier {
 
   private OciManifest modelManifest(OciReference ref, Instant deadline) {
     RegistryClient.FetchedManifest f = registry.manifest(ref, deadline);
-    JsonNode json = f.json();
-    if (ManifestParser.isIndex(f.mediaType(), json)) {
+    if (ManifestParser.isIndex(f.digest(), f.mediaType(), f.bytes())) {
       Descriptor chosen = chooseFromIndex(ManifestParser.indexEntries(f.bytes()), ref);
       f = registry.manifest(ref.withDigest(chosen.digest()), deadline);
     }

@@ -300,6 +300,36 @@ class HostileRegistryTest {
     assertThat(reasons(verify())).contains("signature referrer").contains("is for " + other + ", not for " + manifestDigest);
   }
 
+  private byte[] index(String... artifactTypes) throws IOException {
+    List<Object> entries = new java.util.ArrayList<>();
+    for (String t : artifactTypes) {
+      entries.add(Map.of("mediaType", MediaTypes.OCI_MANIFEST, "digest", manifestDigest.toString(), "size", manifest.length, "artifactType", t));
+    }
+    return StrictJson.mapper().writeValueAsBytes(Map.of("schemaVersion", 2, "mediaType", MediaTypes.OCI_INDEX, "manifests", entries));
+  }
+
+  @Test
+  void indexResolvesToItsModelManifestWhetherTypedByHeaderOrOnlyByShape() throws Exception {
+    serveReferrersApi(serveReferrer(manifestDigest, bundle));
+    serveManifest(manifestDigest.toString(), manifest);
+    byte[] idx = index("application/vnd.example.other", "application/vnd.cncf.model.manifest.v1+json");
+    routes.put("GET /v2/models/llm/manifests/v1", ex -> send(ex, 200, MediaTypes.OCI_INDEX, idx));
+    VerificationResult byHeader = verify();
+    routes.put("GET /v2/models/llm/manifests/v1", ex -> send(ex, 200, "application/json", idx));
+    VerificationResult byShape = verify();
+
+    assertThat(byHeader.verified()).as(reasons(byHeader)).isTrue();
+    assertThat(byShape.verified()).as(reasons(byShape)).isTrue();
+  }
+
+  @Test
+  void indexWithoutAModelManifestIsRefusedByName() throws Exception {
+    byte[] idx = index("application/vnd.example.a", "application/vnd.example.b");
+    routes.put("GET /v2/models/llm/manifests/v1", ex -> send(ex, 200, MediaTypes.OCI_INDEX, idx));
+
+    assertThat(reasons(verify())).contains("is an index of 2 manifests and none is a model");
+  }
+
   @Test
   void floodOfSignatureReferrersIsCutOffWithALimit() throws Exception {
     OciDigest[] many = new OciDigest[17];
