@@ -13,6 +13,10 @@ import java.util.Base64;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Set;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.time.Duration;
+import java.time.Instant;
 
 /**
  * The credentials the kubelet would use to pull a workload's images: the pod's imagePullSecrets and
@@ -20,14 +24,45 @@ import java.util.Set;
  * {@code dockercfg}) Secrets in the workload's namespace. Secret contents are never logged.
  */
 public final class KubernetesPullCredentials implements PullCredentials {
+  /** How long resolved credentials are reused: a rotated or deleted Secret is seen after this. */
+  public static final Duration DEFAULT_TTL = Duration.ofSeconds(30);
+  private static final int MAX_REMEMBERED = 1024;
+
   private final KubernetesClient client;
+  private final Duration ttl;
+  private final Map<RegistryAccess, Remembered> recent = new ConcurrentHashMap<>();
+
+  private record Remembered(RegistryCredentials credentials, Instant until) {}
 
   public KubernetesPullCredentials(KubernetesClient client) {
-    this.client = client;
+    this(client, DEFAULT_TTL);
   }
 
+  public KubernetesPullCredentials(KubernetesClient client, Duration ttl) {
+    this.client = client;
+    this.ttl = ttl;
+  }
+
+  /**
+   * Every admission of an OCI model resolves these (per model and matching policy), cache hit or
+   * not: without reuse that is 1 + N API GETs each time.
+   */
   @Override
   public RegistryCredentials resolve(RegistryAccess access) {
+    Instant now = Instant.now();
+    Remembered r = recent.get(access);
+    if (r != null && now.isBefore(r.until())) {
+      return r.credentials();
+    }
+    RegistryCredentials fresh = read(access);
+    if (recent.size() >= MAX_REMEMBERED) {
+      recent.clear();
+    }
+    recent.put(access, new Remembered(fresh, now.plus(ttl)));
+    return fresh;
+  }
+
+  private RegistryCredentials read(RegistryAccess access) {
     Set<String> names = new LinkedHashSet<>(access.pullSecrets());
     ServiceAccount sa = client.serviceAccounts().inNamespace(access.namespace()).withName(access.serviceAccount()).get();
     if (sa != null && sa.getImagePullSecrets() != null) {

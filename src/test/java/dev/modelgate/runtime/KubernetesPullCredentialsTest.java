@@ -40,4 +40,19 @@ class KubernetesPullCredentialsTest {
     assertThat(c.basicAuth("registry.b.example")).contains("Basic " + Base64.getEncoder().encodeToString("bot:pb".getBytes(StandardCharsets.UTF_8)));
     assertThat(c.basicAuth("registry.c.example")).isEmpty();
   }
+
+  @Test
+  void credentialsAreReusedWithinTheTtlAndReadAgainAfterIt() {
+    secret("ml", "pod-creds", "registry.a.example", "alice", "pa");
+    RegistryAccess access = new RegistryAccess("ml", "default", List.of("pod-creds"));
+    KubernetesPullCredentials remembering = new KubernetesPullCredentials(client, java.time.Duration.ofMinutes(5));
+    KubernetesPullCredentials always = new KubernetesPullCredentials(client, java.time.Duration.ZERO);
+    remembering.resolve(access);
+    always.resolve(access);
+
+    client.secrets().inNamespace("ml").withName("pod-creds").delete();
+
+    assertThat(remembering.resolve(access).basicAuth("registry.a.example")).as("within the TTL, no API read").isPresent();
+    assertThat(always.resolve(access).basicAuth("registry.a.example")).as("after the TTL, the deletion is seen").isEmpty();
+  }
 }
