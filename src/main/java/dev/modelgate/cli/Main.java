@@ -31,9 +31,9 @@ public final class Main {
         (e, cmd, parsed) -> {
           if (e instanceof InvalidInputException) {
             cmd.getErr().println("modelgate: " + e.getMessage());
-            return ((InvalidInputException) e).reason() == Reason.UNDECIDED ? ExitCode.UNDECIDED : ExitCode.BAD_INPUT;
+            return ((InvalidInputException) e).reason().undecided() ? ExitCode.UNDECIDED : ExitCode.BAD_INPUT;
           }
-          if (e instanceof ModelGateException && ((ModelGateException) e).reason() != Reason.UNDECIDED) {
+          if (e instanceof ModelGateException && !((ModelGateException) e).reason().undecided()) {
             cmd.getErr().println("modelgate: " + e.getMessage());
             return ExitCode.BAD_INPUT;
           }

@@ -194,7 +194,7 @@ final class VerifyCommand implements Callable<Integer> {
     if (r.verified()) {
       return ExitCode.OK;
     }
-    if (r.failures().stream().anyMatch(f -> f.reason() == Reason.UNDECIDED)) {
+    if (r.failures().stream().anyMatch(f -> f.reason().undecided())) {
       return ExitCode.UNDECIDED;
     }
     if (r.failures().stream().allMatch(f -> f.reason() == Reason.NOT_FOUND)) {

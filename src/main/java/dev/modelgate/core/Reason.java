@@ -107,8 +107,22 @@ public enum Reason {
   LINEAGE_INVALID,
   /** Too few distinct authorities signed. */
   THRESHOLD_NOT_MET,
-  /** The verifier could not reach a decision (internal error, deadline). */
-  UNDECIDED;
+  /**
+   * Something the decision needs (a registry, a base model, trust material, the time to hash) was
+   * not available before the deadline. The only reason {@code onError: Allow} may turn into a
+   * warning.
+   */
+  UNAVAILABLE,
+  /**
+   * A check failed in a way ModelGate did not foresee (a bug, an unexpected library exception). It
+   * always denies, whatever {@code onError} says; the stack trace goes to the server's log only.
+   */
+  INTERNAL_ERROR;
+
+  /** Whether no decision could be made (CLI exit code 3): unavailable, or an internal error. */
+  public boolean undecided() {
+    return this == UNAVAILABLE || this == INTERNAL_ERROR;
+  }
 
   /** The code as it appears in JSON output and metrics labels. */
   public String code() {

@@ -1,5 +1,6 @@
 package dev.modelgate.oci;
 
+import dev.modelgate.core.InvalidInputException;
 import dev.modelgate.core.Reason;
 import dev.modelgate.core.UnavailableException;
 import java.io.IOException;
@@ -230,23 +231,27 @@ public final class RegistryClient {
   /** Uploads a blob (monolithic POST then PUT) unless the registry has it already. */
   public OciDigest pushBlob(OciReference repo, byte[] content, Instant deadline) {
     OciDigest d = OciDigest.sha256(content);
-    Response head = send(repo, "HEAD", "/blobs/" + d, Map.of(), null, 0, deadline);
-    if (head.status == 200) {
-      return d;
-    }
-    Response start = send(repo, "POST", "/blobs/uploads/", Map.of(), new byte[0], 64 * 1024, deadline);
-    expect(start, 202, repo, "blob upload");
-    String location = start.header("Location").orElseThrow(() -> new RegistryException(Reason.REGISTRY_CONTENT_INVALID, 202, "blob upload gave no Location"));
-    URI upload = baseUri(repo).resolve(location);
-    String sep = upload.getQuery() == null ? "?" : "&";
-    Response put = sendUri(repo, "PUT", URI.create(upload + sep + "digest=" + URLEncoder.encode(d.toString(), StandardCharsets.UTF_8)),
-        Map.of("Content-Type", "application/octet-stream"), content, 64 * 1024, deadline, 0);
-    expect(put, 201, repo, "blob " + d);
+    upload(repo, d, HttpRequest.BodyPublishers.ofByteArray(content), "blob " + d, deadline);
     return d;
   }
 
   /** Uploads a file as a blob whose digest the caller computed, streaming it (models are large). */
   public void pushBlob(OciReference repo, OciDigest digest, java.nio.file.Path file, Instant deadline) {
+    HttpRequest.BodyPublisher body;
+    try {
+      body = HttpRequest.BodyPublishers.ofFile(file);
+    } catch (java.io.FileNotFoundException e) {
+      throw new InvalidInputException(Reason.NOT_FOUND, "cannot upload " + file + ": no such file");
+    }
+    upload(repo, digest, body, "blob " + digest + " (" + file.getFileName() + ")", deadline);
+  }
+
+  /**
+   * POST then PUT to the upload location. The location may name another host (registries hand
+   * uploads to their storage); the PUT goes through {@link #sendUri}, so credentials follow only
+   * to the registry's own scheme, host and port.
+   */
+  private void upload(OciReference repo, OciDigest digest, HttpRequest.BodyPublisher body, String what, Instant deadline) {
     Response head = send(repo, "HEAD", "/blobs/" + digest, Map.of(), null, 0, deadline);
     if (head.status == 200) {
       return;
@@ -254,24 +259,15 @@ public final class RegistryClient {
     Response start = send(repo, "POST", "/blobs/uploads/", Map.of(), new byte[0], 64 * 1024, deadline);
     expect(start, 202, repo, "blob upload");
     String location = start.header("Location").orElseThrow(() -> new RegistryException(Reason.REGISTRY_CONTENT_INVALID, 202, "blob upload gave no Location"));
-    URI upload = baseUri(repo).resolve(location);
-    URI put = URI.create(upload + (upload.getQuery() == null ? "?" : "&") + "digest=" + URLEncoder.encode(digest.toString(), StandardCharsets.UTF_8));
-    Duration left = Duration.between(Instant.now(), deadline);
+    URI upload;
     try {
-      HttpRequest.Builder b = HttpRequest.newBuilder(put).timeout(left).header("Content-Type", "application/octet-stream")
-          .PUT(HttpRequest.BodyPublishers.ofFile(file));
-      String token = tokens.get(repo.apiHost() + "|" + repo.repository());
-      if (token != null) {
-        b.header("Authorization", token);
-      }
-      HttpResponse<byte[]> resp = http.send(b.build(), LimitedBody.handler(64 * 1024));
-      expect(new Response(resp.statusCode(), resp.headers().map(), resp.body()), 201, repo, "blob " + digest + " (" + file.getFileName() + ")");
-    } catch (IOException e) {
-      throw new UnavailableException("uploading " + file + " to registry " + repo.registry() + " failed: " + e.getMessage(), e);
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw new UnavailableException("interrupted while uploading " + file, e);
+      upload = baseUri(repo).resolve(location);
+    } catch (IllegalArgumentException e) {
+      throw new RegistryException(Reason.REGISTRY_CONTENT_INVALID, 202, "registry " + repo.registry() + " gave a malformed upload Location: " + e.getMessage());
     }
+    URI put = URI.create(upload + (upload.getQuery() == null ? "?" : "&") + "digest=" + URLEncoder.encode(digest.toString(), StandardCharsets.UTF_8));
+    Response r = sendUri(repo, "PUT", put, Map.of("Content-Type", "application/octet-stream"), body, 64 * 1024, deadline, 0);
+    expect(r, 201, repo, what);
   }
 
   /** An index stored under a tag (the referrers fallback), or empty when the tag does not exist. */
@@ -339,10 +335,12 @@ public final class RegistryClient {
   }
 
   private Response send(OciReference ref, String method, String path, Map<String, String> headers, byte[] body, long maxBytes, Instant deadline) {
-    return sendUri(ref, method, URI.create(baseUri(ref) + path), headers, body, maxBytes, deadline, 0);
+    HttpRequest.BodyPublisher publisher = body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofByteArray(body);
+    return sendUri(ref, method, URI.create(baseUri(ref) + path), headers, publisher, maxBytes, deadline, 0);
   }
 
-  private Response sendUri(OciReference ref, String method, URI uri, Map<String, String> headers, byte[] body, long maxBytes, Instant deadline, int redirects) {
+  /** Every request to a registry goes through here: credentials only to its own origin, redirects by {@link #redirectTarget}. */
+  private Response sendUri(OciReference ref, String method, URI uri, Map<String, String> headers, HttpRequest.BodyPublisher body, long maxBytes, Instant deadline, int redirects) {
     String scopeKey = ref.apiHost() + "|" + ref.repository();
     boolean sameHost = sendsCredentialsTo(ref, uri);
     Response r = exchange(method, uri, headers, body, maxBytes, deadline, sameHost ? tokens.get(scopeKey) : null, ref);
@@ -376,17 +374,17 @@ public final class RegistryClient {
     }
     Map<String, String> h = new HashMap<>();
     basic.ifPresent(b -> h.put("Authorization", b));
-    Response t = exchange("GET", tokenUri.get(), h, null, 1024 * 1024, deadline, null, ref);
+    Response t = exchange("GET", tokenUri.get(), h, HttpRequest.BodyPublishers.noBody(), 1024 * 1024, deadline, null, ref);
     return t.status == 200 ? AuthChallenge.bearerToken(t.body).map(tok -> "Bearer " + tok).orElse(null) : null;
   }
 
-  private Response exchange(String method, URI uri, Map<String, String> headers, byte[] body, long maxBytes, Instant deadline, String auth, OciReference ref) {
+  private Response exchange(String method, URI uri, Map<String, String> headers, HttpRequest.BodyPublisher body, long maxBytes, Instant deadline, String auth, OciReference ref) {
     Duration left = Duration.between(Instant.now(), deadline);
     if (left.isNegative() || left.isZero()) {
       throw new UnavailableException("registry " + ref.registry() + " could not be asked in time (deadline passed before " + method + " " + uri.getPath() + ")", null);
     }
     HttpRequest.Builder b = HttpRequest.newBuilder(uri).timeout(left)
-        .method(method, body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofByteArray(body));
+        .method(method, body);
     headers.forEach(b::header);
     if (auth != null) {
       b.header("Authorization", auth);

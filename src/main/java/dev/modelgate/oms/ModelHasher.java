@@ -25,7 +25,7 @@ import java.util.function.BooleanSupplier;
  * <p>A file whose size changes between enumeration and the end of its hashing is reported as
  * {@link Reason#MODEL_CHANGED}, never hashed as a mix of old and new bytes silently. Interrupting
  * the calling thread (a verification deadline) stops all hashing threads within one chunk; what
- * was not hashed is reported as {@link Reason#UNDECIDED}, never as verified.
+ * was not hashed is reported as {@link Reason#UNAVAILABLE}, never as verified.
  */
 public final class ModelHasher {
   private final int parallelism;
@@ -88,7 +88,7 @@ public final class ModelHasher {
     progress.finished();
     for (Unit u : units) {
       if (digests[u.index] == null && failures[u.index] == null) {
-        failures[u.index] = Failure.of(Reason.UNDECIDED, "hashing stopped before the model was read whole (deadline or cancellation)");
+        failures[u.index] = Failure.of(Reason.UNAVAILABLE, "hashing stopped before the model was read whole (deadline or cancellation)");
       }
     }
     return collect(units, digests, failures, serialization);

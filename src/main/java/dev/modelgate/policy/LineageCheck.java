@@ -81,7 +81,7 @@ public final class LineageCheck {
       VerificationResult r = verifier.verify(new ModelReference("base", uri, "", "lineage"), rule.ancestors(), left);
       if (!r.verified()) {
         for (Failure f : r.failures()) {
-          failures.add(new Failure(f.reason() == Reason.UNDECIDED ? Reason.UNDECIDED : Reason.LINEAGE_INVALID, f.subject(), label + ": " + f.message()));
+          failures.add(new Failure(f.reason().undecided() ? f.reason() : Reason.LINEAGE_INVALID, f.subject(), label + ": " + f.message()));
         }
         continue;
       }

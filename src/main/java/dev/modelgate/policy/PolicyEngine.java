@@ -55,7 +55,7 @@ public final class PolicyEngine {
       for (CompiledPolicy p : matching) {
         ModelVerdict v = evaluate(model, p, deadline, volumes);
         verdicts.add(v);
-        if (!v.passed() && p.onError() == OnError.ALLOW && v.failures().stream().allMatch(f -> f.reason() == Reason.UNDECIDED)) {
+        if (!v.passed() && p.onError() == OnError.ALLOW && v.failures().stream().allMatch(f -> f.reason() == Reason.UNAVAILABLE)) {
           warnings.add(v.describe(REASONS_PER_MODEL) + " (admitted unverified: onError Allow)");
           continue;
         }
@@ -86,7 +86,7 @@ public final class PolicyEngine {
     }
     Duration left = Duration.between(Instant.now(), deadline);
     if (left.isNegative() || left.isZero()) {
-      Failure f = Failure.of(Reason.UNDECIDED, "timed out before verification of this model started");
+      Failure f = Failure.of(Reason.UNAVAILABLE, "timed out before verification of this model started");
       return new ModelVerdict(model, p.displayName(), p.mode(), Optional.empty(), List.of(), List.of(f));
     }
     boolean byTag = model.uri().scheme() == ModelScheme.OCI && !model.uri().location().contains("@");

@@ -5,6 +5,8 @@ import dev.modelgate.admission.AdmissionRequest;
 import dev.modelgate.admission.AdmissionResponseWriter;
 import dev.modelgate.admission.AdmissionReviewParser;
 import dev.modelgate.admission.AdmissionService;
+import dev.modelgate.core.Failure;
+import dev.modelgate.core.InternalFailures;
 import dev.modelgate.core.InvalidInputException;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -20,6 +22,7 @@ import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.List;
 import org.jboss.logging.Logger;
 
 /**
@@ -65,7 +68,14 @@ public class AdmissionResource {
       return Response.status(400).entity(AdmissionResponseWriter.error(e.getMessage())).type(MediaType.APPLICATION_JSON).build();
     }
     Instant deadline = Instant.now().plus(budget(timeout)).minus(config.answerMargin());
-    AdmissionOutcome outcome = service.review(request, deadline, endpoint.equals("mutate"));
+    AdmissionOutcome outcome;
+    try {
+      outcome = service.review(request, deadline, endpoint.equals("mutate"));
+    } catch (RuntimeException e) {
+      // Fail closed even where failurePolicy is Ignore: a bug answers "denied", not HTTP 500.
+      Failure f = InternalFailures.of("the review of " + request.kind() + " " + request.namespace() + "/" + request.name(), e);
+      outcome = new AdmissionOutcome(request.uid(), false, "ModelGate denied this workload: " + f, List.of(), List.of(), "");
+    }
     long nanos = System.nanoTime() - start;
     Counter.builder("modelgate.admission.requests").tag("operation", request.operation().toLowerCase()).tag("decision", outcome.decisionLabel()).register(metrics).increment();
     Timer.builder("modelgate.admission.duration")

@@ -1,6 +1,7 @@
 package dev.modelgate.verify;
 
 import dev.modelgate.core.Failure;
+import dev.modelgate.core.InternalFailures;
 import dev.modelgate.core.InvalidInputException;
 import dev.modelgate.core.Reason;
 import dev.modelgate.oms.HashProgress;
@@ -20,11 +21,12 @@ import java.util.concurrent.TimeoutException;
 /**
  * The one question admission asks: does this model satisfy this policy's verification? Answers
  * with a {@link VerificationResult} before the deadline, always: a verification still running when
- * time is up gives an {@link Reason#UNDECIDED} failure, never a hang. This single entry point is
- * where caching and parallelism wrap verification later, without touching admission.
+ * time is up gives an {@link Reason#UNAVAILABLE} failure, never a hang, and an exception nobody
+ * foresaw gives {@link Reason#INTERNAL_ERROR}, never a pass or a waivable failure.
  *
- * <p>Models on {@code file://} paths are verified in place when allowed (embedded mode). OCI
- * artifacts and volume models are recognised and reported as not verifiable here.
+ * <p>Models on {@code file://} paths are verified in place when allowed (embedded mode); OCI
+ * artifacts through the {@link OciModelVerifier} (which caches verified results). Volume models are
+ * verified in the pod by the injected verifier, so they do not come here.
  */
 public final class ModelVerificationService {
   private final ModelVerifier verifier;
@@ -45,6 +47,14 @@ public final class ModelVerificationService {
   }
 
   public VerificationResult verify(ModelReference model, VerificationPolicy policy, Duration timeLeft) {
+    try {
+      return bySource(model, policy, timeLeft);
+    } catch (RuntimeException e) {
+      return VerificationResult.failed(model.uri().toString(), List.of(InternalFailures.of("verification of " + model.uri(), e)));
+    }
+  }
+
+  private VerificationResult bySource(ModelReference model, VerificationPolicy policy, Duration timeLeft) {
     String shown = model.uri().toString();
     switch (model.uri().scheme()) {
       case FILE:
@@ -64,7 +74,7 @@ public final class ModelVerificationService {
         }
       case PVC:
       case VOLUME:
-        return unsupported(shown, model, model.uri().scheme().prefix() + " models are verified on the volume by an init container before use, which this version does not inject yet");
+        return unsupported(shown, model, model.uri().scheme().prefix() + " models are verified in the pod by the injected verifier init container, not by this call");
       default:
         return unsupported(shown, model, "unknown model source");
     }
@@ -84,12 +94,12 @@ public final class ModelVerificationService {
       return f.get(Math.max(1, timeLeft.toMillis()), TimeUnit.MILLISECONDS);
     } catch (TimeoutException e) {
       f.cancel(true);
-      return VerificationResult.failed(dir.toString(), List.of(Failure.of(Reason.UNDECIDED, "timed out after %d ms before verification completed", timeLeft.toMillis())));
+      return VerificationResult.failed(dir.toString(), List.of(Failure.of(Reason.UNAVAILABLE, "timed out after %d ms before verification completed", timeLeft.toMillis())));
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
-      return VerificationResult.failed(dir.toString(), List.of(Failure.of(Reason.UNDECIDED, "interrupted before verification completed")));
+      return VerificationResult.failed(dir.toString(), List.of(Failure.of(Reason.UNAVAILABLE, "interrupted before verification completed")));
     } catch (ExecutionException e) {
-      return VerificationResult.failed(dir.toString(), List.of(Failure.of(Reason.UNDECIDED, "verification failed unexpectedly: %s", e.getCause())));
+      return VerificationResult.failed(dir.toString(), List.of(InternalFailures.of("verification", e.getCause())));
     }
   }
 

@@ -1,6 +1,7 @@
 package dev.modelgate.verify;
 
 import dev.modelgate.core.Failure;
+import dev.modelgate.core.InternalFailures;
 import dev.modelgate.core.Reason;
 import dev.modelgate.oms.ModelHasher;
 import dev.modelgate.oms.RootDigest;
@@ -57,7 +58,7 @@ public final class ModelVerifier {
       try {
         verdict = a.verifier().verify(ctx.bundle);
       } catch (RuntimeException e) {
-        verdict = new SignerVerdict.Rejected(List.of(Failure.of(Reason.UNDECIDED, "signer check failed unexpectedly: %s", e)));
+        verdict = new SignerVerdict.Rejected(List.of(InternalFailures.of("signer check of authority '" + a.name() + "'", e)));
       }
       if (verdict instanceof SignerVerdict.Verified) {
         ctx.authorities.add(a.name());
@@ -95,8 +96,9 @@ public final class ModelVerifier {
       try {
         failures = check.run(ctx);
       } catch (RuntimeException e) {
-        // Fail closed: a bug in a check is a denial with a reason, never a pass.
-        failures = List.of(Failure.of(Reason.UNDECIDED, "%s check failed unexpectedly: %s", check.stage(), e));
+        // Fail closed: a bug in a check is a denial with a reason, never a pass, and never a
+        // reason that onError: Allow may waive.
+        failures = List.of(InternalFailures.of(check.stage() + " check", e));
       }
       if (!failures.isEmpty()) {
         return failures;

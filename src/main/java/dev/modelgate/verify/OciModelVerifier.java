@@ -76,7 +76,7 @@ public final class OciModelVerifier {
     try {
       scoped = baseRegistry.withCredentials(pullCredentials.resolve(access));
     } catch (RuntimeException e) {
-      return VerificationResult.failed("oci://" + ref, List.of(Failure.of(Reason.UNDECIDED, "pull secrets of namespace %s cannot be read: %s", access.namespace(), e.getMessage())));
+      return VerificationResult.failed("oci://" + ref, List.of(Failure.of(Reason.UNAVAILABLE, "pull secrets of namespace %s cannot be read: %s", access.namespace(), e.getMessage())));
     }
     // Every part of the access (namespace, service account, pull secrets) decides what may be read.
     return new OciModelVerifier(baseRegistry, scoped, verifier, pullCredentials, cache).verify(ref, policy, deadline, access.toString());

@@ -229,13 +229,13 @@ class AdmissionDecisionTest {
   }
 
   @Test
-  void ociModelInAnUnreachableRegistryIsUndecidedAndDenied() {
+  void ociModelInAnUnreachableRegistryIsUnavailableAndDenied() {
     harness.policy("p.yaml", AdmissionHarness.keyPolicy("all", "Enforce", "**", signed.publicKey, ""));
 
     AdmissionOutcome o = harness.review(AdmissionHarness.create(pod("    model.modelgate.dev/c: oci://127.0.0.1:1/models/m:1\n")));
 
     assertThat(o.allowed()).isFalse();
-    assertThat(o.message()).contains("UNDECIDED: registry 127.0.0.1:1 cannot be reached");
+    assertThat(o.message()).contains("UNAVAILABLE: registry 127.0.0.1:1 cannot be reached");
   }
 
   @Test

@@ -157,7 +157,7 @@ class LineageTest {
     AdmissionOutcome warned = review();
 
     assertThat(denied.allowed()).isFalse();
-    assertThat(denied.message()).contains("UNDECIDED").contains("cannot be reached");
+    assertThat(denied.message()).contains("UNAVAILABLE").contains("cannot be reached");
     assertThat(warned.allowed()).isTrue();
     assertThat(warned.warnings()).singleElement().asString().contains("admitted unverified: onError Allow");
   }

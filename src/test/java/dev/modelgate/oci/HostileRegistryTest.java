@@ -234,7 +234,7 @@ class HostileRegistryTest {
   }
 
   @Test
-  void hangingRegistryIsAnUndecidedFailureWithinTheDeadline() {
+  void hangingRegistryIsUnavailableWithinTheDeadline() {
     routes.put("GET /v2/models/llm/manifests/v1", ex -> {
       try {
         Thread.sleep(30_000);
@@ -246,7 +246,7 @@ class HostileRegistryTest {
 
     VerificationResult r = verify(Duration.ofSeconds(2));
 
-    assertThat(reasons(r)).contains("UNDECIDED: registry " + host + " did not answer GET /v2/models/llm/manifests/v1 within");
+    assertThat(reasons(r)).contains("UNAVAILABLE: registry " + host + " did not answer GET /v2/models/llm/manifests/v1 within");
   }
 
   @Test
@@ -265,10 +265,10 @@ class HostileRegistryTest {
           assertThat(reasons).contains("NOT_FOUND: registry " + host + " (models/llm) has no manifest v1");
           break;
         case 429:
-          assertThat(reasons).contains("UNDECIDED").contains("rate-limiting");
+          assertThat(reasons).contains("UNAVAILABLE").contains("rate-limiting");
           break;
         default:
-          assertThat(reasons).contains("UNDECIDED").contains("failed with HTTP " + status);
+          assertThat(reasons).contains("UNAVAILABLE").contains("failed with HTTP " + status);
       }
     }
   }

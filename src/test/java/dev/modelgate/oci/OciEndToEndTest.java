@@ -146,7 +146,7 @@ class OciEndToEndTest {
     AdmissionOutcome warned = harness("  onError: Allow\n").review(AdmissionHarness.create(pod(gone)));
 
     assertThat(denied.allowed()).isFalse();
-    assertThat(denied.message()).contains("UNDECIDED: registry " + registry.host + " cannot be reached");
+    assertThat(denied.message()).contains("UNAVAILABLE: registry " + registry.host + " cannot be reached");
     assertThat(warned.allowed()).isTrue();
     assertThat(warned.warnings()).singleElement().asString().contains("admitted unverified: onError Allow");
   }

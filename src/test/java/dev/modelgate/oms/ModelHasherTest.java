@@ -79,6 +79,6 @@ class ModelHasherTest {
 
     assertThat(stillInterrupted).isTrue();
     assertThat(hashed.resources()).isEmpty();
-    assertThat(hashed.failures()).isNotEmpty().allSatisfy(f -> assertThat(f.reason()).isEqualTo(Reason.UNDECIDED));
+    assertThat(hashed.failures()).isNotEmpty().allSatisfy(f -> assertThat(f.reason()).isEqualTo(Reason.UNAVAILABLE));
   }
 }

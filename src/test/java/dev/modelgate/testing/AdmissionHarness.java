@@ -37,6 +37,7 @@ public final class AdmissionHarness {
   public final List<AdmissionOutcome> events = new ArrayList<>();
   public final Map<String, Map<String, String>> namespaceLabels = new HashMap<>();
   private NoMatchBehaviour noMatch = NoMatchBehaviour.DENY;
+  private java.util.concurrent.ExecutorService verificationThreads = Executors.newCachedThreadPool();
   public dev.modelgate.admission.ClaimAccessModes claims = dev.modelgate.admission.ClaimAccessModes.NONE;
 
   public AdmissionHarness(Path dir) {
@@ -52,6 +53,12 @@ public final class AdmissionHarness {
     return this;
   }
 
+  /** The threads local verification runs on (a test can hand in a broken pool). */
+  public AdmissionHarness verificationThreads(java.util.concurrent.ExecutorService threads) {
+    verificationThreads = threads;
+    return this;
+  }
+
   public AdmissionHarness policy(String fileName, String yaml) {
     TestModels.write(policies.resolve(fileName), yaml);
     return this;
@@ -62,7 +69,7 @@ public final class AdmissionHarness {
     ModelVerifier verifier = new ModelVerifier(ModelHasher.allCores());
     var registry = new dev.modelgate.oci.RegistryClient(dev.modelgate.oci.RegistryCredentials.NONE, java.util.Set.of());
     ModelVerificationService v =
-        new ModelVerificationService(verifier, Executors.newCachedThreadPool(), true, new dev.modelgate.verify.OciModelVerifier(registry, verifier));
+        new ModelVerificationService(verifier, verificationThreads, true, new dev.modelgate.verify.OciModelVerifier(registry, verifier));
     EventSink sink = (r, o) -> events.add(o);
     return new AdmissionService(new PolicyEngine(store, v, noMatch), ns -> namespaceLabels.getOrDefault(ns, Map.of()), sink,
         new dev.modelgate.admission.VolumeVerifier(AdmissionService.DEFAULT_VERIFIER_IMAGE), claims);
