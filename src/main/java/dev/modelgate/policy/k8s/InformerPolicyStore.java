@@ -16,22 +16,29 @@ import io.fabric8.kubernetes.api.model.ConfigMap;
 import io.fabric8.kubernetes.client.CustomResource;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientException;
+import io.fabric8.kubernetes.client.dsl.Resource;
 import io.fabric8.kubernetes.client.informers.ResourceEventHandler;
 import io.fabric8.kubernetes.client.informers.SharedIndexInformer;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
  * Policies from the cluster: informers on ClusterModelPolicy, ModelPolicy (all namespaces) and
- * ModelTrustRoot. Any change recompiles the whole set (policies are few; a trust-root change must
- * reach every policy that names it) and swaps the snapshot atomically, so a request sees either
- * the old set or the new one. Each policy's Ready condition is written to its status when its
- * compile result changes.
+ * ModelTrustRoot. A change of what compiles (an added or deleted object, another spec) asks one
+ * worker thread to recompile the whole set (policies are few; a trust-root change must reach every
+ * policy that names it); a burst of events is one recompile, and the informer threads never wait
+ * for it. The snapshot is swapped atomically, so a request sees either the old set or the new one.
+ * Each policy's Ready condition is written to its status only when it differs from what the
+ * informer's cache shows, and a status write (which changes only the resourceVersion) does not
+ * recompile. Sigstore roots held in ConfigMaps are not watched: they are read again at every
+ * recompile and at least every {@code refresh}.
  */
 public final class InformerPolicyStore implements PolicyStore, AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(InformerPolicyStore.class);
@@ -40,41 +47,78 @@ public final class InformerPolicyStore implements PolicyStore, AutoCloseable {
   private final PolicyCompiler compiler;
   private final AtomicReference<List<CompiledPolicy>> snapshot = new AtomicReference<>(List.of());
   private final List<SharedIndexInformer<?>> informers = new ArrayList<>();
+  private SharedIndexInformer<ClusterModelPolicy> clusterPolicies;
+  private SharedIndexInformer<ModelPolicy> namespacedPolicies;
+  private final AtomicLong recompiles = new AtomicLong();
+  private final CoalescingWorker worker;
   private volatile boolean synced;
+
+  /** How long an event waits for others of the same burst before the recompile starts. */
+  static final Duration SETTLE = Duration.ofMillis(100);
+
+  /** How often trust roots held in ConfigMaps are read again, unless a change reads them sooner. */
+  public static final Duration DEFAULT_REFRESH = Duration.ofMinutes(1);
 
   private InformerPolicyStore(KubernetesClient client, PolicyCompiler compiler) {
     this.client = client;
     this.compiler = compiler;
+    this.worker = new CoalescingWorker("modelgate-policy-recompile", SETTLE, this::recompile);
   }
 
   /** Starts the informers and waits for their first list; thereafter follows changes. */
   public static InformerPolicyStore start(KubernetesClient client, PolicyCompiler compiler) {
+    return start(client, compiler, DEFAULT_REFRESH);
+  }
+
+  /** As {@link #start(KubernetesClient, PolicyCompiler)}, reading ConfigMap-held roots every {@code refresh}. */
+  public static InformerPolicyStore start(KubernetesClient client, PolicyCompiler compiler, Duration refresh) {
     InformerPolicyStore store = new InformerPolicyStore(client, compiler);
     ResourceEventHandler<CustomResource<?, ?>> onChange = new ResourceEventHandler<>() {
       @Override
       public void onAdd(CustomResource<?, ?> obj) {
-        store.recompile();
+        store.worker.request();
       }
 
       @Override
       public void onUpdate(CustomResource<?, ?> oldObj, CustomResource<?, ?> newObj) {
-        if (!Objects.equals(oldObj.getMetadata().getGeneration(), newObj.getMetadata().getGeneration())
-            || !Objects.equals(oldObj.getMetadata().getResourceVersion(), newObj.getMetadata().getResourceVersion())) {
-          store.recompile();
+        if (store.compilesDifferently(oldObj, newObj)) {
+          store.worker.request();
         }
       }
 
       @Override
       public void onDelete(CustomResource<?, ?> obj, boolean deletedFinalStateUnknown) {
-        store.recompile();
+        store.worker.request();
       }
     };
     store.informers.add(client.resources(ModelTrustRoot.class).inform(cast(onChange)));
-    store.informers.add(client.resources(ClusterModelPolicy.class).inform(cast(onChange)));
-    store.informers.add(client.resources(ModelPolicy.class).inAnyNamespace().inform(cast(onChange)));
+    store.clusterPolicies = client.resources(ClusterModelPolicy.class).inform(cast(onChange));
+    store.namespacedPolicies = client.resources(ModelPolicy.class).inAnyNamespace().inform(cast(onChange));
+    store.informers.add(store.clusterPolicies);
+    store.informers.add(store.namespacedPolicies);
     store.synced = true;
+    // The first compile runs here, so the store is ready with a full snapshot when start returns.
     store.recompile();
+    store.worker.every(refresh);
     return store;
+  }
+
+  /**
+   * Whether an update can change what compiles: the spec. A status write or a label change does
+   * not (the API server bumps the generation of a custom resource with a status subresource only
+   * for spec changes; the spec is compared too, for servers that do not set generations).
+   */
+  private boolean compilesDifferently(CustomResource<?, ?> before, CustomResource<?, ?> after) {
+    if (!Objects.equals(before.getMetadata().getGeneration(), after.getMetadata().getGeneration())) {
+      return true;
+    }
+    var json = client.getKubernetesSerialization();
+    return !json.asJson(before.getSpec()).equals(json.asJson(after.getSpec()));
+  }
+
+  /** How many times the policy set was compiled since start (for tests and logs). */
+  public long recompiles() {
+    return recompiles.get();
   }
 
   @SuppressWarnings("unchecked")
@@ -82,10 +126,12 @@ public final class InformerPolicyStore implements PolicyStore, AutoCloseable {
     return (ResourceEventHandler<T>) (ResourceEventHandler<?>) h;
   }
 
+  /** Runs on the thread that calls {@link #start} once, then only on the worker's thread. */
   private synchronized void recompile() {
     if (!synced) {
       return;
     }
+    recompiles.incrementAndGet();
     List<PolicyDocuments.Document> docs = new ArrayList<>();
     for (SharedIndexInformer<?> inf : informers) {
       for (Object o : inf.getStore().list()) {
@@ -129,24 +175,22 @@ public final class InformerPolicyStore implements PolicyStore, AutoCloseable {
 
   private void writeStatus(CompiledPolicy p) {
     if (p.kind().equals("ClusterModelPolicy")) {
-      writeStatus(client.resources(ClusterModelPolicy.class).withName(p.name()), p);
+      writeStatus(clusterPolicies.getStore().getByKey(p.name()), client.resources(ClusterModelPolicy.class).withName(p.name()), p);
     } else if (p.kind().equals("ModelPolicy")) {
-      writeStatus(client.resources(ModelPolicy.class).inNamespace(p.namespace()).withName(p.name()), p);
+      writeStatus(namespacedPolicies.getStore().getByKey(p.namespace() + "/" + p.name()), client.resources(ModelPolicy.class).inNamespace(p.namespace()).withName(p.name()), p);
     }
   }
 
-  private <T extends CustomResource<ModelPolicySpec, PolicyStatus>> void writeStatus(
-      io.fabric8.kubernetes.client.dsl.Resource<T> op, CompiledPolicy p) {
+  /** Writes the Ready condition unless {@code cached} (the informer's copy) shows it already: no GET for unchanged policies. */
+  private <T extends CustomResource<ModelPolicySpec, PolicyStatus>> void writeStatus(T cached, Resource<T> op, CompiledPolicy p) {
+    String status = p.ready() ? "True" : "False";
+    String message = p.ready() ? "policy compiled" : String.join("; ", p.errors());
+    if (cached == null || showsStatus(cached, status, message)) {
+      return;
+    }
     try {
       T current = op.get();
-      if (current == null) {
-        return;
-      }
-      String status = p.ready() ? "True" : "False";
-      String message = p.ready() ? "policy compiled" : String.join("; ", p.errors());
-      PolicyStatus old = current.getStatus();
-      if (old != null && Objects.equals(old.observedGeneration, current.getMetadata().getGeneration()) && old.conditions.stream()
-          .anyMatch(c -> c.getType().equals("Ready") && c.getStatus().equals(status) && Objects.equals(c.getMessage(), message))) {
+      if (current == null || showsStatus(current, status, message)) {
         return;
       }
       PolicyStatus s = new PolicyStatus();
@@ -161,6 +205,12 @@ public final class InformerPolicyStore implements PolicyStore, AutoCloseable {
     }
   }
 
+  private static boolean showsStatus(CustomResource<ModelPolicySpec, PolicyStatus> r, String status, String message) {
+    PolicyStatus old = r.getStatus();
+    return old != null && Objects.equals(old.observedGeneration, r.getMetadata().getGeneration()) && old.conditions.stream()
+        .anyMatch(c -> c.getType().equals("Ready") && c.getStatus().equals(status) && Objects.equals(c.getMessage(), message));
+  }
+
   @Override
   public List<CompiledPolicy> policies() {
     return snapshot.get();
@@ -173,6 +223,7 @@ public final class InformerPolicyStore implements PolicyStore, AutoCloseable {
 
   @Override
   public void close() {
+    worker.close();
     informers.forEach(SharedIndexInformer::close);
   }
 

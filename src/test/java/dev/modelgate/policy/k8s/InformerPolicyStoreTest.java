@@ -162,15 +162,78 @@ class InformerPolicyStoreTest {
 
     assertThat(store.policies().get(0).displayName()).isEqualTo("ClusterModelPolicy/private-keyless");
 
-    // Any recompile reads the ConfigMap again: the informer's cached ModelTrustRoot was not overwritten.
+    // The ConfigMap is not watched: a rotated root is read at the next refresh. The informer's
+    // cached ModelTrustRoot was not overwritten with the first root, so the refresh sees the new one.
+    store.close();
+    store = InformerPolicyStore.start(client, PolicyCompiler.withEmbeddedPublicGoodRoot(), Duration.ofMillis(200));
+    assertThat(store.policies().get(0).ready()).isTrue();
     client.configMaps().inNamespace("modelgate-system").withName("private-sigstore").edit(cm -> {
       cm.getData().put("trusted_root.json", "{}");
       return cm;
     });
-    ClusterModelPolicy touched = client.resources(ClusterModelPolicy.class).withName("private-keyless").get();
-    touched.getMetadata().setLabels(java.util.Map.of("touched", "yes"));
-    client.resources(ClusterModelPolicy.class).resource(touched).update();
 
     await(() -> store.policies().size() == 1 && !store.policies().get(0).ready());
+  }
+
+  @Test
+  void burstOfEventsIsFewRecompiles() throws Exception {
+    int n = 30;
+    for (int i = 0; i < n; i++) {
+      client.resources(ClusterModelPolicy.class).resource(policy("p" + i, "Enforce")).create();
+    }
+    await(() -> store.policies().size() == n && allStatusesWritten(n));
+
+    assertThat(store.recompiles()).as("1 at start + coalesced bursts, not one per event").isLessThan(n / 3);
+  }
+
+  @Test
+  void updatesThatLeaveTheSpecAloneRecompileNothing() throws Exception {
+    client.resources(ClusterModelPolicy.class).resource(policy("a", "Enforce")).create();
+    client.resources(ClusterModelPolicy.class).resource(policy("b", "Enforce")).create();
+    await(() -> allStatusesWritten(2));
+    long settled = quietRecompileCount();
+
+    ClusterModelPolicy a = client.resources(ClusterModelPolicy.class).withName("a").get();
+    a.getStatus().conditions = List.of(new io.fabric8.kubernetes.api.model.ConditionBuilder().withType("Other").withStatus("True").build());
+    client.resources(ClusterModelPolicy.class).resource(a).updateStatus();
+    client.resources(ClusterModelPolicy.class).withName("b").edit(p -> {
+      p.getMetadata().setLabels(java.util.Map.of("team", "ml"));
+      return p;
+    });
+
+    assertThat(quietRecompileCount()).as("a status write and a label change").isEqualTo(settled);
+
+    client.resources(ClusterModelPolicy.class).withName("b").edit(p -> {
+      p.getSpec().mode = ModelPolicySpec.Mode.Warn;
+      return p;
+    });
+    await(() -> store.recompiles() > settled);
+  }
+
+  /** The recompile count once the worker has had ten settle periods without a request. */
+  private long quietRecompileCount() throws InterruptedException {
+    long before;
+    do {
+      before = store.recompiles();
+      Thread.sleep(InformerPolicyStore.SETTLE.toMillis() * 10);
+    } while (store.recompiles() != before);
+    return before;
+  }
+
+  @Test
+  void unchangedCompileResultIsNotWrittenAgain() throws Exception {
+    client.resources(ClusterModelPolicy.class).resource(policy("first", "Enforce")).create();
+    await(() -> allStatusesWritten(1));
+    String version = client.resources(ClusterModelPolicy.class).withName("first").get().getMetadata().getResourceVersion();
+
+    client.resources(ClusterModelPolicy.class).resource(policy("second", "Enforce")).create();
+    await(() -> allStatusesWritten(2));
+
+    assertThat(client.resources(ClusterModelPolicy.class).withName("first").get().getMetadata().getResourceVersion()).isEqualTo(version);
+  }
+
+  private boolean allStatusesWritten(int n) {
+    List<ClusterModelPolicy> all = client.resources(ClusterModelPolicy.class).list().getItems();
+    return all.size() == n && all.stream().allMatch(p -> p.getStatus() != null && !p.getStatus().conditions.isEmpty());
   }
 }
