@@ -84,12 +84,18 @@ public final class SigstoreKeylessVerifier implements SignatureVerifier {
     }
     FulcioIdentity found = FulcioIdentity.of(leaf);
     List<Failure> failures = new ArrayList<>();
-    try {
-      root.fulcio.verifySigningCertificate(parsed.getCertPath());
-    } catch (Exception e) {
-      String msg = String.valueOf(e.getMessage());
-      Reason reason = msg.contains("SCT") ? Reason.SCT_INVALID : Reason.CHAIN_UNTRUSTED;
-      failures.add(Failure.of(reason, "signing certificate of %s does not verify against trusted root %s: %s", describe(found), root.source(), msg));
+    @SuppressWarnings("unchecked")
+    List<X509Certificate> chain = (List<X509Certificate>) parsed.getCertPath().getCertificates();
+    Optional<String> untrusted = FulcioChain.problem(chain, root.certificateAuthorities);
+    if (untrusted.isPresent()) {
+      failures.add(Failure.of(Reason.CHAIN_UNTRUSTED, "signing certificate of %s does not chain to a Fulcio CA of trusted root %s: %s", describe(found), root.source(), untrusted.get()));
+    } else {
+      try {
+        // The chain verified just above, so what the library still refuses is the SCT step.
+        root.fulcio.verifySigningCertificate(parsed.getCertPath());
+      } catch (Exception e) {
+        failures.add(Failure.of(Reason.SCT_INVALID, "signing certificate of %s chains to trusted root %s, but its embedded SCT does not verify: %s", describe(found), root.source(), e.getMessage()));
+      }
     }
     if (identities.stream().noneMatch(i -> i.matches(found))) {
       failures.add(Failure.of(Reason.IDENTITY_MISMATCH, "signer %s is not one of the allowed identities (%s)", describe(found), identities));

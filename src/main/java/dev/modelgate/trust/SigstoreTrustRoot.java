@@ -5,6 +5,7 @@ import dev.modelgate.core.Reason;
 import dev.sigstore.fulcio.client.FulcioVerifier;
 import dev.sigstore.rekor.client.RekorVerifier;
 import dev.sigstore.timestamp.client.TimestampVerifier;
+import dev.sigstore.trustroot.CertificateAuthority;
 import dev.sigstore.trustroot.SigstoreTrustedRoot;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
@@ -12,6 +13,7 @@ import java.io.InputStream;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
+import java.util.List;
 
 /**
  * A Sigstore {@code trusted_root.json} loaded offline, with the component verifiers built from it
@@ -32,6 +34,7 @@ public final class SigstoreTrustRoot {
   final FulcioVerifier fulcio;
   final RekorVerifier rekor;
   final TimestampVerifier timestamps;
+  final List<CertificateAuthority> certificateAuthorities;
 
   private SigstoreTrustRoot(String source, SigstoreTrustedRoot root) {
     this.source = source;
@@ -48,6 +51,7 @@ public final class SigstoreTrustRoot {
       this.fulcio = FulcioVerifier.newFulcioVerifier(root);
       this.rekor = RekorVerifier.newRekorVerifier(root);
       this.timestamps = TimestampVerifier.newTimestampVerifier(root);
+      this.certificateAuthorities = List.copyOf(root.getCAs());
     } catch (Exception | LinkageError e) {
       throw invalid(source, "has keys or certificates that cannot be used: " + e.getMessage());
     }
