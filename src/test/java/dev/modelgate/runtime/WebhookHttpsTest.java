@@ -2,13 +2,20 @@ package dev.modelgate.runtime;
 
 import static io.restassured.RestAssured.given;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.quarkus.test.common.http.TestHTTPResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.response.Response;
+import java.io.IOException;
+import java.net.URI;
 import java.net.URL;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -32,8 +39,15 @@ class WebhookHttpsTest {
   }
 
   @Test
-  void servesHttpsOnly() {
+  void plainHttpOnTheWebhookPortGetsNoAnswer() throws Exception {
+    HttpClient plain = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+    HttpRequest request = HttpRequest.newBuilder(URI.create("http://" + base.getHost() + ":" + base.getPort() + "/validate"))
+        .timeout(Duration.ofSeconds(5)).POST(HttpRequest.BodyPublishers.ofString(review("sample"))).build();
+
+    // The TLS listener sees no ClientHello and drops the connection: no admission answer in clear text.
     assertThat(base.getProtocol()).isEqualTo("https");
+    assertThatThrownBy(() -> plain.send(request, HttpResponse.BodyHandlers.ofString()))
+        .isInstanceOf(IOException.class);
   }
 
   @Test

@@ -104,7 +104,9 @@ public final class PolicyCompiler {
       // never get that reach (the API server always sets it; a policy file may forget it).
       errors.add("a ModelPolicy needs metadata.namespace; use a ClusterModelPolicy to match every namespace");
     }
-    PolicyMatch match = match(spec.match, cluster, errors);
+    List<String> matchErrors = new ArrayList<>();
+    PolicyMatch match = match(spec.match, cluster, matchErrors);
+    errors.addAll(matchErrors);
     List<Authority> authorities = authorities(spec.authorities, roots, errors);
     int threshold = spec.signatures == null || spec.signatures.threshold == null ? 1 : spec.signatures.threshold;
     if (!authorities.isEmpty() && (threshold < 1 || threshold > authorities.size())) {
@@ -116,7 +118,8 @@ public final class PolicyCompiler {
       if (errors.isEmpty()) {
         errors.add("policy lists no authorities");
       }
-      return CompiledPolicy.broken(kind, ns, name, errors.stream().anyMatch(e -> e.startsWith("match")) ? PolicyMatch.EVERYTHING : match, errors);
+      // A broken policy denies what it matches; when its match itself is broken, that is everything.
+      return CompiledPolicy.broken(kind, ns, name, matchErrors.isEmpty() ? match : PolicyMatch.EVERYTHING, errors);
     }
     Mode mode = spec.mode == null ? Mode.ENFORCE : Mode.valueOf(spec.mode.name().toUpperCase(Locale.ROOT));
     long generation = resource.getMetadata().getGeneration() == null ? 0 : resource.getMetadata().getGeneration();
