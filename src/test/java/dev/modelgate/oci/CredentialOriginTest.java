@@ -126,14 +126,13 @@ class CredentialOriginTest {
   }
 
   @Test
-  void streamedBlobRedirectToAnotherHostCarriesNoAuthorization() {
-    client.blob(repo, OciDigest.sha256(BLOB), 1024, soon()); // the registry's token is now cached
-    storageRequests.clear();
+  void streamedBlobAnswersTheChallengeAndItsRedirectCarriesNoAuthorization() {
     java.io.ByteArrayOutputStream streamed = new java.io.ByteArrayOutputStream();
 
     client.streamBlob(repo, OciDigest.sha256(BLOB), 1024, soon(), (bytes, n) -> streamed.write(bytes, 0, n));
 
     assertThat(streamed.toByteArray()).isEqualTo(BLOB);
+    assertThat(registryAuth).anyMatch(r -> r.startsWith("GET /v2/models/llm/blobs/"));
     assertThat(storageRequests).singleElement().asString().isEqualTo("GET /storage/blob auth=null");
   }
 }
