@@ -8,6 +8,8 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /** Flags shared by verify, sign and digest that decide which files of a model count. */
@@ -22,8 +24,7 @@ final class FileRuleOptions {
       })
   List<Path> ignorePaths = new ArrayList<>();
 
-  @Option(names = "--no-ignore-git-paths", description = "Also cover .git, .gitattributes, .github and .gitignore at the model root.")
-  boolean noIgnoreGitPaths;
+  @Mixin GitPathsOption gitPaths;
 
   @Option(
       names = "--allow-symlinks",
@@ -33,23 +34,32 @@ final class FileRuleOptions {
       })
   boolean allowSymlinks;
 
-  /** The ignore paths relative to the model root (reference {@code _resolve_ignore_paths}). */
+  /** The ignore paths relative to the model root (reference {@code _resolve_ignore_paths}); one outside the model is an error. */
   List<RelativePath> relativeTo(Path model) {
     List<RelativePath> out = new ArrayList<>();
     Path root = realOrAbsolute(model);
     for (Path p : ignorePaths) {
-      Path abs = p.toAbsolutePath().normalize();
-      Path parent = abs.getParent();
-      if (parent != null && Files.exists(parent)) {
-        abs = realOrAbsolute(parent).resolve(abs.getFileName());
-      }
-      if (!abs.startsWith(root) || abs.equals(root)) {
-        throw new InvalidInputException(
-            Reason.PATH_UNSAFE, "--ignore-paths " + p + " is not inside the model " + model);
-      }
-      out.add(RelativePath.between(root, abs));
+      out.add(
+          inside(p, root)
+              .orElseThrow(() -> new InvalidInputException(Reason.PATH_UNSAFE, "--ignore-paths " + p + " is not inside the model " + model)));
     }
     return out;
+  }
+
+  /**
+   * {@code p} (relative to the current directory) as a path below {@code root} (a real path), or
+   * empty when it is not below it. The last component is not resolved, so a link itself can be ignored.
+   */
+  static Optional<RelativePath> inside(Path p, Path root) {
+    Path abs = p.toAbsolutePath().normalize();
+    Path parent = abs.getParent();
+    if (parent != null && Files.exists(parent)) {
+      abs = realOrAbsolute(parent).resolve(abs.getFileName());
+    }
+    if (!abs.startsWith(root) || abs.equals(root)) {
+      return Optional.empty();
+    }
+    return Optional.of(RelativePath.between(root, abs));
   }
 
   static Path realOrAbsolute(Path p) {

@@ -47,6 +47,6 @@ public final class Main {
           cmd.getErr().println("Try '" + cmd.getCommandSpec().qualifiedName() + " --help'.");
           return ExitCode.BAD_INPUT;
         });
-    return cli.execute(args);
+    return cli.execute(OptionSpelling.normalised(args));
   }
 }

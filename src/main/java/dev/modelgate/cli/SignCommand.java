@@ -11,6 +11,7 @@ import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 import picocli.CommandLine.Model.CommandSpec;
@@ -23,14 +24,25 @@ import picocli.CommandLine.Model.CommandSpec;
     name = "sign",
     mixinStandardHelpOptions = true,
     sortOptions = false,
+    synopsisSubcommandLabel = "[key|certificate|sigstore|pkcs11-key|pkcs11-certificate]",
     description = {
       "Sign a model with an EC private key, optionally with its certificate chain, as an OMS bundle.",
-      "The bundle is written to model.sig in the model directory unless --signature says otherwise, and is left out of the signed files."
+      "The bundle is written to model.sig in the model directory unless --signature says otherwise, and is left out of the signed files.",
+      "model_signing's grammar names the method first: modelgate sign key|certificate MODEL_PATH --private-key KEY ...",
+      "(its --signature defaults to model.sig in the current directory). sigstore and PKCS #11 signing are not available."
+    },
+    subcommands = {
+      SignKeyCommand.class,
+      SignCertificateCommand.class,
+      UnavailableSignMethods.Sigstore.class,
+      UnavailableSignMethods.Pkcs11Key.class,
+      UnavailableSignMethods.Pkcs11Certificate.class
     })
 final class SignCommand implements Callable<Integer> {
   @Spec CommandSpec spec;
 
-  @Parameters(index = "0", paramLabel = "MODEL", description = "The model directory or file.")
+  // Optional for picocli, which would otherwise demand it before a method subcommand; call() requires it.
+  @Parameters(index = "0", arity = "0..1", paramLabel = "MODEL", description = "The model directory or file.")
   Path model;
 
   @Mixin SignerOptions signer;
@@ -47,6 +59,13 @@ final class SignCommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws IOException {
+    if (model == null) {
+      throw new ParameterException(spec.commandLine(), "Missing required parameter: 'MODEL' (or name a method: sign key|certificate MODEL_PATH ...)");
+    }
+    if (!signer.hasPrivateKey()) {
+      // model_signing signs with Sigstore when no method is named (_PKICmdGroup in src/model_signing/_cli.py).
+      return UnavailableSignMethods.refuse(spec, "sigstore");
+    }
     ManifestBuilder.Manifest manifest = SigningInputs.manifest(model, signature, files, hash, spec);
     byte[] bundle = signer.bundle(manifest.statement());
     Path out = SigningInputs.signaturePath(model, signature);
@@ -55,7 +74,7 @@ final class SignCommand implements Callable<Integer> {
     return ExitCode.OK;
   }
 
-  private static void writeAtomically(Path out, byte[] bytes) throws IOException {
+  static void writeAtomically(Path out, byte[] bytes) throws IOException {
     Path dir = out.toAbsolutePath().getParent();
     Path tmp = Files.createTempFile(dir, ".modelgate-sign", ".tmp");
     try {

@@ -1,7 +1,5 @@
 package dev.modelgate.cli;
 
-import dev.modelgate.core.Failure;
-import dev.modelgate.core.Reason;
 import dev.modelgate.oms.ModelHasher;
 import dev.modelgate.trust.CertificateIdentity;
 import dev.modelgate.trust.CertificateVerifier;
@@ -32,6 +30,7 @@ import picocli.CommandLine.ArgGroup;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 import picocli.CommandLine.Model.CommandSpec;
@@ -41,18 +40,21 @@ import picocli.CommandLine.Model.CommandSpec;
     name = "verify",
     mixinStandardHelpOptions = true,
     sortOptions = false,
+    synopsisSubcommandLabel = "[key|certificate|sigstore]",
     description = {
       "Verify a model directory (or single file) against its OMS signature.",
-      "Give exactly one trust method: --public-key, --certificate-chain, or --identity/--identity-provider (Sigstore keyless).",
+      "Two grammars: ModelGate's flags, with exactly one trust method (--public-key, --certificate-chain, or",
+      "--identity/--identity-provider for Sigstore keyless); or model_signing's, naming the method first:",
+      "  modelgate verify key|certificate|sigstore MODEL_PATH --signature SIG ... (see 'modelgate verify key --help').",
       "Checks the signature and signer, then that every file is signed and unchanged.",
       "Exit codes: 0 verified, 1 verification failed, 2 bad usage or unreadable input, 3 could not decide."
-    })
+    },
+    subcommands = {VerifyKeyCommand.class, VerifyCertificateCommand.class, VerifySigstoreCommand.class})
 final class VerifyCommand implements Callable<Integer> {
-  private static final int MAX_LISTED_FAILURES = 20;
-
   @Spec CommandSpec spec;
 
-  @Parameters(index = "0", paramLabel = "MODEL", description = "The model directory or file, or oci://REGISTRY/REPO[:TAG|@DIGEST] (verified from its manifest, no weights downloaded).")
+  // Optional for picocli, which would otherwise demand it before a method subcommand; call() requires it.
+  @Parameters(index = "0", arity = "0..1", paramLabel = "MODEL", description = "The model directory or file, or oci://REGISTRY/REPO[:TAG|@DIGEST] (verified from its manifest, no weights downloaded).")
   String modelArg;
 
   Path model;
@@ -63,7 +65,8 @@ final class VerifyCommand implements Callable<Integer> {
   @Option(names = "--signature", paramLabel = "FILE", description = "The OMS bundle (default: model.sig in the model directory, or beside a single-file model).")
   Path signature;
 
-  @ArgGroup(exclusive = true, multiplicity = "1")
+  // Optional for the same reason; call() requires exactly one.
+  @ArgGroup(exclusive = true, multiplicity = "0..1")
   Method method;
 
   static final class Method {
@@ -95,6 +98,15 @@ final class VerifyCommand implements Callable<Integer> {
         paramLabel = "JSON",
         description = "keyless: a Sigstore trusted_root.json (default: the embedded public-good root). Nothing is fetched from the network.")
     Path trustedRoot;
+
+    @Option(
+        names = "--trust-config",
+        paramLabel = "JSON",
+        description = "keyless: a Sigstore ClientTrustConfig (model_signing's --trust-config); its trustedRoot is used, its signingConfig ignored.")
+    Path trustConfig;
+
+    @Option(names = "--use-staging", description = "keyless: Sigstore's staging root. None ships with ModelGate: pass it with --trusted-root or --trust-config.")
+    boolean useStaging;
   }
 
   @Option(names = "--subject-regexp", paramLabel = "REGEX", defaultValue = "", description = "certificate method: the signing certificate's subject DN must fully match.")
@@ -118,6 +130,15 @@ final class VerifyCommand implements Callable<Integer> {
 
   @Override
   public Integer call() {
+    if (modelArg == null) {
+      throw new ParameterException(spec.commandLine(), "Missing required parameter: 'MODEL' (or name a method: verify key|certificate|sigstore MODEL_PATH ...)");
+    }
+    if (method == null) {
+      throw new ParameterException(
+          spec.commandLine(),
+          "Error: Missing required argument (specify one of these): --public-key PEM, --certificate-chain PEM..., or --identity/--identity-regex"
+              + " with --identity-provider/--identity-provider-regex (Sigstore keyless)");
+    }
     SignatureVerifier verifier = verifier();
     if (modelArg.startsWith("oci://")) {
       return verifyOci(verifier);
@@ -125,12 +146,11 @@ final class VerifyCommand implements Callable<Integer> {
     model = Path.of(modelArg);
     Path sig = signature != null ? signature : VerificationRequest.defaultSignature(model);
     VerifyOptions options =
-        new VerifyOptions(files.relativeTo(model), ignoreUnsignedFiles, files.allowSymlinks, !files.noIgnoreGitPaths);
+        new VerifyOptions(files.relativeTo(model), ignoreUnsignedFiles, files.allowSymlinks, files.gitPaths.ignoreGitPaths);
     ModelHasher hasher = threads == null ? ModelHasher.allCores() : new ModelHasher(threads);
     TerminalProgress progress = TerminalProgress.forConsole(spec.commandLine().getErr());
     VerificationResult result = new ModelVerifier(hasher).verify(new VerificationRequest(model, sig, options, progress), verifier);
-    report(result);
-    return exitCode(result);
+    return VerificationReport.finish(spec, result, json, false);
   }
 
   private int verifyOci(SignatureVerifier verifier) {
@@ -140,8 +160,7 @@ final class VerifyCommand implements Callable<Integer> {
     VerificationResult result =
         new OciModelVerifier(client, new ModelVerifier(ModelHasher.allCores()))
             .verify(ref, VerificationPolicy.single(verifier, options), Instant.now().plus(Duration.ofSeconds(60)));
-    report(result);
-    return exitCode(result);
+    return VerificationReport.finish(spec, result, json, false);
   }
 
   private SignatureVerifier verifier() {
@@ -152,7 +171,7 @@ final class VerifyCommand implements Callable<Integer> {
       Keyless k = method.keyless;
       KeylessIdentity identity =
           new KeylessIdentity(orEmpty(k.identityProvider), orEmpty(k.identityProviderRegex), orEmpty(k.identity), orEmpty(k.identityRegex));
-      SigstoreTrustRoot root = k.trustedRoot == null ? SigstoreTrustRoot.publicGood() : SigstoreTrustRoot.fromFile(k.trustedRoot);
+      SigstoreTrustRoot root = KeylessTrust.root(k.trustedRoot, k.trustConfig, k.useStaging);
       return new SigstoreKeylessVerifier(root, List.of(identity));
     }
     List<X509Certificate> anchors = new ArrayList<>();
@@ -162,44 +181,5 @@ final class VerifyCommand implements Callable<Integer> {
 
   private static String orEmpty(String s) {
     return s == null ? "" : s;
-  }
-
-  private void report(VerificationResult r) {
-    var err = spec.commandLine().getErr();
-    if (json) {
-      spec.commandLine().getOut().println(ResultJson.verification(r));
-    }
-    if (r.verified()) {
-      err.printf(
-          "Verified %s: signed by %s (%s); %d files, %s, root %s%n",
-          r.model(),
-          r.signer().map(s -> s.identity()).orElse("?"),
-          r.signer().map(s -> s.method().label()).orElse("?"),
-          r.filesChecked(),
-          TerminalProgress.human(r.bytesHashed()),
-          r.rootDigest().map(Object::toString).orElse("?"));
-      return;
-    }
-    err.printf("Verification FAILED for %s:%n", r.model());
-    List<Failure> failures = r.failures();
-    for (int i = 0; i < Math.min(failures.size(), MAX_LISTED_FAILURES); i++) {
-      err.printf("  %s%n", failures.get(i));
-    }
-    if (failures.size() > MAX_LISTED_FAILURES) {
-      err.printf("  and %d more%n", failures.size() - MAX_LISTED_FAILURES);
-    }
-  }
-
-  static int exitCode(VerificationResult r) {
-    if (r.verified()) {
-      return ExitCode.OK;
-    }
-    if (r.failures().stream().anyMatch(f -> f.reason().undecided())) {
-      return ExitCode.UNDECIDED;
-    }
-    if (r.failures().stream().allMatch(f -> f.reason() == Reason.NOT_FOUND)) {
-      return ExitCode.BAD_INPUT;
-    }
-    return ExitCode.FAILED;
   }
 }

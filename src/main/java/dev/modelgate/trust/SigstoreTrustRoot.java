@@ -2,6 +2,8 @@ package dev.modelgate.trust;
 
 import dev.modelgate.core.InvalidInputException;
 import dev.modelgate.core.Reason;
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.modelgate.core.StrictJson;
 import dev.sigstore.fulcio.client.FulcioVerifier;
 import dev.sigstore.rekor.client.RekorVerifier;
 import dev.sigstore.timestamp.client.TimestampVerifier;
@@ -29,6 +31,9 @@ public final class SigstoreTrustRoot {
   private static final long MAX_BYTES = 4L * 1024 * 1024;
 
   private static final String PUBLIC_GOOD_RESOURCE = "/dev/modelgate/trust/sigstore-public-good-trusted_root.json";
+
+  /** The only ClientTrustConfig version protobuf-specs defines ("MUST be" this, sigstore_trustroot.proto). */
+  static final String CLIENT_TRUST_CONFIG_MEDIA_TYPE = "application/vnd.dev.sigstore.clienttrustconfig.v0.1+json";
 
   private final String source;
   final FulcioVerifier fulcio;
@@ -70,15 +75,20 @@ public final class SigstoreTrustRoot {
   }
 
   public static SigstoreTrustRoot fromFile(Path file) {
+    return fromJson(read(file, "trusted root"), file.toString());
+  }
+
+  /** The bytes of {@code file}, at most {@link #MAX_BYTES}; {@code what} names it in errors. */
+  private static byte[] read(Path file, String what) {
     try {
       if (Files.size(file) > MAX_BYTES) {
-        throw invalid(file.toString(), "is larger than " + MAX_BYTES + " bytes");
+        throw problem(what, file.toString(), "is larger than " + MAX_BYTES + " bytes");
       }
-      return fromJson(Files.readAllBytes(file), file.toString());
+      return Files.readAllBytes(file);
     } catch (NoSuchFileException e) {
-      throw new InvalidInputException(Reason.NOT_FOUND, "trusted root " + file + " does not exist", e);
+      throw new InvalidInputException(Reason.NOT_FOUND, what + " " + file + " does not exist", e);
     } catch (IOException e) {
-      throw invalid(file.toString(), "cannot be read: " + e.getMessage());
+      throw problem(what, file.toString(), "cannot be read: " + e.getMessage());
     }
   }
 
@@ -99,11 +109,83 @@ public final class SigstoreTrustRoot {
     return new SigstoreTrustRoot(source, root);
   }
 
+  /**
+   * From a Sigstore {@code ClientTrustConfig} file, the {@code --trust-config} of model_signing 1.1
+   * ({@code sigstore_models.ClientTrustConfig.from_json} in src/model_signing/_signing/sign_sigstore.py
+   * of sigstore/model-transparency @ e3430730). Only its {@code trustedRoot} matters for verifying;
+   * its {@code signingConfig} (where to sign: Fulcio, Rekor, TSA URLs) is read past, as model_signing's
+   * verifier does.
+   */
+  public static SigstoreTrustRoot fromClientTrustConfigFile(Path file) {
+    return fromClientTrustConfig(read(file, "trust config"), file.toString());
+  }
+
+  /**
+   * From the bytes of a {@code ClientTrustConfig} (protobuf-specs
+   * {@code dev.sigstore.trustroot.v1.ClientTrustConfig}): its media type must be the one version
+   * that exists, its trusted root must be present, and no field outside the message is accepted
+   * (protobuf JSON names, camelCase or snake_case, are both read as protobuf's parser reads them).
+   */
+  public static SigstoreTrustRoot fromClientTrustConfig(byte[] json, String source) {
+    if (json.length == 0) {
+      throw invalidConfig(source, "is empty");
+    }
+    if (json.length > MAX_BYTES) {
+      throw invalidConfig(source, "is larger than " + MAX_BYTES + " bytes");
+    }
+    JsonNode doc = StrictJson.forDocument(Reason.TRUST_ROOT_INVALID, "trust config " + source).parse(json);
+    if (!doc.isObject()) {
+      throw invalidConfig(source, "is not a JSON object");
+    }
+    JsonNode trustedRoot = null;
+    for (var it = doc.fields(); it.hasNext(); ) {
+      var field = it.next();
+      switch (field.getKey()) {
+        case "mediaType", "media_type" -> {
+          if (!field.getValue().isTextual() || !CLIENT_TRUST_CONFIG_MEDIA_TYPE.equals(field.getValue().asText())) {
+            throw invalidConfig(source, "has mediaType " + field.getValue() + ", expected \"" + CLIENT_TRUST_CONFIG_MEDIA_TYPE + "\"");
+          }
+        }
+        case "trustedRoot", "trusted_root" -> {
+          if (trustedRoot != null) {
+            throw invalidConfig(source, "has its trusted root twice (trustedRoot and trusted_root)");
+          }
+          trustedRoot = field.getValue();
+        }
+        case "signingConfig", "signing_config" -> {
+          // Signing endpoints; verification never contacts them.
+        }
+        default -> throw invalidConfig(source, "has an unknown field '" + field.getKey() + "'; is this a Sigstore ClientTrustConfig?");
+      }
+    }
+    if (!doc.has("mediaType") && !doc.has("media_type")) {
+      throw invalidConfig(source, "has no mediaType; a ClientTrustConfig says \"" + CLIENT_TRUST_CONFIG_MEDIA_TYPE + "\"");
+    }
+    if (trustedRoot == null || !trustedRoot.isObject()) {
+      throw invalidConfig(source, "has no trustedRoot object");
+    }
+    byte[] rootJson;
+    try {
+      rootJson = StrictJson.mapper().writeValueAsBytes(trustedRoot);
+    } catch (IOException e) {
+      throw invalidConfig(source, "cannot be read: " + e.getMessage());
+    }
+    return fromJson(rootJson, source + " (its trustedRoot)");
+  }
+
   public String source() {
     return source;
   }
 
+  private static InvalidInputException invalidConfig(String source, String problem) {
+    return problem("trust config", source, problem);
+  }
+
   private static InvalidInputException invalid(String source, String problem) {
-    return new InvalidInputException(Reason.TRUST_ROOT_INVALID, "trusted root " + source + " " + problem);
+    return problem("trusted root", source, problem);
+  }
+
+  private static InvalidInputException problem(String what, String source, String problem) {
+    return new InvalidInputException(Reason.TRUST_ROOT_INVALID, what + " " + source + " " + problem);
   }
 }
