@@ -143,7 +143,11 @@ public final class SigstoreTrustRoot {
       switch (field.getKey()) {
         case "mediaType", "media_type" -> {
           if (!field.getValue().isTextual() || !CLIENT_TRUST_CONFIG_MEDIA_TYPE.equals(field.getValue().asText())) {
-            throw invalidConfig(source, "has mediaType " + field.getValue() + ", expected \"" + CLIENT_TRUST_CONFIG_MEDIA_TYPE + "\"");
+            boolean trustedRootFile = field.getValue().asText().startsWith("application/vnd.dev.sigstore.trustedroot");
+            throw invalidConfig(
+                source,
+                "has mediaType " + field.getValue() + ", expected \"" + CLIENT_TRUST_CONFIG_MEDIA_TYPE + "\""
+                    + (trustedRootFile ? " (this is a trusted_root.json: pass it as a trusted root, --trusted-root or sigstore.trustedRoot)" : ""));
           }
         }
         case "trustedRoot", "trusted_root" -> {

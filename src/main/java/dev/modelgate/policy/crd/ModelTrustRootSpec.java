@@ -17,6 +17,10 @@ public class ModelTrustRootSpec {
     @JsonPropertyDescription("The trusted_root.json content, inline.")
     public String trustedRoot;
 
+    @JsonPropertyDescription(
+        "Or a Sigstore ClientTrustConfig (model_signing's --trust-config file), inline: its trustedRoot is used, its signingConfig ignored.")
+    public String trustConfig;
+
     @JsonPropertyDescription("Or a ConfigMap key holding it.")
     public ConfigMapKeyRef configMapRef;
   }

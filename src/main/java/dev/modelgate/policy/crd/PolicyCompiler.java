@@ -73,7 +73,9 @@ public final class PolicyCompiler {
           errors.add(e.getMessage());
         }
       }
-      if (spec.sigstore != null) {
+      if (spec.sigstore != null && spec.sigstore.trustConfig != null) {
+        sigstore = clientTrustConfig(name, spec.sigstore, errors);
+      } else if (spec.sigstore != null) {
         String json = spec.sigstore.trustedRoot != null ? spec.sigstore.trustedRoot : resolvedSigstoreJson;
         if (json == null || json.isEmpty()) {
           errors.add("ModelTrustRoot '" + name + "' sigstore has no trustedRoot (inline or resolvable configMapRef)");
@@ -87,6 +89,21 @@ public final class PolicyCompiler {
       }
     }
     return new TrustMaterial(name, cas, sigstore, errors, PolicyYaml.of(r));
+  }
+
+  /** {@code sigstore.trustConfig}: the only trust source of this root, or the root is in error. */
+  private static Optional<SigstoreTrustRoot> clientTrustConfig(String name, ModelTrustRootSpec.Sigstore sigstore, List<String> errors) {
+    if (sigstore.trustedRoot != null || sigstore.configMapRef != null) {
+      errors.add("ModelTrustRoot '" + name + "' sigstore has trustConfig and " + (sigstore.trustedRoot != null ? "trustedRoot" : "configMapRef") + "; give one");
+      return Optional.empty();
+    }
+    try {
+      return Optional.of(
+          SigstoreTrustRoot.fromClientTrustConfig(sigstore.trustConfig.getBytes(StandardCharsets.UTF_8), "of ModelTrustRoot '" + name + "' sigstore.trustConfig"));
+    } catch (InvalidInputException e) {
+      errors.add(e.getMessage());
+      return Optional.empty();
+    }
   }
 
   public CompiledPolicy compile(CustomResource<ModelPolicySpec, PolicyStatus> resource, Map<String, TrustMaterial> roots) {

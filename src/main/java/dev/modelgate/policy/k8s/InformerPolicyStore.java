@@ -154,7 +154,7 @@ public final class InformerPolicyStore implements PolicyStore, AutoCloseable {
     }
     ModelTrustRoot root = (ModelTrustRoot) r;
     var spec = root.getSpec();
-    if (spec == null || spec.sigstore == null || spec.sigstore.trustedRoot != null || spec.sigstore.configMapRef == null) {
+    if (spec == null || spec.sigstore == null || spec.sigstore.trustedRoot != null || spec.sigstore.trustConfig != null || spec.sigstore.configMapRef == null) {
       return r;
     }
     var ref = spec.sigstore.configMapRef;
