@@ -13,7 +13,20 @@ import picocli.CommandLine.Command;
     },
     subcommands = {VerifyCommand.class, DigestCommand.class, SignCommand.class, CheckCommand.class, PushCommand.class, VerifyVolumeCommand.class, AttestCommand.class})
 final class ModelGateCommand implements Runnable {
+  private static final java.util.Set<String> LOG_LEVELS = java.util.Set.of("DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL");
+
   @picocli.CommandLine.Spec picocli.CommandLine.Model.CommandSpec spec;
+
+  /** model_signing's top-level {@code --log-level} (src/model_signing/_cli.py @ e3430730), so its command lines parse. */
+  @picocli.CommandLine.Option(
+      names = "--log-level",
+      paramLabel = "LEVEL",
+      description = "Accepted as model_signing accepts it (DEBUG, INFO, WARNING, ERROR, CRITICAL); ModelGate prints the same at every level.")
+  void logLevel(String level) {
+    if (!LOG_LEVELS.contains(level.toUpperCase(java.util.Locale.ROOT))) {
+      throw new picocli.CommandLine.ParameterException(spec.commandLine(), "--log-level must be one of DEBUG, INFO, WARNING, ERROR, CRITICAL, got '" + level + "'");
+    }
+  }
 
   @Override
   public void run() {

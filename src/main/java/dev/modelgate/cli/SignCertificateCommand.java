@@ -13,8 +13,7 @@ import picocli.CommandLine.Option;
     sortOptions = false,
     description = {
       "Sign using a certificate (model_signing's 'sign certificate').",
-      "The signature carries the signing certificate and the --certificate-chain certificates after it (intermediates;",
-      "verifiers bring their own roots). The certificate must hold the private key's public key."
+      "The signature carries the signing certificate and the --certificate-chain certificates after it (intermediates; verifiers bring their own roots). The certificate must hold the private key's public key."
     })
 final class SignCertificateCommand extends MethodSignCommand {
   @Option(names = "--private-key", required = true, paramLabel = "PRIVATE_KEY", description = "EC private key of the signing certificate (PEM, unencrypted).")

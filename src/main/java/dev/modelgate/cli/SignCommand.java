@@ -28,8 +28,8 @@ import picocli.CommandLine.Model.CommandSpec;
     description = {
       "Sign a model with an EC private key, optionally with its certificate chain, as an OMS bundle.",
       "The bundle is written to model.sig in the model directory unless --signature says otherwise, and is left out of the signed files.",
-      "model_signing's grammar names the method first: modelgate sign key|certificate MODEL_PATH --private-key KEY ...",
-      "(its --signature defaults to model.sig in the current directory). sigstore and PKCS #11 signing are not available."
+      "model_signing's form names the method first: modelgate sign key|certificate MODEL_PATH --private-key KEY ... (its --signature defaults to model.sig in the current directory).",
+      "sign sigstore, pkcs11-key and pkcs11-certificate are not available here: they say so and exit 2."
     },
     subcommands = {
       SignKeyCommand.class,

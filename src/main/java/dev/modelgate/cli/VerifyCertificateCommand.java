@@ -27,8 +27,7 @@ import picocli.CommandLine.Option;
     sortOptions = false,
     description = {
       "Verify using a certificate chain (model_signing's 'verify certificate').",
-      "The signing certificate and intermediates come from the signature; --certificate-chain names the roots to trust",
-      "(repeat it, or put several certificates in one file). It is required: ModelGate never falls back to web PKI roots.",
+      "The signing certificate and intermediates come from the signature; --certificate-chain names the roots to trust (repeat it, or put several certificates in one file). It is required: ModelGate never falls back to web PKI roots.",
       "Exit codes: 0 verified, 1 verification failed, 2 bad usage or unreadable input, 3 could not decide."
     })
 final class VerifyCertificateCommand extends MethodVerifyCommand {

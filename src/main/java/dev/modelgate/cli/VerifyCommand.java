@@ -42,11 +42,9 @@ import picocli.CommandLine.Model.CommandSpec;
     sortOptions = false,
     synopsisSubcommandLabel = "[key|certificate|sigstore]",
     description = {
-      "Verify a model directory (or single file) against its OMS signature.",
-      "Two grammars: ModelGate's flags, with exactly one trust method (--public-key, --certificate-chain, or",
-      "--identity/--identity-provider for Sigstore keyless); or model_signing's, naming the method first:",
-      "  modelgate verify key|certificate|sigstore MODEL_PATH --signature SIG ... (see 'modelgate verify key --help').",
-      "Checks the signature and signer, then that every file is signed and unchanged.",
+      "Verify a model directory (or single file) against its OMS signature: the signature and signer, then that every file is signed and unchanged.",
+      "ModelGate's flag form needs exactly one trust method: --public-key, --certificate-chain, or --identity with --identity-provider (Sigstore keyless).",
+      "model_signing's form names the method first: modelgate verify key|certificate|sigstore MODEL_PATH --signature SIG ... (see 'modelgate verify sigstore --help'); underscores in option names read as hyphens.",
       "Exit codes: 0 verified, 1 verification failed, 2 bad usage or unreadable input, 3 could not decide."
     },
     subcommands = {VerifyKeyCommand.class, VerifyCertificateCommand.class, VerifySigstoreCommand.class})

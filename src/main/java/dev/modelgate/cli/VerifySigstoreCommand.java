@@ -18,8 +18,7 @@ import picocli.CommandLine.Option;
     sortOptions = false,
     description = {
       "Verify a Sigstore keyless signature (model_signing's 'verify sigstore', its default method).",
-      "The signer's certificate must name --identity and come from --identity-provider; the certificate chain, the",
-      "transparency-log entry and any timestamps are checked against the trusted root, offline.",
+      "The signer's certificate must name --identity and come from --identity-provider; the certificate chain, the transparency-log entry and any timestamps are checked against the trusted root, offline.",
       "Exit codes: 0 verified, 1 verification failed, 2 bad usage or unreadable input, 3 could not decide."
     })
 final class VerifySigstoreCommand extends MethodVerifyCommand {

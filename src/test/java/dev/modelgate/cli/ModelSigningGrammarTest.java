@@ -408,4 +408,26 @@ class ModelSigningGrammarTest {
     assertThat(r.exitCode()).as(r.toString()).isZero();
     assertThat(r.out()).isEmpty();
   }
+
+  /** model_signing's README: {@code model_signing --log-level debug sign …}. */
+  @Test
+  void theTopLevelLogLevelOfModelSigningIsAccepted() {
+    assertThat(Cli.run("--log-level", "debug", "sign", "key", "--signature", sig, "--private_key", key("signing-key.pem"), model).exitCode()).isZero();
+
+    Cli.Result bad = Cli.run("--log-level", "loud", "sign", "key", "--signature", sig, "--private_key", key("signing-key.pem"), model);
+
+    assertThat(bad.exitCode()).isEqualTo(2);
+    assertThat(bad.err()).contains("--log-level must be one of DEBUG, INFO, WARNING, ERROR, CRITICAL, got 'loud'");
+  }
+
+  /** model_signing's README: {@code model_signing verify MODEL --signature … --trust-config … --identity … --identity-provider …}, no method. */
+  @Test
+  void verifyWithoutAMethodIsSigstoreAsInModelSigningsReadme() {
+    Path dir = Fixtures.oms("v1.0.0-sigstore");
+
+    Cli.Result r = Cli.run("verify", dir, "--signature", dir.resolve("model.sig"), "--trust-config", Fixtures.oms("trust/custom_trust_config.json"),
+        "--identity", IDENTITY, "--identity-provider", ISSUER);
+
+    assertThat(r.exitCode()).as(r.toString()).isZero();
+  }
 }
