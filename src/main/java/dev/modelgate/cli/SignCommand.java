@@ -1,5 +1,7 @@
 package dev.modelgate.cli;
 
+import dev.modelgate.core.InvalidInputException;
+import dev.modelgate.core.Reason;
 import dev.modelgate.oms.ManifestBuilder;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -62,9 +64,12 @@ final class SignCommand implements Callable<Integer> {
     if (model == null) {
       throw new ParameterException(spec.commandLine(), "Missing required parameter: 'MODEL' (or name a method: sign key|certificate MODEL_PATH ...)");
     }
-    if (!signer.hasPrivateKey()) {
+    if (!signer.hasPrivateKey() && signer.signingCertificate == null && signer.certificateChain.isEmpty()) {
       // model_signing signs with Sigstore when no method is named (_PKICmdGroup in src/model_signing/_cli.py).
       return UnavailableSignMethods.refuse(spec, "sigstore");
+    }
+    if (!signer.hasPrivateKey()) {
+      throw new ParameterException(spec.commandLine(), "Missing required option: '--private-key=PEM'");
     }
     ManifestBuilder.Manifest manifest = SigningInputs.manifest(model, signature, files, hash, spec);
     byte[] bundle = signer.bundle(manifest.statement());
@@ -76,6 +81,9 @@ final class SignCommand implements Callable<Integer> {
 
   static void writeAtomically(Path out, byte[] bytes) throws IOException {
     Path dir = out.toAbsolutePath().getParent();
+    if (!Files.isDirectory(dir)) {
+      throw new InvalidInputException(Reason.NOT_FOUND, "cannot write the signature " + out + ": directory " + dir + " does not exist");
+    }
     Path tmp = Files.createTempFile(dir, ".modelgate-sign", ".tmp");
     try {
       Files.write(tmp, bytes);

@@ -430,4 +430,20 @@ class ModelSigningGrammarTest {
 
     assertThat(r.exitCode()).as(r.toString()).isZero();
   }
+
+  @Test
+  void theFlagFormWithACertificateButNoKeyAsksForTheKey() {
+    Cli.Result r = Cli.run("sign", model, "--signing-certificate", key("signing-key-cert.pem"));
+
+    assertThat(r.exitCode()).isEqualTo(2);
+    assertThat(r.err()).contains("Missing required option: '--private-key=PEM'");
+  }
+
+  @Test
+  void aSignatureInADirectoryThatDoesNotExistIsBadInput() {
+    Cli.Result r = Cli.run("sign", "key", "--signature", tmp.resolve("absent/model.sig"), "--private_key", key("signing-key.pem"), model);
+
+    assertThat(r.exitCode()).isEqualTo(2);
+    assertThat(r.err()).contains("cannot write the signature").contains("does not exist");
+  }
 }
