@@ -13,6 +13,7 @@ import dev.modelgate.policy.k8s.InformerPolicyStore;
 import dev.modelgate.verify.ModelVerificationService;
 import dev.modelgate.verify.ModelVerifier;
 import dev.modelgate.verify.OciModelVerifier;
+import dev.modelgate.verify.VerifiedCache;
 import dev.modelgate.oci.RegistryClient;
 import dev.modelgate.oci.RegistryCredentials;
 import io.fabric8.kubernetes.client.KubernetesClient;
@@ -91,9 +92,11 @@ public class CoreProducers {
     ModelVerifier verifier = new ModelVerifier(ModelHasher.allCores());
     RegistryClient registry = new RegistryClient(RegistryCredentials.fromDefaultDockerConfig(), java.util.Set.copyOf(config.plainHttpRegistries().orElse(java.util.List.of())));
     dev.modelgate.verify.PullCredentials pull = embedded ? dev.modelgate.verify.PullCredentials.NONE : new KubernetesPullCredentials(client.get());
-    OciModelVerifier oci = new OciModelVerifier(registry, verifier, pull, new dev.modelgate.verify.VerifiedCache(config.verificationCache()));
-    io.micrometer.core.instrument.FunctionCounter.builder("modelgate.cache.lookups", oci.cache(), c -> c.hits()).tag("result", "hit").register(metrics);
-    io.micrometer.core.instrument.FunctionCounter.builder("modelgate.cache.lookups", oci.cache(), c -> c.misses()).tag("result", "miss").register(metrics);
+    VerifiedCache.Settings cacheSettings = config.verificationCache()
+        ? new VerifiedCache.Settings(true, config.passTtl(), config.failureTtl(), config.tagTtl(), 4096)
+        : VerifiedCache.Settings.DISABLED;
+    OciModelVerifier oci = new OciModelVerifier(registry, verifier, pull, new VerifiedCache(cacheSettings));
+    CacheMetrics.register(metrics, oci.cache());
     ModelVerificationService verification =
         new ModelVerificationService(verifier, executor, config.allowFileModels().orElse(embedded), oci);
     PolicyEngine engine = new PolicyEngine(store, verification, NoMatchBehaviour.parse(config.noMatch()));

@@ -26,9 +26,21 @@ public interface ModelGateConfig {
   /** Registries (host:port) spoken to over plain HTTP besides loopback ones, as Docker's insecure registries. */
   Optional<java.util.List<String>> plainHttpRegistries();
 
-  /** Keep passing OCI verifications (by manifest digest and compiled policy) for 10 minutes. */
+  /** Keep OCI verification results (by manifest digest, policy content and registry access). */
   @WithDefault("true")
   boolean verificationCache();
+
+  /** How long a passing OCI verification is kept. */
+  @WithDefault("600s")
+  Duration passTtl();
+
+  /** How long a definitive failure (bad signature, digest mismatch, no signature, file rules) is kept; UNAVAILABLE never is. */
+  @WithDefault("30s")
+  Duration failureTtl();
+
+  /** How long a tag's resolution to a manifest digest is reused, by every policy. */
+  @WithDefault("30s")
+  Duration tagTtl();
 
   /** The image of the verifier init container injected for models on volumes. */
   @WithDefault("ghcr.io/modelgate/modelgate:0.1.0")

@@ -23,6 +23,7 @@ import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 
 /**
@@ -86,21 +87,44 @@ public final class OciModelVerifier {
     return verify(ref, policy, deadline, "");
   }
 
+  /**
+   * Answers from the cache without any registry request when it can: a digest reference whose
+   * result is kept, or a tag resolved within the tag TTL whose digest's result is kept. Otherwise
+   * one verification per key runs at a time, and concurrent reviews of the same model wait for it.
+   * The digest in the result (what /mutate pins) is the digest that result was verified for.
+   */
   private VerificationResult verify(OciReference ref, VerificationPolicy policy, Instant deadline, String accessKey) {
     String shown = "oci://" + ref;
+    String repository = ref.registry() + "/" + ref.repository();
+    VerifiedCache.TagKey tagKey = ref.digest() == null ? new VerifiedCache.TagKey(repository, ref.tag(), accessKey) : null;
+    Optional<OciDigest> known = tagKey == null ? Optional.of(ref.digest()) : cache.tag(tagKey);
+    if (known.isPresent()) {
+      VerifiedCache.Key key = new VerifiedCache.Key(repository + "@" + known.get(), policy.identity(), accessKey);
+      Optional<VerificationResult> hit = cache.result(key);
+      if (hit.isPresent()) {
+        return hit.get().withModel(shown, hit.get().resolvedDigest().orElseThrow());
+      }
+    }
+    // Cold: a digest's verification is shared by its key; a tag's by the tag, until it is resolved.
+    Object flight = tagKey == null || known.isPresent()
+        ? new VerifiedCache.Key(repository + "@" + known.get(), policy.identity(), accessKey)
+        : List.of(tagKey, policy.identity());
+    return cache.verifyOnce(flight, shown, deadline, () -> cold(ref, shown, repository, tagKey, policy, deadline, accessKey));
+  }
+
+  private VerificationResult cold(OciReference ref, String shown, String repository, VerifiedCache.TagKey tagKey, VerificationPolicy policy, Instant deadline, String accessKey) {
     try {
       OciManifest m = modelManifest(ref, deadline);
-      OciReference pinned = ref.withDigest(m.digest());
-      // Content-addressed: the same manifest under the same compiled policy verifies the same way.
-      VerifiedCache.Key key = new VerifiedCache.Key(ref.registry() + "/" + ref.repository() + "@" + m.digest(), policy, accessKey);
-      VerificationResult cached = cache.get(key);
-      if (cached != null) {
-        return cached.withModel(shown, m.digest().toString());
+      if (tagKey != null) {
+        cache.rememberTag(tagKey, m.digest());
       }
-      VerificationResult fresh = verifyManifest(shown, pinned, m, policy, deadline);
-      if (fresh.verified()) {
-        cache.put(key, fresh);
+      VerifiedCache.Key key = new VerifiedCache.Key(repository + "@" + (ref.digest() == null ? m.digest() : ref.digest()), policy.identity(), accessKey);
+      Optional<VerificationResult> hit = cache.result(key);
+      if (hit.isPresent()) {
+        return hit.get().withModel(shown, m.digest().toString());
       }
+      VerificationResult fresh = verifyManifest(shown, ref.withDigest(m.digest()), m, policy, deadline).withModel(shown, m.digest().toString());
+      cache.remember(key, fresh);
       return fresh;
     } catch (ModelGateException e) {
       return VerificationResult.failed(shown, List.of(e.toFailure()));

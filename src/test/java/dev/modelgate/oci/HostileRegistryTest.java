@@ -48,6 +48,8 @@ class HostileRegistryTest {
   @TempDir Path tmp;
   HttpServer server;
   final Map<String, Consumer<HttpExchange>> routes = new ConcurrentHashMap<>();
+  /** Every request the registry received, for tests of what the cache saves. */
+  final java.util.concurrent.atomic.AtomicInteger requests = new java.util.concurrent.atomic.AtomicInteger();
   String host;
   SignedModel signed;
   byte[] bundle;
@@ -59,6 +61,7 @@ class HostileRegistryTest {
     server = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
     server.setExecutor(Executors.newCachedThreadPool());
     server.createContext("/", ex -> {
+      requests.incrementAndGet();
       String key = ex.getRequestMethod() + " " + ex.getRequestURI().getPath();
       Consumer<HttpExchange> h = routes.get(key);
       if (h == null) {
@@ -518,5 +521,124 @@ class HostileRegistryTest {
     assertThat(referrerCalls.get()).as("the second call reads no referrers, the recompiled policy does").isEqualTo(afterFirst * 2);
     assertThat(v.cache().hits()).isEqualTo(1);
     assertThat(second.resolvedDigest()).contains(manifestDigest.toString());
+  }
+
+  /** A verifier whose cache runs on {@code clock}, with the default TTLs (10 min, 30 s, 30 s). */
+  private OciModelVerifier cachingVerifier(dev.modelgate.testing.FakeTicker clock) {
+    return new OciModelVerifier(new RegistryClient(RegistryCredentials.NONE, Set.of()), new ModelVerifier(ModelHasher.allCores()),
+        dev.modelgate.verify.PullCredentials.NONE, new dev.modelgate.verify.VerifiedCache(dev.modelgate.verify.VerifiedCache.Settings.DEFAULTS, clock));
+  }
+
+  private VerificationPolicy keyPolicy() {
+    return VerificationPolicy.single(new KeyVerifier(PemReader.publicKey(signed.publicKey)), VerifyOptions.DEFAULTS);
+  }
+
+  @Test
+  void verifiedDigestReferenceIsAnsweredWithoutAnyRegistryRequest() throws Exception {
+    serveReferrersApi(serveReferrer(manifestDigest, bundle));
+    OciModelVerifier v = cachingVerifier(new dev.modelgate.testing.FakeTicker());
+    VerificationPolicy policy = keyPolicy();
+    OciReference ref = OciReference.parse(host + "/models/llm@" + manifestDigest);
+
+    assertThat(v.verify(ref, policy, Instant.now().plusSeconds(10)).verified()).isTrue();
+    int cold = requests.get();
+    VerificationResult hit = v.verify(ref, policy, Instant.now().plusSeconds(10));
+
+    assertThat(hit.verified()).isTrue();
+    assertThat(cold).isGreaterThan(0);
+    assertThat(requests.get()).as("no request for a cached digest").isEqualTo(cold);
+    assertThat(hit.resolvedDigest()).contains(manifestDigest.toString());
+  }
+
+  @Test
+  void tagIsResolvedOncePerTtlAndAMovedTagPinsTheDigestVerifiedForIt() throws Exception {
+    serveReferrersApi(serveReferrer(manifestDigest, bundle));
+    var clock = new dev.modelgate.testing.FakeTicker();
+    OciModelVerifier v = cachingVerifier(clock);
+    VerificationPolicy policy = keyPolicy();
+    OciReference tag = OciReference.parse(host + "/models/llm:v1");
+    OciDigest first = manifestDigest;
+    assertThat(v.verify(tag, policy, Instant.now().plusSeconds(10)).verified()).isTrue();
+    int cold = requests.get();
+
+    // The tag moves to another manifest of the same files (layers listed in another order), signed too.
+    byte[] moved = new String(manifest, StandardCharsets.UTF_8).replace("\"schemaVersion\":2", "\"schemaVersion\":2,\"annotations\":{\"v\":\"2\"}").getBytes(StandardCharsets.UTF_8);
+    manifestDigest = OciDigest.sha256(moved);
+    serveManifest("v1", moved);
+    serveManifest(manifestDigest.toString(), moved);
+    serveReferrersApi(serveReferrer(manifestDigest, bundle));
+
+    VerificationResult withinTtl = v.verify(tag, policy, Instant.now().plusSeconds(10));
+    assertThat(requests.get()).as("within the tag TTL: no request at all").isEqualTo(cold);
+    assertThat(withinTtl.resolvedDigest()).as("the digest pinned is the one this answer verified").contains(first.toString());
+
+    clock.advance(Duration.ofSeconds(31));
+    VerificationResult afterTtl = v.verify(tag, policy, Instant.now().plusSeconds(10));
+    assertThat(afterTtl.verified()).isTrue();
+    assertThat(afterTtl.resolvedDigest()).contains(manifestDigest.toString());
+  }
+
+  @Test
+  void repeatedDenialIsNotReverifiedWithinTheFailureTtl() throws Exception {
+    OciModelVerifier v = cachingVerifier(new dev.modelgate.testing.FakeTicker());
+    OciReference ref = OciReference.parse(host + "/models/llm@" + manifestDigest);
+    VerificationPolicy policy = keyPolicy();
+
+    VerificationResult denied = v.verify(ref, policy, Instant.now().plusSeconds(10));
+    int cold = requests.get();
+    VerificationResult again = v.verify(ref, policy, Instant.now().plusSeconds(10));
+
+    assertThat(reasons(denied)).contains("SIGNATURE_NOT_FOUND");
+    assertThat(reasons(again)).contains("SIGNATURE_NOT_FOUND");
+    assertThat(requests.get()).isEqualTo(cold);
+  }
+
+  @Test
+  void unavailableRegistryIsAskedAgainEveryTime() {
+    routes.put("GET /v2/models/llm/manifests/v1", ex -> send(ex, 503, "text/plain", "down".getBytes()));
+    OciModelVerifier v = cachingVerifier(new dev.modelgate.testing.FakeTicker());
+    OciReference ref = OciReference.parse(host + "/models/llm:v1");
+
+    assertThat(reasons(v.verify(ref, keyPolicy(), Instant.now().plusSeconds(10)))).contains("UNAVAILABLE");
+    int first = requests.get();
+    v.verify(ref, keyPolicy(), Instant.now().plusSeconds(10));
+
+    assertThat(requests.get()).isGreaterThan(first);
+  }
+
+  @Test
+  void concurrentColdReviewsOfOneDigestShareOneVerification() throws Exception {
+    serveReferrersApi(serveReferrer(manifestDigest, bundle));
+    java.util.concurrent.CountDownLatch release = new java.util.concurrent.CountDownLatch(1);
+    Consumer<HttpExchange> manifestRoute = routes.get("GET /v2/models/llm/manifests/" + manifestDigest);
+    routes.put("GET /v2/models/llm/manifests/" + manifestDigest, ex -> {
+      try {
+        release.await();
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      }
+      manifestRoute.accept(ex);
+    });
+    OciModelVerifier v = cachingVerifier(new dev.modelgate.testing.FakeTicker());
+    VerificationPolicy policy = keyPolicy();
+    OciReference ref = OciReference.parse(host + "/models/llm@" + manifestDigest);
+    int n = 40;
+    var pool = Executors.newFixedThreadPool(n);
+    List<java.util.concurrent.Future<VerificationResult>> answers = new java.util.ArrayList<>();
+    for (int i = 0; i < n; i++) {
+      answers.add(pool.submit(() -> v.verify(ref, policy, Instant.now().plusSeconds(20))));
+    }
+    long end = System.nanoTime() + Duration.ofSeconds(20).toNanos();
+    while (v.cache().shared() < n - 1 && System.nanoTime() < end) {
+      Thread.onSpinWait();
+    }
+    release.countDown();
+
+    for (var a : answers) {
+      assertThat(a.get(20, java.util.concurrent.TimeUnit.SECONDS).verified()).isTrue();
+    }
+    pool.shutdownNow();
+    assertThat(v.cache().shared()).isEqualTo(n - 1);
+    assertThat(requests.get()).as("one manifest, one referrers list, one referrer, one bundle").isLessThanOrEqualTo(5);
   }
 }

@@ -22,8 +22,11 @@ import dev.modelgate.verify.VerifyOptions;
 import io.fabric8.kubernetes.api.model.LabelSelectorRequirement;
 import io.fabric8.kubernetes.client.CustomResource;
 import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
 import java.util.HashSet;
+import java.util.HexFormat;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -140,15 +143,26 @@ public final class PolicyCompiler {
     }
     Mode mode = spec.mode == null ? Mode.ENFORCE : Mode.valueOf(spec.mode.name().toUpperCase(Locale.ROOT));
     long generation = resource.getMetadata().getGeneration() == null ? 0 : resource.getMetadata().getGeneration();
+    String document = PolicyYaml.document(resource, spec, roots);
+    // Cached verdicts are for this content: the policy, and the trust roots it names, as compiled.
+    String identity = kind + "/" + (ns.isEmpty() ? "" : ns + "/") + name + "@" + generation + "#" + sha256(document);
     return new CompiledPolicy(
         kind, ns, name, nullToEmpty(resource.getMetadata().getUid()), generation, mode, match,
-        Optional.of(new VerificationPolicy(authorities, threshold, options)),
+        Optional.of(new VerificationPolicy(authorities, threshold, options, identity)),
         spec.digest == null ? DigestPolicy.MUTATE : DigestPolicy.valueOf(spec.digest.name().replaceAll("([a-z])([A-Z])", "$1_$2").toUpperCase(Locale.ROOT)),
         spec.onError == ModelPolicySpec.OnError.Allow ? dev.modelgate.policy.OnError.ALLOW : dev.modelgate.policy.OnError.DENY,
         spec.verification != null && Boolean.TRUE.equals(spec.verification.requireReadOnlyMounts),
         rules,
-        PolicyYaml.document(resource, spec, roots),
+        document,
         List.of());
+  }
+
+  private static String sha256(String text) {
+    try {
+      return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(text.getBytes(StandardCharsets.UTF_8)));
+    } catch (NoSuchAlgorithmException e) {
+      throw new IllegalStateException("every JDK has SHA-256", e);
+    }
   }
 
   private static PolicyMatch match(ModelPolicySpec.Match m, boolean cluster, List<String> errors) {

@@ -3,6 +3,10 @@ package dev.modelgate.policy.crd;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.modelgate.policy.CompiledPolicy;
+import dev.modelgate.testing.TestKeys;
+import dev.modelgate.testing.TestPki;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
@@ -49,5 +53,31 @@ class PolicyCompilerTest {
     assertThat(p.errors()).hasSizeGreaterThanOrEqualTo(2);
     assertThat(List.copyOf(p.errors())).anySatisfy(e -> assertThat(e).contains("match.workloadSelector"))
         .anySatisfy(e -> assertThat(e).contains("holds no PEM public key"));
+  }
+
+  private static String identity(String yaml) {
+    return DirectoryPolicyStore.compileAll(PolicyDocuments.parse(yaml, "test"), PolicyCompiler.withEmbeddedPublicGoodRoot()).stream()
+        .filter(CompiledPolicy::ready).findFirst().orElseThrow().verification().orElseThrow().identity();
+  }
+
+  private static String certificatePolicyWithRoot(String pem) {
+    return "apiVersion: modelgate.dev/v1alpha1\nkind: ModelTrustRoot\nmetadata: {name: corp}\nspec:\n  certificateAuthorities: |\n    "
+        + pem.strip().replace("\n", "\n    ") + "\n---\n"
+        + "apiVersion: modelgate.dev/v1alpha1\nkind: ClusterModelPolicy\nmetadata: {name: corp}\nspec:\n  authorities:\n    - name: ca\n      certificate: {trustRootRef: corp}\n";
+  }
+
+  @Test
+  void cacheIdentityStaysForTheSameContentAndChangesWithThePolicyOrItsTrustRoot() throws Exception {
+    String root = Files.readString(Path.of("testdata/keys/root.pem"));
+    Path otherPem = Files.createTempFile("other-root", ".pem");
+    TestKeys.writePem(otherPem, new TestPki("other").root);
+    String other = Files.readString(otherPem);
+
+    String first = identity(certificatePolicyWithRoot(root));
+
+    assertThat(identity(certificatePolicyWithRoot(root))).as("recompiled, unchanged").isEqualTo(first);
+    assertThat(identity(certificatePolicyWithRoot(other))).as("trust root rotated").isNotEqualTo(first);
+    assertThat(identity(certificatePolicyWithRoot(root).replace("trustRootRef: corp}", "trustRootRef: corp, sanRegExp: 'x'}"))).as("policy edited").isNotEqualTo(first);
+    assertThat(first).startsWith("ClusterModelPolicy/corp@");
   }
 }
