@@ -91,9 +91,12 @@ class InformerPolicyStoreTest {
     await(() -> store.policies().size() == 1);
     assertThat(reviewTamperedPod().allowed()).isFalse();
 
-    ClusterModelPolicy warn = client.resources(ClusterModelPolicy.class).withName("signed").get();
-    warn.getSpec().mode = ModelPolicySpec.Mode.Warn;
-    client.resources(ClusterModelPolicy.class).resource(warn).update();
+    // A patch, as kubectl edit/apply sends: the store writes the status meanwhile, so a PUT of an
+    // object read before that write would be refused as a conflict.
+    client.resources(ClusterModelPolicy.class).withName("signed").edit(p -> {
+      p.getSpec().mode = ModelPolicySpec.Mode.Warn;
+      return p;
+    });
     await(() -> store.policies().stream().anyMatch(p -> p.mode() == Mode.WARN));
     AdmissionOutcome warned = reviewTamperedPod();
     assertThat(warned.allowed()).isTrue();
