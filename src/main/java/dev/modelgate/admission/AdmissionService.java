@@ -57,7 +57,7 @@ public final class AdmissionService {
       decision = PolicyDecision.denied(String.join(" | ", w.problems()));
     } else {
       // Most workloads use no model: no namespace lookup (an API call in-cluster) for them.
-      java.util.Map<String, String> nsLabels = w.models().isEmpty() ? java.util.Map.of() : namespaces.of(r.namespace());
+      java.util.Map<String, String> nsLabels = w.models().isEmpty() && !engine.requiresModelsIn(r.namespace()) ? java.util.Map.of() : namespaces.of(r.namespace());
       WorkloadContext ctx = new WorkloadContext(w.kind(), w.namespace(), w.name(), nsLabels, w.labels(), w.models());
       String template = WorkloadInspector.templatePath(w.kind());
       JsonNode podSpec = WorkloadInspector.podTemplate(r.object(), template).path("spec");
@@ -65,7 +65,7 @@ public final class AdmissionService {
       if (mutating && r.subResource().isEmpty()) {
         java.util.Map<dev.modelgate.source.ModelReference, java.util.List<dev.modelgate.policy.CompiledPolicy>> onVolumes = new java.util.LinkedHashMap<>();
         for (var m : w.models()) {
-          if (m.uri().scheme() == dev.modelgate.source.ModelScheme.PVC || m.uri().scheme() == dev.modelgate.source.ModelScheme.VOLUME) {
+          if (m.inPod()) {
             onVolumes.put(m, engine.matching(ctx, m));
           }
         }
@@ -90,12 +90,13 @@ public final class AdmissionService {
   private List<String> sharedClaimWarnings(AdmissionRequest r, Workload w) {
     List<String> out = new java.util.ArrayList<>();
     for (var m : w.models()) {
-      if (m.uri().scheme() != dev.modelgate.source.ModelScheme.PVC) {
+      var at = m.placement().volume();
+      if (at.isEmpty() || at.get().scheme() != dev.modelgate.source.ModelScheme.PVC) {
         continue;
       }
-      java.util.Set<String> modes = claims.of(r.namespace(), m.uri().location());
+      java.util.Set<String> modes = claims.of(r.namespace(), at.get().location());
       if (modes.contains("ReadWriteMany") || modes.contains("ReadWriteOnce")) {
-        out.add("model '" + m.name() + "' is on claim " + m.uri().location() + " with access modes " + new java.util.TreeSet<>(modes)
+        out.add("model '" + m.name() + "' is on claim " + at.get().location() + " with access modes " + new java.util.TreeSet<>(modes)
             + ": other pods can write it while this one runs; ModelGate verifies it only before the app starts (prefer ReadOnlyMany or ReadWriteOncePod)");
       }
     }

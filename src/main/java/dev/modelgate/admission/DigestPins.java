@@ -9,7 +9,8 @@ import java.util.Map;
 /**
  * The JSON patch (RFC 6902) that pins verified OCI models from tags to the digests that were
  * verified, so the kubelet pulls exactly those bytes. Image fields get {@code ref@sha256:…};
- * annotations keep their {@code oci://} prefix. KServe's internal annotation is left alone.
+ * annotations keep their {@code oci://} prefix. Every field naming the model is pinned (a modelcar
+ * and its {@code modelcar-init} pull the same digest). KServe's internal annotation is left alone.
  */
 final class DigestPins {
   private DigestPins() {}
@@ -17,12 +18,15 @@ final class DigestPins {
   static List<Map<String, Object>> patch(List<ModelVerdict> verdicts) {
     Map<String, Object> byPath = new LinkedHashMap<>();
     for (ModelVerdict v : verdicts) {
-      String field = v.model().field();
-      if (v.pinned().isEmpty() || field.contains(WorkloadInspector.KSERVE_SOURCE_URI)) {
-        continue;
+      List<String> fields = new ArrayList<>(List.of(v.model().field()));
+      fields.addAll(v.model().alsoNamedAt());
+      for (String field : fields) {
+        if (v.pinned().isEmpty() || field.contains(WorkloadInspector.KSERVE_SOURCE_URI)) {
+          continue;
+        }
+        boolean annotation = field.contains("annotations[");
+        byPath.put(pointer(field), annotation ? "oci://" + v.pinned() : v.pinned());
       }
-      boolean annotation = field.contains("annotations[");
-      byPath.put(pointer(field), annotation ? "oci://" + v.pinned() : v.pinned());
     }
     List<Map<String, Object>> ops = new ArrayList<>();
     byPath.forEach((path, value) -> {

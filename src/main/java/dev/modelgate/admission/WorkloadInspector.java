@@ -19,15 +19,16 @@ import java.util.Map;
  *   <li>annotations {@code model.modelgate.dev/<name>: <uri>} (and {@code
  *       signature.modelgate.dev/<name>: <path>}) on the pod template, or on the Pod;
  *   <li>image volumes, {@code spec.volumes[].image.reference}, as {@code oci://};
- *   <li>KServe predictor pods: the storage-initializer source URI annotation ({@code oci://} and
- *       {@code pvc://}; other schemes are KServe's own downloads) and the {@code modelcar}
- *       container's image.
+ *   <li>every source KServe puts in a pod ({@link KServeModels}): storage-initializer downloads,
+ *       claims, modelcars, LocalModelCaches.
  * </ul>
+ *
+ * Each model carries its {@link dev.modelgate.source.Placement}: where it is verified.
  */
 public final class WorkloadInspector {
   public static final String MODEL_PREFIX = "model.modelgate.dev/";
   public static final String SIGNATURE_PREFIX = "signature.modelgate.dev/";
-  public static final String KSERVE_SOURCE_URI = "internal.serving.kserve.io/storage-initializer-sourceuri";
+  public static final String KSERVE_SOURCE_URI = KServeModels.SOURCE_URI;
 
   /** Most models verified for one workload: each costs a verification before the deadline. */
   public static final int MAX_MODELS = 64;
@@ -72,9 +73,10 @@ public final class WorkloadInspector {
     List<String> problems = new ArrayList<>();
     List<ModelReference> models = new ArrayList<>();
     Map<String, String> annotations = strings(template.path("metadata").path("annotations"));
-    annotationModels(annotations, prefix + "metadata.annotations", models, problems);
+    Map<String, String> signatures = annotationModels(annotations, prefix + "metadata.annotations", models, problems);
     imageVolumes(template.path("spec"), prefix + "spec", models, problems);
-    kserve(annotations, template.path("spec"), prefix, models, problems);
+    KServeModels.find(template.path("spec"), prefix, path.isEmpty(), annotations, strings(template.path("metadata").path("labels")), models, problems);
+    signatures(signatures, prefix + "metadata.annotations", models, problems);
     List<String> secrets = new ArrayList<>();
     template.path("spec").path("imagePullSecrets").forEach(sref -> secrets.add(sref.path("name").asText()));
     dev.modelgate.source.RegistryAccess access = new dev.modelgate.source.RegistryAccess(
@@ -84,10 +86,12 @@ public final class WorkloadInspector {
       problems.add(kind + " '" + name + "' names " + models.size() + " models; ModelGate verifies at most " + MAX_MODELS + " per workload");
       models = models.subList(0, 0);
     }
+    models = merged(models);
     return new Workload(kind, namespace, name, strings(template.path("metadata").path("labels")), models, problems);
   }
 
-  private static void annotationModels(Map<String, String> annotations, String where, List<ModelReference> models, List<String> problems) {
+  /** The models declared by annotation; returns the signature annotations, by model name. */
+  private static Map<String, String> annotationModels(Map<String, String> annotations, String where, List<ModelReference> models, List<String> problems) {
     Map<String, String> signatures = new HashMap<>();
     for (Map.Entry<String, String> e : annotations.entrySet()) {
       if (e.getKey().startsWith(SIGNATURE_PREFIX)) {
@@ -107,8 +111,28 @@ public final class WorkloadInspector {
       }
       signatures.remove(name);
     }
-    for (String orphan : signatures.keySet()) {
-      problems.add(where + "[" + SIGNATURE_PREFIX + orphan + "] names a signature for model '" + orphan + "', which has no " + MODEL_PREFIX + orphan + " annotation");
+    return signatures;
+  }
+
+  /** A signature annotation for a model found without one (KServe's {@code kserve-storage}, ...) applies to it. */
+  private static void signatures(Map<String, String> signatures, String where, List<ModelReference> models, List<String> problems) {
+    for (Map.Entry<String, String> e : signatures.entrySet()) {
+      boolean used = false;
+      for (int i = 0; i < models.size(); i++) {
+        if (models.get(i).name().equals(e.getKey()) && models.get(i).signaturePath().isEmpty()) {
+          try {
+            models.set(i, models.get(i).withSignature(e.getValue()));
+            used = true;
+          } catch (InvalidInputException ex) {
+            problems.add(where + "[" + SIGNATURE_PREFIX + e.getKey() + "]: " + ex.reason().code() + ": " + ex.getMessage());
+            used = true;
+          }
+        }
+      }
+      if (!used) {
+        problems.add(where + "[" + SIGNATURE_PREFIX + e.getKey() + "] names a signature for model '" + e.getKey() + "', which has no " + MODEL_PREFIX + e.getKey()
+            + " annotation and is not a model ModelGate found in the pod");
+      }
     }
   }
 
@@ -128,27 +152,19 @@ public final class WorkloadInspector {
     }
   }
 
-  private static void kserve(Map<String, String> annotations, JsonNode spec, String prefix, List<ModelReference> models, List<String> problems) {
-    String source = annotations.get(KSERVE_SOURCE_URI);
-    if (source != null && (source.startsWith(ModelScheme.OCI.prefix()) || source.startsWith(ModelScheme.PVC.prefix()))) {
-      String field = prefix + "metadata.annotations[" + KSERVE_SOURCE_URI + "]";
-      try {
-        models.add(new ModelReference("kserve-storage", ModelUri.parse(source), "", field));
-      } catch (InvalidInputException ex) {
-        problems.add(field + ": " + ex.reason().code() + ": " + ex.getMessage());
-      }
+  /**
+   * Two fields naming the very same model (an annotation and a modelcar, {@code modelcar} and
+   * {@code modelcar-init}, two volume models on one path) are one model: one verdict, one verifier,
+   * every field pinned.
+   */
+  private static List<ModelReference> merged(List<ModelReference> models) {
+    Map<String, ModelReference> byKey = new LinkedHashMap<>();
+    for (ModelReference m : models) {
+      String key = m.uri().scheme() + " " + m.uri() + " " + m.placement();
+      ModelReference first = byKey.get(key);
+      byKey.put(key, first == null ? m : first.alsoAt(m.field()));
     }
-    JsonNode containers = spec.path("containers");
-    for (int i = 0; i < containers.size(); i++) {
-      if ("modelcar".equals(containers.get(i).path("name").asText()) && containers.get(i).has("image")) {
-        String field = prefix + "spec.containers[" + i + "].image";
-        try {
-          models.add(new ModelReference("modelcar", ModelUri.parse("oci://" + containers.get(i).get("image").asText()), "", field));
-        } catch (InvalidInputException ex) {
-          problems.add(field + ": " + ex.reason().code() + ": " + ex.getMessage());
-        }
-      }
-    }
+    return new ArrayList<>(byKey.values());
   }
 
   private static Map<String, String> strings(JsonNode node) {

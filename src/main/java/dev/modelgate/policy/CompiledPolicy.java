@@ -12,6 +12,8 @@ import java.util.Optional;
  * not be read), so a broken policy never silently weakens the webhook.
  *
  * @param namespace the namespace of a ModelPolicy; "" for a ClusterModelPolicy
+ * @param requireModels a workload the policy selects (namespace and workload selectors) that names
+ *     no model fails it with NO_MODEL_DECLARED
  * @param document the policy and the trust roots it names, as YAML documents: what a volume
  *     verifier in the pod compiles again
  */
@@ -27,6 +29,7 @@ public record CompiledPolicy(
     DigestPolicy digest,
     OnError onError,
     boolean requireReadOnlyMounts,
+    boolean requireModels,
     PolicyRules rules,
     String document,
     List<String> errors) {
@@ -50,7 +53,12 @@ public record CompiledPolicy(
   }
 
   public static CompiledPolicy broken(String kind, String namespace, String name, PolicyMatch match, List<String> errors) {
-    return new CompiledPolicy(kind, namespace, name, "", 0, Mode.ENFORCE, match, Optional.empty(), DigestPolicy.REQUIRE, OnError.DENY, false, PolicyRules.NONE, "", errors);
+    return broken(kind, namespace, name, match, false, errors);
+  }
+
+  /** As above; with {@code requireModels} it also denies the model-less workloads it selects. */
+  public static CompiledPolicy broken(String kind, String namespace, String name, PolicyMatch match, boolean requireModels, List<String> errors) {
+    return new CompiledPolicy(kind, namespace, name, "", 0, Mode.ENFORCE, match, Optional.empty(), DigestPolicy.REQUIRE, OnError.DENY, false, requireModels, PolicyRules.NONE, "", errors);
   }
 
   public boolean ready() {

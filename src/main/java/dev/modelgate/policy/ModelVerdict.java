@@ -37,8 +37,13 @@ public record ModelVerdict(
   /** One line for a person: which model, which policy, and the first reasons. */
   public String describe(int maxReasons) {
     StringBuilder b = new StringBuilder("model '").append(model.name()).append("' (").append(model.uri()).append(")");
-    if (passed() && (model.uri().scheme() == dev.modelgate.source.ModelScheme.PVC || model.uri().scheme() == dev.modelgate.source.ModelScheme.VOLUME)) {
-      return b.append(" will be verified on the volume by ModelGate's init container before use (").append(policy).append(")").toString();
+    if (passed() && model.inPod()) {
+      dev.modelgate.source.ModelUri at = model.placement().volume().orElseThrow();
+      return b.append(" will be verified on the volume").append(at.equals(model.uri()) ? "" : " (" + at + ")")
+          .append(" by ModelGate's init container before use (").append(policy).append(")").toString();
+    }
+    if (passed() && model.placement().stage() == dev.modelgate.source.Placement.Stage.POD_REVIEW) {
+      return b.append(" will be verified when its Pod is reviewed: ").append(model.placement().detail()).append(" (").append(policy).append(")").toString();
     }
     if (passed()) {
       b.append(" verified by ").append(policy);

@@ -33,13 +33,24 @@ public final class PolicyEngine {
 
   /** As above, with {@code volumes} deciding what admission can about models on volumes. */
   public PolicyDecision decide(WorkloadContext w, Instant deadline, VolumeCheck volumes) {
-    if (w.models().isEmpty()) {
-      return PolicyDecision.noModels();
-    }
     List<CompiledPolicy> policies = store.policies();
     List<String> denials = new ArrayList<>();
     List<String> warnings = new ArrayList<>();
     List<ModelVerdict> verdicts = new ArrayList<>();
+    if (w.models().isEmpty()) {
+      for (CompiledPolicy p : policies) {
+        if (p.requireModels() && p.appliesIn(w.namespace()) && p.match().selects(w.namespaceLabels(), w.workloadLabels())) {
+          String line = noModelDeclared(w, p).toString();
+          Mode mode = p.ready() ? p.mode() : Mode.ENFORCE;
+          if (mode == Mode.ENFORCE) {
+            denials.add(line);
+          } else if (mode == Mode.WARN) {
+            warnings.add(line);
+          }
+        }
+      }
+      return denials.isEmpty() && warnings.isEmpty() ? PolicyDecision.noModels() : PolicyDecision.of(denials, warnings, List.of());
+    }
     for (ModelReference model : w.models()) {
       String uri = model.uri().toString();
       List<CompiledPolicy> matching = new ArrayList<>();
@@ -65,6 +76,19 @@ public final class PolicyEngine {
     return PolicyDecision.of(denials, warnings, verdicts);
   }
 
+  /** True when some policy with {@code requireModels} could select workloads in this namespace: then labels are needed. */
+  public boolean requiresModelsIn(String namespace) {
+    return store.policies().stream().anyMatch(p -> p.requireModels() && p.appliesIn(namespace));
+  }
+
+  private static Failure noModelDeclared(WorkloadContext w, CompiledPolicy p) {
+    return Failure.of(Reason.NO_MODEL_DECLARED,
+        "%s %s/%s names no model (0 models found), and policy %s requires every workload it selects to declare its models:"
+            + " annotate the pod template with model.modelgate.dev/<name>: <uri> (oci://, pvc://claim/path, volume://volume/path),"
+            + " or use an image volume or a KServe storage URI",
+        w.kind(), w.namespace(), w.name(), p.displayName());
+  }
+
   /** The compiled, ready policies that apply to one model of a workload. */
   public List<CompiledPolicy> matching(WorkloadContext w, ModelReference model) {
     List<CompiledPolicy> out = new ArrayList<>();
@@ -81,8 +105,19 @@ public final class PolicyEngine {
       Failure f = Failure.of(Reason.POLICY_INVALID, "policy %s does not compile: %s", p.displayName(), String.join("; ", p.errors()));
       return new ModelVerdict(model, p.displayName(), Mode.ENFORCE, Optional.empty(), List.of(), List.of(f));
     }
-    if (model.uri().scheme() == ModelScheme.PVC || model.uri().scheme() == ModelScheme.VOLUME) {
-      return new ModelVerdict(model, p.displayName(), p.mode(), Optional.empty(), List.of(), volumes.check(model, p));
+    switch (model.placement().stage()) {
+      case IN_POD:
+        return new ModelVerdict(model, p.displayName(), p.mode(), Optional.empty(), List.of(), volumes.check(model, p));
+      case POD_REVIEW:
+        return new ModelVerdict(model, p.displayName(), p.mode(), Optional.empty(), List.of(), List.of());
+      case REFUSED:
+        Failure refused = Failure.of(Reason.MODEL_SOURCE_UNSUPPORTED, "%s", model.placement().detail());
+        return new ModelVerdict(model, p.displayName(), p.mode(), Optional.empty(), List.of(), List.of(refused));
+      case ADMISSION:
+        break;
+      default:
+        Failure unknown = Failure.of(Reason.UNDECIDED, "no verification step for models delivered as %s", model.placement().stage());
+        return new ModelVerdict(model, p.displayName(), p.mode(), Optional.empty(), List.of(), List.of(unknown));
     }
     Duration left = Duration.between(Instant.now(), deadline);
     if (left.isNegative() || left.isZero()) {

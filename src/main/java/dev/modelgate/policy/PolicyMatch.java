@@ -15,8 +15,11 @@ public record PolicyMatch(LabelSelector namespaceSelector, LabelSelector workloa
   }
 
   public boolean matches(Map<String, String> namespaceLabels, Map<String, String> workloadLabels, String modelUri) {
-    return namespaceSelector.matches(namespaceLabels)
-        && workloadSelector.matches(workloadLabels)
-        && (models.isEmpty() || models.stream().anyMatch(g -> g.matches(modelUri)));
+    return selects(namespaceLabels, workloadLabels) && (models.isEmpty() || models.stream().anyMatch(g -> g.matches(modelUri)));
+  }
+
+  /** The workload part only: what {@code requireModels} asks of a workload that names no model. */
+  public boolean selects(Map<String, String> namespaceLabels, Map<String, String> workloadLabels) {
+    return namespaceSelector.matches(namespaceLabels) && workloadSelector.matches(workloadLabels);
   }
 }

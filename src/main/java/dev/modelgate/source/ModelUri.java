@@ -44,7 +44,11 @@ public record ModelUri(ModelScheme scheme, String location, String path) {
     try {
       scheme = ModelScheme.valueOf(t.substring(0, sep).toUpperCase(Locale.ROOT));
     } catch (IllegalArgumentException e) {
-      throw bad(t, "has unknown scheme '" + t.substring(0, sep) + "'; expected oci, pvc, volume or file");
+      scheme = ModelScheme.DOWNLOAD;
+    }
+    if (scheme == ModelScheme.DOWNLOAD) {
+      throw bad(t, "has scheme '" + t.substring(0, sep) + "', which ModelGate cannot read at admission; expected oci, pvc, volume or file"
+          + " (a model a container downloads is declared where it lands: volume://<volume>/<path>)");
     }
     String rest = t.substring(sep + 3);
     switch (scheme) {
@@ -84,9 +88,39 @@ public record ModelUri(ModelScheme scheme, String location, String path) {
     }
   }
 
+  /**
+   * A URI a container of the pod downloads, as written ({@code s3://bucket/llama},
+   * {@code https://host/model.tar.gz}, KServe's {@code oci://} fetch): a scheme of letters, digits,
+   * {@code + . -}, then a non-empty rest without whitespace or control characters.
+   */
+  public static ModelUri download(String text) {
+    if (text == null || text.isEmpty()) {
+      throw bad(String.valueOf(text), "is empty");
+    }
+    if (text.length() > MAX_LENGTH) {
+      throw bad(text.substring(0, 60) + "...", "is longer than " + MAX_LENGTH + " characters");
+    }
+    int sep = text.indexOf("://");
+    if (sep <= 0 || !text.substring(0, sep).matches("[A-Za-z][A-Za-z0-9+.-]*")) {
+      throw bad(text, "has no scheme (scheme://...)");
+    }
+    if (sep + 3 == text.length() || text.chars().anyMatch(c -> c <= ' ' || c == 0x7f)) {
+      throw bad(text, "is empty after its scheme or contains whitespace or control characters");
+    }
+    return new ModelUri(ModelScheme.DOWNLOAD, text, "");
+  }
+
+  /** The scheme as written: {@code s3}, {@code hf}, {@code oci}, {@code pvc}, ... */
+  public String schemeName() {
+    String s = toString();
+    return s.substring(0, s.indexOf("://"));
+  }
+
   @Override
   public String toString() {
     switch (scheme) {
+      case DOWNLOAD:
+        return location;
       case OCI:
         return scheme.prefix() + location;
       case FILE:

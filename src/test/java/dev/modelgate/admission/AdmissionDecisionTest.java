@@ -202,7 +202,8 @@ class AdmissionDecisionTest {
     AdmissionOutcome o = harness.review(AdmissionHarness.create(pod("    model.modelgate.dev/llm: 's3://bucket/model'\n")));
 
     assertThat(o.allowed()).isFalse();
-    assertThat(o.message()).contains("metadata.annotations[model.modelgate.dev/llm]: MODEL_REFERENCE_INVALID: model reference 's3://bucket/model' has unknown scheme 's3'");
+    assertThat(o.message()).contains("metadata.annotations[model.modelgate.dev/llm]: MODEL_REFERENCE_INVALID: model reference 's3://bucket/model' has scheme 's3', which ModelGate cannot read at admission")
+        .contains("declared where it lands: volume://<volume>/<path>");
   }
 
   @Test
@@ -224,7 +225,7 @@ class AdmissionDecisionTest {
     AdmissionOutcome o = harness.review(AdmissionHarness.create(pod("    model.modelgate.dev/a: pvc://models-claim/llama\n    model.modelgate.dev/b: volume://weights/v1\n")));
 
     assertThat(o.allowed()).isFalse();
-    assertThat(o.verdicts()).extracting(v -> v.failures().get(0).reason().code()).containsOnly("MODEL_SOURCE_UNSUPPORTED");
+    assertThat(o.verdicts()).extracting(v -> v.failures().get(0).reason().code()).containsOnly("MODEL_VOLUME_NOT_MOUNTED");
     assertThat(o.message()).contains("the pod mounts no volume for pvc://models-claim/llama").contains("no volume named weights");
   }
 

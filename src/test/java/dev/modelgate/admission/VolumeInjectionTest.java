@@ -44,7 +44,7 @@ class VolumeInjectionTest {
   static String podSpec(String indent, String initContainers, String appMount) {
     String s = "spec:\n"
         + initContainers
-        + "  containers:\n    - name: server\n      image: server\n      volumeMounts: [{name: weights, mountPath: /models" + appMount + "}]\n"
+        + "  containers:\n    - name: server\n      image: server\n      volumeMounts: [{name: weights, mountPath: /models, subPath: llama" + appMount + "}]\n"
         + "  volumes:\n    - name: weights\n      persistentVolumeClaim: {claimName: models}\n";
     return s.replaceAll("(?m)^", indent);
   }
@@ -74,8 +74,8 @@ class VolumeInjectionTest {
 
   @ParameterizedTest(name = "{0}")
   @MethodSource("kinds")
-  void mutateInjectsTheVerifierFirstAndIsIdempotent(String kind, String template, String indent) throws Exception {
-    String init = "  initContainers: [{name: storage-initializer, image: kserve}]\n";
+  void mutateInjectsTheVerifierBeforeInitContainersThatDoNotWriteTheModelAndIsIdempotent(String kind, String template, String indent) throws Exception {
+    String init = "  initContainers: [{name: prepare, image: busybox}]\n";
     JsonNode object = new YAMLMapper().readTree(String.format(template, podSpec(indent, init, "")));
 
     AdmissionOutcome first = mutate(object);
@@ -87,7 +87,7 @@ class VolumeInjectionTest {
     JsonNode spec = kind.equals("Pod") ? patched.path("spec") : kind.equals("CronJob") ? patched.at("/spec/jobTemplate/spec/template/spec") : patched.at("/spec/template/spec");
     JsonNode verifier = spec.path("initContainers").get(0);
     assertThat(verifier.path("name").asText()).isEqualTo("modelgate-verify-llm");
-    assertThat(spec.path("initContainers").get(1).path("name").asText()).isEqualTo("storage-initializer");
+    assertThat(spec.path("initContainers").get(1).path("name").asText()).isEqualTo("prepare");
     assertThat(verifier.path("args").toString()).isEqualTo("[\"verify-volume\",\"/modelgate/model/llama\",\"--model-uri\",\"pvc://models/llama\",\"--model-name\",\"llm\"]");
     assertThat(verifier.at("/volumeMounts/0")).isEqualTo(JSON.readTree("{\"name\":\"weights\",\"mountPath\":\"/modelgate/model\",\"readOnly\":true}"));
     assertThat(verifier.at("/env/0/value").asText()).contains("kind: ClusterModelPolicy").contains("name: volumes");

@@ -78,7 +78,7 @@ class CheckCommandTest {
   @Test
   void writableMountOfAVolumeModelIsDenied() throws Exception {
     Path w = TestModels.write(tmp.resolve("w.yaml"), Files.readString(Path.of("testdata/workloads/deployment-pvc.yaml"))
-        .replace("{name: models, mountPath: /models, readOnly: true}", "{name: models, mountPath: /models}"));
+        .replace("subPath: llama-3-8b, readOnly: true}", "subPath: llama-3-8b}"));
 
     Cli.Result r = Cli.run("check", "--policies", "policies", w);
 

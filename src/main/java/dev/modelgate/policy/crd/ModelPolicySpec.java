@@ -41,6 +41,9 @@ public class ModelPolicySpec {
   @JsonPropertyDescription("Deny, or Allow with a warning, when a model source cannot be reached in time.")
   public OnError onError;
 
+  @JsonPropertyDescription("A workload this policy selects (namespaceSelector, workloadSelector) that names no model fails it with NO_MODEL_DECLARED, in the policy's mode. Default false.")
+  public Boolean requireModels;
+
   public enum Mode { Enforce, Warn, Audit }
 
   public enum DigestPolicy { Mutate, Require, VerifyOnly }

@@ -139,7 +139,7 @@ public final class PolicyCompiler {
         errors.add("policy lists no authorities");
       }
       // A broken policy denies what it matches; when its match itself is broken, that is everything.
-      return CompiledPolicy.broken(kind, ns, name, matchErrors.isEmpty() ? match : PolicyMatch.EVERYTHING, errors);
+      return CompiledPolicy.broken(kind, ns, name, matchErrors.isEmpty() ? match : PolicyMatch.EVERYTHING, Boolean.TRUE.equals(spec.requireModels), errors);
     }
     Mode mode = spec.mode == null ? Mode.ENFORCE : Mode.valueOf(spec.mode.name().toUpperCase(Locale.ROOT));
     long generation = resource.getMetadata().getGeneration() == null ? 0 : resource.getMetadata().getGeneration();
@@ -152,6 +152,7 @@ public final class PolicyCompiler {
         spec.digest == null ? DigestPolicy.MUTATE : DigestPolicy.valueOf(spec.digest.name().replaceAll("([a-z])([A-Z])", "$1_$2").toUpperCase(Locale.ROOT)),
         spec.onError == ModelPolicySpec.OnError.Allow ? dev.modelgate.policy.OnError.ALLOW : dev.modelgate.policy.OnError.DENY,
         spec.verification != null && Boolean.TRUE.equals(spec.verification.requireReadOnlyMounts),
+        Boolean.TRUE.equals(spec.requireModels),
         rules,
         document,
         List.of());
