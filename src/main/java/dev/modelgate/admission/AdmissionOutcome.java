@@ -7,10 +7,12 @@ import java.util.Objects;
 
 /**
  * The answer to one admission request: allowed or not, the message for a denial, warnings, the
- * verdicts behind it, and {@code skipped} when a cheap exit answered without inspecting anything.
+ * verdicts behind it, {@code skipped} when a cheap exit answered without inspecting anything, and
+ * how many models the workload names ({@code modelsFound}; 0 also when skipped or unreadable).
  */
 public record AdmissionOutcome(
-    String uid, boolean allowed, String message, List<String> warnings, List<ModelVerdict> verdicts, String skipped, List<java.util.Map<String, Object>> volumePatch) {
+    String uid, boolean allowed, String message, List<String> warnings, List<ModelVerdict> verdicts, String skipped, List<java.util.Map<String, Object>> volumePatch,
+    int modelsFound) {
   public AdmissionOutcome {
     Objects.requireNonNull(uid, "uid");
     Objects.requireNonNull(message, "message");
@@ -18,18 +20,26 @@ public record AdmissionOutcome(
     verdicts = List.copyOf(verdicts);
     Objects.requireNonNull(skipped, "skipped");
     volumePatch = List.copyOf(volumePatch);
+    if (modelsFound < 0) {
+      throw new IllegalArgumentException("modelsFound must not be negative");
+    }
   }
 
   public AdmissionOutcome(String uid, boolean allowed, String message, List<String> warnings, List<ModelVerdict> verdicts, String skipped) {
-    this(uid, allowed, message, warnings, verdicts, skipped, List.of());
+    this(uid, allowed, message, warnings, verdicts, skipped, List.of(), 0);
+  }
+
+  /** "0 models found", "1 model found", "3 models found": for logs and {@code check}. */
+  public String modelsFoundText() {
+    return modelsFound + (modelsFound == 1 ? " model" : " models") + " found";
   }
 
   static AdmissionOutcome skip(String uid, String why) {
     return new AdmissionOutcome(uid, true, "", List.of(), List.of(), why);
   }
 
-  static AdmissionOutcome of(String uid, PolicyDecision d, List<java.util.Map<String, Object>> volumePatch) {
-    return new AdmissionOutcome(uid, d.allowed(), d.message(MAX_DENIALS), d.warnings(), d.verdicts(), "", volumePatch);
+  static AdmissionOutcome of(String uid, PolicyDecision d, List<java.util.Map<String, Object>> volumePatch, int modelsFound) {
+    return new AdmissionOutcome(uid, d.allowed(), d.message(MAX_DENIALS), d.warnings(), d.verdicts(), "", volumePatch, modelsFound);
   }
 
   /** Denials listed in the message before "and K more". */

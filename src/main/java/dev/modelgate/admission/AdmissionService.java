@@ -73,12 +73,13 @@ public final class AdmissionService {
         patch = volumes.patch(podSpec, pointer, onVolumes);
       }
     }
-    AdmissionOutcome outcome = AdmissionOutcome.of(r.uid(), decision, patch);
+    AdmissionOutcome outcome = AdmissionOutcome.of(r.uid(), decision, patch, w.models().size());
     List<String> shared = sharedClaimWarnings(r, w);
     if (!shared.isEmpty()) {
       List<String> warnings = new java.util.ArrayList<>(outcome.warnings());
       warnings.addAll(shared);
-      outcome = new AdmissionOutcome(outcome.uid(), outcome.allowed(), outcome.message(), warnings, outcome.verdicts(), outcome.skipped(), outcome.volumePatch());
+      outcome = new AdmissionOutcome(outcome.uid(), outcome.allowed(), outcome.message(), warnings, outcome.verdicts(), outcome.skipped(), outcome.volumePatch(),
+          outcome.modelsFound());
     }
     if (!r.dryRun() && (!outcome.allowed() || !outcome.warnings().isEmpty())) {
       events.record(r, outcome);

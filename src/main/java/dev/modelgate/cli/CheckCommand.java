@@ -118,6 +118,9 @@ final class CheckCommand implements Callable<Integer> {
     var err = spec.commandLine().getErr();
     String what = r.kind() + " " + (r.namespace().isEmpty() ? "" : r.namespace() + "/") + r.name();
     err.printf("%s %s (%s)%n", o.allowed() ? (o.warnings().isEmpty() ? "ADMIT" : "ADMIT with warnings") : "DENY ", what, f);
+    if (o.skipped().isEmpty()) {
+      err.printf("  %s%n", o.modelsFoundText());
+    }
     AdmissionService.verdictLines(o).forEach(l -> err.printf("  %s%n", l));
     o.warnings().forEach(w -> err.printf("  warning: %s%n", w));
     for (Map<String, Object> op : o.patch()) {
@@ -139,6 +142,7 @@ final class CheckCommand implements Callable<Integer> {
     m.put("namespace", r.namespace());
     m.put("name", r.name());
     m.put("allowed", o.allowed());
+    m.put("modelsFound", o.modelsFound());
     m.put("message", o.message());
     m.put("warnings", o.warnings());
     m.put("patch", o.patch());

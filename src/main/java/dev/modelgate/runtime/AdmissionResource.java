@@ -87,9 +87,10 @@ public class AdmissionResource {
         .tag("reason", v.passed() ? "none" : v.failures().get(0).reason().code().toLowerCase())
         .register(metrics).increment());
     log.infof(
-        "uid=%s namespace=%s kind=%s name=%s operation=%s dryRun=%s decision=%s models=%d durationMs=%d%s",
+        "uid=%s namespace=%s kind=%s name=%s operation=%s dryRun=%s decision=%s models=%d verdicts=%d durationMs=%d%s%s",
         request.uid(), request.namespace(), request.kind(), request.name(), request.operation(), request.dryRun(),
-        outcome.decisionLabel(), outcome.verdicts().size(), nanos / 1_000_000,
+        outcome.decisionLabel(), outcome.modelsFound(), outcome.verdicts().size(), nanos / 1_000_000,
+        outcome.skipped().isEmpty() && outcome.modelsFound() == 0 ? " note=\"0 models found\"" : "",
         outcome.allowed() ? (outcome.skipped().isEmpty() ? "" : " skipped=\"" + outcome.skipped() + "\"") : " reasons=\"" + outcome.message() + "\"");
     return Response.ok(AdmissionResponseWriter.write(request.apiVersion(), outcome, endpoint.equals("mutate")), MediaType.APPLICATION_JSON).build();
   }
