@@ -47,6 +47,8 @@ final class KServeModels {
   static final String PVC_SOURCE_VOLUME = "kserve-pvc-source";
   static final String KSERVE_CONTAINER = "kserve-container";
   static final String ISVC_LABEL = "serving.kserve.io/inferenceservice";
+  static final String LLMISVC_PART_OF = "llminferenceservice";
+  static final String LORA_PVC_PREFIX = "lora-pvc-";
   /** The URI KServe writes when the model comes from a {@code storage: {key, path}} spec (pkg/credentials). */
   static final String SCHEME_PLACEHOLDER = "<scheme-placeholder>://";
   static final String DEFAULT_NAME = "kserve-storage";
@@ -220,11 +222,14 @@ final class KServeModels {
     }
   }
 
-  /** Claims KServe mounts itself (kserve-pvc-source; storageUris claims named after their mount path), not named otherwise. */
+  /**
+   * Claims KServe mounts itself, not named otherwise: kserve-pvc-source (also on LLMInferenceService
+   * Deployments, pkg/controller/v1alpha2/llmisvc/workload_storage.go attachPVCModelArtifact),
+   * LoRA adapter claims {@code lora-pvc-<adapter>} (workload_lora.go attachLoraPVCAdapter), and in a
+   * KServe workload the storageUris claims named after their mount path.
+   */
   private void directClaims() {
-    if (!kserveShaped()) {
-      return;
-    }
+    boolean kserve = kserveShaped();
     JsonNode volumes = spec.path("volumes");
     for (int i = 0; i < volumes.size(); i++) {
       JsonNode v = volumes.get(i);
@@ -234,7 +239,8 @@ final class KServeModels {
         continue;
       }
       JsonNode mount = firstMount(name);
-      boolean kserveNamed = name.equals(PVC_SOURCE_VOLUME) || mount != null && name.equals(volumeNameFromPath(mount.path("mountPath").asText()));
+      boolean kserveNamed = name.equals(PVC_SOURCE_VOLUME) || name.startsWith(LORA_PVC_PREFIX)
+          || kserve && mount != null && name.equals(volumeNameFromPath(mount.path("mountPath").asText()));
       if (!kserveNamed || mount == null) {
         continue;
       }
@@ -267,7 +273,7 @@ final class KServeModels {
   }
 
   private boolean kserveShaped() {
-    if (labels.containsKey(ISVC_LABEL)) {
+    if (labels.containsKey(ISVC_LABEL) || LLMISVC_PART_OF.equals(labels.get("app.kubernetes.io/part-of"))) {
       return true;
     }
     for (JsonNode c : spec.path("containers")) {

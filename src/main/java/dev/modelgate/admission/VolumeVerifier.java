@@ -242,7 +242,7 @@ public final class VolumeVerifier {
         base.add(c);
       }
     });
-    ArrayNodeBuilder desired = new ArrayNodeBuilder(base);
+    InitContainerOrder desired = new InitContainerOrder(base);
     for (Map.Entry<String, JsonNode> w : wanted.entrySet()) {
       desired.insertAfterLastWriter(w.getValue(), volumesOf.get(w.getKey()));
     }
@@ -285,10 +285,11 @@ public final class VolumeVerifier {
   }
 
   /** The init-container list being built: a verifier goes after the last writer of its volume. */
-  private static final class ArrayNodeBuilder {
+  private static final class InitContainerOrder {
     final List<JsonNode> list;
+    final List<JsonNode> placed = new ArrayList<>();
 
-    ArrayNodeBuilder(List<JsonNode> base) {
+    InitContainerOrder(List<JsonNode> base) {
       this.list = new ArrayList<>(base);
     }
 
@@ -306,7 +307,13 @@ public final class VolumeVerifier {
           last = i;
         }
       }
-      list.add(last + 1, verifier);
+      int at = last + 1;
+      // Verifiers placed just before, at the same spot, keep the models' order.
+      while (at < list.size() && placed.contains(list.get(at))) {
+        at++;
+      }
+      list.add(at, verifier);
+      placed.add(verifier);
     }
   }
 

@@ -327,6 +327,27 @@ class KServeSourcesTest {
     });
   }
 
+  @Test
+  void llmInferenceServiceDownloadIsVerifiedOnItsDeploymentTemplate() {
+    JsonNode patched = mutated(KServePods.llmInferenceServiceDeployment("hf://meta-llama/Meta-Llama-3-8B", null));
+    JsonNode spec = patched.at("/spec/template/spec");
+
+    assertThat(initNames(spec)).containsExactly("storage-initializer", "modelgate-verify-kserve-storage");
+    assertThat(init(spec, "modelgate-verify-kserve-storage").at("/args/3").asText()).isEqualTo("hf://meta-llama/Meta-Llama-3-8B");
+    assertThat(review(patched, false).allowed()).isTrue();
+  }
+
+  @Test
+  void llmInferenceServiceClaimAndLoraClaimAreBothModels() {
+    JsonNode d = KServePods.llmInferenceServiceDeployment("pvc://models/llama", "adapters");
+
+    AdmissionOutcome o = review(d, true);
+    JsonNode spec = JsonPatch.apply(JSON.valueToTree(o.patch()), d).at("/spec/template/spec");
+
+    assertThat(o.verdicts()).extracting(v -> v.model().name() + " " + v.model().uri()).containsExactly("kserve-storage pvc://models/llama", "lora-pvc-adapter pvc://adapters/adapters/sql");
+    assertThat(initNames(spec)).containsExactly("modelgate-verify-kserve-storage", "modelgate-verify-lora-pvc-adapter");
+  }
+
   private static List<String> reasons(AdmissionOutcome o) {
     return o.verdicts().stream().filter(v -> !v.passed()).flatMap(v -> v.failures().stream()).map(f -> f.reason().code()).distinct().toList();
   }

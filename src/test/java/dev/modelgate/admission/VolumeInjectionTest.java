@@ -258,4 +258,20 @@ class VolumeInjectionTest {
     assertThat(o.allowed()).isFalse();
     assertThat(o.message()).contains("container 'debug' mounts model volume 'weights' writable");
   }
+
+  @Test
+  void declaredVolumeAnInitContainerFillsIsVerifiedAfterItAndCheckedInThatOrder() throws Exception {
+    harness.policy("p.yaml", AdmissionHarness.keyPolicy("volumes", "Enforce", "volume://**", signed.publicKey, "  verification: {requireReadOnlyMounts: true}\n"));
+    JsonNode pod = new YAMLMapper().readTree("apiVersion: v1\nkind: Pod\nmetadata:\n  name: w\n  namespace: ml\n  annotations: {model.modelgate.dev/llm: 'volume://weights/llama'}\n"
+        + "spec:\n  initContainers:\n    - {name: fetch, image: curl, volumeMounts: [{name: weights, mountPath: /w}]}\n"
+        + "    - {name: warm, image: warm, restartPolicy: Always}\n"
+        + "  containers:\n    - {name: server, image: server, volumeMounts: [{name: weights, mountPath: /models, readOnly: true}]}\n"
+        + "  volumes:\n    - {name: weights, emptyDir: {}}\n");
+
+    JsonNode patched = apply(mutate(pod), pod);
+    AdmissionOutcome validated = validate(patched);
+
+    assertThat(patched.at("/spec/initContainers")).extracting(c -> c.path("name").asText()).containsExactly("fetch", "modelgate-verify-llm", "warm");
+    assertThat(validated.allowed()).as(validated.message()).isTrue();
+  }
 }

@@ -135,6 +135,40 @@ public final class KServePods {
     return d;
   }
 
+  /**
+   * An LLMInferenceService Deployment (pkg/controller/v1alpha2/llmisvc/workload_storage.go
+   * attachStorageInitializer / attachPVCModelArtifact, workload_lora.go attachLoraPVCAdapter): the
+   * controller, not the pod webhook, adds the initializer or claim to the template's {@code main}
+   * container. {@code modelUri} is a download (initializer) or {@code pvc://}; {@code loraClaim} adds
+   * a {@code lora-pvc-adapter} claim.
+   */
+  public static ObjectNode llmInferenceServiceDeployment(String modelUri, String loraClaim) {
+    ObjectNode d = JSON.createObjectNode();
+    d.put("apiVersion", "apps/v1").put("kind", "Deployment");
+    d.putObject("metadata").put("name", "llama-kserve").put("namespace", "ml");
+    ObjectNode template = d.putObject("spec").putObject("template");
+    template.putObject("metadata").putObject("labels").put("app.kubernetes.io/part-of", "llminferenceservice").put("app.kubernetes.io/name", "llama");
+    ObjectNode spec = template.putObject("spec");
+    ObjectNode main = spec.putArray("containers").addObject();
+    main.put("name", "main").put("image", "ghcr.io/llm-d/llm-d:v0.2.0");
+    spec.putArray("volumes");
+    if (modelUri.startsWith("pvc://")) {
+      String[] parts = modelUri.substring("pvc://".length()).split("/", 2);
+      addMount(main, "kserve-pvc-source", "/mnt/models", parts.length > 1 ? parts[1] : "", true);
+      ((ArrayNode) spec.get("volumes")).addObject().put("name", "kserve-pvc-source").putObject("persistentVolumeClaim").put("claimName", parts[0]);
+    } else {
+      ObjectNode init = storageInitializer(spec, List.of(modelUri, "/mnt/models"));
+      addMount(init, "kserve-provision-location", "/mnt/models", "", false);
+      addMount(main, "kserve-provision-location", "/mnt/models", "", true);
+      emptyDir(spec, "kserve-provision-location");
+    }
+    if (loraClaim != null) {
+      addMount(main, "lora-pvc-adapter", "/mnt/lora/adapter", "adapters/sql", true);
+      ((ArrayNode) spec.get("volumes")).addObject().put("name", "lora-pvc-adapter").putObject("persistentVolumeClaim").put("claimName", loraClaim);
+    }
+    return d;
+  }
+
   private static void modelcar(ObjectNode spec, int index, String image, String modelPath) {
     String suffix = index == 0 ? "" : "-" + index;
     String volume = "kserve-provision-location" + suffix;
