@@ -116,7 +116,7 @@ public final class PolicyEngine {
       case ADMISSION:
         break;
       default:
-        Failure unknown = Failure.of(Reason.UNDECIDED, "no verification step for models delivered as %s", model.placement().stage());
+        Failure unknown = Failure.of(Reason.INTERNAL_ERROR, "no verification step for models delivered as %s", model.placement().stage());
         return new ModelVerdict(model, p.displayName(), p.mode(), Optional.empty(), List.of(), List.of(unknown));
     }
     Duration left = Duration.between(Instant.now(), deadline);
