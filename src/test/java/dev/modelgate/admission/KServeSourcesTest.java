@@ -274,6 +274,23 @@ class KServeSourcesTest {
   }
 
   @Test
+  void downloadToAPathOnNoVolumeOrEscapingItsVolumeIsDenied() {
+    ObjectNode nowhere = KServePods.afterStorageInitializer("s3://bucket/llama");
+    ((ArrayNode) nowhere.at("/spec/initContainers/0/args")).set(1, JSON.getNodeFactory().textNode("/tmp/llama"));
+    ObjectNode escaping = KServePods.afterStorageInitializer("s3://bucket/llama");
+    ((ArrayNode) escaping.at("/spec/initContainers/0/args")).set(1, JSON.getNodeFactory().textNode("/mnt/models/../../etc"));
+
+    AdmissionOutcome a = review(nowhere, true);
+    AdmissionOutcome b = review(escaping, true);
+
+    assertThat(a.allowed()).isFalse();
+    assertThat(a.message()).contains("MODEL_SOURCE_UNSUPPORTED: spec.initContainers[0] downloads to /tmp/llama, which is on no volume it mounts");
+    assertThat(b.allowed()).isFalse();
+    assertThat(b.message()).contains("downloads to /mnt/models/../../etc").contains("..");
+    assertThat(a.patch()).isEmpty();
+  }
+
+  @Test
   void nativeSidecarMountingTheDownloadBeforeTheVerifierIsDenied() {
     ObjectNode pod = KServePods.afterStorageInitializer("s3://bucket/llama");
     ObjectNode sidecar = JSON.createObjectNode().put("name", "cache-warmer").put("image", "warmer").put("restartPolicy", "Always");
