@@ -181,10 +181,13 @@ public final class VolumeVerifier {
     return writable != null ? writable : any;
   }
 
-  /** A ModelGate verifier (this model's or another's): same image, no command, no restartPolicy, every mount read-only. */
+  /**
+   * A ModelGate verifier (this model's or another's): same image running {@code verify-volume}, no
+   * command, no restartPolicy, every mount read-only. It may mount a whole claim; it only reads.
+   */
   private static boolean isVerifier(JsonNode c, JsonNode expected) {
     if (!c.path("name").asText().startsWith(NAME_PREFIX) || !c.path("image").equals(expected.path("image"))
-        || !absent(c.path("command")) || !absent(c.path("restartPolicy"))) {
+        || !"verify-volume".equals(c.path("args").path(0).asText()) || !absent(c.path("command")) || !absent(c.path("restartPolicy"))) {
       return false;
     }
     for (JsonNode m : c.path("volumeMounts")) {

