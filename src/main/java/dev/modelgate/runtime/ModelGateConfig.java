@@ -53,4 +53,47 @@ public interface ModelGateConfig {
   /** Time kept back from the API server's deadline for writing the answer. */
   @WithDefault("500ms")
   Duration answerMargin();
+
+  /** How often the served certificate files are checked for replacement (a kubelet-updated Secret volume, {@code serve --tls-cert}). */
+  @WithDefault("5s")
+  Duration tlsFileCheckPeriod();
+
+  /** Self-managed webhook certificates, instead of cert-manager or mounted files. */
+  WebhookTls webhookTls();
+
+  /** {@code modelgate.webhook-tls.*}: on when {@code secret} is set (the chart sets it unless certManager.enabled). */
+  interface WebhookTls {
+    /** The Secret that holds the CA and the serving certificate. */
+    Optional<String> secret();
+
+    /** The namespace of the Secret, Lease and Service; default: this pod's ({@code POD_NAMESPACE}). */
+    Optional<String> namespace();
+
+    /** The Service the API server calls: the certificate is for {@code <service>.<namespace>.svc}. */
+    @WithDefault("modelgate")
+    String service();
+
+    /** The Lease that elects the one replica that writes. */
+    @WithDefault("modelgate-tls")
+    String lease();
+
+    /** ModelGate's own ValidatingWebhookConfiguration, the only one whose caBundle it sets. */
+    @WithDefault("modelgate")
+    String validatingWebhook();
+
+    /** ModelGate's own MutatingWebhookConfiguration, the only one whose caBundle it sets. */
+    @WithDefault("modelgate")
+    String mutatingWebhook();
+
+    /** How often the leader checks expiry, the caBundle and the rotation; one rotation step per check. */
+    @WithDefault("30s")
+    Duration checkPeriod();
+
+    /** How often every replica reads the Secret for a new certificate. */
+    @WithDefault("5s")
+    Duration syncPeriod();
+
+    /** This replica's name in the Lease; default: {@code POD_NAME}, else the host name. */
+    Optional<String> identity();
+  }
 }

@@ -35,6 +35,7 @@ public final class ServedCertificate {
   private final Reloader reloader;
   private final AtomicReference<Loaded> loaded = new AtomicReference<>();
   private volatile String lastFileContent = "";
+  private volatile String lastRefused = "";
 
   public ServedCertificate(Path certFile, Path keyFile, Reloader reloader) {
     this.certFile = certFile;
@@ -90,7 +91,10 @@ public final class ServedCertificate {
     try {
       pair = readFiles();
     } catch (IOException | TlsDataException e) {
-      log.warnf("the certificate files changed but are not a usable pair yet, the server keeps its current certificate: %s", e.getMessage());
+      if (!now.equals(lastRefused)) {
+        log.warnf("the certificate files changed but are not a usable pair, the server keeps its current certificate: %s", e.getMessage());
+        lastRefused = now;
+      }
       return false;
     }
     try {
