@@ -1,3 +1,6 @@
+{{- define "modelgate.selfManagedTls" -}}
+{{- if and (not .Values.certManager.enabled) (not .Values.tls.caBundle) -}}true{{- end -}}
+{{- end -}}
 {{- define "modelgate.image" -}}
 {{- if .Values.image.digest -}}
 {{ .Values.image.repository }}@{{ .Values.image.digest }}
@@ -15,7 +18,7 @@ app.kubernetes.io/version: {{ .Chart.AppVersion | quote }}
   apiVersions: ["v1"]
   operations: ["CREATE", "UPDATE"]
   {{- if .validating }}
-  {{- /* kubectl debug adds containers (which may mount the model volume) only through this subresource */}}
+  # pods/ephemeralcontainers: kubectl debug can add a container that mounts the model volume.
   resources: ["pods", "pods/ephemeralcontainers"]
   {{- else }}
   resources: ["pods"]
@@ -28,4 +31,8 @@ app.kubernetes.io/version: {{ .Chart.AppVersion | quote }}
   apiVersions: ["v1"]
   operations: ["CREATE", "UPDATE"]
   resources: ["jobs", "cronjobs"]
+{{- end -}}
+{{- define "modelgate.selector" -}}
+app.kubernetes.io/name: modelgate
+app.kubernetes.io/instance: {{ .Release.Name }}
 {{- end -}}

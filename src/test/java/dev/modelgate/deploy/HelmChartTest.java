@@ -78,6 +78,114 @@ class HelmChartTest {
     assertThat(kind(docs, "ValidatingWebhookConfiguration").orElseThrow().at("/metadata/annotations").toString()).contains("cert-manager.io/inject-ca-from");
   }
 
+  static List<JsonNode> all(List<JsonNode> docs, String kind) {
+    return docs.stream().filter(d -> d.path("kind").asText().equals(kind)).toList();
+  }
+
+  @Test
+  void defaultsNeedNoCertificateStepAndSurviveLosingAReplica() throws Exception {
+    List<JsonNode> docs = render(new Helm(CHART));
+
+    JsonNode pod = kind(docs, "Deployment").orElseThrow().at("/spec/template/spec");
+    assertThat(kind(docs, "Deployment").orElseThrow().at("/spec/replicas").asInt()).isEqualTo(3);
+    assertThat(kind(docs, "Deployment").orElseThrow().at("/spec/strategy/rollingUpdate/maxUnavailable").asInt()).isZero();
+    JsonNode pdb = kind(docs, "PodDisruptionBudget").orElseThrow();
+    assertThat(pdb.at("/spec/maxUnavailable").asInt()).isEqualTo(1);
+    assertThat(pdb.at("/spec/selector/matchLabels")).isEqualTo(kind(docs, "Deployment").orElseThrow().at("/spec/selector/matchLabels"));
+    assertThat(pod.at("/topologySpreadConstraints/0/topologyKey").asText()).isEqualTo("kubernetes.io/hostname");
+    assertThat(pod.at("/topologySpreadConstraints/0/labelSelector/matchLabels")).isEqualTo(pdb.at("/spec/selector/matchLabels"));
+    assertThat(pod.at("/terminationGracePeriodSeconds").asInt()).as("longer than quarkus.shutdown.timeout (30 s)").isGreaterThan(30);
+    assertThat(pod.has("priorityClassName")).isFalse();
+    JsonNode container = pod.at("/containers/0");
+    assertThat(container.at("/args").toString()).doesNotContain("--tls-cert");
+    assertThat(container.at("/env").toString()).contains("MODELGATE_WEBHOOK_TLS_SECRET", "\"modelgate-tls\"", "POD_NAMESPACE");
+    assertThat(container.at("/volumeMounts").toString()).doesNotContain("/tls");
+    for (String k : List.of("ValidatingWebhookConfiguration", "MutatingWebhookConfiguration")) {
+      JsonNode w = kind(docs, k).orElseThrow().at("/webhooks/0");
+      assertThat(w.at("/clientConfig/caBundle").isMissingNode()).as(k + " has no caBundle to paste").isTrue();
+      assertThat(w.at("/namespaceSelector/matchExpressions/0/values").toString()).contains("kube-system", "modelgate-system");
+      assertThat(w.at("/failurePolicy").asText()).isEqualTo("Fail");
+    }
+    assertThat(kind(docs, "Secret").orElseThrow().at("/metadata/name").asText()).isEqualTo("modelgate-tls");
+    assertThat(kind(docs, "Lease").orElseThrow().at("/metadata/name").asText()).isEqualTo("gate-tls");
+    assertThat(kind(docs, "Certificate")).isEmpty();
+  }
+
+  @Test
+  void rbacGrantsNamedObjectsOnlyAndNoCreateOfSecretsOrLeases() throws Exception {
+    List<JsonNode> docs = render(new Helm(CHART), "readPullSecrets", "false");
+
+    List<JsonNode> rules = new ArrayList<>();
+    kind(docs, "ClusterRole").orElseThrow().path("rules").forEach(rules::add);
+    kind(docs, "Role").orElseThrow().path("rules").forEach(rules::add);
+    for (JsonNode r : rules) {
+      String resources = r.path("resources").toString();
+      String verbs = r.path("verbs").toString();
+      assertThat(verbs).as(resources).doesNotContain("delete", "\"*\"", "escalate", "bind", "impersonate");
+      if (resources.contains("webhookconfigurations")) {
+        assertThat(r.path("resourceNames").toString()).isEqualTo("[\"gate\"]");
+        assertThat(verbs).isEqualTo("[\"get\",\"update\"]");
+      }
+      if (resources.contains("secrets")) {
+        assertThat(r.path("resourceNames").toString()).as("with readPullSecrets off, only the TLS Secret").isEqualTo("[\"modelgate-tls\"]");
+        assertThat(verbs).isEqualTo("[\"get\",\"update\"]");
+      }
+      if (resources.contains("leases")) {
+        assertThat(r.path("resourceNames").toString()).isEqualTo("[\"gate-tls\"]");
+        assertThat(verbs).isEqualTo("[\"get\",\"update\"]");
+      }
+      if (verbs.contains("create")) {
+        assertThat(resources).as("the only create: Events").isEqualTo("[\"events\"]");
+      }
+      if (verbs.contains("list")) {
+        assertThat(resources).isIn("[\"clustermodelpolicies\",\"modelpolicies\",\"modeltrustroots\"]", "[\"endpointslices\"]");
+      }
+    }
+    assertThat(kind(docs, "Role").orElseThrow().at("/metadata/namespace").asText()).isEqualTo("modelgate-system");
+    assertThat(kind(docs, "ClusterRole").orElseThrow().path("rules").toString()).doesNotContain("\"secrets\"");
+  }
+
+  @Test
+  void certManagerModeMountsItsSecretAndGrantsNoWebhookOrSecretWrites() throws Exception {
+    List<JsonNode> docs = render(new Helm(CHART), "certManager.enabled", "true");
+
+    JsonNode container = kind(docs, "Deployment").orElseThrow().at("/spec/template/spec/containers/0");
+    assertThat(container.at("/args").toString()).contains("\"--tls-cert\",\"/tls/tls.crt\"");
+    assertThat(container.at("/env").toString()).doesNotContain("MODELGATE_WEBHOOK_TLS_SECRET");
+    assertThat(kind(docs, "Role")).isEmpty();
+    assertThat(kind(docs, "Lease")).isEmpty();
+    assertThat(kind(docs, "Secret")).as("cert-manager creates it").isEmpty();
+    assertThat(kind(docs, "ClusterRole").orElseThrow().toString()).doesNotContain("webhookconfigurations");
+    assertThat(kind(docs, "Certificate").orElseThrow().at("/spec/dnsNames").toString()).contains("gate.modelgate-system.svc");
+  }
+
+  @Test
+  void haValuesAreHonoured() throws Exception {
+    List<JsonNode> docs = render(new Helm(CHART), "replicas", "5", "podDisruptionBudget.maxUnavailable", "2", "priorityClassName", "system-cluster-critical",
+        "topologySpread.whenUnsatisfiable", "DoNotSchedule", "webhook.failurePolicy", "Ignore", "webhook.timeoutSeconds", "5");
+
+    JsonNode d = kind(docs, "Deployment").orElseThrow();
+    assertThat(d.at("/spec/replicas").asInt()).isEqualTo(5);
+    assertThat(d.at("/spec/template/spec/priorityClassName").asText()).isEqualTo("system-cluster-critical");
+    assertThat(d.at("/spec/template/spec/topologySpreadConstraints/0/whenUnsatisfiable").asText()).isEqualTo("DoNotSchedule");
+    assertThat(kind(docs, "PodDisruptionBudget").orElseThrow().at("/spec/maxUnavailable").asInt()).isEqualTo(2);
+    assertThat(kind(docs, "MutatingWebhookConfiguration").orElseThrow().at("/webhooks/0/failurePolicy").asText()).isEqualTo("Ignore");
+    assertThat(kind(docs, "ValidatingWebhookConfiguration").orElseThrow().at("/webhooks/0/timeoutSeconds").asInt()).isEqualTo(5);
+
+    List<JsonNode> off = render(new Helm(CHART), "podDisruptionBudget.enabled", "false", "topologySpread.enabled", "false");
+    assertThat(kind(off, "PodDisruptionBudget")).isEmpty();
+    assertThat(kind(off, "Deployment").orElseThrow().at("/spec/template/spec/topologySpreadConstraints").isMissingNode()).isTrue();
+  }
+
+  @Test
+  void ownCaBundleModeMountsTheGivenSecret() throws Exception {
+    List<JsonNode> docs = render(new Helm(CHART), "tls.caBundle", "Y2E=");
+
+    assertThat(kind(docs, "ValidatingWebhookConfiguration").orElseThrow().at("/webhooks/0/clientConfig/caBundle").asText()).isEqualTo("Y2E=");
+    assertThat(kind(docs, "Deployment").orElseThrow().at("/spec/template/spec/containers/0/args").toString()).contains("--tls-cert");
+    assertThat(kind(docs, "Lease")).isEmpty();
+  }
+
   @Test
   void chartShipsTheGeneratedCrds() throws Exception {
     for (String crd : List.of("clustermodelpolicies.modelgate.dev-v1.yml", "modelpolicies.modelgate.dev-v1.yml", "modeltrustroots.modelgate.dev-v1.yml")) {
