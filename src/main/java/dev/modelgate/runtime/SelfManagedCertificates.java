@@ -87,7 +87,11 @@ public final class SelfManagedCertificates implements AutoCloseable {
         .withRetryPeriod(RETRY_PERIOD)
         .withReleaseOnCancel(true)
         .withLeaderCallbacks(new LeaderCallbacks(this::startLeading, this::stopLeading,
-            leader -> log.infof("webhook certificate leader is %s", leader)))
+            leader -> {
+              if (leader != null && !leader.isEmpty()) {
+                log.infof("webhook certificate leader is %s", leader);
+              }
+            }))
         .build()).build().start();
   }
 
