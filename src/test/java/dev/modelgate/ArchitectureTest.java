@@ -17,7 +17,7 @@ class ArchitectureTest {
     noClasses()
         .that().resideInAnyPackage(
             "dev.modelgate.core..", "dev.modelgate.oms..", "dev.modelgate.trust..", "dev.modelgate.verify..",
-            "dev.modelgate.source..", "dev.modelgate.admission..", "dev.modelgate.policy..")
+            "dev.modelgate.source..", "dev.modelgate.admission..", "dev.modelgate.policy..", "dev.modelgate.certs..")
         .should().dependOnClassesThat().resideInAnyPackage("io.quarkus..", "jakarta..", "picocli..")
         .check(CLASSES);
   }
@@ -40,6 +40,14 @@ class ArchitectureTest {
         .check(CLASSES);
     noClasses().that().resideInAPackage("dev.modelgate.admission..")
         .should().dependOnClassesThat().resideInAnyPackage("dev.modelgate.runtime..", "dev.modelgate.cli..")
+        .check(CLASSES);
+  }
+
+  @Test
+  void webhookCertificatesAreALeafCapability() {
+    noClasses().that().resideInAPackage("dev.modelgate.certs..")
+        .should().dependOnClassesThat().resideInAnyPackage("dev.modelgate.runtime..", "dev.modelgate.admission..", "dev.modelgate.policy..",
+            "dev.modelgate.verify..", "dev.modelgate.trust..", "dev.modelgate.oci..", "dev.modelgate.cli..")
         .check(CLASSES);
   }
 
