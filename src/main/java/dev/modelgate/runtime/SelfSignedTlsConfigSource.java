@@ -32,7 +32,9 @@ import org.eclipse.microprofile.config.spi.ConfigSource;
  * The HTTPS default: when no certificate is configured ({@code quarkus.http.ssl.certificate.files},
  * which {@code serve --tls-cert/--tls-key} set and which wins over this source), a self-signed
  * certificate for localhost, 127.0.0.1 and this host's name is generated at start into a private
- * temporary directory. Clusters give the webhook a real certificate (cert-manager or the chart's).
+ * temporary directory. Clusters give the webhook a real certificate: with self-managed TLS
+ * ({@link WebhookTls}) these very files are overwritten with the certificate from the Secret;
+ * otherwise cert-manager's or the operator's files are configured instead.
  */
 public class SelfSignedTlsConfigSource implements ConfigSource {
   static final String CERT = "quarkus.http.ssl.certificate.files";
