@@ -223,6 +223,7 @@ class SelfManagedCertificatesTest {
     SelfManagedCertificates a = replica("replica-a", reloads);
     a.reconcile();
     X509Certificate oldCa = secretState().authority().certificate();
+    KeyAndCertificate oldAuthority = secretState().authority();
     clock.advance(Duration.ofDays(4 * 365 + 1));
 
     assertThat(a.reconcile().action()).isEqualTo(Action.RENEW_SERVING);
@@ -234,6 +235,13 @@ class SelfManagedCertificatesTest {
 
     // No EndpointSlice yet: which certificates replicas serve is unknown, so the old CA stays.
     assertThat(a.reconcile().action()).isEqualTo(Action.NONE);
+    // A replica still on the old certificate, then one that cannot be reached: the old CA stays.
+    TlsTestServer lagging = TlsTestServer.serving(new CertificateIssuer(clock, CertificateLifetimes.DEFAULT).issueServing(oldAuthority, NAMES));
+    client.resource(lagging.endpointSlice(NS, "modelgate")).create();
+    assertThat(a.reconcile().reason()).contains("1 of 1 ready replicas still serve");
+    lagging.close();
+    assertThat(a.reconcile().action()).as("unreachable replica").isEqualTo(Action.NONE);
+    client.resource(lagging.endpointSlice(NS, "modelgate")).delete();
     try (TlsTestServer replica = TlsTestServer.serving(promoted.serving())) {
       client.resource(replica.endpointSlice(NS, "modelgate")).create();
 
