@@ -19,10 +19,13 @@ import java.util.Map;
 import java.util.zip.GZIPInputStream;
 
 /**
- * Lists the regular files of a (gzip-compressed) tar archive with the sha256 of each, reading it
- * once. Only files and directories are accepted: links, devices and FIFOs make the archive
- * unverifiable, as a model directory with them would be. Reads ustar names (prefix + name), GNU
- * long names and PAX {@code path} and {@code size} records. Names are returned as written; the caller validates them.
+ * Lists the entries of a (gzip-compressed) tar archive, with the sha256 of each regular file,
+ * reading it once. {@link #read} accepts only files and directories (links, devices and FIFOs make
+ * a model archive unverifiable, as a model directory with them would be); {@link #readChangeset}
+ * returns every entry with its type, for image layers, where links and devices outside the model
+ * are normal. Reads ustar names (prefix + name), GNU long names and long link names, and PAX
+ * {@code path}, {@code linkpath} and {@code size} records. Names are returned as written; the
+ * caller validates them.
  */
 public final class TarFiles {
   /** Most entries read from one archive. */
@@ -30,26 +33,64 @@ public final class TarFiles {
 
   private TarFiles() {}
 
-  public record Entry(String name, String sha256Hex, long size) {}
+  /** What an entry is; links and devices carry no content here. */
+  public enum Type {
+    FILE("regular file"),
+    DIRECTORY("directory"),
+    SYMLINK("symbolic link"),
+    HARDLINK("hard link"),
+    DEVICE("device"),
+    FIFO("FIFO");
+
+    private final String description;
+
+    Type(String description) {
+      this.description = description;
+    }
+
+    public String description() {
+      return description;
+    }
+  }
+
+  /** One entry; {@code sha256Hex} is empty and {@code size} 0 for anything but a regular file. */
+  public record Entry(String name, Type type, String linkName, String sha256Hex, long size) {
+    public Entry(String name, String sha256Hex, long size) {
+      this(name, Type.FILE, "", sha256Hex, size);
+    }
+  }
 
   /**
    * Reads at most {@code maxUnpackedBytes} of tar stream (after gunzip, so a small gzip bomb cannot
    * run away) and stops at {@code deadline}.
    */
   public static List<Entry> read(Path archive, boolean gzip, long maxUnpackedBytes, Instant deadline) {
+    return read(archive, gzip, maxUnpackedBytes, deadline, false);
+  }
+
+  /**
+   * Every entry of an image layer in archive order, directories, links, devices and FIFOs
+   * included, with the same bounds as {@link #read}.
+   */
+  public static List<Entry> readChangeset(Path archive, boolean gzip, long maxUnpackedBytes, Instant deadline) {
+    return read(archive, gzip, maxUnpackedBytes, deadline, true);
+  }
+
+  private static List<Entry> read(Path archive, boolean gzip, long maxUnpackedBytes, Instant deadline, boolean allTypes) {
     try (InputStream raw = new BufferedInputStream(Files.newInputStream(archive), 1 << 16);
         InputStream in = new Bounded(gzip ? new GZIPInputStream(raw, 1 << 16) : raw, maxUnpackedBytes, deadline)) {
-      return entries(in);
+      return entries(in, allTypes);
     } catch (IOException e) {
       throw new InvalidInputException(Reason.LAYER_NOT_VERIFIABLE, "archive cannot be read: " + e.getMessage(), e);
     }
   }
 
-  private static List<Entry> entries(InputStream in) throws IOException {
+  private static List<Entry> entries(InputStream in, boolean allTypes) throws IOException {
     List<Entry> out = new ArrayList<>();
     byte[] header = new byte[512];
     byte[] buf = new byte[1 << 16];
     String longName = null;
+    String longLink = null;
     Long paxSize = null;
     while (true) {
       if (in.readNBytes(header, 0, 512) < 512) {
@@ -63,12 +104,15 @@ public final class TarFiles {
       }
       String name = string(header, 0, 100);
       String prefix = string(header, 345, 155);
-      if (!prefix.isEmpty() && "ustar".equals(string(header, 257, 5))) {
+      // Only POSIX ustar ("ustar\0") has a name prefix there; GNU's magic ("ustar  ") keeps other
+      // fields at that offset, and Go's archive/tar (containerd) reads no prefix from it.
+      if (!prefix.isEmpty() && "ustar".equals(string(header, 257, 6))) {
         name = prefix + "/" + name;
       }
+      String linkName = string(header, 157, 100);
       long size = octal(header, 124, 12);
       char type = (char) (header[156] == 0 ? '0' : header[156]);
-      if (type == 'L' || type == 'x') {
+      if (type == 'L' || type == 'K' || type == 'x') {
         if (size > 1 << 20) {
           throw bad("has an extended header of " + size + " bytes");
         }
@@ -76,9 +120,12 @@ public final class TarFiles {
         skip(in, pad(size));
         if (type == 'L') {
           longName = new String(data, StandardCharsets.UTF_8).replace("\0", "");
+        } else if (type == 'K') {
+          longLink = new String(data, StandardCharsets.UTF_8).replace("\0", "");
         } else {
           Map<String, String> pax = paxRecords(new String(data, StandardCharsets.UTF_8));
           longName = pax.getOrDefault("path", longName);
+          longLink = pax.getOrDefault("linkpath", longLink);
           paxSize = pax.containsKey("size") ? Long.valueOf(decimal(pax.get("size"))) : paxSize;
         }
         continue;
@@ -87,18 +134,29 @@ public final class TarFiles {
         name = longName;
         longName = null;
       }
+      if (longLink != null) {
+        linkName = longLink;
+        longLink = null;
+      }
       if (paxSize != null) {
         // Go's archive/tar (containerd) takes the PAX size over the header's: so must we, or the
         // bytes hashed would not be the bytes unpacked.
         size = paxSize;
         paxSize = null;
       }
-      if (type == '5') {
-        skip(in, size + pad(size));
-        continue;
-      }
-      if (type != '0' && type != '7') {
+      Type t = type(type);
+      if (t == null || (!allTypes && t != Type.FILE && t != Type.DIRECTORY)) {
         throw bad("entry '" + name + "' is a " + kind(type) + "; only regular files and directories are accepted");
+      }
+      if (t != Type.FILE) {
+        // Go's archive/tar (containerd, and most model loaders) reads no data after a link,
+        // device, directory or FIFO header whatever its size field says (isHeaderOnlyType in
+        // src/archive/tar/common.go); skipping that many bytes here would hide the entries a
+        // runtime unpacks from there.
+        if (allTypes) {
+          out.add(new Entry(name, t, linkName, "", 0));
+        }
+        continue;
       }
       MessageDigest md = sha256();
       long left = size;
@@ -188,6 +246,27 @@ public final class TarFiles {
         skipped += r;
       }
       return skipped;
+    }
+  }
+
+  private static Type type(char t) {
+    switch (t) {
+      case '0':
+      case '7':
+        return Type.FILE;
+      case '5':
+        return Type.DIRECTORY;
+      case '1':
+        return Type.HARDLINK;
+      case '2':
+        return Type.SYMLINK;
+      case '3':
+      case '4':
+        return Type.DEVICE;
+      case '6':
+        return Type.FIFO;
+      default:
+        return null;
     }
   }
 

@@ -30,7 +30,9 @@ import java.util.Set;
  * Verifies a model published as an OCI artifact without downloading its weights: resolve the
  * reference to a manifest (an index is resolved to its model manifest), find OMS bundles among its
  * referrers (API, then the {@code sha256-<hex>} tag) or as a {@code model.sig} layer, and check
- * each bundle's signed file list against the layer digests. The threshold counts distinct
+ * each bundle's signed file list against the layer digests. A container image used as a model (a
+ * modelcar) is checked against its model directory with its layers applied ({@link ImageLayers}),
+ * only where the policy allows downloading them. The threshold counts distinct
  * authorities, one bundle for one authority.
  */
 public final class OciModelVerifier {
@@ -133,9 +135,18 @@ public final class OciModelVerifier {
 
   private VerificationResult verifyManifest(String shown, OciReference pinned, OciManifest m, VerificationPolicy policy, Instant deadline) {
     try {
-      ArtifactContents contents = contents(m);
-      if (policy.options().maxLayerDownloadBytes() > 0 && !contents.archives().isEmpty()) {
-        contents = new ArchiveLayers(registry).download(pinned, m, contents, policy.options().maxLayerDownloadBytes(), deadline);
+      ArtifactContents contents;
+      long budget = policy.options().maxLayerDownloadBytes();
+      if (ImageLayers.isContainerImage(m)) {
+        if (budget == 0) {
+          return VerificationResult.failed(shown, List.of(ImageLayers.notDownloaded(m, policy.options().imageModelPath()))).withModel(shown, m.digest().toString());
+        }
+        contents = new ImageLayers(registry).modelDirectory(pinned, m, policy.options().imageModelPath(), budget, deadline);
+      } else {
+        contents = contents(m);
+        if (budget > 0 && !contents.archives().isEmpty()) {
+          contents = new ArchiveLayers(registry).download(pinned, m, contents, budget, deadline);
+        }
       }
       // Listed once: signatures and attestations are both Sigstore-bundle referrers.
       List<Descriptor> referrers = registry.referrers(pinned, m.digest(), MediaTypes.SIGSTORE_BUNDLE, deadline);

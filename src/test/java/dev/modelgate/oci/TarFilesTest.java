@@ -87,4 +87,38 @@ class TarFilesTest {
     assertThatThrownBy(() -> TarFiles.read(a, true, 1 << 20, Instant.now().plusSeconds(10)))
         .isInstanceOf(InvalidInputException.class).hasMessageContaining("unpacks to more than 1048576 bytes");
   }
+
+  @Test
+  void directoryHeaderWithASizeHidesNoEntriesAsGoArchiveTarReadsIt() throws Exception {
+    // Go's archive/tar reads no data after a directory, link, device or FIFO header whatever its
+    // size says (isHeaderOnlyType, src/archive/tar/common.go): the entry "inside" is a real entry.
+    ByteArrayOutputStream out = new ByteArrayOutputStream();
+    out.writeBytes(header("models/", 1024, '5'));
+    entry(out, header("models/hidden.py", 5, '0'), "evil\n".getBytes(StandardCharsets.UTF_8));
+    Path a = archive(out);
+
+    var entries = TarFiles.readChangeset(a, false, 1 << 20, Instant.now().plusSeconds(10));
+
+    assertThat(entries).extracting(TarFiles.Entry::name).containsExactly("models/", "models/hidden.py");
+    assertThat(TarFiles.read(a, false, 1 << 20, Instant.now().plusSeconds(10))).extracting(TarFiles.Entry::name).containsExactly("models/hidden.py");
+  }
+
+  @Test
+  void changesetListsLinksWithTheirTargetsIncludingGnuLongLinkNames() throws Exception {
+    ByteArrayOutputStream out = new ByteArrayOutputStream();
+    byte[] symlink = header("lib64", 0, '2');
+    System.arraycopy("lib".getBytes(StandardCharsets.UTF_8), 0, symlink, 157, 3);
+    out.writeBytes(symlink);
+    String longTarget = "usr/" + "x".repeat(150);
+    byte[] name = (longTarget + "\0").getBytes(StandardCharsets.UTF_8);
+    entry(out, header("././@LongLink", name.length, 'K'), name);
+    out.writeBytes(header("bin/sh", 0, '1'));
+    Path a = archive(out);
+
+    var entries = TarFiles.readChangeset(a, false, 1 << 20, Instant.now().plusSeconds(10));
+
+    assertThat(entries).extracting(TarFiles.Entry::type, TarFiles.Entry::linkName)
+        .containsExactly(org.assertj.core.groups.Tuple.tuple(TarFiles.Type.SYMLINK, "lib"), org.assertj.core.groups.Tuple.tuple(TarFiles.Type.HARDLINK, longTarget));
+    assertThatThrownBy(() -> TarFiles.read(a, false, 1 << 20, Instant.now().plusSeconds(10))).hasMessageContaining("'lib64' is a symbolic link");
+  }
 }

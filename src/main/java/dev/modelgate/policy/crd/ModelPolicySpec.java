@@ -164,7 +164,10 @@ public class ModelPolicySpec {
     @JsonPropertyDescription("OCI models: download archive layers (tar, tar+gzip) and hash their files, instead of denying them.")
     public Boolean allowLayerDownload;
 
-    @JsonPropertyDescription("Most bytes downloaded per model when allowLayerDownload is set. Default 2 GiB.")
+    @JsonPropertyDescription("Most bytes downloaded per model when allowLayerDownload is set (for a container image: all its layers). Default 2 GiB.")
     public Long maxLayerDownloadBytes;
+
+    @JsonPropertyDescription("Container images used as models (KServe modelcars): the model directory inside the image, verified with the image's layers applied in order. Default /models.")
+    public String imageModelPath;
   }
 }

@@ -318,7 +318,13 @@ public final class PolicyCompiler {
         download = 0;
       }
     }
-    return new VerifyOptions(ignore, Boolean.TRUE.equals(v.ignoreUnsignedFiles), Boolean.TRUE.equals(v.allowSymlinks), true, download);
+    String modelPath = v.imageModelPath == null ? "/models" : v.imageModelPath;
+    String problem = VerifyOptions.imageModelPathProblem(modelPath);
+    if (problem != null) {
+      errors.add("verification.imageModelPath " + problem);
+      modelPath = "/models";
+    }
+    return new VerifyOptions(ignore, Boolean.TRUE.equals(v.ignoreUnsignedFiles), Boolean.TRUE.equals(v.allowSymlinks), true, download, modelPath);
   }
 
   private static String nullToEmpty(String s) {

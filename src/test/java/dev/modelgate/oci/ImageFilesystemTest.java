@@ -1,0 +1,116 @@
+package dev.modelgate.oci;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.modelgate.core.Failure;
+import dev.modelgate.testing.ImageLayer;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.util.List;
+import java.util.stream.Collectors;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The layer rules of the OCI image spec (layer.md, opencontainers/image-spec commit
+ * 03306ac1c8eeddda714bd4f98aab05ad62ff829c) on real tar layers, and the cases where runtimes could
+ * read a layer differently, which are refused rather than guessed.
+ */
+class ImageFilesystemTest {
+  @TempDir Path tmp;
+
+  private ImageFilesystem apply(ImageLayer... layers) throws Exception {
+    ImageFilesystem fs = new ImageFilesystem("/models");
+    int i = 0;
+    for (ImageLayer l : layers) {
+      Path tgz = Files.write(tmp.resolve("layer" + i++ + ".tgz"), l.tarGzip());
+      fs.apply(TarFiles.readChangeset(tgz, true, 1 << 20, Instant.now().plusSeconds(10)));
+    }
+    return fs;
+  }
+
+  private static String problems(ImageFilesystem fs) {
+    return fs.problems().stream().map(Failure::toString).collect(Collectors.joining("\n"));
+  }
+
+  @Test
+  void opaqueWhiteoutAppliesBeforeTheLayersOwnEntriesWhateverTheirOrder() throws Exception {
+    ImageFilesystem fs = apply(ImageLayer.create().dir("models/a/b/c").file("models/a/b/c/bar", "old"),
+        ImageLayer.create().dir("models/a").dir("models/a/b").dir("models/a/b/c").file("models/a/b/c/foo", "new").opaque("models/a"));
+
+    assertThat(fs.modelFiles()).containsOnlyKeys("a/b/c/foo");
+    assertThat(fs.problems()).isEmpty();
+  }
+
+  @Test
+  void opaqueWhiteoutAtTheRootRemovesTheModelDirectoryOfLowerLayers() throws Exception {
+    ImageFilesystem fs = apply(ImageLayer.create().file("models/config.json", "{}"), ImageLayer.create().file(".wh..wh..opq", "").file("etc/os-release", "x"));
+
+    assertThat(fs.modelFiles()).isEmpty();
+    assertThat(problems(fs)).contains("NOT_FOUND: the image has no /models directory");
+  }
+
+  @Test
+  void fileReplacingTheModelDirectoryRemovesEverythingBelowIt() throws Exception {
+    ImageFilesystem fs = apply(ImageLayer.create().file("models/config.json", "{}"), ImageLayer.create().file("models", "not a directory"));
+
+    assertThat(fs.modelFiles()).isEmpty();
+    assertThat(problems(fs)).contains("LAYER_NOT_VERIFIABLE: /models in the image is a regular file (layer 1), not a directory");
+  }
+
+  @Test
+  void whiteoutOfADirectoryRemovesItsWholeSubtreeAndANewDirectoryStartsEmpty() throws Exception {
+    ImageFilesystem fs = apply(ImageLayer.create().file("models/tokenizer/vocab.txt", "a").file("models/config.json", "{}"),
+        ImageLayer.create().whiteout("models", "tokenizer"), ImageLayer.create().dir("models/tokenizer").file("models/tokenizer/merges.txt", "m"));
+
+    assertThat(fs.modelFiles()).containsOnlyKeys("config.json", "tokenizer/merges.txt");
+  }
+
+  @Test
+  void whiteoutAppliesToLowerLayersOnlyAndALayerThatAlsoAddsThePathIsRefused() throws Exception {
+    ImageFilesystem fs = apply(ImageLayer.create().file("models/config.json", "old"),
+        ImageLayer.create().file("models/config.json", "new").whiteout("models", "config.json"));
+
+    assertThat(problems(fs)).contains("LAYER_NOT_VERIFIABLE: layer 1 both removes '/models/config.json' (whiteout) and adds '/models/config.json'");
+  }
+
+  @Test
+  void pathWrittenTwiceInOneLayerIsRefused() throws Exception {
+    ImageFilesystem fs = apply(ImageLayer.create().file("models/config.json", "a").file("models/config.json", "b"));
+
+    assertThat(problems(fs)).contains("DUPLICATE_RESOURCE: layer 0 holds '/models/config.json' twice");
+  }
+
+  @Test
+  void aufsWhiteoutMetadataInsideTheModelIsRefusedAndIgnoredElsewhere() throws Exception {
+    ImageFilesystem fs = apply(ImageLayer.create().file("models/config.json", "{}").file("models/.wh..wh.plnk", "").file("var/.wh..wh.aufs", ""));
+
+    assertThat(problems(fs)).contains("'/models/.wh..wh.plnk' is aufs whiteout metadata inside /models").doesNotContain("var/");
+    assertThat(fs.modelFiles()).containsOnlyKeys("config.json");
+  }
+
+  @Test
+  void namesWithDotSlashOrLeadingSlashLandWhereARuntimePutsThem() throws Exception {
+    ImageFilesystem fs = apply(ImageLayer.create().dir("./").file("./models/a", "1").file("/models/b", "2"));
+
+    assertThat(fs.modelFiles()).containsOnlyKeys("a", "b");
+    assertThat(fs.problems()).isEmpty();
+  }
+
+  @Test
+  void linksOutsideTheModelDirectoryAreNotTheModels() throws Exception {
+    ImageFilesystem fs = apply(ImageLayer.create().file("bin/[", "x").hardlink("bin/sh", "bin/[").symlink("lib64", "lib").characterDevice("dev/null")
+        .file("models/config.json", "{}").hardlink("usr/bin/config", "models/config.json"));
+
+    assertThat(fs.problems()).isEmpty();
+    assertThat(fs.modelFiles()).containsOnlyKeys("config.json");
+  }
+
+  @Test
+  void badModelDirectoryIsRefusedAtConstruction() {
+    for (String bad : List.of("models", "/", "/models/", "/a/../b", "/a//b")) {
+      org.assertj.core.api.Assertions.assertThatThrownBy(() -> new ImageFilesystem(bad)).as(bad).isInstanceOf(IllegalArgumentException.class);
+    }
+  }
+}

@@ -1,0 +1,112 @@
+package dev.modelgate.testing;
+
+import dev.modelgate.core.StrictJson;
+import dev.modelgate.oci.MediaTypes;
+import dev.modelgate.oci.OciDigest;
+import dev.modelgate.oci.OciReference;
+import dev.modelgate.oci.RegistryClient;
+import dev.modelgate.oci.RegistryCredentials;
+import dev.modelgate.source.ModelPackPublisher;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * A runnable container image pushed to a registry the way {@code docker buildx build --push} or
+ * {@code podman push} stores one: the layer blobs, an image config whose {@code rootfs.diff_ids}
+ * are the sha256 of the uncompressed layers, and an image manifest (OCI, or Docker schema 2). This
+ * is the shape of a KServe modelcar ({@code FROM busybox; RUN mkdir /models; COPY data/ /models/},
+ * kserve/website docs/model-serving/storage/providers/oci.md).
+ */
+public final class ContainerImage {
+  public record Pushed(OciReference ref, OciDigest digest, long size) {
+    /** Attaches an OMS bundle as {@code modelgate push} does: a Sigstore-bundle referrer, listed in the referrers tag. */
+    public void attachSignature(Path bundle) {
+      try {
+        new ModelPackPublisher(client()).attachBundle(ref, digest, size, Files.readAllBytes(bundle), deadline());
+      } catch (IOException e) {
+        throw new UncheckedIOException(e);
+      }
+    }
+  }
+
+  private ContainerImage() {}
+
+  /** OCI media types: image manifest, image config, tar+gzip layers. */
+  public static Pushed push(String reference, ImageLayer... layers) {
+    return push(reference, MediaTypes.OCI_MANIFEST, MediaTypes.OCI_IMAGE_CONFIG, MediaTypes.OCI_LAYER_GZIP, layers);
+  }
+
+  /** Docker schema 2 media types, as {@code docker push} of a classic build writes them. */
+  public static Pushed pushDocker(String reference, ImageLayer... layers) {
+    return push(reference, MediaTypes.DOCKER_MANIFEST, MediaTypes.DOCKER_IMAGE_CONFIG, MediaTypes.DOCKER_LAYER_GZIP, layers);
+  }
+
+  public static Pushed push(String reference, String manifestType, String configType, String layerType, ImageLayer... layers) {
+    RegistryClient client = client();
+    OciReference ref = OciReference.parse(reference);
+    List<Object> descriptors = new ArrayList<>();
+    List<String> diffIds = new ArrayList<>();
+    for (ImageLayer l : layers) {
+      byte[] blob = layerType.endsWith("gzip") ? l.tarGzip() : l.tar();
+      diffIds.add(OciDigest.sha256(l.tar()).toString());
+      OciDigest d = client.pushBlob(ref, blob, deadline());
+      descriptors.add(Map.of("mediaType", layerType, "digest", d.toString(), "size", blob.length));
+    }
+    Map<String, Object> config = new LinkedHashMap<>();
+    config.put("architecture", "amd64");
+    config.put("os", "linux");
+    config.put("config", Map.of("Env", List.of("PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin"), "Cmd", List.of("sh")));
+    config.put("rootfs", Map.of("type", "layers", "diff_ids", diffIds));
+    byte[] configBytes = json(config);
+    OciDigest configDigest = client.pushBlob(ref, configBytes, deadline());
+    Map<String, Object> manifest = new LinkedHashMap<>();
+    manifest.put("schemaVersion", 2);
+    manifest.put("mediaType", manifestType);
+    manifest.put("config", Map.of("mediaType", configType, "digest", configDigest.toString(), "size", configBytes.length));
+    manifest.put("layers", descriptors);
+    byte[] manifestBytes = json(manifest);
+    OciDigest digest = client.pushManifest(ref, ref.tag() == null || ref.tag().isEmpty() ? "latest" : ref.tag(), manifestBytes, manifestType, deadline());
+    return new Pushed(ref, digest, manifestBytes.length);
+  }
+
+  /**
+   * A busybox-like base layer: the directories of busybox's root, applets as hard links to one
+   * binary, a symbolic link, and files that are no model's.
+   */
+  public static ImageLayer busyboxBase() {
+    ImageLayer l = ImageLayer.create();
+    for (String d : List.of("bin", "dev", "etc", "home", "lib", "root", "tmp", "usr", "usr/sbin", "var", "var/spool")) {
+      l.dir(d);
+    }
+    return l.file("bin/[", "busybox binary")
+        .hardlink("bin/sh", "bin/[")
+        .hardlink("bin/ls", "bin/[")
+        .symlink("lib64", "lib")
+        .file("etc/passwd", "root:x:0:0:root:/root:/bin/sh\n")
+        .file("etc/group", "root:x:0:\n");
+  }
+
+  static RegistryClient client() {
+    return new RegistryClient(RegistryCredentials.NONE, Set.of());
+  }
+
+  static Instant deadline() {
+    return Instant.now().plusSeconds(30);
+  }
+
+  private static byte[] json(Object o) {
+    try {
+      return StrictJson.mapper().writeValueAsBytes(o);
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+}
