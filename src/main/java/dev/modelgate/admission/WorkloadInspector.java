@@ -33,6 +33,11 @@ public final class WorkloadInspector {
   /** Most models verified for one workload: each costs a verification before the deadline. */
   public static final int MAX_MODELS = 64;
 
+  /** True for the kinds the webhook is sent and reviews: those with a pod template. */
+  public static boolean reviews(String kind) {
+    return templatePath(kind) != null;
+  }
+
   /** The path of the pod template in each workload kind. */
   static String templatePath(String kind) {
     switch (kind) {

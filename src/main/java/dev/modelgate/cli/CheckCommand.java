@@ -10,6 +10,7 @@ import dev.modelgate.admission.AdmissionReviewParser;
 import dev.modelgate.admission.AdmissionService;
 import dev.modelgate.admission.EventSink;
 import dev.modelgate.admission.NamespaceLabels;
+import dev.modelgate.admission.WorkloadInspector;
 import dev.modelgate.core.InvalidInputException;
 import dev.modelgate.core.Reason;
 import dev.modelgate.oms.ModelHasher;
@@ -44,7 +45,11 @@ import picocli.CommandLine.Model.CommandSpec;
 
 /**
  * {@code modelgate check}: the webhook's decision, offline, for workload YAML (Pod, Deployment,
- * ...) or AdmissionReview JSON, against a directory of policies.
+ * ...) or AdmissionReview JSON, against a directory of policies. Inputs are read as {@code kubectl
+ * apply} reads them: several documents per file, {@code kind: List} unwrapped, {@code -} for
+ * stdin. Namespaces have the labels the API server would give them: their name label, plus those
+ * of Namespace documents among the inputs. Documents the webhook is never sent are listed as not
+ * reviewed, not as denied.
  */
 @Command(
     name = "check",
@@ -52,17 +57,27 @@ import picocli.CommandLine.Model.CommandSpec;
     sortOptions = false,
     description = {
       "Decide offline, as the webhook would, whether workloads would be admitted.",
-      "FILE is workload YAML/JSON (several documents allowed) or an AdmissionReview.",
-      "Exit codes: 0 all admitted, 1 some denied, 2 bad usage or unreadable input."
+      "FILE is workload YAML/JSON (several documents, kind: List, or an AdmissionReview); - reads stdin,",
+      "so 'kustomize build . | modelgate check -' and 'kubectl get deploy -o yaml | modelgate check -' work.",
+      "Namespace documents among the inputs give their labels to the namespaceSelector of policies;",
+      "every namespace also has kubernetes.io/metadata.name=<its name>, as the API server sets it.",
+      "Only Pods, Deployments, ReplicaSets, StatefulSets, DaemonSets, Jobs and CronJobs are sent to the webhook;",
+      "other documents (Services, ConfigMaps, InferenceServices, other custom resources) are listed as",
+      "'not reviewed by the webhook' and do not change the exit code: their pods are reviewed when they are made.",
+      "Exit codes: 0 every reviewed workload admitted (or nothing to review), 1 some workload denied,",
+      "2 bad usage or unreadable input, 3 could not decide (a registry did not answer in time) and nothing denied."
     })
 final class CheckCommand implements Callable<Integer> {
   @Spec CommandSpec spec;
 
+  /** Where {@code -} reads from; the process's stdin unless {@link Main} is given another. */
+  java.io.InputStream stdin = System.in;
+
   @Option(names = "--policies", paramLabel = "DIR", defaultValue = "policies", description = "Policy directory (ClusterModelPolicy, ModelPolicy, ModelTrustRoot YAML). Default: policies/.")
   Path policies;
 
-  @Parameters(arity = "1..*", paramLabel = "FILE", description = "Workloads or AdmissionReviews.")
-  List<Path> files;
+  @Parameters(arity = "1..*", paramLabel = "FILE", description = "Workloads or AdmissionReviews; - for stdin.")
+  List<String> files;
 
   @Option(names = "--no-match", paramLabel = "allow|warn|deny", defaultValue = "deny", description = "What happens to a model no policy matches. Default: deny.")
   String noMatch;
@@ -76,8 +91,35 @@ final class CheckCommand implements Callable<Integer> {
   @Option(names = "--json", description = "Print the decisions as one JSON document on stdout.")
   boolean json;
 
+  /** A document of an input, where it came from. */
+  private record Document(String source, JsonNode node) {}
+
+  /** Kinds that never run a pod: "its pods are" reviewed would be wrong for them. */
+  private static final java.util.Set<String> PODLESS_KINDS = java.util.Set.of("ConfigMap", "Secret", "Service", "ServiceAccount", "Role", "RoleBinding",
+      "ClusterRole", "ClusterRoleBinding", "PersistentVolumeClaim", "PersistentVolume", "Ingress", "NetworkPolicy", "StorageClass",
+      "CustomResourceDefinition", "HorizontalPodAutoscaler", "PodDisruptionBudget", "LimitRange", "ResourceQuota", "Endpoints", "EndpointSlice",
+      "ClusterModelPolicy", "ModelPolicy", "ModelTrustRoot", "ValidatingWebhookConfiguration", "MutatingWebhookConfiguration");
+
+  /** Most {@code kind: List} levels unwrapped: a List of Lists is fine, deeper is not a real export. */
+  private static final int MAX_LIST_DEPTH = 4;
+
   @Override
   public Integer call() {
+    // All inputs first: a Namespace document labels its namespace for every workload, wherever it comes.
+    List<Document> docs = new ArrayList<>();
+    for (String f : files) {
+      for (JsonNode n : read(f)) {
+        unwrap(f, n, 0, docs);
+      }
+    }
+    Map<String, Map<String, String>> namespaces = new LinkedHashMap<>();
+    for (Document d : docs) {
+      if ("Namespace".equals(d.node().path("kind").asText()) && !d.node().path("metadata").path("name").asText("").isEmpty()) {
+        Map<String, String> labels = new LinkedHashMap<>();
+        d.node().path("metadata").path("labels").fields().forEachRemaining(e -> labels.put(e.getKey(), e.getValue().asText()));
+        namespaces.put(d.node().path("metadata").path("name").asText(), labels);
+      }
+    }
     DirectoryPolicyStore store = DirectoryPolicyStore.load(policies, PolicyCompiler.withEmbeddedPublicGoodRoot());
     var err = spec.commandLine().getErr();
     for (CompiledPolicy p : store.policies()) {
@@ -93,31 +135,72 @@ final class CheckCommand implements Callable<Integer> {
     ModelVerifier verifier = new ModelVerifier(ModelHasher.allCores());
     RegistryClient registry = new RegistryClient(RegistryCredentials.fromDefaultDockerConfig(), java.util.Set.copyOf(plainHttpRegistries));
     ModelVerificationService verification = new ModelVerificationService(verifier, executor, true, new OciModelVerifier(registry, verifier));
-    AdmissionService service = new AdmissionService(new PolicyEngine(store, verification, NoMatchBehaviour.parse(noMatch)), NamespaceLabels.NONE, EventSink.NONE);
+    AdmissionService service = new AdmissionService(new PolicyEngine(store, verification, NoMatchBehaviour.parse(noMatch)), NamespaceLabels.offline(namespaces), EventSink.NONE);
     List<Map<String, Object>> results = new ArrayList<>();
-    boolean allAdmitted = true;
-    for (Path f : files) {
-      for (AdmissionRequest r : requests(f)) {
-        // As the API server would: /mutate's patch applies first, so volume models count as injected.
-        AdmissionOutcome o = service.review(r, Instant.now().plus(Duration.ofSeconds(timeoutSeconds)), true);
-        allAdmitted &= o.allowed();
-        report(f, r, o, results);
+    boolean denied = false;
+    boolean undecided = false;
+    int reviewed = 0;
+    for (Document d : docs) {
+      String kind = d.node().path("kind").asText("");
+      if (kind.equals("Namespace")) {
+        err.printf("NAMESPACE %s (%s): labels %s used for namespaceSelector%n", d.node().path("metadata").path("name").asText(), d.source(),
+            NamespaceLabels.offline(namespaces).of(d.node().path("metadata").path("name").asText()));
+        continue;
       }
+      AdmissionRequest r = request(d, results.size());
+      if (!kind.equals("AdmissionReview") && !WorkloadInspector.reviews(kind)) {
+        notReviewed(d, r, results);
+        continue;
+      }
+      // As the API server would: /mutate's patch applies first, so volume models count as injected.
+      AdmissionOutcome o = service.review(r, Instant.now().plus(Duration.ofSeconds(timeoutSeconds)), true);
+      reviewed++;
+      if (!o.allowed()) {
+        if (onlyUndecided(o)) {
+          undecided = true;
+        } else {
+          denied = true;
+        }
+      }
+      report(d.source(), r, o, results);
+    }
+    if (reviewed == 0) {
+      err.printf("no workload to review among %d document(s): nothing here is sent to the webhook%n", docs.size());
     }
     if (json) {
       Map<String, Object> doc = new LinkedHashMap<>();
       doc.put("schemaVersion", "modelgate.dev/check-result/v1");
-      doc.put("admitted", allAdmitted);
+      doc.put("admitted", !denied && !undecided);
       doc.put("workloads", results);
       spec.commandLine().getOut().println(ResultJson.write(doc));
     }
-    return allAdmitted ? ExitCode.OK : ExitCode.FAILED;
+    return denied ? ExitCode.FAILED : undecided ? ExitCode.UNDECIDED : ExitCode.OK;
   }
 
-  private void report(Path f, AdmissionRequest r, AdmissionOutcome o, List<Map<String, Object>> results) {
+  /** Denied only because something did not answer in time: "could not decide", not "denied". */
+  private static boolean onlyUndecided(AdmissionOutcome o) {
+    List<dev.modelgate.core.Failure> failures = o.verdicts().stream().filter(v -> !v.passed()).flatMap(v -> v.failures().stream()).toList();
+    return !failures.isEmpty() && failures.stream().allMatch(f -> f.reason() == Reason.UNDECIDED);
+  }
+
+  private void notReviewed(Document d, AdmissionRequest r, List<Map<String, Object>> results) {
+    String why = "not reviewed by the webhook " + (PODLESS_KINDS.contains(r.kind()) ? "(it runs no pods)" : "(its pods are)");
+    spec.commandLine().getErr().printf("SKIP  %s %s (%s): %s%n", r.kind(), (r.namespace().isEmpty() ? "" : r.namespace() + "/") + r.name(), d.source(), why);
+    Map<String, Object> m = new LinkedHashMap<>();
+    m.put("file", d.source());
+    m.put("kind", r.kind());
+    m.put("namespace", r.namespace());
+    m.put("name", r.name());
+    m.put("reviewed", false);
+    m.put("allowed", true);
+    m.put("message", why);
+    results.add(m);
+  }
+
+  private void report(String f, AdmissionRequest r, AdmissionOutcome o, List<Map<String, Object>> results) {
     var err = spec.commandLine().getErr();
     String what = r.kind() + " " + (r.namespace().isEmpty() ? "" : r.namespace() + "/") + r.name();
-    err.printf("%s %s (%s)%n", o.allowed() ? (o.warnings().isEmpty() ? "ADMIT" : "ADMIT with warnings") : "DENY ", what, f);
+    err.printf("%s %s (%s)%n", o.allowed() ? (o.warnings().isEmpty() ? "ADMIT" : "ADMIT with warnings") : onlyUndecided(o) ? "DENY (could not decide)" : "DENY ", what, f);
     if (o.skipped().isEmpty()) {
       err.printf("  %s%n", o.modelsFoundText());
     }
@@ -137,10 +220,11 @@ final class CheckCommand implements Callable<Integer> {
       err.printf("  %s%n", o.message());
     }
     Map<String, Object> m = new LinkedHashMap<>();
-    m.put("file", f.toString());
+    m.put("file", f);
     m.put("kind", r.kind());
     m.put("namespace", r.namespace());
     m.put("name", r.name());
+    m.put("reviewed", true);
     m.put("allowed", o.allowed());
     m.put("modelsFound", o.modelsFound());
     m.put("message", o.message());
@@ -164,17 +248,33 @@ final class CheckCommand implements Callable<Integer> {
     results.add(m);
   }
 
-  /** An AdmissionReview as is; workloads as CREATE requests in their namespace (default "default"). */
-  private static List<AdmissionRequest> requests(Path f) {
+  /** The documents of one input: a file, or stdin for "-". */
+  private List<JsonNode> read(String f) {
     byte[] bytes;
     try {
-      if (Files.size(f) > AdmissionReviewParser.MAX_BYTES) {
-        throw new InvalidInputException(Reason.LIMIT_EXCEEDED, f + " is larger than " + AdmissionReviewParser.MAX_BYTES + " bytes");
+      if (f.equals("-")) {
+        bytes = stdin.readNBytes((int) AdmissionReviewParser.MAX_BYTES + 1);
+        if (bytes.length > AdmissionReviewParser.MAX_BYTES) {
+          throw new InvalidInputException(Reason.LIMIT_EXCEEDED, "stdin holds more than " + AdmissionReviewParser.MAX_BYTES + " bytes");
+        }
+      } else {
+        Path p = Path.of(f);
+        if (Files.isDirectory(p)) {
+          throw new InvalidInputException(Reason.NOT_FOUND, "workload file " + f + " is a directory; give the files in it");
+        }
+        if (Files.size(p) > AdmissionReviewParser.MAX_BYTES) {
+          throw new InvalidInputException(Reason.LIMIT_EXCEEDED, f + " is larger than " + AdmissionReviewParser.MAX_BYTES + " bytes");
+        }
+        bytes = Files.readAllBytes(p);
       }
-      bytes = Files.readAllBytes(f);
+    } catch (java.nio.file.NoSuchFileException e) {
+      throw new InvalidInputException(Reason.NOT_FOUND, "workload file " + f + ": no such file", e);
+    } catch (java.nio.file.AccessDeniedException e) {
+      throw new InvalidInputException(Reason.NOT_FOUND, "workload file " + f + ": permission denied", e);
     } catch (IOException e) {
       throw new InvalidInputException(Reason.NOT_FOUND, "workload file " + f + " cannot be read: " + e.getMessage(), e);
     }
+    String source = f.equals("-") ? "stdin" : f;
     List<JsonNode> docs = new ArrayList<>();
     try (MappingIterator<JsonNode> it = new YAMLMapper().readerFor(JsonNode.class).readValues(new String(bytes, StandardCharsets.UTF_8))) {
       while (it.hasNextValue()) {
@@ -183,26 +283,60 @@ final class CheckCommand implements Callable<Integer> {
           docs.add(n);
         }
       }
+    } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+      var at = e.getLocation();
+      String where = at == null || at.getLineNr() < 1 ? "" : " at line " + at.getLineNr() + ", column " + at.getColumnNr();
+      throw new InvalidInputException(Reason.REQUEST_MALFORMED, source + " is not YAML or JSON" + where + ": " + firstLine(e.getOriginalMessage()), e);
     } catch (IOException | RuntimeException e) {
-      throw new InvalidInputException(Reason.REQUEST_MALFORMED, f + " is not YAML or JSON: " + e.getMessage().lines().findFirst().orElse(""), e);
+      throw new InvalidInputException(Reason.REQUEST_MALFORMED, source + " is not YAML or JSON: " + firstLine(e.getMessage()), e);
     }
-    List<AdmissionRequest> out = new ArrayList<>();
-    for (JsonNode n : docs) {
-      if ("AdmissionReview".equals(n.path("kind").asText())) {
-        out.add(new AdmissionReviewParser().parse(n.toString().getBytes(StandardCharsets.UTF_8)));
-        continue;
+    if (docs.isEmpty()) {
+      throw new InvalidInputException(Reason.REQUEST_MALFORMED, source + " holds no workload");
+    }
+    return docs;
+  }
+
+  private static String firstLine(String message) {
+    return message == null ? "" : message.lines().findFirst().orElse("");
+  }
+
+  /** {@code kind: List} (and {@code *List} kinds, as the API returns them) as its items, each on its own. */
+  private static void unwrap(String f, JsonNode n, int depth, List<Document> out) {
+    String source = f.equals("-") ? "stdin" : f;
+    String kind = n.path("kind").asText("");
+    if (kind.endsWith("List") && n.path("items").isArray()) {
+      if (depth >= MAX_LIST_DEPTH) {
+        throw new InvalidInputException(Reason.REQUEST_MALFORMED, source + " nests kind: List more than " + MAX_LIST_DEPTH + " deep");
       }
-      String kind = n.path("kind").asText("");
-      if (kind.isEmpty()) {
-        throw new InvalidInputException(Reason.REQUEST_MALFORMED, f + " has a document without kind");
+      String itemKind = kind.equals("List") ? "" : kind.substring(0, kind.length() - "List".length());
+      int i = 0;
+      for (JsonNode item : n.path("items")) {
+        if (!item.isObject()) {
+          throw new InvalidInputException(Reason.REQUEST_MALFORMED, source + ": item " + i + " of the " + kind + " is not an object");
+        }
+        // The API's typed lists (PodList, DeploymentList) leave kind out of their items.
+        if (item.path("kind").asText("").isEmpty() && !itemKind.isEmpty()) {
+          ((com.fasterxml.jackson.databind.node.ObjectNode) item).put("kind", itemKind);
+        }
+        unwrap(f, item, depth + 1, out);
+        i++;
       }
-      JsonNode meta = n.path("metadata");
-      out.add(new AdmissionRequest("admission.k8s.io/v1", "check-" + out.size(), kind, meta.path("namespace").asText("default"),
-          meta.path("name").asText(meta.path("generateName").asText("")), "CREATE", "", true, n, MissingNode.getInstance()));
+      return;
     }
-    if (out.isEmpty()) {
-      throw new InvalidInputException(Reason.REQUEST_MALFORMED, f + " holds no workload");
+    if (kind.isEmpty()) {
+      throw new InvalidInputException(Reason.REQUEST_MALFORMED, source + " has a document without kind");
     }
-    return out;
+    out.add(new Document(source, n));
+  }
+
+  /** An AdmissionReview as is; a workload as a CREATE request in its namespace (default "default"). */
+  private static AdmissionRequest request(Document d, int index) {
+    JsonNode n = d.node();
+    if ("AdmissionReview".equals(n.path("kind").asText())) {
+      return new AdmissionReviewParser().parse(n.toString().getBytes(StandardCharsets.UTF_8));
+    }
+    JsonNode meta = n.path("metadata");
+    return new AdmissionRequest("admission.k8s.io/v1", "check-" + index, n.path("kind").asText(), meta.path("namespace").asText("default"),
+        meta.path("name").asText(meta.path("generateName").asText("")), "CREATE", "", true, n, MissingNode.getInstance());
   }
 }

@@ -24,7 +24,13 @@ public final class Main {
 
   /** Runs one command with the given streams; never exits the JVM. */
   public static int run(java.io.PrintWriter out, java.io.PrintWriter err, String... args) {
+    return run(System.in, out, err, args);
+  }
+
+  /** Runs one command with the given streams, {@code in} being what {@code check -} reads. */
+  public static int run(java.io.InputStream in, java.io.PrintWriter out, java.io.PrintWriter err, String... args) {
     CommandLine cli = new CommandLine(new ModelGateCommand());
+    ((CheckCommand) cli.getSubcommands().get("check").getCommand()).stdin = in;
     cli.setOut(out);
     cli.setErr(err);
     cli.setExecutionExceptionHandler(

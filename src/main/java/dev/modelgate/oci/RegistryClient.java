@@ -134,7 +134,7 @@ public final class RegistryClient {
       if (Instant.now().isAfter(deadline)) {
         throw new UnavailableException("blob " + digest + " from registry " + repo.registry() + " did not arrive before the deadline", e);
       }
-      throw new UnavailableException("reading blob " + digest + " from registry " + repo.registry() + " failed: " + e.getMessage(), e);
+      throw new UnavailableException("reading blob " + digest + " from registry " + repo.registry() + " failed: " + RegistryTransport.inWords(e), e);
     } finally {
       watchdog.cancel(false);
     }

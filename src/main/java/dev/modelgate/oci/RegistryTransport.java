@@ -241,6 +241,10 @@ final class RegistryTransport {
         throw new RegistryException(Reason.LIMIT_EXCEEDED, 0,
             "registry " + ref.registry() + " sent more than " + ((LimitedBody.TooLargeException) c).max + " bytes for " + uri.getPath());
       }
+      if (c instanceof HttpTimeoutException && !(c instanceof HttpConnectTimeoutException)) {
+        // The request's own timeout (the same deadline) can fire before future.get's: one answer for both.
+        throw new UnavailableException("registry " + ref.registry() + " did not answer " + method + " " + uri.getPath() + " within " + left.toMillis() + " ms", c);
+      }
       throw new UnavailableException("registry " + ref.registry() + " cannot be reached: " + inWords(c), c);
     }
   }
@@ -248,6 +252,10 @@ final class RegistryTransport {
   /** A network failure as a person would say it, never as a Java class name. */
   static String inWords(Throwable c) {
     String detail = c.getMessage() == null || c.getMessage().isBlank() ? "" : " (" + c.getMessage() + ")";
+    if (c instanceof ConnectException && (c.getCause() instanceof UnresolvedAddressException || c.getCause() instanceof UnknownHostException)) {
+      // java.net.http reports an unknown host as a ConnectException around the resolver's failure.
+      return inWords(c.getCause());
+    }
     if (c instanceof ConnectException) {
       return "connection refused" + detail;
     }

@@ -68,7 +68,8 @@ public class CoreProducers {
   @Singleton
   NamespaceLabels namespaceLabels(ModelGateConfig config, Instance<KubernetesClient> client) {
     if (!config.source().equals("kubernetes")) {
-      return NamespaceLabels.NONE;
+      // No API server to ask, but every namespace carries its name label there.
+      return NamespaceLabels.offline(java.util.Map.of());
     }
     KubernetesClient k = client.get();
     return namespace -> {

@@ -85,4 +85,127 @@ class CheckCommandTest {
     assertThat(r.exitCode()).isEqualTo(1);
     assertThat(r.err()).contains("container 'vllm' mounts model volume 'models' writable");
   }
+
+  /** The shipped testdata policy, selecting namespaces by {@code selector} (a matchLabels map). */
+  private Path policiesSelecting(String selector) throws Exception {
+    Path dir = Files.createDirectories(tmp.resolve("policies-" + Math.abs(selector.hashCode())));
+    Files.copy(Path.of("policies/trust-roots.yaml"), dir.resolve("trust-roots.yaml"));
+    TestModels.write(dir.resolve("testdata-models.yaml"), Files.readString(Path.of("policies/testdata-models.yaml"))
+        .replace("  match:\n", "  match:\n    namespaceSelector: {matchLabels: " + selector + "}\n"));
+    return dir;
+  }
+
+  @Test
+  void namespacesCarryTheirNameLabelAsTheApiServerSetsIt() throws Exception {
+    Path policies = policiesSelecting("{kubernetes.io/metadata.name: inference}");
+
+    Cli.Result r = Cli.run("check", "--policies", policies, render("deployment-signed.yaml"));
+
+    assertThat(r.exitCode()).as(r.toString()).isZero();
+    assertThat(r.err()).contains("verified by ClusterModelPolicy/testdata-signed-models");
+  }
+
+  @Test
+  void namespaceDocumentsAmongTheInputsLabelTheirNamespaceWhereverTheyCome() throws Exception {
+    Path policies = policiesSelecting("{team: ml}");
+    Path ns = TestModels.write(tmp.resolve("ns.yaml"), "apiVersion: v1\nkind: Namespace\nmetadata:\n  name: inference\n  labels: {team: ml}\n");
+
+    Cli.Result withNamespace = Cli.run("check", "--policies", policies, render("deployment-signed.yaml"), ns);
+    Cli.Result without = Cli.run("check", "--policies", policies, render("deployment-signed.yaml"));
+
+    assertThat(withNamespace.exitCode()).as(withNamespace.toString()).isZero();
+    assertThat(withNamespace.err()).contains("NAMESPACE inference").contains("team=ml").contains("verified by ClusterModelPolicy/testdata-signed-models");
+    assertThat(without.exitCode()).as(without.toString()).isEqualTo(1);
+    assertThat(without.err()).contains("no policy");
+  }
+
+  @Test
+  void dashReadsTheWorkloadsFromStdin() throws Exception {
+    String yaml = Files.readString(render("deployment-tampered.yaml"));
+
+    Cli.Result r = Cli.runWithStdin(yaml, "check", "--policies", "policies", "-");
+
+    assertThat(r.exitCode()).as(r.toString()).isEqualTo(1);
+    assertThat(r.err()).contains("DENY  Deployment inference/llm-server-tampered (stdin)").contains("DIGEST_MISMATCH: file 'config.json'");
+  }
+
+  @Test
+  void listIsUnwrappedAndEachItemReviewed() throws Exception {
+    // kubectl get deploy -o yaml: kind List, items with their kind; the API's DeploymentList leaves kind out of items.
+    com.fasterxml.jackson.databind.ObjectMapper yaml = new com.fasterxml.jackson.dataformat.yaml.YAMLMapper();
+    var signedDoc = yaml.readTree(render("deployment-signed.yaml").toFile());
+    var tampered = (com.fasterxml.jackson.databind.node.ObjectNode) yaml.readTree(render("deployment-tampered.yaml").toFile());
+    tampered.remove("kind");
+    var inner = yaml.createObjectNode().put("apiVersion", "apps/v1").put("kind", "DeploymentList");
+    inner.putArray("items").add(tampered);
+    var list = yaml.createObjectNode().put("apiVersion", "v1").put("kind", "List");
+    list.putArray("items").add(signedDoc).add(inner);
+    Path f = TestModels.write(tmp.resolve("list.yaml"), yaml.writeValueAsString(list));
+
+    Cli.Result r = Cli.run("check", "--policies", "policies", f, "--json");
+
+    assertThat(r.exitCode()).as(r.toString()).isEqualTo(1);
+    assertThat(r.err()).contains("ADMIT Deployment inference/llm-server (").contains("DENY  Deployment inference/llm-server-tampered (");
+  }
+
+  @Test
+  void kindsTheWebhookIsNeverSentAreNotReviewedAndDoNotFail() throws Exception {
+    String isvc = "apiVersion: serving.kserve.io/v1beta1\nkind: InferenceService\nmetadata: {name: llm, namespace: ml}\n"
+        + "spec:\n  predictor:\n    model:\n      modelFormat: {name: huggingface}\n      storageUri: s3://bucket/llm\n"
+        + "---\napiVersion: v1\nkind: Service\nmetadata: {name: llm, namespace: ml}\nspec: {ports: [{port: 80}]}\n";
+    Path f = TestModels.write(tmp.resolve("isvc.yaml"), isvc);
+
+    Cli.Result r = Cli.run("check", "--policies", "policies", f, "--json");
+
+    assertThat(r.exitCode()).as(r.toString()).isZero();
+    assertThat(r.err()).contains("SKIP  InferenceService ml/llm (" + f + "): not reviewed by the webhook (its pods are)")
+        .contains("SKIP  Service ml/llm (" + f + "): not reviewed by the webhook (it runs no pods)")
+        .contains("no workload to review among 2 document(s)").doesNotContain("DENY");
+    assertThat(r.out()).contains("\"reviewed\" : false").contains("\"admitted\" : true");
+  }
+
+  @Test
+  void notReviewedDocumentsNextToADeniedWorkloadStillExitOne() throws Exception {
+    Path cm = TestModels.write(tmp.resolve("cm.yaml"), "apiVersion: v1\nkind: ConfigMap\nmetadata: {name: c}\ndata: {a: b}\n");
+
+    Cli.Result r = Cli.run("check", "--policies", "policies", cm, render("deployment-tampered.yaml"));
+
+    assertThat(r.exitCode()).isEqualTo(1);
+  }
+
+  @Test
+  void missingInputFileSaysNoSuchFile() {
+    Cli.Result r = Cli.run("check", "--policies", "policies", tmp.resolve("nope.yaml"));
+
+    assertThat(r.exitCode()).isEqualTo(2);
+    assertThat(r.err()).contains("workload file " + tmp.resolve("nope.yaml") + ": no such file");
+  }
+
+  @Test
+  void yamlErrorNamesTheLine() throws Exception {
+    Path bad = TestModels.write(tmp.resolve("bad.yaml"), "apiVersion: v1\nkind: Pod\nmetadata:\n  name: x\n    namespace: y\n");
+
+    Cli.Result r = Cli.run("check", "--policies", "policies", bad);
+
+    assertThat(r.exitCode()).isEqualTo(2);
+    assertThat(r.err()).contains(bad + " is not YAML or JSON at line 5, column");
+  }
+
+  @Test
+  void unreachableRegistrySaysWhyInWordsAndCouldNotDecide() throws Exception {
+    int port;
+    try (java.net.ServerSocket s = new java.net.ServerSocket(0)) {
+      port = s.getLocalPort();
+    }
+    Path policies = Files.createDirectories(tmp.resolve("oci-policies"));
+    dev.modelgate.testing.SignedModel signed = dev.modelgate.testing.SignedModel.create(Files.createDirectories(tmp.resolve("m")));
+    TestModels.write(policies.resolve("p.yaml"), dev.modelgate.testing.AdmissionHarness.keyPolicy("oci", "Enforce", "oci://**", signed.publicKey, ""));
+    Path pod = TestModels.write(tmp.resolve("pod.yaml"), "apiVersion: v1\nkind: Pod\nmetadata:\n  name: llm\n  namespace: ml\n  annotations:\n"
+        + "    model.modelgate.dev/llm: oci://127.0.0.1:" + port + "/models/llm:v1\nspec:\n  containers: [{name: s, image: server}]\n");
+
+    Cli.Result r = Cli.run("check", "--policies", policies, pod);
+
+    assertThat(r.exitCode()).as(r.toString()).isEqualTo(3);
+    assertThat(r.err()).contains("registry 127.0.0.1:" + port + " cannot be reached: connection refused").doesNotContain("java.");
+  }
 }

@@ -28,6 +28,8 @@ class WebhookHttpsTest {
   @TestHTTPResource(value = "/", tls = true)
   URL base;
 
+  @jakarta.inject.Inject dev.modelgate.admission.NamespaceLabels namespaces;
+
   static String review(String model) throws Exception {
     return Files.readString(Path.of("testdata/workloads/admission-review-pod.json"))
         .replace("@MODELS@", Path.of("testdata/models").toAbsolutePath().toString())
@@ -36,6 +38,11 @@ class WebhookHttpsTest {
 
   private Response post(String path, String body) {
     return given().relaxedHTTPSValidation().baseUri(base.toString()).contentType("application/json").body(body).post(path);
+  }
+
+  @Test
+  void embeddedModeGivesEveryNamespaceItsNameLabelAsTheApiServerDoes() {
+    assertThat(namespaces.of("inference")).containsExactly(java.util.Map.entry("kubernetes.io/metadata.name", "inference"));
   }
 
   @Test

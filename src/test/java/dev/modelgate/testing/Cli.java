@@ -54,13 +54,19 @@ public final class Cli {
   }
 
   public static Result run(Object... args) {
+    return runWithStdin("", args);
+  }
+
+  /** Runs with {@code stdin} as the process's standard input (what {@code check -} reads). */
+  public static Result runWithStdin(String stdin, Object... args) {
     List<String> strings = new ArrayList<>();
     for (Object a : args) {
       strings.add(a instanceof Path ? ((Path) a).toString() : String.valueOf(a));
     }
     StringWriter out = new StringWriter();
     StringWriter err = new StringWriter();
-    int code = Main.run(new PrintWriter(out, true), new PrintWriter(err, true), strings.toArray(new String[0]));
+    int code = Main.run(new java.io.ByteArrayInputStream(stdin.getBytes(java.nio.charset.StandardCharsets.UTF_8)), new PrintWriter(out, true), new PrintWriter(err, true),
+        strings.toArray(new String[0]));
     return new Result(code, out.toString(), err.toString());
   }
 }
