@@ -42,10 +42,10 @@ public final class ImageFilesystem {
   static final String WHITEOUT = ".wh.";
   static final String OPAQUE = ".wh..wh..opq";
 
-  /** A regular file of the model directory, its path relative to that directory. */
-  public record ModelFile(String path, String sha256Hex, long size) {}
+  /** A regular file of the model directory, its path relative to that directory; content only if kept. */
+  public record ModelFile(String path, String sha256Hex, long size, byte[] content) {}
 
-  private record Node(TarFiles.Type type, String sha256Hex, long size, String linkName, int layer) {}
+  private record Node(TarFiles.Type type, String sha256Hex, long size, String linkName, int layer, byte[] content) {}
 
   private final String modelDir;
   private final String shownModelDir;
@@ -60,6 +60,12 @@ public final class ImageFilesystem {
     }
     this.modelDir = modelDir.substring(1);
     this.shownModelDir = modelDir;
+  }
+
+  /** True for a tar entry name that lands on {@code file} (relative to the model directory): what to keep the bytes of. */
+  public boolean names(String tarName, String file) {
+    String p = normalise(entryName(tarName));
+    return p != null && p.equals(modelDir + "/" + file);
   }
 
   /** Applies the next layer (its entries in archive order, as {@link TarFiles#readChangeset} lists them). */
@@ -143,7 +149,7 @@ public final class ImageFilesystem {
           problems.add(Failure.of(Reason.LIMIT_EXCEEDED, "the image has more than %d paths in %s or its links", MAX_TRACKED, shownModelDir));
           return;
         }
-        nodes.put(path, new Node(e.type(), e.sha256Hex(), e.size(), e.linkName(), layer));
+        nodes.put(path, new Node(e.type(), e.sha256Hex(), e.size(), e.linkName(), layer, e.content()));
       }
     }
   }
@@ -166,7 +172,7 @@ public final class ImageFilesystem {
     for (Map.Entry<String, Node> n : below(modelDir).entrySet()) {
       if (n.getValue().type() == TarFiles.Type.FILE) {
         String rel = n.getKey().substring(modelDir.length() + 1);
-        out.put(rel, new ModelFile(rel, n.getValue().sha256Hex(), n.getValue().size()));
+        out.put(rel, new ModelFile(rel, n.getValue().sha256Hex(), n.getValue().size(), n.getValue().content()));
       }
     }
     return out;

@@ -53,39 +53,51 @@ public final class TarFiles {
     }
   }
 
-  /** One entry; {@code sha256Hex} is empty and {@code size} 0 for anything but a regular file. */
-  public record Entry(String name, Type type, String linkName, String sha256Hex, long size) {
+  /**
+   * One entry; {@code sha256Hex} is empty and {@code size} 0 for anything but a regular file.
+   * {@code content} holds the bytes of a regular file the caller asked to keep, else nothing.
+   */
+  public record Entry(String name, Type type, String linkName, String sha256Hex, long size, byte[] content) {
     public Entry(String name, String sha256Hex, long size) {
-      this(name, Type.FILE, "", sha256Hex, size);
+      this(name, Type.FILE, "", sha256Hex, size, new byte[0]);
     }
   }
+
+  /** Most bytes of one regular file kept by {@link #readChangeset}: signatures, not weights. */
+  public static final int MAX_KEPT_BYTES = 16 << 20;
 
   /**
    * Reads at most {@code maxUnpackedBytes} of tar stream (after gunzip, so a small gzip bomb cannot
    * run away) and stops at {@code deadline}.
    */
   public static List<Entry> read(Path archive, boolean gzip, long maxUnpackedBytes, Instant deadline) {
-    return read(archive, gzip, maxUnpackedBytes, deadline, false);
+    return read(archive, gzip, maxUnpackedBytes, deadline, false, name -> false);
   }
 
   /**
    * Every entry of an image layer in archive order, directories, links, devices and FIFOs
-   * included, with the same bounds as {@link #read}.
+   * included, with the same bounds as {@link #read}. Regular files whose name {@code keep} accepts
+   * carry their bytes, up to {@link #MAX_KEPT_BYTES}.
    */
-  public static List<Entry> readChangeset(Path archive, boolean gzip, long maxUnpackedBytes, Instant deadline) {
-    return read(archive, gzip, maxUnpackedBytes, deadline, true);
+  public static List<Entry> readChangeset(Path archive, boolean gzip, long maxUnpackedBytes, Instant deadline, java.util.function.Predicate<String> keep) {
+    return read(archive, gzip, maxUnpackedBytes, deadline, true, keep);
   }
 
-  private static List<Entry> read(Path archive, boolean gzip, long maxUnpackedBytes, Instant deadline, boolean allTypes) {
+  public static List<Entry> readChangeset(Path archive, boolean gzip, long maxUnpackedBytes, Instant deadline) {
+    return readChangeset(archive, gzip, maxUnpackedBytes, deadline, name -> false);
+  }
+
+  private static List<Entry> read(Path archive, boolean gzip, long maxUnpackedBytes, Instant deadline, boolean allTypes,
+      java.util.function.Predicate<String> keep) {
     try (InputStream raw = new BufferedInputStream(Files.newInputStream(archive), 1 << 16);
         InputStream in = new Bounded(gzip ? new GZIPInputStream(raw, 1 << 16) : raw, maxUnpackedBytes, deadline)) {
-      return entries(in, allTypes);
+      return entries(in, allTypes, keep);
     } catch (IOException e) {
       throw new InvalidInputException(Reason.LAYER_NOT_VERIFIABLE, "archive cannot be read: " + e.getMessage(), e);
     }
   }
 
-  private static List<Entry> entries(InputStream in, boolean allTypes) throws IOException {
+  private static List<Entry> entries(InputStream in, boolean allTypes, java.util.function.Predicate<String> keep) throws IOException {
     List<Entry> out = new ArrayList<>();
     byte[] header = new byte[512];
     byte[] buf = new byte[1 << 16];
@@ -154,11 +166,12 @@ public final class TarFiles {
         // src/archive/tar/common.go); skipping that many bytes here would hide the entries a
         // runtime unpacks from there.
         if (allTypes) {
-          out.add(new Entry(name, t, linkName, "", 0));
+          out.add(new Entry(name, t, linkName, "", 0, new byte[0]));
         }
         continue;
       }
       MessageDigest md = sha256();
+      java.io.ByteArrayOutputStream kept = size <= MAX_KEPT_BYTES && keep.test(name) ? new java.io.ByteArrayOutputStream((int) size) : null;
       long left = size;
       while (left > 0) {
         int n = in.read(buf, 0, (int) Math.min(buf.length, left));
@@ -166,10 +179,13 @@ public final class TarFiles {
           throw bad("ends inside entry '" + name + "'");
         }
         md.update(buf, 0, n);
+        if (kept != null) {
+          kept.write(buf, 0, n);
+        }
         left -= n;
       }
       skip(in, pad(size));
-      out.add(new Entry(name, HexFormat.of().formatHex(md.digest()), size));
+      out.add(new Entry(name, Type.FILE, "", HexFormat.of().formatHex(md.digest()), size, kept == null ? new byte[0] : kept.toByteArray()));
     }
   }
 

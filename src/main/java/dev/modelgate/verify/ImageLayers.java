@@ -22,6 +22,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 
 /**
@@ -63,11 +64,17 @@ final class ImageLayers {
   }
 
   /**
-   * Applies the layers in order and returns the model directory's regular files with their
-   * sha256, and the problems found. A layer that cannot be downloaded or read throws: what the
-   * layers above it do can then not be known.
+   * The model directory as the last layer leaves it: its regular files with their sha256, the
+   * problems found, and the bytes of its {@code model.sig} if it has one (a model signed, then
+   * copied into the image, carries its signature along).
    */
-  ArtifactContents modelDirectory(OciReference pinned, OciManifest m, String modelPath, long budget, Instant deadline) {
+  record ModelDirectory(ArtifactContents contents, Optional<byte[]> signature) {}
+
+  /**
+   * Applies the layers in order. A layer that cannot be downloaded or read throws: what the layers
+   * above it do can then not be known.
+   */
+  ModelDirectory modelDirectory(OciReference pinned, OciManifest m, String modelPath, long budget, Instant deadline) {
     ImageFilesystem fs = new ImageFilesystem(modelPath);
     if (m.layers().size() > ImageFilesystem.MAX_LAYERS) {
       throw new InvalidInputException(Reason.LIMIT_EXCEEDED, m.digest() + " has " + m.layers().size() + " layers, more than " + ImageFilesystem.MAX_LAYERS);
@@ -85,7 +92,7 @@ final class ImageLayers {
             + left + " left of verification.maxLayerDownloadBytes (" + budget + " for all " + m.layers().size() + " layers of the image)");
       }
       left -= l.size();
-      fs.apply(entries(pinned, l, i, gzip, budget, deadline));
+      fs.apply(entries(pinned, l, i, gzip, budget, deadline, name -> fs.names(name, ArtifactContentCheck.SIGNATURE_LAYER.value())));
     }
     Map<RelativePath, Digest> files = new LinkedHashMap<>();
     List<Failure> problems = new ArrayList<>(fs.problems());
@@ -96,10 +103,13 @@ final class ImageLayers {
         problems.add(Failure.about(Reason.PATH_UNSAFE, f.path(), "file in %s cannot be matched to a signed name: %s", modelPath, e.getMessage()));
       }
     }
-    return new ArtifactContents(files, List.of(), problems);
+    ImageFilesystem.ModelFile sig = fs.modelFiles().get(ArtifactContentCheck.SIGNATURE_LAYER.value());
+    return new ModelDirectory(new ArtifactContents(files, List.of(), problems),
+        sig == null || sig.content().length == 0 ? Optional.empty() : Optional.of(sig.content()));
   }
 
-  private List<TarFiles.Entry> entries(OciReference pinned, Descriptor l, int index, boolean gzip, long maxUnpacked, Instant deadline) {
+  private List<TarFiles.Entry> entries(OciReference pinned, Descriptor l, int index, boolean gzip, long maxUnpacked, Instant deadline,
+      java.util.function.Predicate<String> keep) {
     Path tmp = null;
     try {
       tmp = Files.createTempFile("modelgate-image-layer", ".tar");
@@ -107,7 +117,7 @@ final class ImageLayers {
         // Capped at the declared size: a layer that under-declares cannot draw on the rest of the budget.
         registry.streamBlob(pinned, l.digest(), l.size(), deadline, (bytes, n) -> out.write(bytes, 0, n));
       }
-      return TarFiles.readChangeset(tmp, gzip, maxUnpacked, deadline);
+      return TarFiles.readChangeset(tmp, gzip, maxUnpacked, deadline, keep);
     } catch (IOException e) {
       throw new InvalidInputException(Reason.IO_ERROR, "layer " + index + " (" + l.digest() + ") cannot be stored for hashing: " + e.getMessage(), e);
     } catch (InvalidInputException e) {

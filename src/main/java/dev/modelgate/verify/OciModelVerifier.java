@@ -137,11 +137,14 @@ public final class OciModelVerifier {
     try {
       ArtifactContents contents;
       long budget = policy.options().maxLayerDownloadBytes();
+      java.util.Optional<byte[]> imageSignature = java.util.Optional.empty();
       if (ImageLayers.isContainerImage(m)) {
         if (budget == 0) {
           return VerificationResult.failed(shown, List.of(ImageLayers.notDownloaded(m, policy.options().imageModelPath()))).withModel(shown, m.digest().toString());
         }
-        contents = new ImageLayers(registry).modelDirectory(pinned, m, policy.options().imageModelPath(), budget, deadline);
+        ImageLayers.ModelDirectory dir = new ImageLayers(registry).modelDirectory(pinned, m, policy.options().imageModelPath(), budget, deadline);
+        contents = dir.contents();
+        imageSignature = dir.signature();
       } else {
         contents = contents(m);
         if (budget > 0 && !contents.archives().isEmpty()) {
@@ -152,8 +155,12 @@ public final class OciModelVerifier {
       List<Descriptor> referrers = registry.referrers(pinned, m.digest(), MediaTypes.SIGSTORE_BUNDLE, deadline);
       List<byte[]> bundles = bundles(pinned, m, referrers, deadline);
       if (bundles.isEmpty()) {
+        imageSignature.ifPresent(bundles::add);
+      }
+      if (bundles.isEmpty()) {
         return VerificationResult.failed(shown, List.of(Failure.of(Reason.SIGNATURE_NOT_FOUND,
-            "no OMS signature found for %s: no Sigstore bundle referrer (referrers API or tag %s) and no model.sig layer", m.digest(), m.digest().referrersTag())))
+            "no OMS signature found for %s: no Sigstore bundle referrer (referrers API or tag %s) and no model.sig %s", m.digest(), m.digest().referrersTag(),
+            ImageLayers.isContainerImage(m) ? "in " + policy.options().imageModelPath() : "layer")))
             .withModel(shown, m.digest().toString());
       }
       VerificationResult r = combine(shown, m.digest(), bundles, contents, policy);

@@ -240,4 +240,23 @@ class ModelcarImageTest {
     assertThat(defaultPath.allowed()).isFalse();
     assertThat(defaultPath.message()).contains("the image has no /models directory");
   }
+
+  @Test
+  void signatureCopiedIntoTheImageWithTheModelIsUsedWhenNoReferrerExists() throws Exception {
+    // sign, then build: COPY model/ /models/ takes model.sig along.
+    ContainerImage.push(ref, ContainerImage.busyboxBase(), ImageLayer.create().copy(signed.model, "models"));
+
+    VerificationResult r = verify(1 << 20);
+
+    assertThat(r.verified()).as(reasons(r)).isTrue();
+  }
+
+  @Test
+  void imageWithNeitherReferrerNorModelSigHasNoSignature() throws Exception {
+    ContainerImage.push(ref, ContainerImage.busyboxBase(), ImageLayer.create().copy(signed.model, "models"), ImageLayer.create().whiteout("models", "model.sig"));
+
+    VerificationResult r = verify(1 << 20);
+
+    assertThat(reasons(r)).contains("SIGNATURE_NOT_FOUND").contains("and no model.sig in /models");
+  }
 }
