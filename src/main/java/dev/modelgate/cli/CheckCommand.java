@@ -284,9 +284,7 @@ final class CheckCommand implements Callable<Integer> {
         }
       }
     } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
-      var at = e.getLocation();
-      String where = at == null || at.getLineNr() < 1 ? "" : " at line " + at.getLineNr() + ", column " + at.getColumnNr();
-      throw new InvalidInputException(Reason.REQUEST_MALFORMED, source + " is not YAML or JSON" + where + ": " + firstLine(e.getOriginalMessage()), e);
+      throw new InvalidInputException(Reason.REQUEST_MALFORMED, source + " is not YAML or JSON " + dev.modelgate.core.SyntaxError.describe(e), e);
     } catch (IOException | RuntimeException e) {
       throw new InvalidInputException(Reason.REQUEST_MALFORMED, source + " is not YAML or JSON: " + firstLine(e.getMessage()), e);
     }

@@ -208,4 +208,14 @@ class CheckCommandTest {
     assertThat(r.exitCode()).as(r.toString()).isEqualTo(3);
     assertThat(r.err()).contains("registry 127.0.0.1:" + port + " cannot be reached: connection refused").doesNotContain("java.");
   }
+
+  @Test
+  void policyYamlErrorNamesTheLineToo() throws Exception {
+    Path policies = Files.createDirectories(tmp.resolve("broken-policies"));
+    TestModels.write(policies.resolve("p.yaml"), "apiVersion: modelgate.dev/v1alpha1\nkind: ClusterModelPolicy\nmetadata:\n  name: p\n spec: {}\n");
+
+    Cli.Result r = Cli.run("check", "--policies", policies, render("deployment-signed.yaml"));
+
+    assertThat(r.err()).contains("p.yaml is not valid YAML at line 5, column");
+  }
 }

@@ -44,8 +44,11 @@ public final class PolicyDocuments {
           nodes.add(n);
         }
       }
+    } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+      out.add(new Document("", "", source, null, source + " is not valid YAML " + dev.modelgate.core.SyntaxError.describe(e)));
+      return out;
     } catch (IOException | RuntimeException e) {
-      out.add(new Document("", "", source, null, source + " is not valid YAML: " + e.getMessage().lines().findFirst().orElse("")));
+      out.add(new Document("", "", source, null, source + " is not valid YAML: " + String.valueOf(e.getMessage()).lines().findFirst().orElse("")));
       return out;
     }
     for (JsonNode n : nodes) {
