@@ -57,15 +57,24 @@ import picocli.CommandLine.Model.CommandSpec;
     sortOptions = false,
     description = {
       "Decide offline, as the webhook would, whether workloads would be admitted.",
-      "FILE is workload YAML/JSON (several documents, kind: List, or an AdmissionReview); - reads stdin,",
-      "so 'kustomize build . | modelgate check -' and 'kubectl get deploy -o yaml | modelgate check -' work.",
-      "Namespace documents among the inputs give their labels to the namespaceSelector of policies;",
-      "every namespace also has kubernetes.io/metadata.name=<its name>, as the API server sets it.",
-      "Only Pods, Deployments, ReplicaSets, StatefulSets, DaemonSets, Jobs and CronJobs are sent to the webhook;",
-      "other documents (Services, ConfigMaps, InferenceServices, other custom resources) are listed as",
-      "'not reviewed by the webhook' and do not change the exit code: their pods are reviewed when they are made.",
-      "Exit codes: 0 every reviewed workload admitted (or nothing to review), 1 some workload denied,",
-      "2 bad usage or unreadable input, 3 could not decide (a registry did not answer in time) and nothing denied."
+      "",
+      "FILE is workload YAML or JSON: several documents, kind: List, or an",
+      "AdmissionReview. - reads stdin:  kustomize build . | modelgate check -",
+      "",
+      "Namespaces: every namespace has kubernetes.io/metadata.name=<its name>, as",
+      "the API server sets it; Namespace documents among the inputs add their",
+      "labels, for the namespaceSelector of policies.",
+      "",
+      "Only Pods, Deployments, ReplicaSets, StatefulSets, DaemonSets, Jobs and",
+      "CronJobs are sent to the webhook. Other documents (Services, ConfigMaps,",
+      "InferenceServices, other custom resources) are listed as 'not reviewed by",
+      "the webhook' and do not change the exit code: their pods are reviewed when",
+      "they are made.",
+      "",
+      "Exit codes: 0 every reviewed workload admitted (or nothing to review),",
+      "1 some workload denied, 2 bad usage or unreadable input, 3 could not decide",
+      "(a registry did not answer in time) and nothing denied.",
+      ""
     })
 final class CheckCommand implements Callable<Integer> {
   @Spec CommandSpec spec;
