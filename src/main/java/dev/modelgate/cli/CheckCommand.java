@@ -73,7 +73,7 @@ import picocli.CommandLine.Model.CommandSpec;
       "",
       "Exit codes: 0 every reviewed workload admitted (or nothing to review),",
       "1 some workload denied, 2 bad usage or unreadable input, 3 could not decide",
-      "(a registry did not answer in time) and nothing denied.",
+      "(a registry did not answer in time, an internal error) and nothing denied.",
       ""
     })
 final class CheckCommand implements Callable<Integer> {
@@ -189,7 +189,7 @@ final class CheckCommand implements Callable<Integer> {
   /** Denied only because something did not answer in time: "could not decide", not "denied". */
   private static boolean onlyUndecided(AdmissionOutcome o) {
     List<dev.modelgate.core.Failure> failures = o.verdicts().stream().filter(v -> !v.passed()).flatMap(v -> v.failures().stream()).toList();
-    return !failures.isEmpty() && failures.stream().allMatch(f -> f.reason() == Reason.UNDECIDED);
+    return !failures.isEmpty() && failures.stream().allMatch(f -> f.reason().undecided());
   }
 
   private void notReviewed(Document d, AdmissionRequest r, List<Map<String, Object>> results) {
