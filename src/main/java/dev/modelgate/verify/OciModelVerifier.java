@@ -214,18 +214,31 @@ public final class OciModelVerifier {
     return ManifestParser.manifest(f.digest(), f.mediaType(), f.bytes());
   }
 
-  /** Deterministic: the first entry typed as a model (ModelPack, either prefix), else the only entry. */
+  /**
+   * BuildKit's provenance and SBOM manifests in an image index (platform unknown/unknown): no
+   * runtime pulls them, so they are not the model; {@code docker buildx build --push} adds one to
+   * every single-platform modelcar it pushes.
+   */
+  static final String DOCKER_REFERENCE_TYPE = "vnd.docker.reference.type";
+
+  /**
+   * Deterministic: the first entry typed as a model (ModelPack, either prefix), else the only
+   * entry a runtime could pull (BuildKit attestation manifests left out). Several platform images
+   * are refused: which one a node pulls is not known here.
+   */
   private static Descriptor chooseFromIndex(List<Descriptor> entries, OciReference ref) {
     for (Descriptor d : entries) {
       if (d.artifactType().endsWith(".model.manifest.v1+json")) {
         return d;
       }
     }
-    if (entries.size() == 1) {
-      return entries.get(0);
+    List<Descriptor> runnable = entries.stream().filter(d -> !"attestation-manifest".equals(d.annotations().get(DOCKER_REFERENCE_TYPE))).toList();
+    if (runnable.size() == 1) {
+      return runnable.get(0);
     }
     throw new InvalidInputException(Reason.REGISTRY_CONTENT_INVALID,
-        "oci://" + ref + " is an index of " + entries.size() + " manifests and none is a model (artifactType *.model.manifest.v1+json)");
+        "oci://" + ref + " is an index of " + runnable.size() + " manifests and none is a model (artifactType *.model.manifest.v1+json)"
+            + (runnable.size() > 1 ? "; a node pulls the one for its platform, so reference that manifest by digest" : ""));
   }
 
   static ArtifactContents contents(OciManifest m) {

@@ -259,4 +259,15 @@ class ModelcarImageTest {
 
     assertThat(reasons(r)).contains("SIGNATURE_NOT_FOUND").contains("and no model.sig in /models");
   }
+
+  @Test
+  void buildxIndexWithAProvenanceAttestationResolvesToTheImage() throws Exception {
+    ContainerImage.Pushed image = modelcar();
+    ContainerImage.pushBuildxIndex(image, "v1");
+
+    VerificationResult r = verify(1 << 20);
+
+    assertThat(r.verified()).as(reasons(r)).isTrue();
+    assertThat(r.resolvedDigest()).contains(image.digest().toString());
+  }
 }

@@ -78,6 +78,38 @@ public final class ContainerImage {
   }
 
   /**
+   * Puts {@code image} under {@code tag} the way {@code docker buildx build --push} does since
+   * BuildKit 0.11: an index of the image (its platform) and a provenance attestation manifest
+   * (platform unknown/unknown, {@code vnd.docker.reference.type: attestation-manifest}).
+   */
+  public static OciDigest pushBuildxIndex(Pushed image, String tag) {
+    RegistryClient client = client();
+    byte[] provenance = "{\"_type\":\"https://in-toto.io/Statement/v0.1\",\"predicateType\":\"https://slsa.dev/provenance/v0.2\",\"subject\":[],\"predicate\":{}}"
+        .getBytes(java.nio.charset.StandardCharsets.UTF_8);
+    OciDigest provenanceDigest = client.pushBlob(image.ref(), provenance, deadline());
+    byte[] emptyConfig = "{}".getBytes(java.nio.charset.StandardCharsets.UTF_8);
+    OciDigest emptyDigest = client.pushBlob(image.ref(), emptyConfig, deadline());
+    Map<String, Object> attestation = new LinkedHashMap<>();
+    attestation.put("schemaVersion", 2);
+    attestation.put("mediaType", MediaTypes.OCI_MANIFEST);
+    attestation.put("config", Map.of("mediaType", "application/vnd.oci.image.config.v1+json", "digest", emptyDigest.toString(), "size", emptyConfig.length));
+    attestation.put("layers", List.of(Map.of("mediaType", "application/vnd.in-toto+json", "digest", provenanceDigest.toString(), "size", provenance.length,
+        "annotations", Map.of("in-toto.io/predicate-type", "https://slsa.dev/provenance/v0.2"))));
+    byte[] attestationBytes = json(attestation);
+    OciDigest attestationDigest = client.pushManifest(image.ref(), OciDigest.sha256(attestationBytes).toString(), attestationBytes, MediaTypes.OCI_MANIFEST, deadline());
+    Map<String, Object> index = new LinkedHashMap<>();
+    index.put("schemaVersion", 2);
+    index.put("mediaType", MediaTypes.OCI_INDEX);
+    index.put("manifests", List.of(
+        Map.of("mediaType", MediaTypes.OCI_MANIFEST, "digest", image.digest().toString(), "size", image.size(), "platform", Map.of("architecture", "amd64", "os", "linux")),
+        Map.of("mediaType", MediaTypes.OCI_MANIFEST, "digest", attestationDigest.toString(), "size", attestationBytes.length,
+            "platform", Map.of("architecture", "unknown", "os", "unknown"),
+            "annotations", Map.of("vnd.docker.reference.digest", image.digest().toString(), "vnd.docker.reference.type", "attestation-manifest"))));
+    byte[] indexBytes = json(index);
+    return client.pushManifest(image.ref(), tag, indexBytes, MediaTypes.OCI_INDEX, deadline());
+  }
+
+  /**
    * A busybox-like base layer: the directories of busybox's root, applets as hard links to one
    * binary, a symbolic link, and files that are no model's.
    */
