@@ -91,12 +91,11 @@ class InformerPolicyStoreTest {
     await(() -> store.policies().size() == 1);
     assertThat(reviewTamperedPod().allowed()).isFalse();
 
-    // A patch, as kubectl edit/apply sends: the store writes the status meanwhile, so a PUT of an
-    // object read before that write would be refused as a conflict.
-    client.resources(ClusterModelPolicy.class).withName("signed").edit(p -> {
-      p.getSpec().mode = ModelPolicySpec.Mode.Warn;
-      return p;
-    });
+    // A merge patch without resourceVersion, as kubectl patch sends: the store writes the status
+    // meanwhile, so a PUT of an object read before that write is refused as a conflict, and so is
+    // edit(), which puts the resourceVersion it read into its patch (seen: PATCH 409 under load).
+    client.resources(ClusterModelPolicy.class).withName("signed")
+        .patch(io.fabric8.kubernetes.client.dsl.base.PatchContext.of(io.fabric8.kubernetes.client.dsl.base.PatchType.JSON_MERGE), "{\"spec\": {\"mode\": \"Warn\"}}");
     await(() -> store.policies().stream().anyMatch(p -> p.mode() == Mode.WARN));
     AdmissionOutcome warned = reviewTamperedPod();
     assertThat(warned.allowed()).isTrue();
