@@ -56,7 +56,12 @@ public final class RegistryClient {
   private final RegistryTransport transport;
 
   public RegistryClient(RegistryCredentials credentials, Set<String> plainHttpHosts) {
-    this(new RegistryTransport(credentials, plainHttpHosts));
+    this(credentials, plainHttpHosts, RegistryPoliteness.standard());
+  }
+
+  /** With the given limits on concurrency and retries, and their counts reported. */
+  public RegistryClient(RegistryCredentials credentials, Set<String> plainHttpHosts, RegistryPoliteness politeness) {
+    this(new RegistryTransport(credentials, plainHttpHosts, politeness));
   }
 
   private RegistryClient(RegistryTransport transport) {

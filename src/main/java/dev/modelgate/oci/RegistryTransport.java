@@ -57,20 +57,22 @@ final class RegistryTransport {
   private final RegistryCredentials credentials;
   private final Set<String> plainHttpHosts;
   private final Map<String, String> tokens = new ConcurrentHashMap<>();
+  private final RegistryPoliteness politeness;
 
-  RegistryTransport(RegistryCredentials credentials, Set<String> plainHttpHosts) {
-    this(HttpClient.newBuilder().followRedirects(HttpClient.Redirect.NEVER).connectTimeout(Duration.ofSeconds(5)).build(), credentials, plainHttpHosts);
+  RegistryTransport(RegistryCredentials credentials, Set<String> plainHttpHosts, RegistryPoliteness politeness) {
+    this(HttpClient.newBuilder().followRedirects(HttpClient.Redirect.NEVER).connectTimeout(Duration.ofSeconds(5)).build(), credentials, plainHttpHosts, politeness);
   }
 
-  private RegistryTransport(HttpClient http, RegistryCredentials credentials, Set<String> plainHttpHosts) {
+  private RegistryTransport(HttpClient http, RegistryCredentials credentials, Set<String> plainHttpHosts, RegistryPoliteness politeness) {
     this.http = http;
     this.credentials = credentials;
     this.plainHttpHosts = Set.copyOf(plainHttpHosts);
+    this.politeness = politeness;
   }
 
-  /** Same connections, other credentials, and a token cache of its own. */
+  /** Same connections and limits, other credentials, and a token cache of its own. */
   RegistryTransport withCredentials(RegistryCredentials workload) {
-    return workload.isEmpty() ? this : new RegistryTransport(http, credentials.overriddenBy(workload), plainHttpHosts);
+    return workload.isEmpty() ? this : new RegistryTransport(http, credentials.overriddenBy(workload), plainHttpHosts, politeness);
   }
 
   /** A response read whole (within its size limit). */
@@ -153,13 +155,13 @@ final class RegistryTransport {
       OciReference ref, String method, URI uri, Map<String, String> headers, BodyPublisher body, BodyHandler<T> handler, Consumer<T> discard, Instant deadline, int redirects) {
     String scope = scopeKey(ref);
     boolean own = sendsCredentialsTo(ref, uri);
-    HttpResponse<T> r = exchange(method, uri, headers, body, handler, deadline, own ? tokens.get(scope) : null, ref);
+    HttpResponse<T> r = exchange(method, uri, headers, body, handler, discard, deadline, own ? tokens.get(scope) : null, ref);
     if (r.statusCode() == 401 && own) {
       String auth = authorize(ref, r.headers().firstValue("WWW-Authenticate").orElse(""), deadline);
       if (auth != null) {
         discard.accept(r.body());
         tokens.put(scope, auth);
-        r = exchange(method, uri, headers, body, handler, deadline, auth, ref);
+        r = exchange(method, uri, headers, body, handler, discard, deadline, auth, ref);
       }
     }
     int status = r.statusCode();
@@ -212,40 +214,66 @@ final class RegistryTransport {
     }
     Map<String, String> h = new HashMap<>();
     basic.ifPresent(b -> h.put("Authorization", b));
-    HttpResponse<byte[]> t = exchange("GET", tokenUri.get(), h, HttpRequest.BodyPublishers.noBody(), LimitedBody.handler(MAX_TOKEN_BYTES), deadline, null, ref);
+    HttpResponse<byte[]> t = exchange("GET", tokenUri.get(), h, HttpRequest.BodyPublishers.noBody(), LimitedBody.handler(MAX_TOKEN_BYTES), b -> {}, deadline, null, ref);
     return t.statusCode() == 200 ? AuthChallenge.bearerToken(t.body()).map(tok -> "Bearer " + tok).orElse(null) : null;
   }
 
-  private <T> HttpResponse<T> exchange(String method, URI uri, Map<String, String> headers, BodyPublisher body, BodyHandler<T> handler, Instant deadline, String auth, OciReference ref) {
-    Duration left = Duration.between(Instant.now(), deadline);
-    if (left.isNegative() || left.isZero()) {
-      throw new UnavailableException("registry " + ref.registry() + " could not be asked in time (deadline passed before " + method + " " + uri.getPath() + ")", null);
-    }
-    HttpRequest.Builder b = HttpRequest.newBuilder(uri).timeout(left).method(method, body);
-    headers.forEach(b::header);
-    if (auth != null) {
-      b.header("Authorization", auth);
-    }
-    CompletableFuture<HttpResponse<T>> future = http.sendAsync(b.build(), handler);
-    try {
-      return future.get(left.toMillis(), TimeUnit.MILLISECONDS);
-    } catch (TimeoutException e) {
-      future.cancel(true);
-      throw new UnavailableException("registry " + ref.registry() + " did not answer " + method + " " + uri.getPath() + " within " + left.toMillis() + " ms", e);
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw new UnavailableException("interrupted while asking registry " + ref.registry(), e);
-    } catch (ExecutionException e) {
-      Throwable c = e.getCause();
-      if (c instanceof LimitedBody.TooLargeException) {
-        throw new RegistryException(Reason.LIMIT_EXCEEDED, 0,
-            "registry " + ref.registry() + " sent more than " + ((LimitedBody.TooLargeException) c).max + " bytes for " + uri.getPath());
+  /**
+   * One request, retried while the registry throttles it (429, 503) and its Retry-After (or a
+   * jittered backoff) still ends before the deadline; each attempt holds one of the registry's
+   * in-flight permits until its response headers (or whole body) arrive.
+   */
+  private <T> HttpResponse<T> exchange(
+      String method, URI uri, Map<String, String> headers, BodyPublisher body, BodyHandler<T> handler, Consumer<T> discard, Instant deadline, String auth, OciReference ref) {
+    for (int attempt = 1; ; attempt++) {
+      HttpResponse<T> r = once(method, uri, headers, body, handler, deadline, auth, ref);
+      Optional<Duration> wait = politeness.retryAfter(r.statusCode(), r.headers().firstValue("Retry-After"), attempt, deadline);
+      if (wait.isEmpty()) {
+        return r;
       }
-      if (c instanceof HttpTimeoutException && !(c instanceof HttpConnectTimeoutException)) {
-        // The request's own timeout (the same deadline) can fire before future.get's: one answer for both.
-        throw new UnavailableException("registry " + ref.registry() + " did not answer " + method + " " + uri.getPath() + " within " + left.toMillis() + " ms", c);
+      discard.accept(r.body());
+      politeness.sleep(wait.get(), ref.registry());
+    }
+  }
+
+  private <T> HttpResponse<T> once(String method, URI uri, Map<String, String> headers, BodyPublisher body, BodyHandler<T> handler, Instant deadline, String auth, OciReference ref) {
+    try (RegistryPoliteness.Permit permit = politeness.acquire(ref.registry(), deadline)) {
+      Duration left = Duration.between(Instant.now(), deadline);
+      if (left.isNegative() || left.isZero()) {
+        throw new UnavailableException("registry " + ref.registry() + " could not be asked in time (deadline passed before " + method + " " + uri.getPath() + ")", null);
       }
-      throw new UnavailableException("registry " + ref.registry() + " cannot be reached: " + inWords(c), c);
+      HttpRequest.Builder b = HttpRequest.newBuilder(uri).timeout(left).method(method, body);
+      headers.forEach(b::header);
+      if (auth != null) {
+        b.header("Authorization", auth);
+      }
+      CompletableFuture<HttpResponse<T>> future = http.sendAsync(b.build(), handler);
+      try {
+        HttpResponse<T> r = future.get(left.toMillis(), TimeUnit.MILLISECONDS);
+        politeness.answered(ref.registry(), Integer.toString(r.statusCode()));
+        return r;
+      } catch (TimeoutException e) {
+        future.cancel(true);
+        politeness.answered(ref.registry(), "timeout");
+        throw new UnavailableException("registry " + ref.registry() + " did not answer " + method + " " + uri.getPath() + " within " + left.toMillis() + " ms", e);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        throw new UnavailableException("interrupted while asking registry " + ref.registry(), e);
+      } catch (ExecutionException e) {
+        Throwable c = e.getCause();
+        if (c instanceof LimitedBody.TooLargeException) {
+          politeness.answered(ref.registry(), "too_large");
+          throw new RegistryException(Reason.LIMIT_EXCEEDED, 0,
+              "registry " + ref.registry() + " sent more than " + ((LimitedBody.TooLargeException) c).max + " bytes for " + uri.getPath());
+        }
+        if (c instanceof HttpTimeoutException && !(c instanceof HttpConnectTimeoutException)) {
+          // The request's own timeout (the same deadline) can fire before future.get's: one answer for both.
+          politeness.answered(ref.registry(), "timeout");
+          throw new UnavailableException("registry " + ref.registry() + " did not answer " + method + " " + uri.getPath() + " within " + left.toMillis() + " ms", c);
+        }
+        politeness.answered(ref.registry(), "error");
+        throw new UnavailableException("registry " + ref.registry() + " cannot be reached: " + inWords(c), c);
+      }
     }
   }
 

@@ -16,6 +16,8 @@ import dev.modelgate.verify.OciModelVerifier;
 import dev.modelgate.verify.VerifiedCache;
 import dev.modelgate.oci.RegistryClient;
 import dev.modelgate.oci.RegistryCredentials;
+import dev.modelgate.oci.RegistryPoliteness;
+import io.micrometer.core.instrument.Counter;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import jakarta.enterprise.inject.Instance;
 import jakarta.enterprise.inject.Produces;
@@ -91,7 +93,9 @@ public class CoreProducers {
     });
     boolean embedded = config.source().equals("embedded");
     ModelVerifier verifier = new ModelVerifier(ModelHasher.allCores());
-    RegistryClient registry = new RegistryClient(RegistryCredentials.fromDefaultDockerConfig(), java.util.Set.copyOf(config.plainHttpRegistries().orElse(java.util.List.of())));
+    RegistryPoliteness politeness = RegistryPoliteness.standard().observedBy((registryName, status) ->
+        Counter.builder("modelgate.registry.requests").tag("registry", registryName).tag("status", status).register(metrics).increment());
+    RegistryClient registry = new RegistryClient(RegistryCredentials.fromDefaultDockerConfig(), java.util.Set.copyOf(config.plainHttpRegistries().orElse(java.util.List.of())), politeness);
     dev.modelgate.verify.PullCredentials pull = embedded ? dev.modelgate.verify.PullCredentials.NONE : new KubernetesPullCredentials(client.get());
     VerifiedCache.Settings cacheSettings = config.verificationCache()
         ? new VerifiedCache.Settings(true, config.passTtl(), config.failureTtl(), config.tagTtl(), 4096)
