@@ -3,6 +3,7 @@ package dev.modelgate.cli;
 import dev.modelgate.core.InvalidInputException;
 import dev.modelgate.core.ModelGateException;
 import dev.modelgate.core.Reason;
+import dev.modelgate.oms.FileNameEncoding;
 import picocli.CommandLine;
 
 /**
@@ -14,6 +15,12 @@ public final class Main {
   private Main() {}
 
   public static void main(String[] args) {
+    // Before anything reads a file name: with another charset, names would not be what is on disk.
+    String problem = FileNameEncoding.startupProblem();
+    if (problem != null) {
+      System.err.println("modelgate: cannot start: " + problem);
+      System.exit(ExitCode.BAD_INPUT);
+    }
     System.exit(run(args));
   }
 
@@ -53,6 +60,18 @@ public final class Main {
           cmd.getErr().println("Try '" + cmd.getCommandSpec().qualifiedName() + " --help'.");
           return ExitCode.BAD_INPUT;
         });
-    return cli.execute(OptionSpelling.normalised(args));
+    try {
+      return cli.execute(OptionSpelling.normalised(args));
+    } catch (OutOfMemoryError e) {
+      // One line, no trace: the decision is "could not decide", and the heap is what to raise.
+      err.println("modelgate: could not decide: out of memory (" + e.getMessage() + "); raise -Xmx via MODELGATE_JAVA_OPTS or verify a smaller model");
+      return ExitCode.UNDECIDED;
+    } catch (StackOverflowError e) {
+      err.println("modelgate: could not decide: stack overflow (input nested too deeply)");
+      return ExitCode.UNDECIDED;
+    } catch (Error e) {
+      err.println("modelgate: could not decide: internal error: " + e);
+      return ExitCode.UNDECIDED;
+    }
   }
 }

@@ -126,6 +126,10 @@ final class VerifyCommand implements Callable<Integer> {
   @Option(names = "--json", description = "Print the result as one JSON document on stdout.")
   boolean json;
 
+  @Option(names = "--timeout", paramLabel = "DURATION", converter = TimeoutOption.class,
+      description = "Give up after this long (e.g. 90s, 10m) with exit 3, whatever the model does (default: no limit; 60s for oci://).")
+  Duration timeout;
+
   @Override
   public Integer call() {
     if (modelArg == null) {
@@ -147,7 +151,10 @@ final class VerifyCommand implements Callable<Integer> {
         new VerifyOptions(files.relativeTo(model), ignoreUnsignedFiles, files.allowSymlinks, files.gitPaths.ignoreGitPaths);
     ModelHasher hasher = threads == null ? ModelHasher.allCores() : new ModelHasher(threads);
     TerminalProgress progress = TerminalProgress.forConsole(spec.commandLine().getErr());
-    VerificationResult result = new ModelVerifier(hasher).verify(new VerificationRequest(model, sig, options, progress), verifier);
+    VerificationRequest request = new VerificationRequest(model, sig, options, progress);
+    VerificationResult result = timeout == null
+        ? new ModelVerifier(hasher).verify(request, verifier)
+        : dev.modelgate.verify.Deadline.within(model.toString(), timeout, () -> new ModelVerifier(hasher).verify(request, verifier));
     return VerificationReport.finish(spec, result, json, false);
   }
 
@@ -157,7 +164,7 @@ final class VerifyCommand implements Callable<Integer> {
     VerifyOptions options = new VerifyOptions(List.of(), ignoreUnsignedFiles, false, true);
     VerificationResult result =
         new OciModelVerifier(client, new ModelVerifier(ModelHasher.allCores()))
-            .verify(ref, VerificationPolicy.single(verifier, options), Instant.now().plus(Duration.ofSeconds(60)));
+            .verify(ref, VerificationPolicy.single(verifier, options), Instant.now().plus(timeout == null ? Duration.ofSeconds(60) : timeout));
     return VerificationReport.finish(spec, result, json, false);
   }
 

@@ -66,6 +66,10 @@ final class VerifyVolumeCommand implements Callable<Integer> {
   @Option(names = "--termination-log", defaultValue = "/dev/termination-log", paramLabel = "FILE", description = "Where the one-line failure reason goes. Default: /dev/termination-log.")
   Path terminationLog;
 
+  @Option(names = "--timeout", defaultValue = "10m", paramLabel = "DURATION", converter = TimeoutOption.class,
+      description = "Give up after this long per policy (e.g. 90s, 10m) and fail closed. Default: 10m.")
+  java.time.Duration timeout;
+
   @Override
   public Integer call() {
     PolicyCompiler compiler = PolicyCompiler.withEmbeddedPublicGoodRoot();
@@ -85,7 +89,8 @@ final class VerifyVolumeCommand implements Callable<Integer> {
         enforced.add(subject + " failed " + p.displayName() + ": POLICY_INVALID: " + String.join("; ", p.errors()));
         continue;
       }
-      VerificationResult r = verifier.verify(new VerificationRequest(model, sig, p.verification().orElseThrow().options(), new LogProgress(err)), p.verification().orElseThrow());
+      VerificationRequest request = new VerificationRequest(model, sig, p.verification().orElseThrow().options(), new LogProgress(err));
+      VerificationResult r = dev.modelgate.verify.Deadline.within(modelUri, timeout, () -> verifier.verify(request, p.verification().orElseThrow()));
       r = ModelVerificationService.withLocalAttestations(model, r, p.verification().orElseThrow());
       List<Failure> failures = new ArrayList<>(r.failures());
       if (r.verified()) {

@@ -6,15 +6,22 @@ import dev.modelgate.core.Reason;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
+import java.nio.file.Files;
 import java.nio.file.LinkOption;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
+import java.nio.file.attribute.BasicFileAttributes;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Comparator;
 import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.BooleanSupplier;
+import java.util.function.Consumer;
 
 /**
  * Hashes a model's files (or shards) on several threads with bounded memory: each thread owns one
@@ -23,18 +30,32 @@ import java.util.function.BooleanSupplier;
  * last and leave the other cores idle.
  *
  * <p>A file whose size changes between enumeration and the end of its hashing is reported as
- * {@link Reason#MODEL_CHANGED}, never hashed as a mix of old and new bytes silently. Interrupting
+ * {@link Reason#MODEL_CHANGED}, never hashed as a mix of old and new bytes silently; so is a file
+ * that is no longer the regular file enumerated (same device and inode) just before and just after
+ * it is opened, so that a FIFO, socket or device swapped in is never read. Interrupting
  * the calling thread (a verification deadline) stops all hashing threads within one chunk; what
  * was not hashed is reported as {@link Reason#UNAVAILABLE}, never as verified.
  */
 public final class ModelHasher {
+  private static final long POLL_MS = 100;
+  private static final long ABANDON_AFTER_STOP_MS = 1_000;
   private final int parallelism;
+  private final Consumer<Path> beforeOpen;
 
   public ModelHasher(int parallelism) {
+    this(parallelism, path -> {});
+  }
+
+  /**
+   * @param beforeOpen runs between the last check of a file and its {@code open(2)}: lets a test
+   *     swap a file at the worst moment, which no timing could hit reliably
+   */
+  ModelHasher(int parallelism, Consumer<Path> beforeOpen) {
     if (parallelism < 1) {
       throw new IllegalArgumentException("parallelism must be at least 1, got " + parallelism);
     }
     this.parallelism = parallelism;
+    this.beforeOpen = beforeOpen;
   }
 
   public static ModelHasher allCores() {
@@ -62,6 +83,7 @@ public final class ModelHasher {
     // The caller's interrupt (a verification deadline) stops every hashing thread, not just its own.
     Thread caller = Thread.currentThread();
     AtomicBoolean stop = new AtomicBoolean();
+    Map<Thread, Opening> opening = new ConcurrentHashMap<>();
     BooleanSupplier cancelled = () -> {
       if (caller.isInterrupted()) {
         stop.set(true);
@@ -74,17 +96,17 @@ public final class ModelHasher {
           for (int i = next.getAndIncrement(); i < bySize.length && !cancelled.getAsBoolean(); i = next.getAndIncrement()) {
             Unit u = bySize[i];
             try {
-              digests[u.index] = hashUnit(u, serialization.hashType(), buffer, progress, cancelled);
+              digests[u.index] = hashUnit(u, serialization.hashType(), buffer, progress, cancelled, opening);
             } catch (CancelledException e) {
               return;
             } catch (ChangedException e) {
-              failures[u.index] = Failure.about(Reason.MODEL_CHANGED, u.file.path(), "'%s' %s while it was hashed", u.file.path(), e.getMessage());
+              failures[u.index] = Failure.about(Reason.MODEL_CHANGED, u.file.path(), "'%s' %s", u.file.path(), e.getMessage());
             } catch (IOException | RuntimeException e) {
               failures[u.index] = Failure.about(Reason.IO_ERROR, u.file.path(), "'%s' cannot be read: %s", u.file.path(), e);
             }
           }
         };
-    runOnThreads(worker, Math.min(parallelism, Math.max(1, units.length)), stop);
+    runOnThreads(worker, Math.min(parallelism, Math.max(1, units.length)), stop, opening);
     progress.finished();
     for (Unit u : units) {
       if (digests[u.index] == null && failures[u.index] == null) {
@@ -105,6 +127,13 @@ public final class ModelHasher {
       }
     }
     resources.sort(Comparator.comparing(Resource::key));
+    // Two files under one manifest name would leave one of them unchecked: never keep either.
+    for (int i = 1; i < resources.size(); i++) {
+      ResourceKey k = resources.get(i).key();
+      if (k.equals(resources.get(i - 1).key())) {
+        problems.add(Failure.about(Reason.DUPLICATE_RESOURCE, k.path(), "two files of the model have the manifest name '%s'", k.path()));
+      }
+    }
     return new HashedModel(resources, dedupe(problems));
   }
 
@@ -113,28 +142,74 @@ public final class ModelHasher {
     return failures.stream().distinct().toList();
   }
 
-  private static void runOnThreads(Runnable worker, int threads, AtomicBoolean stop) {
+  /**
+   * Runs {@code threads} workers and waits for them; the caller hashes nothing itself, so it stays
+   * free to notice its deadline and to unblock a worker stuck in {@code open(2)}. When stopped, it
+   * waits {@link #ABANDON_AFTER_STOP_MS} for the workers and then returns without them: what they
+   * did not finish counts as not hashed.
+   */
+  private static void runOnThreads(Runnable worker, int threads, AtomicBoolean stop, Map<Thread, Opening> opening) {
     List<Thread> started = new ArrayList<>();
-    for (int i = 1; i < threads; i++) {
+    for (int i = 0; i < threads; i++) {
       Thread t = new Thread(worker, "modelgate-hash-" + i);
       t.setDaemon(true);
       t.start();
       started.add(t);
     }
-    worker.run();
     boolean interrupted = false;
+    long stoppedAt = 0;
     for (Thread t : started) {
       while (t.isAlive()) {
         try {
-          t.join();
+          t.join(POLL_MS);
         } catch (InterruptedException e) {
           interrupted = true;
           stop.set(true);
+        }
+        unblockFifos(opening);
+        if (stop.get()) {
+          stoppedAt = stoppedAt == 0 ? System.nanoTime() : stoppedAt;
+          if (System.nanoTime() - stoppedAt > ABANDON_AFTER_STOP_MS * 1_000_000L) {
+            break;
+          }
         }
       }
     }
     if (interrupted) {
       Thread.currentThread().interrupt();
+    }
+  }
+
+  /**
+   * A FIFO swapped in between a worker's last check and its {@code open(2)} blocks that open until
+   * a writer appears (Java cannot open with O_NONBLOCK). Opening it for writing, once the reader
+   * waits, releases the reader at once; the worker then sees a different file and reports
+   * {@link Reason#MODEL_CHANGED}. Done on a daemon thread: if no reader waits after all, that open
+   * would block instead.
+   */
+  private static void unblockFifos(Map<Thread, Opening> opening) {
+    long now = System.nanoTime();
+    for (Opening o : opening.values()) {
+      if (now - o.since > POLL_MS * 1_000_000L && o.unblocked.compareAndSet(false, true)) {
+        try {
+          if (!Files.readAttributes(o.path, BasicFileAttributes.class, LinkOption.NOFOLLOW_LINKS).isOther()) {
+            o.unblocked.set(false);
+            continue;
+          }
+        } catch (IOException e) {
+          o.unblocked.set(false);
+          continue;
+        }
+        Thread t = new Thread(() -> {
+          try (FileChannel w = FileChannel.open(o.path, StandardOpenOption.WRITE, LinkOption.NOFOLLOW_LINKS)) {
+            // Opening is all it takes; closing gives the reader end-of-file.
+          } catch (IOException | RuntimeException e) {
+            // Not a FIFO any more, or not writable: the deadline still bounds the wait.
+          }
+        }, "modelgate-hash-unblock");
+        t.setDaemon(true);
+        t.start();
+      }
     }
   }
 
@@ -157,13 +232,27 @@ public final class ModelHasher {
     return units.toArray(new Unit[0]);
   }
 
-  private static Digest hashUnit(Unit u, HashAlgorithm algorithm, ReadBuffer buffer, HashProgress progress, BooleanSupplier cancelled)
+  private Digest hashUnit(
+      Unit u, HashAlgorithm algorithm, ReadBuffer buffer, HashProgress progress, BooleanSupplier cancelled, Map<Thread, Opening> opening)
       throws IOException, ChangedException, CancelledException {
     StreamHasher hasher = algorithm.newHasher();
     ByteBuffer direct = buffer.direct;
     byte[] piece = buffer.piece;
-    try (FileChannel ch =
-        FileChannel.open(u.file.location(), StandardOpenOption.READ, LinkOption.NOFOLLOW_LINKS)) {
+    Path location = u.file.location();
+    sameFile(u.file, "after the walk");
+    FileChannel opened;
+    beforeOpen.accept(location);
+    opening.put(Thread.currentThread(), new Opening(location));
+    try {
+      opened = FileChannel.open(location, StandardOpenOption.READ, LinkOption.NOFOLLOW_LINKS);
+    } catch (NoSuchFileException e) {
+      throw new ChangedException("was removed after the walk");
+    } finally {
+      opening.remove(Thread.currentThread());
+    }
+    try (FileChannel ch = opened) {
+      // What was opened is what the walk saw: a swap between the check above and open(2) shows here.
+      sameFile(u.file, "while it was opened");
       long pos = u.start;
       while (pos < u.end) {
         if (cancelled.getAsBoolean()) {
@@ -172,7 +261,7 @@ public final class ModelHasher {
         direct.clear().limit((int) Math.min(direct.capacity(), u.end - pos));
         int n = ch.read(direct, pos);
         if (n < 0) {
-          throw new ChangedException("shrank from " + u.file.size() + " to " + pos + " bytes");
+          throw new ChangedException("shrank from " + u.file.size() + " to " + pos + " bytes while it was hashed");
         }
         direct.flip();
         while (direct.hasRemaining()) {
@@ -185,10 +274,53 @@ public final class ModelHasher {
       }
       long now = ch.size();
       if (now != u.file.size()) {
-        throw new ChangedException("changed size from " + u.file.size() + " to " + now + " bytes");
+        throw new ChangedException("changed size from " + u.file.size() + " to " + now + " bytes while it was hashed");
       }
     }
     return Digest.of(algorithm, hasher.finish());
+  }
+
+  /**
+   * The file at the enumerated location is still a regular file with the enumerated identity and
+   * size. Checked without opening it, so a FIFO, socket or device that replaced it is never opened.
+   */
+  private static void sameFile(ModelFile f, String when) throws ChangedException {
+    BasicFileAttributes a;
+    try {
+      a = Files.readAttributes(f.location(), BasicFileAttributes.class, LinkOption.NOFOLLOW_LINKS);
+    } catch (IOException e) {
+      throw new ChangedException("was removed or became unreadable " + when);
+    }
+    if (!a.isRegularFile()) {
+      throw new ChangedException("is no longer a regular file (" + kind(a) + ") " + when);
+    }
+    if (f.fileKey() != null && !f.fileKey().equals(a.fileKey())) {
+      throw new ChangedException("was replaced by another file " + when);
+    }
+    if (a.size() != f.size()) {
+      throw new ChangedException("changed size from " + f.size() + " to " + a.size() + " bytes " + when);
+    }
+  }
+
+  private static String kind(BasicFileAttributes a) {
+    if (a.isSymbolicLink()) {
+      return "a symbolic link";
+    }
+    if (a.isDirectory()) {
+      return "a directory";
+    }
+    return "a FIFO, socket or device";
+  }
+
+  /** A worker inside {@code open(2)}: which file, since when, and whether it was released. */
+  private static final class Opening {
+    final Path path;
+    final long since = System.nanoTime();
+    final AtomicBoolean unblocked = new AtomicBoolean();
+
+    Opening(Path path) {
+      this.path = path;
+    }
   }
 
   /**

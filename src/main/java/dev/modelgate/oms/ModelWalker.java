@@ -44,6 +44,7 @@ public final class ModelWalker {
    * @throws InvalidInputException if the model does not exist or is not a directory or regular file
    */
   public ModelContents walk(Path model) {
+    FileNameEncoding.requireUtf8();
     Path root;
     try {
       root = model.toRealPath();
@@ -70,9 +71,9 @@ public final class ModelWalker {
 
   private ModelContents singleFile(Path file) {
     try {
-      long size = Files.size(file);
+      BasicFileAttributes a = Files.readAttributes(file, BasicFileAttributes.class, LinkOption.NOFOLLOW_LINKS);
       return new ModelContents(
-          file, true, List.of(new ModelFile(RelativePath.SELF, file, size, false)), List.of());
+          file, true, List.of(new ModelFile(RelativePath.SELF, file, a.size(), false, a.fileKey())), List.of());
     } catch (IOException e) {
       throw new InvalidInputException(Reason.IO_ERROR, "model " + file + " cannot be read: " + e, e);
     }
@@ -110,7 +111,7 @@ public final class ModelWalker {
       if (attrs.isSymbolicLink()) {
         link(file, rel);
       } else if (attrs.isRegularFile()) {
-        files.add(new ModelFile(rel, file, attrs.size(), false));
+        files.add(new ModelFile(rel, file, attrs.size(), false, attrs.fileKey()));
       } else if (attrs.isOther()) {
         failures.add(
             Failure.about(
@@ -148,13 +149,14 @@ public final class ModelWalker {
             Failure.about(Reason.SYMLINK_REFUSED, rel, "'%s' is a symbolic link that points outside the model", rel));
         return;
       }
-      if (!Files.isRegularFile(target, LinkOption.NOFOLLOW_LINKS)) {
-        failures.add(
-            Failure.about(Reason.SYMLINK_REFUSED, rel, "'%s' is a symbolic link to something other than a regular file", rel));
-        return;
-      }
       try {
-        files.add(new ModelFile(rel, target, Files.size(target), true));
+        BasicFileAttributes a = Files.readAttributes(target, BasicFileAttributes.class, LinkOption.NOFOLLOW_LINKS);
+        if (!a.isRegularFile()) {
+          failures.add(
+              Failure.about(Reason.SYMLINK_REFUSED, rel, "'%s' is a symbolic link to something other than a regular file", rel));
+          return;
+        }
+        files.add(new ModelFile(rel, target, a.size(), true, a.fileKey()));
       } catch (IOException e) {
         failures.add(Failure.about(Reason.IO_ERROR, rel, "'%s' cannot be read: %s", rel, e.getMessage()));
       }
@@ -165,7 +167,7 @@ public final class ModelWalker {
       try {
         return RelativePath.between(root, p);
       } catch (InvalidInputException e) {
-        failures.add(new Failure(Reason.PATH_UNSAFE, "file name cannot be signed: " + e.getMessage()));
+        failures.add(new Failure(Reason.PATH_UNSAFE, "file name refused: " + e.getMessage()));
         return null;
       }
     }

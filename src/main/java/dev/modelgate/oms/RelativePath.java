@@ -14,6 +14,11 @@ import java.util.Objects;
  * separators, no empty, {@code .} or {@code ..} segments, not absolute. The single-file model's
  * one resource is named {@code "."} ({@link #SELF}).
  *
+ * <p>A name must be UTF-8 that survives the trip bytes → string → bytes unchanged: the JVM
+ * decodes an undecodable file name to U+FFFD, so two different names on disk would become one
+ * manifest name, and a signed name holding a real U+FFFD would match every look-alike. Such
+ * names, and unpaired surrogates from JSON escapes, are refused ({@link FileNameEncoding}).
+ *
  * <p>Parsing refuses rather than repairs: a signed name that is not already normal is hostile or
  * broken, and silently cleaning it would sign one path and open another.
  */
@@ -75,6 +80,9 @@ public record RelativePath(String value) implements Comparable<RelativePath> {
     }
     if (v.indexOf('\\') >= 0) {
       return "contains a backslash (OMS paths use '/')";
+    }
+    if (!FileNameEncoding.roundTrips(v)) {
+      return "is not valid UTF-8 or contains U+FFFD: such a name cannot be told apart from other undecodable names";
     }
     for (String seg : v.split("/", -1)) {
       if (seg.isEmpty()) {

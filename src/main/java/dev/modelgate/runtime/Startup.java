@@ -13,6 +13,13 @@ public class Startup {
   private static final Logger log = Logger.getLogger(Startup.class);
 
   void onStart(@Observes StartupEvent event, AdmissionService service, PolicyStore store, ModelGateConfig config) {
+    String problem = dev.modelgate.oms.FileNameEncoding.startupProblem();
+    if (problem != null) {
+      // Model file names would be misread (file:// models, policies): refuse to serve at all.
+      log.error("ModelGate cannot start: " + problem);
+      io.quarkus.runtime.Quarkus.asyncExit(2);
+      return;
+    }
     log.infof("ModelGate ready: source=%s, %d policies (%d not compiled), no-match=%s",
         config.source(), store.policies().size(), store.policies().stream().filter(p -> !p.ready()).count(), config.noMatch());
   }

@@ -3,6 +3,7 @@ package dev.modelgate.oms;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.modelgate.core.Reason;
+import dev.modelgate.testing.RawNames;
 import dev.modelgate.testing.TestModels;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -24,7 +25,7 @@ class ModelHasherTest {
 
     assertThat(hashed.failures()).singleElement().satisfies(f -> {
       assertThat(f.reason()).isEqualTo(Reason.MODEL_CHANGED);
-      assertThat(f.message()).contains("'config.json' changed size from 14 to 18 bytes while it was hashed");
+      assertThat(f.message()).contains("'config.json' changed size from 14 to 18 bytes after the walk");
     });
   }
 
@@ -80,5 +81,79 @@ class ModelHasherTest {
     assertThat(stillInterrupted).isTrue();
     assertThat(hashed.resources()).isEmpty();
     assertThat(hashed.failures()).isNotEmpty().allSatisfy(f -> assertThat(f.reason()).isEqualTo(Reason.UNAVAILABLE));
+  }
+
+  @Test
+  void aFifoSwappedInWhileALargeSparseFileIsHashedIsRefusedWithoutOpeningIt() throws Exception {
+    Path model = Files.createDirectories(tmp.resolve("m"));
+    try (java.io.RandomAccessFile big = new java.io.RandomAccessFile(model.resolve("weights.bin").toFile(), "rw")) {
+      big.setLength(256L << 20);
+    }
+    Path small = TestModels.write(model.resolve("config.json"), "{}");
+    ModelContents contents = new ModelWalker(IgnoreRules.none(), SymlinkPolicy.REFUSE).walk(model);
+    java.util.concurrent.atomic.AtomicBoolean swapped = new java.util.concurrent.atomic.AtomicBoolean();
+    HashProgress swapWhileHashing = new HashProgress() {
+      @Override
+      public void advanced(long bytes) {
+        // The largest file goes first; during it, config.json becomes a FIFO nobody writes to.
+        if (swapped.compareAndSet(false, true)) {
+          try {
+            Files.delete(small);
+          } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
+          }
+          RawNames.mkfifo(small);
+        }
+      }
+    };
+
+    HashedModel hashed = new ModelHasher(1).hash(contents.files(), Serialization.files(HashAlgorithm.SHA256, false), swapWhileHashing);
+
+    assertThat(swapped).isTrue();
+    assertThat(hashed.resources()).extracting(r -> r.key().path().value()).containsExactly("weights.bin");
+    assertThat(hashed.failures()).singleElement().satisfies(f -> {
+      assertThat(f.reason()).isEqualTo(Reason.MODEL_CHANGED);
+      assertThat(f.message()).isEqualTo("'config.json' is no longer a regular file (a FIFO, socket or device) after the walk");
+    });
+  }
+
+  @Test
+  void aFifoSwappedInBetweenTheCheckAndOpenIsReleasedAndReportedNotWaitedFor() throws Exception {
+    Path model = Files.createDirectories(tmp.resolve("m"));
+    Path file = TestModels.write(model.resolve("config.json"), "{}");
+    ModelContents contents = new ModelWalker(IgnoreRules.none(), SymlinkPolicy.REFUSE).walk(model);
+    ModelHasher racing = new ModelHasher(1, path -> {
+      try {
+        Files.delete(path);
+      } catch (java.io.IOException e) {
+        throw new java.io.UncheckedIOException(e);
+      }
+      RawNames.mkfifo(path);
+    });
+
+    HashedModel hashed = java.util.concurrent.CompletableFuture
+        .supplyAsync(() -> racing.hash(contents.files(), Serialization.files(HashAlgorithm.SHA256, false), HashProgress.NONE))
+        .get(30, java.util.concurrent.TimeUnit.SECONDS);
+
+    assertThat(Files.isRegularFile(file)).isFalse();
+    assertThat(hashed.failures()).singleElement().satisfies(f -> {
+      assertThat(f.reason()).isEqualTo(Reason.MODEL_CHANGED);
+      assertThat(f.message()).isEqualTo("'config.json' is no longer a regular file (a FIFO, socket or device) while it was opened");
+    });
+  }
+
+  @Test
+  void aFileReplacedByAnotherOfTheSameSizeIsReportedAsChanged() throws Exception {
+    Path model = TestModels.sample(tmp, "m");
+    ModelContents contents = new ModelWalker(IgnoreRules.none(), SymlinkPolicy.REFUSE).walk(model);
+    Path replacement = TestModels.write(tmp.resolve("other.json"), "{\"layers\": 9}\n");
+    Files.move(replacement, model.resolve("config.json"), java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+
+    HashedModel hashed = new ModelHasher(2).hash(contents.files(), Serialization.files(HashAlgorithm.SHA256, false), HashProgress.NONE);
+
+    assertThat(hashed.failures()).singleElement().satisfies(f -> {
+      assertThat(f.reason()).isEqualTo(Reason.MODEL_CHANGED);
+      assertThat(f.message()).isEqualTo("'config.json' was replaced by another file after the walk");
+    });
   }
 }

@@ -40,10 +40,14 @@ public final class SignedModel {
   }
 
   public static SignedModel create(Path tmp, Object... signFlags) {
+    return signExisting(tmp, TestModels.sample(tmp, "model"), signFlags);
+  }
+
+  /** Signs the model directory {@code model} (built by the test) with a fresh key kept in {@code tmp}. */
+  public static SignedModel signExisting(Path tmp, Path model, Object... signFlags) {
     KeyPair keys = TestKeys.ec("secp256r1");
     Path priv = TestKeys.writePem(tmp.resolve("signer.key"), keys.getPrivate());
     Path pub = TestKeys.writePem(tmp.resolve("signer.pub"), keys.getPublic());
-    Path model = TestModels.sample(tmp, "model");
     SignedModel m = new SignedModel(model, keys, priv, pub);
     List<Object> args = new ArrayList<>(List.of("sign", model, "--private-key", priv));
     args.addAll(List.of(signFlags));
