@@ -61,10 +61,13 @@ final class ContentCheck implements Check {
       return List.of(e.toFailure());
     }
     List<Failure> failures = new ArrayList<>(contents.failures());
-    HashedModel hashed = hasher.hash(contents.files(), statement.serialization(), ctx.request.progress());
+    // Names and lengths first: what is unsigned or of the wrong length is never read.
+    FileSetComparison.Outcome cheap = FileSetComparison.compare(statement.resources(), statement.serialization().method(), contents.files());
+    failures.addAll(cheap.failures());
+    HashedModel hashed = hasher.hash(cheap.toHash(), statement.serialization(), ctx.request.progress());
     failures.addAll(hashed.failures());
     ctx.filesChecked = contents.files().size();
-    ctx.bytesHashed = contents.totalBytes();
+    ctx.bytesHashed = cheap.toHash().stream().mapToLong(ModelFile::size).sum();
     failures.addAll(ManifestComparison.compare(statement.resources(), hashed.resources(), broken(failures)));
     return failures;
   }
