@@ -1,5 +1,8 @@
 package dev.modelgate.oms;
 
+import dev.modelgate.core.InvalidInputException;
+import dev.modelgate.core.Limits;
+import dev.modelgate.core.Reason;
 import dev.modelgate.core.StrictJson;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
@@ -10,6 +13,7 @@ import java.util.ArrayList;
 import java.util.Base64;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 
 /**
@@ -41,6 +45,30 @@ public final class BundleWriter {
     return write(material, payload, signature);
   }
 
+  /**
+   * Room kept for everything in a bundle but the payload: signature, certificate chain or key
+   * hint, transparency-log entry (real ones are 1.5-10 KiB in all).
+   */
+  static final long MATERIAL_RESERVE_BYTES = 256 * 1024;
+
+  /** Refuses a statement whose bundle would exceed {@link Limits#MAX_BUNDLE_BYTES}, before it is signed. */
+  static void requireFits(long statementBytes, int resources) {
+    long base64 = 4 * ((statementBytes + 2) / 3);
+    if (base64 + MATERIAL_RESERVE_BYTES > Limits.MAX_BUNDLE_BYTES) {
+      throw tooLarge(base64 + MATERIAL_RESERVE_BYTES, " (" + resources + " manifest entries)");
+    }
+  }
+
+  private static InvalidInputException tooLarge(long bytes, String entries) {
+    return new InvalidInputException(
+        Reason.LIMIT_EXCEEDED,
+        String.format(
+            Locale.ROOT,
+            "the signature of this model would be about %d bytes%s, more than the %d bytes verify reads;"
+                + " nothing was signed. Sign fewer files (an archive of the small ones, or ignore paths), or see docs/BENCHMARKS.md for the supported sizes",
+            bytes, entries, Limits.MAX_BUNDLE_BYTES));
+  }
+
   private static byte[] write(Map<String, Object> material, byte[] payload, byte[] signature) {
     Map<String, Object> sig = new LinkedHashMap<>();
     sig.put("sig", Base64.getEncoder().encodeToString(signature));
@@ -54,7 +82,11 @@ public final class BundleWriter {
     bundle.put("verificationMaterial", material);
     bundle.put("dsseEnvelope", envelope);
     try {
-      return StrictJson.mapper().writeValueAsString(bundle).getBytes(StandardCharsets.UTF_8);
+      byte[] out = StrictJson.mapper().writeValueAsString(bundle).getBytes(StandardCharsets.UTF_8);
+      if (out.length > Limits.MAX_BUNDLE_BYTES) {
+        throw tooLarge(out.length, "");
+      }
+      return out;
     } catch (JsonProcessingException e) {
       throw new IllegalStateException("bundle cannot be written", e);
     }

@@ -27,8 +27,23 @@ public final class ManifestBuilder {
       return RootDigest.of(resources);
     }
 
+    /**
+     * The statement to sign.
+     *
+     * @throws InvalidInputException (LIMIT_EXCEEDED) when the bundle it goes into would be larger
+     *     than verify reads, so that a signer is told now, before signing, and never writes a
+     *     signature that no verifier accepts
+     */
     public byte[] statement() {
-      return StatementWriter.write(subjectName, serialization, resources);
+      if (resources.isEmpty()) {
+        throw new InvalidInputException(
+            Reason.STATEMENT_MALFORMED,
+            "nothing to sign: the model has no file with content that a manifest can name (empty files get no entry with shards);"
+                + " OMS v1.0 requires at least one resource, and verify refuses empty manifests");
+      }
+      byte[] statement = StatementWriter.write(subjectName, serialization, resources);
+      BundleWriter.requireFits(statement.length, resources.size());
+      return statement;
     }
   }
 

@@ -103,6 +103,12 @@ public final class ModelHasher {
               failures[u.index] = Failure.about(Reason.MODEL_CHANGED, u.file.path(), "'%s' %s", u.file.path(), e.getMessage());
             } catch (IOException | RuntimeException e) {
               failures[u.index] = Failure.about(Reason.IO_ERROR, u.file.path(), "'%s' cannot be read: %s", u.file.path(), e);
+            } catch (Error e) {
+              // Out of memory (or worse) on a hashing thread: stop all of them and say so, rather
+              // than let the thread die with a stack trace and leave the unit silently unhashed.
+              stop.set(true);
+              failures[u.index] = Failure.about(Reason.UNDECIDED, u.file.path(), "hashing '%s' failed: %s", u.file.path(), e);
+              return;
             }
           }
         };

@@ -64,6 +64,11 @@ public final class StatementParser {
     JsonNode predicate = json.object(root, "predicate", "predicate");
     Serialization serialization = parseSerialization(predicate);
     List<JsonNode> items = json.array(predicate, "resources", "predicate.resources", true);
+    if (items.isEmpty()) {
+      // An empty manifest verifies any empty directory and proves nothing; OMS v1.0 requires one
+      // resource at least (the reference still writes empty ones for empty models).
+      throw json.fail("lists no resources; OMS v1.0 requires at least one, and an empty manifest proves nothing");
+    }
     if (items.size() > Limits.MAX_RESOURCES) {
       throw json.fail(
           Reason.LIMIT_EXCEEDED,

@@ -13,6 +13,7 @@ import dev.modelgate.trust.PublicKeyHint;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -143,6 +144,23 @@ class BadBundleTest {
   void duplicateResourceNamesAreRejected() {
     signed.resign(signed.statement().replace("\"name\": \"config.json\"", "\"name\": \"empty\""));
     assertRejected("DUPLICATE_RESOURCE: statement lists resource 'empty' more than once");
+  }
+
+  @Test
+  void anEmptyManifestIsRejectedEvenForAnEmptyDirectory() throws Exception {
+    String st = signed.statement().replaceAll("(?s)\"resources\": \\[.*?\\]", "\"resources\": []");
+    signed.resign(st);
+    for (Path p : List.of("config.json", "model.safetensors", "tokenizer/vocab.txt", "tokenizer.json", "empty").stream().map(signed.model::resolve).toList()) {
+      Files.delete(p);
+    }
+
+    assertRejected("STATEMENT_MALFORMED: statement lists no resources; OMS v1.0 requires at least one");
+  }
+
+  @Test
+  void aSignedNameHoldingAReplacementCharacterIsRejected() {
+    signed.resign(signed.statement().replace("\"name\": \"config.json\"", "\"name\": \"config\uFFFD.json\""));
+    assertRejected("PATH_UNSAFE: unsafe path 'config\uFFFD.json': is not valid UTF-8 or contains U+FFFD");
   }
 
   @Test
