@@ -44,8 +44,14 @@ public final class PemReader {
     return publicKey(read(file), file.toString());
   }
 
+  /** The one public key (or certificate's key) in PEM text; a file with more than one is refused, never read as its first. */
   public static PublicKey publicKey(String pem, String source) {
-    for (Object o : objects(pem, source)) {
+    List<Object> all = objects(pem, source);
+    long keys = all.stream().filter(o -> o instanceof SubjectPublicKeyInfo || o instanceof X509CertificateHolder).count();
+    if (keys > 1) {
+      throw bad(source, "holds " + keys + " keys; give exactly one (which one is trusted must not depend on order)");
+    }
+    for (Object o : all) {
       try {
         if (o instanceof SubjectPublicKeyInfo) {
           return CONVERTER.getPublicKey((SubjectPublicKeyInfo) o);
@@ -101,7 +107,12 @@ public final class PemReader {
   /** An EC private key (SEC1 "EC PRIVATE KEY" or PKCS#8 "PRIVATE KEY") with its public key. */
   public static KeyPair keyPair(Path file) {
     String source = file.toString();
-    for (Object o : objects(read(file), source)) {
+    List<Object> all = objects(read(file), source);
+    long keys = all.stream().filter(o -> o instanceof PEMKeyPair || o instanceof PrivateKeyInfo).count();
+    if (keys > 1) {
+      throw bad(source, "holds " + keys + " private keys; give exactly one");
+    }
+    for (Object o : all) {
       try {
         if (o instanceof PEMKeyPair) {
           PEMKeyPair pair = (PEMKeyPair) o;
