@@ -2,6 +2,7 @@ package dev.modelgate.cli;
 
 import dev.modelgate.core.InvalidInputException;
 import dev.modelgate.core.ModelGateException;
+import dev.modelgate.core.Printable;
 import dev.modelgate.core.Reason;
 import dev.modelgate.oms.FileNameEncoding;
 import picocli.CommandLine;
@@ -43,14 +44,14 @@ public final class Main {
     cli.setExecutionExceptionHandler(
         (e, cmd, parsed) -> {
           if (e instanceof InvalidInputException) {
-            cmd.getErr().println("modelgate: " + e.getMessage());
+            cmd.getErr().println("modelgate: " + Printable.escape(e.getMessage()));
             return ((InvalidInputException) e).reason().undecided() ? ExitCode.UNDECIDED : ExitCode.BAD_INPUT;
           }
           if (e instanceof ModelGateException && !((ModelGateException) e).reason().undecided()) {
-            cmd.getErr().println("modelgate: " + e.getMessage());
+            cmd.getErr().println("modelgate: " + Printable.escape(e.getMessage()));
             return ExitCode.BAD_INPUT;
           }
-          cmd.getErr().println("modelgate: could not decide: " + e);
+          cmd.getErr().println("modelgate: could not decide: " + Printable.escape(String.valueOf(e)));
           return ExitCode.UNDECIDED;
         });
     cli.setParameterExceptionHandler(

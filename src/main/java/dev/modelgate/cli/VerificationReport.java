@@ -1,6 +1,7 @@
 package dev.modelgate.cli;
 
 import dev.modelgate.core.Failure;
+import dev.modelgate.core.Printable;
 import dev.modelgate.core.Reason;
 import dev.modelgate.verify.VerificationResult;
 import java.util.List;
@@ -33,15 +34,15 @@ final class VerificationReport {
     if (r.verified()) {
       err.printf(
           "Verified %s: signed by %s (%s); %d files, %s, root %s%n",
-          r.model(),
-          r.signer().map(s -> s.identity()).orElse("?"),
+          Printable.escape(r.model()),
+          Printable.escape(r.signer().map(s -> s.identity()).orElse("?")),
           r.signer().map(s -> s.method().label()).orElse("?"),
           r.filesChecked(),
           TerminalProgress.human(r.bytesHashed()),
           r.rootDigest().map(Object::toString).orElse("?"));
       return;
     }
-    err.printf("Verification FAILED for %s:%n", r.model());
+    err.printf("Verification FAILED for %s:%n", Printable.escape(r.model()));
     List<Failure> failures = r.failures();
     for (int i = 0; i < Math.min(failures.size(), MAX_LISTED_FAILURES); i++) {
       err.printf("  %s%n", failures.get(i));

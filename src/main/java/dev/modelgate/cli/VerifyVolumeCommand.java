@@ -2,6 +2,7 @@ package dev.modelgate.cli;
 
 import dev.modelgate.core.Failure;
 import dev.modelgate.core.InvalidInputException;
+import dev.modelgate.core.Printable;
 import dev.modelgate.core.Reason;
 import dev.modelgate.oms.ModelHasher;
 import dev.modelgate.policy.CompiledPolicy;
@@ -103,16 +104,16 @@ final class VerifyVolumeCommand implements Callable<Integer> {
         }
       }
       if (failures.isEmpty()) {
-        err.printf("modelgate: %s verified by %s, signed by %s%n", subject, p.displayName(), r.signer().map(s -> s.identity()).orElse("?"));
+        err.printf("modelgate: %s%n", Printable.escape(String.format("%s verified by %s, signed by %s", subject, p.displayName(), r.signer().map(s -> s.identity()).orElse("?"))));
         continue;
       }
       Failure first = failures.get(0);
       String line = subject + " failed " + p.displayName() + ": " + first + (failures.size() > 1 ? " (and " + (failures.size() - 1) + " more)" : "");
-      failures.forEach(f -> err.printf("modelgate: %s: %s%n", p.displayName(), f));
+      failures.forEach(f -> err.printf("modelgate: %s: %s%n", Printable.escape(p.displayName()), f));
       if (p.mode() == Mode.ENFORCE) {
         enforced.add(line);
       } else {
-        err.printf("modelgate: %s (mode %s, not blocking)%n", line, p.mode());
+        err.printf("modelgate: %s (mode %s, not blocking)%n", Printable.escape(line), p.mode());
       }
     }
     return enforced.isEmpty() ? ExitCode.OK : fail(enforced);
@@ -127,7 +128,8 @@ final class VerifyVolumeCommand implements Callable<Integer> {
   }
 
   private int fail(List<String> reasons) {
-    String line = reasons.get(0) + (reasons.size() > 1 ? " [and " + (reasons.size() - 1) + " more]" : "");
+    // Model names and URIs come from the workload: one printable line, whatever they hold.
+    String line = Printable.escape(reasons.get(0) + (reasons.size() > 1 ? " [and " + (reasons.size() - 1) + " more]" : ""));
     // The kubelet reads at most 4096 bytes of the termination message.
     String message = line.length() > 4000 ? line.substring(0, 3997) + "..." : line;
     spec.commandLine().getErr().println("modelgate: " + message);

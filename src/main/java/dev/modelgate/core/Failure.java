@@ -6,7 +6,8 @@ import java.util.Objects;
 /**
  * One reason a verification failed: a stable code, the thing it is about (a file path, a field;
  * empty when it concerns the whole model), and a message that names the subject, what was
- * expected and what was found.
+ * expected and what was found. The message holds no control characters ({@link Printable}); the
+ * subject is kept exact, as it is matched against paths.
  */
 public record Failure(Reason reason, String subject, String message) {
   public Failure {
@@ -16,6 +17,9 @@ public record Failure(Reason reason, String subject, String message) {
     if (message.isBlank()) {
       throw new IllegalArgumentException("a failure needs a message");
     }
+    // Messages quote untrusted names and values; every output (terminal, logs, termination
+    // message, admission denial) prints them, so they are made printable once, here.
+    message = Printable.escape(message);
   }
 
   public Failure(Reason reason, String message) {

@@ -60,8 +60,16 @@ public final class StrictJson {
       }
       return node;
     } catch (JsonProcessingException e) {
-      throw new InvalidInputException(
-          reason, what + " is not valid JSON: " + e.getOriginalMessage(), e);
+      // Jackson's message quotes the offending token: never echo it. The file may be a link to
+      // anything readable (a key, /etc/shadow), and the denial goes to whoever sent the workload.
+      var at = e.getLocation();
+      String where = at == null ? "" : String.format(java.util.Locale.ROOT, " at line %d, column %d", at.getLineNr(), at.getColumnNr());
+      String original = String.valueOf(e.getOriginalMessage());
+      if (original.startsWith("Duplicate field '") && original.length() <= 120) {
+        // Only reached by a document that is valid JSON but for a repeated key: the key is named.
+        throw new InvalidInputException(reason, what + " is not valid JSON: " + Printable.escape(original));
+      }
+      throw new InvalidInputException(reason, what + " is not valid JSON" + where + " (content not shown)");
     } catch (IOException e) {
       throw new InvalidInputException(reason, what + " could not be read: " + e.getMessage(), e);
     }

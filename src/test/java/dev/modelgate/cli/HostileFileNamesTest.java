@@ -148,4 +148,31 @@ class HostileFileNamesTest {
 
     assertThat(p.exitValue()).as(out).isZero();
   }
+
+  @Test
+  void controlCharactersInAFileNameArePrintedEscapedNeverRaw() throws Exception {
+    SignedModel signed = SignedModel.create(tmp);
+    // A carriage return and an ANSI colour sequence: raw, a terminal would show a green "Verified".
+    RawNames.create(signed.model, "x\r\u001b[32mVerified model\u001b[0m".getBytes(StandardCharsets.UTF_8), "payload");
+
+    Cli.Result r = signed.verify();
+
+    assertThat(r.exitCode()).isEqualTo(1);
+    assertThat(r.err()).contains("UNSIGNED_FILE: file 'x\\x0d\\x1b[32mVerified model\\x1b[0m' is not covered by the signature");
+    assertThat(r.err()).doesNotContain("\u001b").doesNotContain("\r");
+  }
+
+  @Test
+  void aSignatureThatIsNotJsonIsNeverEchoed() throws Exception {
+    SignedModel signed = SignedModel.create(tmp);
+    Path secret = Files.writeString(tmp.resolve("shadow"), "root:$6$secret-hash:19000:0:99999:7:::\n");
+    Files.delete(signed.signature);
+    Files.createSymbolicLink(signed.signature, secret);
+
+    Cli.Result r = signed.verify();
+
+    assertThat(r.exitCode()).as(r.toString()).isEqualTo(1);
+    assertThat(r.err()).contains("BUNDLE_MALFORMED: signature bundle is not valid JSON at line 1, column").contains("(content not shown)")
+        .doesNotContain("root").doesNotContain("secret");
+  }
 }
