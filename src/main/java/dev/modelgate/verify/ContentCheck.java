@@ -50,8 +50,9 @@ final class ContentCheck implements Check {
     OmsStatement statement = ctx.statement;
     SymlinkPolicy links = options.allowSymlinks() ? SymlinkPolicy.FOLLOW_WITHIN_ROOT : SymlinkPolicy.REFUSE;
     ModelContents contents;
+    IgnoreRules ignore;
     try {
-      IgnoreRules ignore = ignoreRules(ctx);
+      ignore = ignoreRules(ctx);
       if (options.ignoreUnsignedFilesUnsafe()) {
         contents = signedFilesOnly(ctx.request.model(), statement, ignore, links);
       } else {
@@ -68,7 +69,7 @@ final class ContentCheck implements Check {
     failures.addAll(hashed.failures());
     ctx.filesChecked = contents.files().size();
     ctx.bytesHashed = cheap.toHash().stream().mapToLong(ModelFile::size).sum();
-    failures.addAll(ManifestComparison.compare(statement.resources(), hashed.resources(), broken(failures)));
+    failures.addAll(ManifestComparison.compare(statement.resources(), hashed.resources(), broken(failures), ignore::ignores));
     return failures;
   }
 

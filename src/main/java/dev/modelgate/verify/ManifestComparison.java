@@ -3,6 +3,7 @@ package dev.modelgate.verify;
 import dev.modelgate.core.Failure;
 import dev.modelgate.core.Reason;
 import dev.modelgate.oms.Digest;
+import dev.modelgate.oms.RelativePath;
 import dev.modelgate.oms.Resource;
 import dev.modelgate.oms.ResourceKey;
 import java.util.ArrayList;
@@ -21,6 +22,15 @@ final class ManifestComparison {
   private ManifestComparison() {}
 
   static List<Failure> compare(List<Resource> signed, List<Resource> found, Set<String> alreadyReported) {
+    return compare(signed, found, alreadyReported, path -> false);
+  }
+
+  /**
+   * @param ignored the verifier's own ignore rules: a signed file they skip is present but was not
+   *     checked, and is reported as ignored, not as missing
+   */
+  static List<Failure> compare(
+      List<Resource> signed, List<Resource> found, Set<String> alreadyReported, java.util.function.Predicate<RelativePath> ignored) {
     Map<ResourceKey, Digest> expected = new LinkedHashMap<>();
     signed.forEach(r -> expected.put(r.key(), r.digest()));
     Map<ResourceKey, Digest> actual = new LinkedHashMap<>();
@@ -31,7 +41,10 @@ final class ManifestComparison {
     for (Map.Entry<ResourceKey, Digest> e : expected.entrySet()) {
       Digest got = actual.get(e.getKey());
       if (got == null) {
-        if (!alreadyReported.contains(e.getKey().path().value())) {
+        if (ignored.test(e.getKey().path())) {
+          failures.add(Failure.about(Reason.FILE_MISSING, e.getKey().path(),
+              "signed %s is ignored by the verifier's rules, so it was not checked; stop ignoring it or re-sign without it", describe(e.getKey())));
+        } else if (!alreadyReported.contains(e.getKey().path().value())) {
           missingByDigest.putIfAbsent(e.getValue(), e.getKey());
           failures.add(Failure.about(Reason.FILE_MISSING, e.getKey().path(), "signed %s is missing", describe(e.getKey())));
         }

@@ -45,6 +45,14 @@ class BadModelTest {
   }
 
   @Test
+  void aSignedFileTheVerifierIgnoresIsReportedAsIgnoredNotMissing() {
+    Cli.Result r = assertFails("--ignore-paths", signed.model.resolve("config.json"));
+
+    assertThat(r.err()).contains("FILE_MISSING: signed file 'config.json' is ignored by the verifier's rules, so it was not checked")
+        .doesNotContain("is missing");
+  }
+
+  @Test
   void addedFileIsUnsigned() {
     TestModels.write(signed.model.resolve("tokenizer/extra.py"), "import os");
 
