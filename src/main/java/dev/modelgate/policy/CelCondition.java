@@ -6,6 +6,8 @@ import dev.cel.common.CelValidationResult;
 import dev.cel.common.types.SimpleType;
 import dev.cel.compiler.CelCompiler;
 import dev.cel.compiler.CelCompilerFactory;
+import dev.cel.common.ast.CelExpr;
+import dev.cel.runtime.CelEvaluationListener;
 import dev.cel.runtime.CelRuntime;
 import dev.cel.runtime.CelRuntimeFactory;
 import java.util.ArrayList;
@@ -17,13 +19,24 @@ import java.util.Map;
  * A CEL condition over an attestation, compiled when the policy loads (a syntax or type error is a
  * policy error, reported in its status) and evaluated with bounded cost: at most {@value
  * #MAX_ITERATIONS} comprehension iterations and an expression of at most {@value #MAX_LENGTH}
- * characters. Variables: {@code predicate} (the statement's predicate), {@code statement} (the
+ * characters. Evaluation is also bounded in what it builds and how long it runs ({@link Bounds}):
+ * CEL's own limits count iterations, not bytes, and a few nested {@code map}s over a large
+ * attested string can build gigabytes. Exceeding a bound is an evaluation error, which denies
+ * with its reason. Variables: {@code predicate} (the statement's predicate), {@code statement} (the
  * whole in-toto statement), {@code model} ({@code name}, {@code uri}, {@code rootDigest}, {@code
  * files}). The result must be a bool.
  */
 public final class CelCondition {
   static final int MAX_LENGTH = 4096;
   static final int MAX_ITERATIONS = 10_000;
+  /** Longest string one step of a condition may build (an attested field may be longer, and is only read). */
+  static final int MAX_BUILT_STRING_CHARS = 1 << 20;
+  /** All the characters of strings a condition builds, summed over its evaluation. */
+  static final long MAX_BUILT_CHARS_TOTAL = 16L << 20;
+  /** Most elements of a list or map a condition builds. */
+  static final int MAX_BUILT_ELEMENTS = 100_000;
+  /** Longest one evaluation may run: well inside an admission deadline, for every condition of a model. */
+  static final long MAX_EVALUATION_MILLIS = 1_000;
   private static final CelOptions OPTIONS =
       CelOptions.current().comprehensionMaxIterations(MAX_ITERATIONS).maxParseExpressionNodeCount(2000).build();
   private static final CelCompiler COMPILER =
@@ -72,13 +85,59 @@ public final class CelCondition {
     vars.put("predicate", toCel(statement.path("predicate")));
     vars.put("model", model);
     try {
-      Object result = program.eval(vars);
+      Object result = program.trace(vars, new Bounds());
       if (result instanceof Boolean) {
         return new Outcome((Boolean) result, "");
       }
       return new Outcome(false, "condition gave " + result + ", not a bool");
     } catch (Exception e) {
+      for (Throwable t = e; t != null; t = t.getCause()) {
+        if (t instanceof BoundExceeded) {
+          return new Outcome(false, "condition exceeded its bounds: " + t.getMessage());
+        }
+      }
       return new Outcome(false, "condition failed to evaluate: " + e.getMessage());
+    }
+  }
+
+  /**
+   * Watches every value the evaluation produces. Reading variables and fields is free (the
+   * attestation is already in memory, bounded by the bundle limit); what calls, literals and
+   * comprehensions build is counted, and the clock is checked at every step.
+   */
+  private static final class Bounds implements CelEvaluationListener {
+    private final long deadline = System.nanoTime() + MAX_EVALUATION_MILLIS * 1_000_000L;
+    private long builtChars;
+
+    @Override
+    public void callback(CelExpr expr, Object value) {
+      if (System.nanoTime() > deadline) {
+        throw new BoundExceeded("evaluation took longer than " + MAX_EVALUATION_MILLIS + " ms");
+      }
+      CelExpr.ExprKind.Kind kind = expr.getKind();
+      if (kind == CelExpr.ExprKind.Kind.IDENT || kind == CelExpr.ExprKind.Kind.SELECT) {
+        return;
+      }
+      if (value instanceof CharSequence) {
+        int n = ((CharSequence) value).length();
+        builtChars += n;
+        if (n > MAX_BUILT_STRING_CHARS) {
+          throw new BoundExceeded("it built a string of " + n + " characters, more than " + MAX_BUILT_STRING_CHARS);
+        }
+        if (builtChars > MAX_BUILT_CHARS_TOTAL) {
+          throw new BoundExceeded("its strings add up to more than " + MAX_BUILT_CHARS_TOTAL + " characters");
+        }
+      } else if (value instanceof java.util.Collection && ((java.util.Collection<?>) value).size() > MAX_BUILT_ELEMENTS) {
+        throw new BoundExceeded("it built a list of " + ((java.util.Collection<?>) value).size() + " elements, more than " + MAX_BUILT_ELEMENTS);
+      } else if (value instanceof Map && ((Map<?, ?>) value).size() > MAX_BUILT_ELEMENTS) {
+        throw new BoundExceeded("it built a map of " + ((Map<?, ?>) value).size() + " entries, more than " + MAX_BUILT_ELEMENTS);
+      }
+    }
+  }
+
+  private static final class BoundExceeded extends RuntimeException {
+    BoundExceeded(String message) {
+      super(message, null, false, false);
     }
   }
 
