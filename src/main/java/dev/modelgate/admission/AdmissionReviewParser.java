@@ -12,7 +12,13 @@ import dev.modelgate.core.StrictJson;
  * uid to deny. Extra and unknown fields are ignored, as the API server adds fields over time.
  */
 public final class AdmissionReviewParser {
-  public static final long MAX_BYTES = 16L * 1024 * 1024;
+  /**
+   * Largest AdmissionReview or workload file read, by the webhook and by {@code check} alike, and
+   * checked before any parsing: the API server accepts request bodies of at most 3 MiB
+   * (apiserver MaxRequestBodyBytes) and etcd objects of 1.5 MiB, so no real review is larger,
+   * while an 8 MB YAML document takes SnakeYAML tens of seconds to reject.
+   */
+  public static final long MAX_BYTES = 4L * 1024 * 1024;
   private final StrictJson json = StrictJson.forDocument(Reason.REQUEST_MALFORMED, "AdmissionReview");
 
   public AdmissionRequest parse(byte[] body) {

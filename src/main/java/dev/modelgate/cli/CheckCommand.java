@@ -12,6 +12,7 @@ import dev.modelgate.admission.EventSink;
 import dev.modelgate.admission.NamespaceLabels;
 import dev.modelgate.admission.WorkloadInspector;
 import dev.modelgate.core.InvalidInputException;
+import dev.modelgate.core.Printable;
 import dev.modelgate.core.Reason;
 import dev.modelgate.oms.ModelHasher;
 import dev.modelgate.policy.CompiledPolicy;
@@ -271,10 +272,13 @@ final class CheckCommand implements Callable<Integer> {
         if (Files.isDirectory(p)) {
           throw new InvalidInputException(Reason.NOT_FOUND, "workload file " + f + " is a directory; give the files in it");
         }
-        if (Files.size(p) > AdmissionReviewParser.MAX_BYTES) {
-          throw new InvalidInputException(Reason.LIMIT_EXCEEDED, f + " is larger than " + AdmissionReviewParser.MAX_BYTES + " bytes");
+        // Read at most the limit (whatever the size said a moment ago), before any parsing.
+        try (java.io.InputStream in = Files.newInputStream(p)) {
+          bytes = in.readNBytes((int) AdmissionReviewParser.MAX_BYTES + 1);
         }
-        bytes = Files.readAllBytes(p);
+        if (bytes.length > AdmissionReviewParser.MAX_BYTES) {
+          throw new InvalidInputException(Reason.LIMIT_EXCEEDED, f + " is larger than " + AdmissionReviewParser.MAX_BYTES + " bytes, the limit the webhook applies too");
+        }
       }
     } catch (java.nio.file.NoSuchFileException e) {
       throw new InvalidInputException(Reason.NOT_FOUND, "workload file " + f + ": no such file", e);
@@ -285,7 +289,7 @@ final class CheckCommand implements Callable<Integer> {
     }
     String source = f.equals("-") ? "stdin" : f;
     List<JsonNode> docs = new ArrayList<>();
-    try (MappingIterator<JsonNode> it = new YAMLMapper().readerFor(JsonNode.class).readValues(new String(bytes, StandardCharsets.UTF_8))) {
+    try (MappingIterator<JsonNode> it = new YAMLMapper().readerFor(JsonNode.class).with(com.fasterxml.jackson.core.StreamReadFeature.STRICT_DUPLICATE_DETECTION).readValues(new String(bytes, StandardCharsets.UTF_8))) {
       while (it.hasNextValue()) {
         JsonNode n = it.nextValue();
         if (n != null && n.isObject()) {
@@ -295,7 +299,7 @@ final class CheckCommand implements Callable<Integer> {
     } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
       throw new InvalidInputException(Reason.REQUEST_MALFORMED, source + " is not YAML or JSON " + dev.modelgate.core.SyntaxError.describe(e), e);
     } catch (IOException | RuntimeException e) {
-      throw new InvalidInputException(Reason.REQUEST_MALFORMED, source + " is not YAML or JSON: " + firstLine(e.getMessage()), e);
+      throw new InvalidInputException(Reason.REQUEST_MALFORMED, source + " is not YAML or JSON: " + Printable.escape(firstLine(e.getMessage())), e);
     }
     if (docs.isEmpty()) {
       throw new InvalidInputException(Reason.REQUEST_MALFORMED, source + " holds no workload");

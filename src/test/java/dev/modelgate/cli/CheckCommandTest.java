@@ -56,6 +56,32 @@ class CheckCommandTest {
   }
 
   @Test
+  void duplicateKeysInWorkloadYamlAreRefusedAsKubectlDoes() throws Exception {
+    // Two "image" keys: one tool would read the first, another the last.
+    Path dup = TestModels.write(tmp.resolve("dup.yaml"), String.join("\n",
+        "apiVersion: v1", "kind: Pod", "metadata:", "  name: p", "spec:", "  containers:",
+        "  - name: c", "    image: registry.example/ok:1", "    image: registry.example/other:1", ""));
+
+    Cli.Result r = Cli.run("check", "--policies", "policies", dup);
+
+    assertThat(r.exitCode()).as(r.toString()).isEqualTo(2);
+    assertThat(r.err()).contains("is not YAML or JSON: Duplicate field 'image'");
+  }
+
+  @Test
+  void aWorkloadFileOverTheWebhooksLimitIsRefusedBeforeParsing() throws Exception {
+    Path big = tmp.resolve("big.yaml");
+    byte[] bytes = ("kind: Pod\nmetadata: {name: p}\n# " + "x".repeat((int) dev.modelgate.admission.AdmissionReviewParser.MAX_BYTES) + "\n")
+        .getBytes(java.nio.charset.StandardCharsets.UTF_8);
+    java.nio.file.Files.write(big, bytes);
+
+    Cli.Result r = Cli.run("check", "--policies", "policies", big);
+
+    assertThat(r.exitCode()).as(r.toString()).isEqualTo(2);
+    assertThat(r.err()).contains("is larger than 4194304 bytes, the limit the webhook applies too");
+  }
+
+  @Test
   void missingPolicyDirectoryIsBadInput() throws Exception {
     Cli.Result r = Cli.run("check", "--policies", tmp.resolve("nope"), render("deployment-signed.yaml"));
 
