@@ -53,7 +53,7 @@ public final class FileNameEncoding {
   public static void requireUtf8() {
     String problem = startupProblem();
     if (problem != null) {
-      throw new InvalidInputException(Reason.UNDECIDED, problem);
+      throw new InvalidInputException(Reason.INTERNAL_ERROR, problem);
     }
   }
 

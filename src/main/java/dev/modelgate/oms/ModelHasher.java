@@ -107,7 +107,7 @@ public final class ModelHasher {
               // Out of memory (or worse) on a hashing thread: stop all of them and say so, rather
               // than let the thread die with a stack trace and leave the unit silently unhashed.
               stop.set(true);
-              failures[u.index] = Failure.about(Reason.UNDECIDED, u.file.path(), "hashing '%s' failed: %s", u.file.path(), e);
+              failures[u.index] = Failure.about(Reason.INTERNAL_ERROR, u.file.path(), "hashing '%s' failed: %s", u.file.path(), e);
               return;
             }
           }

@@ -13,7 +13,7 @@ import java.util.concurrent.TimeoutException;
 /**
  * Runs one verification on its own daemon thread and answers within a time budget: when the budget
  * is spent the thread is interrupted (hashing stops within one chunk and releases a read blocked
- * on a swapped-in FIFO) and the answer is {@link Reason#UNDECIDED}, never a wait without end. A
+ * on a swapped-in FIFO) and the answer is {@link Reason#UNAVAILABLE}, never a wait without end. A
  * thread stuck in the kernel anyway is abandoned; being a daemon, it does not keep the JVM alive.
  */
 public final class Deadline {
@@ -34,11 +34,11 @@ public final class Deadline {
       return result.get(Math.max(1, budget.toMillis()), TimeUnit.MILLISECONDS);
     } catch (TimeoutException e) {
       t.interrupt();
-      return undecided(shownAs, "did not finish within the timeout of " + budget.toMillis() + " ms");
+      return failed(Reason.UNAVAILABLE, shownAs, "did not finish within the timeout of " + budget.toMillis() + " ms");
     } catch (InterruptedException e) {
       t.interrupt();
       Thread.currentThread().interrupt();
-      return undecided(shownAs, "was interrupted before it finished");
+      return failed(Reason.UNAVAILABLE, shownAs, "was interrupted before it finished");
     } catch (ExecutionException e) {
       if (e.getCause() instanceof RuntimeException) {
         throw (RuntimeException) e.getCause();
@@ -46,11 +46,11 @@ public final class Deadline {
       if (e.getCause() instanceof Error) {
         throw (Error) e.getCause();
       }
-      return undecided(shownAs, "failed unexpectedly: " + e.getCause());
+      return failed(Reason.INTERNAL_ERROR, shownAs, "failed unexpectedly: " + e.getCause());
     }
   }
 
-  private static VerificationResult undecided(String shownAs, String what) {
-    return VerificationResult.failed(shownAs, List.of(Failure.of(Reason.UNDECIDED, "verification %s", what)));
+  private static VerificationResult failed(Reason reason, String shownAs, String what) {
+    return VerificationResult.failed(shownAs, List.of(Failure.of(reason, "verification %s", what)));
   }
 }
