@@ -31,6 +31,9 @@ final class ResultJson {
     doc.put("filesChecked", r.filesChecked());
     doc.put("bytesHashed", r.bytesHashed());
     doc.put("failures", failures(r.failures()));
+    if (!r.warnings().isEmpty()) {
+      doc.put("warnings", r.warnings());
+    }
     return write(doc);
   }
 

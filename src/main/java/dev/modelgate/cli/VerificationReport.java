@@ -31,6 +31,7 @@ final class VerificationReport {
     if (json) {
       spec.commandLine().getOut().println(ResultJson.verification(r));
     }
+    r.warnings().forEach(w -> err.printf("warning: %s%n", Printable.escape(w)));
     if (r.verified()) {
       err.printf(
           "Verified %s: signed by %s (%s); %d files, %s, root %s%n",

@@ -93,6 +93,7 @@ final class VerifyVolumeCommand implements Callable<Integer> {
       VerificationRequest request = new VerificationRequest(model, sig, p.verification().orElseThrow().options(), new LogProgress(err));
       VerificationResult r = dev.modelgate.verify.Deadline.within(modelUri, timeout, () -> verifier.verify(request, p.verification().orElseThrow()));
       r = ModelVerificationService.withLocalAttestations(model, r, p.verification().orElseThrow());
+      r.warnings().forEach(w -> err.printf("modelgate: warning: %s%n", Printable.escape(w)));
       List<Failure> failures = new ArrayList<>(r.failures());
       if (r.verified()) {
         failures.addAll(PolicyChecks.after(p.rules(), modelName, modelUri, r).failures());

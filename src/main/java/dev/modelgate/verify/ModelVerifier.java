@@ -110,7 +110,7 @@ public final class ModelVerifier {
   private static VerificationResult result(VerificationContext ctx, List<Failure> failures, String shownAs) {
     List<String> names = ctx.statement == null || !failures.isEmpty()
         ? List.of() : ctx.statement.resources().stream().map(r -> r.key().path().value()).distinct().toList();
-    return resultWithoutFiles(ctx, failures, shownAs).withSignedFiles(names);
+    return resultWithoutFiles(ctx, failures, shownAs).withSignedFiles(names).withWarnings(ctx.warnings);
   }
 
   private static VerificationResult resultWithoutFiles(VerificationContext ctx, List<Failure> failures, String shownAs) {

@@ -24,6 +24,7 @@ final class VerificationContext {
   final java.util.List<String> authorities = new java.util.ArrayList<>();
   long filesChecked;
   long bytesHashed;
+  final java.util.List<String> warnings = new java.util.ArrayList<>();
 
   VerificationContext(VerificationRequest request) {
     this.request = request;

@@ -23,6 +23,7 @@ public final class VerificationResult {
   private final List<Failure> failures;
   private final List<String> signedFiles;
   private final List<VerifiedAttestation> attestations;
+  private List<String> warnings = List.of();
 
   VerificationResult(
       String model, Signer signer, Digest rootDigest, long files, long bytes, List<String> authorities, String resolvedDigest, List<Failure> failures) {
@@ -52,16 +53,32 @@ public final class VerificationResult {
     return new VerificationResult(model, null, null, 0, 0, List.of(), "", failures);
   }
 
+  /** Things the verification passed but a reader should know (a format limit met, for example). */
+  public List<String> warnings() {
+    return warnings;
+  }
+
+  VerificationResult withWarnings(List<String> found) {
+    VerificationResult r = new VerificationResult(model, signer, rootDigest, files, bytes, authorities, resolvedDigest, failures, signedFiles, attestations);
+    r.warnings = List.copyOf(found);
+    return r;
+  }
+
+  private VerificationResult keepWarnings(VerificationResult r) {
+    r.warnings = warnings;
+    return r;
+  }
+
   VerificationResult withModel(String shownAs, String digest) {
-    return new VerificationResult(shownAs, signer, rootDigest, files, bytes, authorities, digest, failures, signedFiles, attestations);
+    return keepWarnings(new VerificationResult(shownAs, signer, rootDigest, files, bytes, authorities, digest, failures, signedFiles, attestations));
   }
 
   VerificationResult withSignedFiles(List<String> names) {
-    return new VerificationResult(model, signer, rootDigest, files, bytes, authorities, resolvedDigest, failures, names, attestations);
+    return keepWarnings(new VerificationResult(model, signer, rootDigest, files, bytes, authorities, resolvedDigest, failures, names, attestations));
   }
 
   VerificationResult withAttestations(List<VerifiedAttestation> found) {
-    return new VerificationResult(model, signer, rootDigest, files, bytes, authorities, resolvedDigest, failures, signedFiles, found);
+    return keepWarnings(new VerificationResult(model, signer, rootDigest, files, bytes, authorities, resolvedDigest, failures, signedFiles, found));
   }
 
   /** The file names the verified signature lists (what file rules and CEL's model.files see). */

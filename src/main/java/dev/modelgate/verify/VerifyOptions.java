@@ -16,6 +16,7 @@ import java.util.List;
  *     same budget holds for all layers of a container image used as a model (a modelcar)
  * @param imageModelPath the model directory inside a container image used as a model: absolute,
  *     normalised; {@code /models} (KServe's modelcar convention) by default
+ * @param serializations the OMS serializations a signature may use; empty accepts any
  */
 public record VerifyOptions(
     List<RelativePath> ignorePaths,
@@ -23,12 +24,14 @@ public record VerifyOptions(
     boolean allowSymlinks,
     boolean ignoreGitPaths,
     long maxLayerDownloadBytes,
-    String imageModelPath) {
+    String imageModelPath,
+    java.util.Set<dev.modelgate.oms.SerializationMethod> serializations) {
 
   public static final VerifyOptions DEFAULTS = new VerifyOptions(List.of(), false, false, true);
 
   public VerifyOptions {
     ignorePaths = List.copyOf(ignorePaths);
+    serializations = java.util.Set.copyOf(serializations);
     if (maxLayerDownloadBytes < 0) {
       throw new IllegalArgumentException("maxLayerDownloadBytes must not be negative");
     }
@@ -57,5 +60,21 @@ public record VerifyOptions(
 
   public VerifyOptions(List<RelativePath> ignorePaths, boolean ignoreUnsignedFilesUnsafe, boolean allowSymlinks, boolean ignoreGitPaths) {
     this(ignorePaths, ignoreUnsignedFilesUnsafe, allowSymlinks, ignoreGitPaths, 0);
+  }
+
+  public VerifyOptions(
+      List<RelativePath> ignorePaths, boolean ignoreUnsignedFilesUnsafe, boolean allowSymlinks, boolean ignoreGitPaths, long maxLayerDownloadBytes,
+      String imageModelPath) {
+    this(ignorePaths, ignoreUnsignedFilesUnsafe, allowSymlinks, ignoreGitPaths, maxLayerDownloadBytes, imageModelPath, java.util.Set.of());
+  }
+
+  /** These options, accepting only signatures with one of {@code methods} (empty: any). */
+  public VerifyOptions withSerializations(java.util.Set<dev.modelgate.oms.SerializationMethod> methods) {
+    return new VerifyOptions(ignorePaths, ignoreUnsignedFilesUnsafe, allowSymlinks, ignoreGitPaths, maxLayerDownloadBytes, imageModelPath, methods);
+  }
+
+  /** Whether a signature with this serialization is accepted: any, unless the policy names some. */
+  public boolean accepts(dev.modelgate.oms.SerializationMethod method) {
+    return serializations.isEmpty() || serializations.contains(method);
   }
 }

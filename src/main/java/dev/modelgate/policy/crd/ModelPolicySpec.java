@@ -169,5 +169,8 @@ public class ModelPolicySpec {
 
     @JsonPropertyDescription("Container images used as models (KServe modelcars): the model directory inside the image, verified with the image's layers applied in order. Default /models.")
     public String imageModelPath;
+
+    @JsonPropertyDescription("OMS serializations accepted: files, shards (default both). [files] refuses shards signatures, whose manifests cannot cover empty files.")
+    public List<String> serializations;
   }
 }

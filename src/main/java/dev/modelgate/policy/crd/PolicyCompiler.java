@@ -324,7 +324,23 @@ public final class PolicyCompiler {
       errors.add("verification.imageModelPath " + problem);
       modelPath = "/models";
     }
-    return new VerifyOptions(ignore, Boolean.TRUE.equals(v.ignoreUnsignedFiles), Boolean.TRUE.equals(v.allowSymlinks), true, download, modelPath);
+    java.util.Set<dev.modelgate.oms.SerializationMethod> methods = new java.util.HashSet<>();
+    if (v.serializations != null) {
+      for (String name : v.serializations) {
+        java.util.Optional<dev.modelgate.oms.SerializationMethod> m = java.util.Arrays.stream(dev.modelgate.oms.SerializationMethod.values())
+            .filter(x -> x.omsName().equals(name)).findFirst();
+        if (m.isPresent()) {
+          methods.add(m.get());
+        } else {
+          errors.add("verification.serializations: '" + name + "' is not an OMS serialization (files, shards)");
+        }
+      }
+      if (v.serializations.isEmpty()) {
+        errors.add("verification.serializations is empty; omit it to accept both files and shards");
+      }
+    }
+    return new VerifyOptions(ignore, Boolean.TRUE.equals(v.ignoreUnsignedFiles), Boolean.TRUE.equals(v.allowSymlinks), true, download, modelPath)
+        .withSerializations(methods);
   }
 
   private static String nullToEmpty(String s) {

@@ -1,0 +1,80 @@
+package dev.modelgate.verify;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.modelgate.core.Reason;
+import dev.modelgate.oms.HashProgress;
+import dev.modelgate.oms.ModelHasher;
+import dev.modelgate.oms.SerializationMethod;
+import dev.modelgate.testing.SignedModel;
+import dev.modelgate.trust.KeyVerifier;
+import dev.modelgate.trust.PemReader;
+import java.util.List;
+import java.util.Set;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * shards manifests have no entry for an empty file (the reference's format): verify says so, and
+ * a policy can accept files manifests only.
+ */
+class SerializationRulesTest {
+  @TempDir java.nio.file.Path tmp;
+
+  private static VerificationResult verify(SignedModel signed, Set<SerializationMethod> accepted) {
+    VerifyOptions options = new VerifyOptions(List.of(), false, false, true).withSerializations(accepted);
+    return new ModelVerifier(new ModelHasher(1)).verify(
+        new VerificationRequest(signed.model, signed.signature, options, HashProgress.NONE),
+        VerificationPolicy.single(new KeyVerifier(PemReader.publicKey(signed.publicKey)), options));
+  }
+
+  @Test
+  void aPolicyThatAcceptsOnlyFilesRefusesAShardsSignature() {
+    SignedModel signed = SignedModel.create(tmp, "--shard-size", "4096");
+
+    VerificationResult r = verify(signed, Set.of(SerializationMethod.FILES));
+
+    assertThat(r.verified()).isFalse();
+    assertThat(r.failures()).singleElement().satisfies(f -> {
+      assertThat(f.reason()).isEqualTo(Reason.HASH_ALGORITHM_UNSUPPORTED);
+      assertThat(f.message()).isEqualTo("signature uses the 'shards' serialization, which the policy does not accept (verification.serializations: [files])");
+    });
+  }
+
+  @Test
+  void aShardsSignatureOverAModelWithAnEmptyFileVerifiesWithAWarning() {
+    // TestModels.sample holds one empty file, "empty".
+    SignedModel signed = SignedModel.create(tmp, "--shard-size", "4096");
+
+    VerificationResult r = verify(signed, Set.of());
+
+    assertThat(r.verified()).as(r.failures().toString()).isTrue();
+    assertThat(r.warnings()).singleElement().asString()
+        .startsWith("1 empty file(s) in the model are not covered: a shards signature has no entry for an empty file");
+  }
+
+  @Test
+  void aFilesSignatureCoversEmptyFilesAndHasNoWarning() {
+    SignedModel signed = SignedModel.create(tmp);
+
+    VerificationResult r = verify(signed, Set.of(SerializationMethod.FILES));
+
+    assertThat(r.verified()).isTrue();
+    assertThat(r.warnings()).isEmpty();
+  }
+
+  @Test
+  void aPolicyNamingAnUnknownSerializationDoesNotCompile() throws Exception {
+    SignedModel signed = SignedModel.create(tmp);
+    String yaml = dev.modelgate.testing.AdmissionHarness.keyPolicy("p", "Enforce", "**", signed.publicKey,
+        "  verification:\n    serializations: [files, zip]\n");
+
+    var compiled = dev.modelgate.policy.crd.DirectoryPolicyStore.compileAll(
+        dev.modelgate.policy.crd.PolicyDocuments.parse(yaml, "test"), dev.modelgate.policy.crd.PolicyCompiler.withEmbeddedPublicGoodRoot());
+
+    assertThat(compiled).singleElement().satisfies(p -> {
+      assertThat(p.ready()).isFalse();
+      assertThat(p.errors()).contains("verification.serializations: 'zip' is not an OMS serialization (files, shards)");
+    });
+  }
+}
