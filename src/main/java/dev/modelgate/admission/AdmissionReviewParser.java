@@ -14,11 +14,10 @@ import dev.modelgate.core.StrictJson;
 public final class AdmissionReviewParser {
   /**
    * Largest AdmissionReview or workload file read, by the webhook and by {@code check} alike, and
-   * checked before any parsing: the API server accepts request bodies of at most 3 MiB
-   * (apiserver MaxRequestBodyBytes) and etcd objects of 1.5 MiB, so no real review is larger,
-   * while an 8 MB YAML document takes SnakeYAML tens of seconds to reject.
+   * checked before any parsing. Objects of 10 MiB are answered (clusters that raise etcd's
+   * request limit exist), so the limit stays above that.
    */
-  public static final long MAX_BYTES = 4L * 1024 * 1024;
+  public static final long MAX_BYTES = 16L * 1024 * 1024;
   private final StrictJson json = StrictJson.forDocument(Reason.REQUEST_MALFORMED, "AdmissionReview");
 
   public AdmissionRequest parse(byte[] body) {

@@ -78,7 +78,7 @@ class CheckCommandTest {
     Cli.Result r = Cli.run("check", "--policies", "policies", big);
 
     assertThat(r.exitCode()).as(r.toString()).isEqualTo(2);
-    assertThat(r.err()).contains("is larger than 4194304 bytes, the limit the webhook applies too");
+    assertThat(r.err()).contains("is larger than 16777216 bytes, the limit the webhook applies too");
   }
 
   @Test
