@@ -65,7 +65,7 @@ class CheckCommandTest {
     Cli.Result r = Cli.run("check", "--policies", "policies", dup);
 
     assertThat(r.exitCode()).as(r.toString()).isEqualTo(2);
-    assertThat(r.err()).contains("is not YAML or JSON: Duplicate field 'image'");
+    assertThat(r.err()).contains("is not YAML or JSON at line 9, column 10: Duplicate field 'image'");
   }
 
   @Test
