@@ -12,12 +12,14 @@ import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
 import io.smallrye.common.annotation.Blocking;
+import io.vertx.ext.web.RoutingContext;
 import jakarta.inject.Inject;
 import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.POST;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.QueryParam;
+import jakarta.ws.rs.core.Context;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
 import java.time.Duration;
@@ -44,8 +46,8 @@ public class AdmissionResource {
   @Path("validate")
   @Consumes(MediaType.WILDCARD)
   @Produces(MediaType.APPLICATION_JSON)
-  public Response validate(byte[] body, @QueryParam("timeout") String timeout) {
-    return review("validate", body, timeout);
+  public Response validate(byte[] body, @QueryParam("timeout") String timeout, @Context RoutingContext routing) {
+    return review("validate", body, timeout, routing);
   }
 
   /** Decides the same way as validate, and pins verified OCI tags to their digests (JSON patch). */
@@ -53,12 +55,13 @@ public class AdmissionResource {
   @Path("mutate")
   @Consumes(MediaType.WILDCARD)
   @Produces(MediaType.APPLICATION_JSON)
-  public Response mutate(byte[] body, @QueryParam("timeout") String timeout) {
-    return review("mutate", body, timeout);
+  public Response mutate(byte[] body, @QueryParam("timeout") String timeout, @Context RoutingContext routing) {
+    return review("mutate", body, timeout, routing);
   }
 
-  private Response review(String endpoint, byte[] body, String timeout) {
-    long start = System.nanoTime();
+  private Response review(String endpoint, byte[] body, String timeout, RoutingContext routing) {
+    long queued = ArrivalTime.waitedNanos(routing);
+    long start = System.nanoTime() - queued;
     AdmissionRequest request;
     try {
       request = parser.parse(body == null ? new byte[0] : body);
@@ -67,7 +70,8 @@ public class AdmissionResource {
       Counter.builder("modelgate.admission.requests").tag("operation", "unknown").tag("decision", "unreadable").register(metrics).increment();
       return Response.status(400).entity(AdmissionResponseWriter.error(e.getMessage())).type(MediaType.APPLICATION_JSON).build();
     }
-    Instant deadline = Instant.now().plus(budget(timeout)).minus(config.answerMargin());
+    // The budget counts from arrival: time spent waiting for a worker thread is already used.
+    Instant deadline = Instant.now().minusNanos(queued).plus(budget(timeout)).minus(config.answerMargin());
     AdmissionOutcome outcome;
     try {
       outcome = service.review(request, deadline, endpoint.equals("mutate"));
