@@ -131,11 +131,11 @@ public final class TarFiles {
         byte[] data = in.readNBytes((int) size);
         skip(in, pad(size));
         if (type == 'L') {
-          longName = new String(data, StandardCharsets.UTF_8).replace("\0", "");
+          longName = untilNul(data);
         } else if (type == 'K') {
-          longLink = new String(data, StandardCharsets.UTF_8).replace("\0", "");
+          longLink = untilNul(data);
         } else {
-          Map<String, String> pax = paxRecords(new String(data, StandardCharsets.UTF_8));
+          Map<String, String> pax = paxRecords(data);
           longName = pax.getOrDefault("path", longName);
           longLink = pax.getOrDefault("linkpath", longLink);
           paxSize = pax.containsKey("size") ? Long.valueOf(decimal(pax.get("size"))) : paxSize;
@@ -190,22 +190,55 @@ public final class TarFiles {
   }
 
   /**
-   * PAX records ("LEN key=value\n"). Sparse-file records are refused: a reader that expands them
-   * would unpack other bytes than the ones hashed here.
+   * A GNU long name or link: up to its first NUL, as Go's archive/tar reads it (parseString). Dropping
+   * every NUL instead would read "a\0b" as "ab" where containerd writes "a".
    */
-  private static Map<String, String> paxRecords(String records) {
+  private static String untilNul(byte[] data) {
+    int end = 0;
+    while (end < data.length && data[end] != 0) {
+      end++;
+    }
+    return new String(data, 0, end, StandardCharsets.UTF_8);
+  }
+
+  /**
+   * PAX records, each "LEN key=value\n" where LEN counts the whole record, read by length exactly
+   * as Go's archive/tar does (parsePAXRecord in src/archive/tar/strconv.go): a value may hold
+   * newlines, so splitting on them would read other records than containerd unpacks. A malformed
+   * record refuses the layer (Go refuses it too). Names holding NUL or a newline are refused, and
+   * sparse-file records are refused: a reader that expands them would unpack other bytes than the
+   * ones hashed here.
+   */
+  private static Map<String, String> paxRecords(byte[] data) {
     Map<String, String> out = new HashMap<>();
-    for (String line : records.split("\n")) {
-      int sp = line.indexOf(' ');
-      int eq = line.indexOf('=', sp + 1);
-      if (sp <= 0 || eq < 0) {
-        continue;
+    int at = 0;
+    while (at < data.length) {
+      int sp = at;
+      while (sp < data.length && data[sp] >= '0' && data[sp] <= '9' && sp - at < 10) {
+        sp++;
       }
-      String key = line.substring(sp + 1, eq);
+      if (sp == at || sp >= data.length || data[sp] != ' ' || (data[at] == '0' && sp - at > 1)) {
+        throw bad("has a malformed PAX record (no length) at byte " + at);
+      }
+      long n = Long.parseLong(new String(data, at, sp - at, StandardCharsets.US_ASCII));
+      if (n <= sp - at + 1 || at + n > data.length || data[(int) (at + n - 1)] != '\n') {
+        throw bad("has a malformed PAX record (length " + n + ") at byte " + at);
+      }
+      String record = new String(data, sp + 1, (int) (at + n - 1 - (sp + 1)), StandardCharsets.UTF_8);
+      int eq = record.indexOf('=');
+      if (eq <= 0) {
+        throw bad("has a malformed PAX record (no key) at byte " + at);
+      }
+      String key = record.substring(0, eq);
+      String value = record.substring(eq + 1);
       if (key.startsWith("GNU.sparse")) {
         throw bad("holds a sparse file (PAX " + key + "), which ModelGate does not unpack");
       }
-      out.put(key, line.substring(eq + 1));
+      if ((key.equals("path") || key.equals("linkpath")) && (value.indexOf('\0') >= 0 || value.indexOf('\n') >= 0)) {
+        throw bad("has a PAX " + key + " holding a NUL or newline");
+      }
+      out.put(key, value);
+      at += (int) n;
     }
     return out;
   }

@@ -1,5 +1,6 @@
 package dev.modelgate.runtime;
 
+import dev.modelgate.core.UnavailableException;
 import dev.modelgate.oci.RegistryCredentials;
 import dev.modelgate.source.RegistryAccess;
 import dev.modelgate.verify.PullCredentials;
@@ -7,6 +8,7 @@ import io.fabric8.kubernetes.api.model.LocalObjectReference;
 import io.fabric8.kubernetes.api.model.Secret;
 import io.fabric8.kubernetes.api.model.ServiceAccount;
 import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.KubernetesClientException;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Base64;
@@ -62,7 +64,23 @@ public final class KubernetesPullCredentials implements PullCredentials {
     return fresh;
   }
 
+  /**
+   * Reads the credentials; an API server that did not answer (no response, 5xx, 429) is {@code
+   * UNAVAILABLE}, while a refusal (403 when {@code readPullSecrets} is off or RBAC is wrong) stays an
+   * exception, which the verifier turns into a denial that {@code onError: Allow} cannot waive.
+   */
   private RegistryCredentials read(RegistryAccess access) {
+    try {
+      return readFromApi(access);
+    } catch (KubernetesClientException e) {
+      if (e.getCode() == 0 || e.getCode() == 429 || e.getCode() >= 500) {
+        throw new UnavailableException("the Kubernetes API did not answer: " + e.getMessage(), e);
+      }
+      throw e;
+    }
+  }
+
+  private RegistryCredentials readFromApi(RegistryAccess access) {
     Set<String> names = new LinkedHashSet<>(access.pullSecrets());
     ServiceAccount sa = client.serviceAccounts().inNamespace(access.namespace()).withName(access.serviceAccount()).get();
     if (sa != null && sa.getImagePullSecrets() != null) {

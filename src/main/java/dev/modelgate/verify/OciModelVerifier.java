@@ -1,10 +1,12 @@
 package dev.modelgate.verify;
 
 import dev.modelgate.core.Failure;
+import dev.modelgate.core.InternalFailures;
 import dev.modelgate.core.InvalidInputException;
 import dev.modelgate.core.Limits;
 import dev.modelgate.core.ModelGateException;
 import dev.modelgate.core.Reason;
+import dev.modelgate.core.UnavailableException;
 import dev.modelgate.oci.Descriptor;
 import dev.modelgate.oci.ManifestParser;
 import dev.modelgate.oci.MediaTypes;
@@ -78,8 +80,12 @@ public final class OciModelVerifier {
     RegistryClient scoped;
     try {
       scoped = baseRegistry.withCredentials(pullCredentials.resolve(access));
+    } catch (UnavailableException e) {
+      return VerificationResult.failed("oci://" + ref, List.of(Failure.of(Reason.UNAVAILABLE, "pull secrets of namespace %s cannot be read in time: %s", access.namespace(), e.getMessage())));
     } catch (RuntimeException e) {
-      return VerificationResult.failed("oci://" + ref, List.of(Failure.of(Reason.UNAVAILABLE, "pull secrets of namespace %s cannot be read: %s", access.namespace(), e.getMessage())));
+      // Refused (RBAC), malformed, or a bug: not "did not answer in time", so onError: Allow must
+      // not waive it.
+      return VerificationResult.failed("oci://" + ref, List.of(InternalFailures.of("reading the pull secrets of namespace " + access.namespace(), e)));
     }
     // Every part of the access (namespace, service account, pull secrets) decides what may be read.
     return new OciModelVerifier(baseRegistry, scoped, verifier, pullCredentials, cache).verify(ref, policy, deadline, access.toString());

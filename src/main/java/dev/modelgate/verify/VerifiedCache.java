@@ -140,7 +140,8 @@ public final class VerifiedCache {
       VerificationResult r = verification.get();
       mine.complete(r);
       return r;
-    } catch (RuntimeException e) {
+    } catch (RuntimeException | Error e) {
+      // Waiters must learn it failed (INTERNAL_ERROR), not wait out their deadline (UNAVAILABLE).
       mine.completeExceptionally(e);
       throw e;
     } finally {

@@ -121,4 +121,64 @@ class TarFilesTest {
         .containsExactly(org.assertj.core.groups.Tuple.tuple(TarFiles.Type.SYMLINK, "lib"), org.assertj.core.groups.Tuple.tuple(TarFiles.Type.HARDLINK, longTarget));
     assertThatThrownBy(() -> TarFiles.read(a, false, 1 << 20, Instant.now().plusSeconds(10))).hasMessageContaining("'lib64' is a symbolic link");
   }
+
+  /** A PAX record of exactly {@code key=value\n} with its length prefix computed. */
+  private static byte[] paxRecord(String key, String value) {
+    byte[] body = (key + "=" + value + "\n").getBytes(StandardCharsets.UTF_8);
+    int len = body.length + 2;
+    while (String.valueOf(len).length() + 1 + body.length != len) {
+      len++;
+    }
+    return (len + " " + key + "=" + value + "\n").getBytes(StandardCharsets.UTF_8);
+  }
+
+  @Test
+  void paxValueHoldingANewlineIsReadByLengthAsGoArchiveTarReadsIt() throws Exception {
+    // Go (containerd) reads two records: path=models/model.safetensors, and a comment whose value
+    // holds "\n12 path=tmp/x". Reading by line would see a third record and put the file at tmp/x.
+    ByteArrayOutputStream records = new ByteArrayOutputStream();
+    records.writeBytes(paxRecord("path", "models/model.safetensors"));
+    records.writeBytes(paxRecord("comment", "\n" + new String(paxRecord("path", "tmp/x"), StandardCharsets.UTF_8).strip()));
+    ByteArrayOutputStream out = new ByteArrayOutputStream();
+    entry(out, header("PaxHeaders/x", records.size(), 'x'), records.toByteArray());
+    entry(out, header("placeholder", 5, '0'), "evil!".getBytes(StandardCharsets.UTF_8));
+
+    var entries = TarFiles.read(archive(out), false, 1 << 20, Instant.now().plusSeconds(10));
+
+    assertThat(entries).singleElement().satisfies(e -> assertThat(e.name()).isEqualTo("models/model.safetensors"));
+  }
+
+  @Test
+  void paxRecordWhoseLengthDoesNotEndAtANewlineIsRefused() throws Exception {
+    byte[] records = "99 path=models/x\n".getBytes(StandardCharsets.UTF_8);
+    ByteArrayOutputStream out = new ByteArrayOutputStream();
+    entry(out, header("PaxHeaders/x", records.length, 'x'), records);
+    entry(out, header("x", 1, '0'), "x".getBytes(StandardCharsets.UTF_8));
+
+    assertThatThrownBy(() -> TarFiles.read(archive(out), false, 1 << 20, Instant.now().plusSeconds(10)))
+        .isInstanceOf(InvalidInputException.class).hasMessageContaining("malformed PAX record");
+  }
+
+  @Test
+  void paxPathHoldingANewlineIsRefused() throws Exception {
+    byte[] records = paxRecord("path", "models/a\nb");
+    ByteArrayOutputStream out = new ByteArrayOutputStream();
+    entry(out, header("PaxHeaders/x", records.length, 'x'), records);
+    entry(out, header("x", 1, '0'), "x".getBytes(StandardCharsets.UTF_8));
+
+    assertThatThrownBy(() -> TarFiles.read(archive(out), false, 1 << 20, Instant.now().plusSeconds(10)))
+        .isInstanceOf(InvalidInputException.class).hasMessageContaining("NUL or newline");
+  }
+
+  @Test
+  void gnuLongNameEndsAtItsFirstNulAsGoArchiveTarReadsIt() throws Exception {
+    byte[] longName = "models/model.safetensors\0x".getBytes(StandardCharsets.UTF_8);
+    ByteArrayOutputStream out = new ByteArrayOutputStream();
+    entry(out, header("././@LongLink", longName.length, 'L'), longName);
+    entry(out, header("placeholder", 5, '0'), "evil!".getBytes(StandardCharsets.UTF_8));
+
+    var entries = TarFiles.read(archive(out), false, 1 << 20, Instant.now().plusSeconds(10));
+
+    assertThat(entries).singleElement().satisfies(e -> assertThat(e.name()).isEqualTo("models/model.safetensors"));
+  }
 }
