@@ -13,6 +13,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Optional;
 
 /**
  * Models on volumes (PVC, NFS, hostPath, CSI, and emptyDirs a downloader fills) are verified where
@@ -90,7 +91,8 @@ public final class VolumeVerifier {
               sidecar ? "native sidecar" : "init container", c.path("name").asText(), mount.path("name").asText(), containerName(model)));
         }
       }
-      if (at.scheme() == ModelScheme.PVC) {
+      boolean onClaim = claimOf(podSpec, at).isPresent();
+      if (onClaim) {
         out.addAll(mountsOutsideModel(podSpec, at, volumes, expected));
       }
       if (policy.requireReadOnlyMounts()) {
@@ -100,7 +102,7 @@ public final class VolumeVerifier {
             JsonNode c = cs.get(i);
             // Init containers that write the volume before the verifier are the ones that put the model
             // there (a downloader); on a claim, which outlives the pod, nothing may write (item 3 of DESIGN's volume rules).
-            boolean writerBefore = kind.equals("initContainers") && i < position && at.scheme() != ModelScheme.PVC && !"Always".equals(c.path("restartPolicy").asText());
+            boolean writerBefore = kind.equals("initContainers") && i < position && !onClaim && !"Always".equals(c.path("restartPolicy").asText());
             if (writerBefore || kind.equals("initContainers") && isVerifier(c, expected)) {
               continue;
             }
@@ -130,6 +132,7 @@ public final class VolumeVerifier {
    */
   private static List<Failure> mountsOutsideModel(JsonNode podSpec, ModelUri at, List<String> volumes, JsonNode expected) {
     List<Failure> out = new ArrayList<>();
+    String claim = claimOf(podSpec, at).orElse(at.location());
     for (String kind : List.of("initContainers", "containers", "ephemeralContainers")) {
       for (JsonNode c : podSpec.path(kind)) {
         if (kind.equals("initContainers") && isVerifier(c, expected)) {
@@ -142,10 +145,10 @@ public final class VolumeVerifier {
           String sub = m.path("subPath").asText("").replaceAll("^/+|/+$", "");
           if (m.has("subPathExpr")) {
             out.add(Failure.of(Reason.MOUNT_OUTSIDE_MODEL, "container '%s' mounts claim %s (volume '%s') with subPathExpr %s, which cannot be checked against the verified path '%s'",
-                c.path("name").asText(), at.location(), m.path("name").asText(), m.path("subPathExpr").asText(), at.path()));
+                c.path("name").asText(), claim, m.path("name").asText(), m.path("subPathExpr").asText(), at.path()));
           } else if (!(at.path().isEmpty() || sub.equals(at.path()) || sub.startsWith(at.path() + "/"))) {
             out.add(Failure.of(Reason.MOUNT_OUTSIDE_MODEL, "container '%s' mounts claim %s (volume '%s') at %s, outside the verified model directory '%s'",
-                c.path("name").asText(), at.location(), m.path("name").asText(), sub.isEmpty() ? "its root" : "subPath '" + sub + "'", at.path()));
+                c.path("name").asText(), claim, m.path("name").asText(), sub.isEmpty() ? "its root" : "subPath '" + sub + "'", at.path()));
           }
         }
       }
@@ -343,17 +346,45 @@ public final class VolumeVerifier {
     return dev.modelgate.core.StrictJson.mapper().valueToTree(c);
   }
 
-  /** Every pod volume the model is on: the named volume, or every volume backed by the claim. */
+  /**
+   * Every pod volume the model is on: every volume backed by the claim, for a {@code pvc://} model
+   * or a {@code volume://} model whose volume is a claim (the named volume first); else the named
+   * volume. A second volume on the same claim is the same bytes, so it is bound by the same rules.
+   */
   static List<String> volumeNames(JsonNode podSpec, ModelUri at) {
     List<String> out = new ArrayList<>();
+    if (at.scheme() == ModelScheme.VOLUME) {
+      boolean exists = false;
+      for (JsonNode v : podSpec.path("volumes")) {
+        exists |= at.location().equals(v.path("name").asText());
+      }
+      if (!exists) {
+        return List.of();
+      }
+      out.add(at.location());
+    }
+    Optional<String> claim = claimOf(podSpec, at);
     for (JsonNode v : podSpec.path("volumes")) {
-      boolean named = at.scheme() == ModelScheme.VOLUME && at.location().equals(v.path("name").asText());
-      boolean claim = at.scheme() == ModelScheme.PVC && at.location().equals(v.path("persistentVolumeClaim").path("claimName").asText());
-      if (named || claim) {
-        out.add(v.path("name").asText());
+      String name = v.path("name").asText();
+      if (claim.isPresent() && claim.get().equals(v.path("persistentVolumeClaim").path("claimName").asText()) && !out.contains(name)) {
+        out.add(name);
       }
     }
     return out;
+  }
+
+  /** The claim the model lives on, if any: a {@code pvc://} model's, or that of the volume a {@code volume://} model names. */
+  static Optional<String> claimOf(JsonNode podSpec, ModelUri at) {
+    if (at.scheme() == ModelScheme.PVC) {
+      return Optional.of(at.location());
+    }
+    for (JsonNode v : podSpec.path("volumes")) {
+      if (at.scheme() == ModelScheme.VOLUME && at.location().equals(v.path("name").asText())) {
+        String claim = v.path("persistentVolumeClaim").path("claimName").asText("");
+        return claim.isEmpty() ? Optional.empty() : Optional.of(claim);
+      }
+    }
+    return Optional.empty();
   }
 
   private static int indexOf(JsonNode podSpec, String name) {

@@ -132,4 +132,17 @@ class ClaimBindingTest {
     assertThat(o.allowed()).isFalse();
     assertThat(o.message()).contains("MOUNT_OUTSIDE_MODEL: container 'modelgate-verify-copy' mounts claim models (volume 'weights') at its root");
   }
+
+  @Test
+  void volumeModelOnAClaimVolumeIsBoundToItsPathOnEveryVolumeOfThatClaim() throws Exception {
+    harness.policy("v.yaml", AdmissionHarness.keyPolicy("volume-models", "Enforce", "volume://**", signed.publicKey, "  verification: {requireReadOnlyMounts: true}\n"));
+    JsonNode pod = new YAMLMapper().readTree("apiVersion: v1\nkind: Pod\nmetadata:\n  name: w\n  namespace: ml\n  annotations: {model.modelgate.dev/llm: 'volume://weights/llama'}\n"
+        + "spec:\n  containers:\n" + SERVER + "    - name: sidestep\n      image: s\n      volumeMounts: [{name: weights-again, mountPath: /all, readOnly: true}]\n"
+        + "  volumes:\n    - {name: weights, persistentVolumeClaim: {claimName: models}}\n    - {name: weights-again, persistentVolumeClaim: {claimName: models}}\n");
+
+    AdmissionOutcome o = mutateThenValidate(pod);
+
+    assertThat(o.allowed()).isFalse();
+    assertThat(o.message()).contains("MOUNT_OUTSIDE_MODEL: container 'sidestep' mounts claim models (volume 'weights-again') at its root, outside the verified model directory 'llama'");
+  }
 }
