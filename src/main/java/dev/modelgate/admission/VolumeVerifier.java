@@ -206,14 +206,32 @@ public final class VolumeVerifier {
    * read-only mount, and no command override. Fields the API server defaults (pull policy,
    * termination message path) may differ.
    */
+  /** Fields compared with what /mutate would inject now. */
+  private static final List<String> COMPARED = List.of("image", "args", "env", "volumeMounts");
+
+  /**
+   * Fields a verifier may carry beyond the compared ones: set by /mutate or defaulted by the API
+   * server, and unable to change what the verifier decides. Anything else (envFrom, which could
+   * set JAVA_TOOL_OPTIONS to load an agent from the very volume being verified; command;
+   * workingDir; lifecycle; restartPolicy, which would make it a sidecar that no longer blocks the
+   * app) makes it another container.
+   */
+  private static final java.util.Set<String> HARMLESS = java.util.Set.of(
+      "name", "resources", "securityContext", "terminationMessagePath", "terminationMessagePolicy", "imagePullPolicy");
+
   private static boolean sameVerifier(JsonNode found, JsonNode expected) {
-    for (String field : List.of("image", "args", "env", "volumeMounts")) {
+    for (String field : COMPARED) {
       if (!found.path(field).equals(expected.path(field))) {
         return false;
       }
     }
-    // A restartPolicy (Always) would turn it into a sidecar that no longer blocks the app.
-    return absent(found.path("command")) && absent(found.path("restartPolicy"));
+    for (java.util.Iterator<String> names = found.fieldNames(); names.hasNext(); ) {
+      String field = names.next();
+      if (!COMPARED.contains(field) && !HARMLESS.contains(field) && !absent(found.path(field))) {
+        return false;
+      }
+    }
+    return true;
   }
 
   private static boolean absent(JsonNode n) {

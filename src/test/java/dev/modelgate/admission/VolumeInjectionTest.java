@@ -197,9 +197,16 @@ class VolumeInjectionTest {
     ((com.fasterxml.jackson.databind.node.ObjectNode) commandOverride.at("/spec/initContainers/0")).putArray("command").add("/bin/true");
     JsonNode defaulted = patched.deepCopy();
     ((com.fasterxml.jackson.databind.node.ObjectNode) defaulted.at("/spec/initContainers/0")).put("imagePullPolicy", "IfNotPresent").put("terminationMessagePath", "/dev/termination-log");
+    // envFrom could set JAVA_TOOL_OPTIONS=-javaagent:<a jar on the very volume being verified>.
+    JsonNode envFrom = patched.deepCopy();
+    ((com.fasterxml.jackson.databind.node.ObjectNode) envFrom.at("/spec/initContainers/0")).putArray("envFrom").add(JSON.readTree("{\"configMapRef\":{\"name\":\"agent\"}}"));
+    JsonNode workingDir = patched.deepCopy();
+    ((com.fasterxml.jackson.databind.node.ObjectNode) workingDir.at("/spec/initContainers/0")).put("workingDir", "/models");
 
     assertThat(validate(weakPolicies).message()).contains("does not run the verifier ModelGate would inject");
     assertThat(validate(commandOverride).message()).contains("does not run the verifier ModelGate would inject");
+    assertThat(validate(envFrom).message()).contains("does not run the verifier ModelGate would inject");
+    assertThat(validate(workingDir).message()).contains("does not run the verifier ModelGate would inject");
     assertThat(validate(defaulted).allowed()).as("fields the API server defaults are not tampering").isTrue();
   }
 
