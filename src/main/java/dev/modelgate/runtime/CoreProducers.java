@@ -96,7 +96,8 @@ public class CoreProducers {
     RegistryPoliteness politeness = RegistryPoliteness.standard().observedBy((registryName, status) ->
         Counter.builder("modelgate.registry.requests").tag("registry", registryName).tag("status", status).register(metrics).increment());
     RegistryClient registry = new RegistryClient(RegistryCredentials.fromDefaultDockerConfig(), java.util.Set.copyOf(config.plainHttpRegistries().orElse(java.util.List.of())), politeness);
-    dev.modelgate.verify.PullCredentials pull = embedded ? dev.modelgate.verify.PullCredentials.NONE : new KubernetesPullCredentials(client.get());
+    dev.modelgate.verify.PullCredentials pull = embedded || !config.readPullSecrets()
+        ? dev.modelgate.verify.PullCredentials.NONE : new KubernetesPullCredentials(client.get());
     VerifiedCache.Settings cacheSettings = config.verificationCache()
         ? new VerifiedCache.Settings(true, config.passTtl(), config.failureTtl(), config.tagTtl(), 4096)
         : VerifiedCache.Settings.DISABLED;

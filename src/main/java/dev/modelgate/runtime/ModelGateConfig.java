@@ -26,6 +26,14 @@ public interface ModelGateConfig {
   /** Registries (host:port) spoken to over plain HTTP besides loopback ones, as Docker's insecure registries. */
   Optional<java.util.List<String>> plainHttpRegistries();
 
+  /**
+   * Whether a workload's imagePullSecrets and service account's are read for its registry
+   * requests (the chart's {@code readPullSecrets}; without it RBAC grants no access to Secrets, so
+   * reading them would be refused and every OCI model denied).
+   */
+  @WithDefault("true")
+  boolean readPullSecrets();
+
   /** Keep OCI verification results (by manifest digest, policy content and registry access). */
   @WithDefault("true")
   boolean verificationCache();

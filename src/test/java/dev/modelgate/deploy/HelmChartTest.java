@@ -74,6 +74,8 @@ class HelmChartTest {
     assertThat(deployment.at("/spec/template/spec/containers/0/args").toString()).contains("\"warn\"", "--no-cache");
     assertThat(deployment.at("/spec/template/spec/containers/0/image").asText()).endsWith("@sha256:" + "a".repeat(64));
     assertThat(kind(docs, "ClusterRole").orElseThrow().toString()).doesNotContain("secrets");
+    // Without the RBAC, the server must not try to read pull secrets (each refusal would deny).
+    assertThat(deployment.at("/spec/template/spec/containers/0/env").toString()).contains("{\"name\":\"MODELGATE_READ_PULL_SECRETS\",\"value\":\"false\"}");
     assertThat(kind(docs, "Certificate")).isPresent();
     assertThat(kind(docs, "ValidatingWebhookConfiguration").orElseThrow().at("/metadata/annotations").toString()).contains("cert-manager.io/inject-ca-from");
   }
