@@ -2,7 +2,9 @@ package dev.modelgate.admission;
 
 import dev.modelgate.policy.ModelVerdict;
 import dev.modelgate.policy.PolicyDecision;
+import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 
 /**
@@ -11,7 +13,13 @@ import java.util.Objects;
  * how many models the workload names ({@code modelsFound}; 0 also when skipped or unreadable).
  */
 public record AdmissionOutcome(
-    String uid, boolean allowed, String message, List<String> warnings, List<ModelVerdict> verdicts, String skipped, List<java.util.Map<String, Object>> volumePatch,
+    String uid,
+    boolean allowed,
+    String message,
+    List<String> warnings,
+    List<ModelVerdict> verdicts,
+    String skipped,
+    List<Map<String, Object>> volumePatch,
     int modelsFound) {
   public AdmissionOutcome {
     Objects.requireNonNull(uid, "uid");
@@ -25,7 +33,13 @@ public record AdmissionOutcome(
     }
   }
 
-  public AdmissionOutcome(String uid, boolean allowed, String message, List<String> warnings, List<ModelVerdict> verdicts, String skipped) {
+  public AdmissionOutcome(
+      String uid,
+      boolean allowed,
+      String message,
+      List<String> warnings,
+      List<ModelVerdict> verdicts,
+      String skipped) {
     this(uid, allowed, message, warnings, verdicts, skipped, List.of(), 0);
   }
 
@@ -38,19 +52,31 @@ public record AdmissionOutcome(
     return new AdmissionOutcome(uid, true, "", List.of(), List.of(), why);
   }
 
-  static AdmissionOutcome of(String uid, PolicyDecision d, List<java.util.Map<String, Object>> volumePatch, int modelsFound) {
-    return new AdmissionOutcome(uid, d.allowed(), d.message(MAX_DENIALS), d.warnings(), d.verdicts(), "", volumePatch, modelsFound);
+  static AdmissionOutcome of(
+      String uid, PolicyDecision d, List<Map<String, Object>> volumePatch, int modelsFound) {
+    return new AdmissionOutcome(
+        uid,
+        d.allowed(),
+        d.message(MAX_DENIALS),
+        d.warnings(),
+        d.verdicts(),
+        "",
+        volumePatch,
+        modelsFound);
   }
 
   /** Denials listed in the message before "and K more". */
   static final int MAX_DENIALS = 10;
 
-  /** The JSON patch /mutate returns: digest pins for OCI models verified by tag, and verifier init containers for volume models. */
-  public List<java.util.Map<String, Object>> patch() {
+  /**
+   * The JSON patch /mutate returns: digest pins for OCI models verified by tag, and verifier init
+   * containers for volume models.
+   */
+  public List<Map<String, Object>> patch() {
     if (!allowed) {
       return List.of();
     }
-    List<java.util.Map<String, Object>> all = new java.util.ArrayList<>(DigestPins.patch(verdicts));
+    List<Map<String, Object>> all = new ArrayList<>(DigestPins.patch(verdicts));
     all.addAll(volumePatch);
     return all;
   }

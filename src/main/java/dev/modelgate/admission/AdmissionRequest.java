@@ -5,8 +5,8 @@ import java.util.Objects;
 
 /**
  * The parts of an {@code AdmissionReview.request} ModelGate reads. {@code object} and {@code
- * oldObject} are JSON trees (missing nodes when absent); {@code apiVersion} is the review's, so
- * the answer can echo it.
+ * oldObject} are JSON trees (missing nodes when absent); {@code apiVersion} is the review's, so the
+ * answer can echo it.
  */
 public record AdmissionRequest(
     String apiVersion,

@@ -3,6 +3,7 @@ package dev.modelgate.admission;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import dev.modelgate.core.StrictJson;
 import java.nio.charset.StandardCharsets;
+import java.util.Base64;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
@@ -25,7 +26,9 @@ public final class AdmissionResponseWriter {
     if (mutating && !o.patch().isEmpty()) {
       try {
         response.put("patchType", "JSONPatch");
-        response.put("patch", java.util.Base64.getEncoder().encodeToString(StrictJson.mapper().writeValueAsBytes(o.patch())));
+        response.put(
+            "patch",
+            Base64.getEncoder().encodeToString(StrictJson.mapper().writeValueAsBytes(o.patch())));
       } catch (JsonProcessingException e) {
         throw new IllegalStateException(e);
       }
@@ -34,7 +37,15 @@ public final class AdmissionResponseWriter {
       response.put("status", Map.of("code", 403, "reason", "Forbidden", "message", o.message()));
     }
     if (!o.warnings().isEmpty()) {
-      response.put("warnings", o.warnings().stream().map(w -> w.length() > MAX_WARNING_CHARS ? w.substring(0, MAX_WARNING_CHARS - 3) + "..." : w).toList());
+      response.put(
+          "warnings",
+          o.warnings().stream()
+              .map(
+                  w ->
+                      w.length() > MAX_WARNING_CHARS
+                          ? w.substring(0, MAX_WARNING_CHARS - 3) + "..."
+                          : w)
+              .toList());
     }
     Map<String, Object> review = new LinkedHashMap<>();
     review.put("apiVersion", apiVersion);
@@ -50,7 +61,9 @@ public final class AdmissionResponseWriter {
   /** The body of an HTTP 400 for a review that could not be read. */
   public static byte[] error(String message) {
     try {
-      return StrictJson.mapper().writeValueAsString(Map.of("error", message)).getBytes(StandardCharsets.UTF_8);
+      return StrictJson.mapper()
+          .writeValueAsString(Map.of("error", message))
+          .getBytes(StandardCharsets.UTF_8);
     } catch (JsonProcessingException e) {
       throw new IllegalStateException(e);
     }

@@ -1,11 +1,19 @@
 package dev.modelgate.admission;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.modelgate.policy.CompiledPolicy;
 import dev.modelgate.policy.PolicyDecision;
 import dev.modelgate.policy.PolicyEngine;
 import dev.modelgate.policy.WorkloadContext;
+import dev.modelgate.source.ModelReference;
+import dev.modelgate.source.ModelScheme;
 import java.time.Instant;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
 
 /**
  * Decides one admission request. Cheap exits first, with no verification at all: DELETE and
@@ -22,10 +30,20 @@ public final class AdmissionService {
   private final ClaimAccessModes claims;
 
   public AdmissionService(PolicyEngine engine, NamespaceLabels namespaces, EventSink events) {
-    this(engine, namespaces, events, new VolumeVerifier(DEFAULT_VERIFIER_IMAGE), ClaimAccessModes.NONE);
+    this(
+        engine,
+        namespaces,
+        events,
+        new VolumeVerifier(DEFAULT_VERIFIER_IMAGE),
+        ClaimAccessModes.NONE);
   }
 
-  public AdmissionService(PolicyEngine engine, NamespaceLabels namespaces, EventSink events, VolumeVerifier volumes, ClaimAccessModes claims) {
+  public AdmissionService(
+      PolicyEngine engine,
+      NamespaceLabels namespaces,
+      EventSink events,
+      VolumeVerifier volumes,
+      ClaimAccessModes claims) {
     this.engine = engine;
     this.namespaces = namespaces;
     this.events = events;
@@ -52,34 +70,49 @@ public final class AdmissionService {
     }
     Workload w = inspector.inspect(r.kind(), r.namespace(), r.name(), r.object());
     PolicyDecision decision;
-    java.util.List<java.util.Map<String, Object>> patch = java.util.List.of();
+    List<Map<String, Object>> patch = List.of();
     if (!w.problems().isEmpty()) {
       decision = PolicyDecision.denied(String.join(" | ", w.problems()));
     } else {
       // Most workloads use no model: no namespace lookup (an API call in-cluster) for them.
-      java.util.Map<String, String> nsLabels = w.models().isEmpty() && !engine.requiresModelsIn(r.namespace()) ? java.util.Map.of() : namespaces.of(r.namespace());
-      WorkloadContext ctx = new WorkloadContext(w.kind(), w.namespace(), w.name(), nsLabels, w.labels(), w.models());
+      Map<String, String> nsLabels =
+          w.models().isEmpty() && !engine.requiresModelsIn(r.namespace())
+              ? Map.of()
+              : namespaces.of(r.namespace());
+      WorkloadContext ctx =
+          new WorkloadContext(w.kind(), w.namespace(), w.name(), nsLabels, w.labels(), w.models());
       String template = WorkloadInspector.templatePath(w.kind());
       JsonNode podSpec = WorkloadInspector.podTemplate(r.object(), template).path("spec");
-      decision = engine.decide(ctx, deadline, volumes.check(podSpec, mutating, m -> engine.matching(ctx, m)));
+      decision =
+          engine.decide(
+              ctx, deadline, volumes.check(podSpec, mutating, m -> engine.matching(ctx, m)));
       if (mutating && r.subResource().isEmpty()) {
-        java.util.Map<dev.modelgate.source.ModelReference, java.util.List<dev.modelgate.policy.CompiledPolicy>> onVolumes = new java.util.LinkedHashMap<>();
+        Map<ModelReference, List<CompiledPolicy>> onVolumes = new LinkedHashMap<>();
         for (var m : w.models()) {
           if (m.inPod()) {
             onVolumes.put(m, engine.matching(ctx, m));
           }
         }
-        String pointer = "/" + (template.isEmpty() ? "" : template.replace('.', '/') + "/") + "spec";
+        String pointer =
+            "/" + (template.isEmpty() ? "" : template.replace('.', '/') + "/") + "spec";
         patch = volumes.patch(podSpec, pointer, onVolumes);
       }
     }
     AdmissionOutcome outcome = AdmissionOutcome.of(r.uid(), decision, patch, w.models().size());
     List<String> shared = sharedClaimWarnings(r, w);
     if (!shared.isEmpty()) {
-      List<String> warnings = new java.util.ArrayList<>(outcome.warnings());
+      List<String> warnings = new ArrayList<>(outcome.warnings());
       warnings.addAll(shared);
-      outcome = new AdmissionOutcome(outcome.uid(), outcome.allowed(), outcome.message(), warnings, outcome.verdicts(), outcome.skipped(), outcome.volumePatch(),
-          outcome.modelsFound());
+      outcome =
+          new AdmissionOutcome(
+              outcome.uid(),
+              outcome.allowed(),
+              outcome.message(),
+              warnings,
+              outcome.verdicts(),
+              outcome.skipped(),
+              outcome.volumePatch(),
+              outcome.modelsFound());
     }
     if (!r.dryRun() && (!outcome.allowed() || !outcome.warnings().isEmpty())) {
       events.record(r, outcome);
@@ -87,18 +120,27 @@ public final class AdmissionService {
     return outcome;
   }
 
-  /** A claim other pods can write (ReadWriteMany, or ReadWriteOnce: pods on the same node) is verified only at start. */
+  /**
+   * A claim other pods can write (ReadWriteMany, or ReadWriteOnce: pods on the same node) is
+   * verified only at start.
+   */
   private List<String> sharedClaimWarnings(AdmissionRequest r, Workload w) {
-    List<String> out = new java.util.ArrayList<>();
+    List<String> out = new ArrayList<>();
     for (var m : w.models()) {
       var at = m.placement().volume();
-      if (at.isEmpty() || at.get().scheme() != dev.modelgate.source.ModelScheme.PVC) {
+      if (at.isEmpty() || at.get().scheme() != ModelScheme.PVC) {
         continue;
       }
-      java.util.Set<String> modes = claims.of(r.namespace(), at.get().location());
+      Set<String> modes = claims.of(r.namespace(), at.get().location());
       if (modes.contains("ReadWriteMany") || modes.contains("ReadWriteOnce")) {
-        out.add("model '" + m.name() + "' is on claim " + at.get().location() + " with access modes " + new java.util.TreeSet<>(modes)
-            + ": other pods can write it while this one runs; ModelGate verifies it only before the app starts (prefer ReadOnlyMany or ReadWriteOncePod)");
+        out.add(
+            "model '"
+                + m.name()
+                + "' is on claim "
+                + at.get().location()
+                + " with access modes "
+                + new TreeSet<>(modes)
+                + ": other pods can write it while this one runs; ModelGate verifies it only before the app starts (prefer ReadOnlyMany or ReadWriteOncePod)");
       }
     }
     return out;
@@ -138,11 +180,14 @@ public final class AdmissionService {
     if (!now.has("replicas") || !before.has("replicas")) {
       return false;
     }
-    return now.get("replicas").asLong() < before.get("replicas").asLong() && now.path("template").equals(before.path("template"));
+    return now.get("replicas").asLong() < before.get("replicas").asLong()
+        && now.path("template").equals(before.path("template"));
   }
 
   /** The verdict lines for logs and {@code check}: every (model, policy) pair with its outcome. */
   public static List<String> verdictLines(AdmissionOutcome o) {
-    return o.verdicts().stream().map(v -> (v.passed() ? "ok   " : "FAIL ") + v.describe(20)).toList();
+    return o.verdicts().stream()
+        .map(v -> (v.passed() ? "ok   " : "FAIL ") + v.describe(20))
+        .toList();
   }
 }

@@ -3,8 +3,8 @@ package dev.modelgate.admission;
 import java.util.Set;
 
 /**
- * The access modes of a PersistentVolumeClaim, to warn when other pods may write a model while
- * this one runs. Embedded mode knows no claims.
+ * The access modes of a PersistentVolumeClaim, to warn when other pods may write a model while this
+ * one runs. Embedded mode knows no claims.
  */
 public interface ClaimAccessModes {
   ClaimAccessModes NONE = (namespace, claim) -> Set.of();

@@ -29,17 +29,21 @@ final class DigestPins {
       }
     }
     List<Map<String, Object>> ops = new ArrayList<>();
-    byPath.forEach((path, value) -> {
-      Map<String, Object> op = new LinkedHashMap<>();
-      op.put("op", "replace");
-      op.put("path", path);
-      op.put("value", value);
-      ops.add(op);
-    });
+    byPath.forEach(
+        (path, value) -> {
+          Map<String, Object> op = new LinkedHashMap<>();
+          op.put("op", "replace");
+          op.put("path", path);
+          op.put("value", value);
+          ops.add(op);
+        });
     return ops;
   }
 
-  /** {@code spec.template.metadata.annotations[a.b/c]} to {@code /spec/template/metadata/annotations/a.b~1c}. */
+  /**
+   * {@code spec.template.metadata.annotations[a.b/c]} to {@code
+   * /spec/template/metadata/annotations/a.b~1c}.
+   */
   static String pointer(String field) {
     StringBuilder out = new StringBuilder();
     StringBuilder seg = new StringBuilder();

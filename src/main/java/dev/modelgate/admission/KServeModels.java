@@ -19,19 +19,20 @@ import java.util.Map;
  *
  * <ul>
  *   <li>the {@code storage-initializer} init container: its arguments are {@code URI PATH} pairs
- *       (python/storage-initializer/scripts/initializer-entrypoint; one pair for a single
- *       {@code storageUri}, several for {@code storageUris}, oci+fetch sources appended by
- *       pkg/webhook/admission/pod/oci_fetch.go); each pair is one model, verified in the pod on
- *       the volume the initializer mounts at that path;
+ *       (python/storage-initializer/scripts/initializer-entrypoint; one pair for a single {@code
+ *       storageUri}, several for {@code storageUris}, oci+fetch sources appended by
+ *       pkg/webhook/admission/pod/oci_fetch.go); each pair is one model, verified in the pod on the
+ *       volume the initializer mounts at that path;
  *   <li>the {@code internal.serving.kserve.io/storage-initializer-sourceuri} annotation: on a Pod a
- *       {@code pvc://} model (kserve-pvc-source, pkg/webhook/admission/pod/storage_initializer_injector.go),
- *       an {@code oci://} model (verified at admission; its modelcar is verified too), a
- *       LocalModelCache claim ({@code pvc://<pvc>/models/<storage key><sub path>}), or a download
- *       with no initializer (refused); on a pod template, where KServe's pod mutator adds volumes
- *       and init containers only to the Pod, a model the Pod's review verifies;
+ *       {@code pvc://} model (kserve-pvc-source,
+ *       pkg/webhook/admission/pod/storage_initializer_injector.go), an {@code oci://} model
+ *       (verified at admission; its modelcar is verified too), a LocalModelCache claim ({@code
+ *       pvc://<pvc>/models/<storage key><sub path>}), or a download with no initializer (refused);
+ *       on a pod template, where KServe's pod mutator adds volumes and init containers only to the
+ *       Pod, a model the Pod's review verifies;
  *   <li>every container whose name starts with {@code modelcar} ({@code modelcar}, {@code
- *       modelcar-1}, …, {@code modelcar-init}, …, pkg/utils/storage.go ModelcarNames): its image, as
- *       an OCI model verified and pinned at admission;
+ *       modelcar-1}, …, {@code modelcar-init}, …, pkg/utils/storage.go ModelcarNames): its image,
+ *       as an OCI model verified and pinned at admission;
  *   <li>claims KServe mounts directly ({@code kserve-pvc-source}, and {@code storageUris} claims
  *       whose volume is named after the mount path, GetVolumeNameFromPath): {@code pvc://} models;
  *   <li>the model agent ({@code agent} container with {@code --enable-puller}), which downloads
@@ -49,8 +50,13 @@ final class KServeModels {
   static final String ISVC_LABEL = "serving.kserve.io/inferenceservice";
   static final String LLMISVC_PART_OF = "llminferenceservice";
   static final String LORA_PVC_PREFIX = "lora-pvc-";
-  /** The URI KServe writes when the model comes from a {@code storage: {key, path}} spec (pkg/credentials). */
+
+  /**
+   * The URI KServe writes when the model comes from a {@code storage: {key, path}} spec
+   * (pkg/credentials).
+   */
   static final String SCHEME_PLACEHOLDER = "<scheme-placeholder>://";
+
   static final String DEFAULT_NAME = "kserve-storage";
 
   private final JsonNode spec;
@@ -61,8 +67,14 @@ final class KServeModels {
   private final List<ModelReference> models;
   private final List<String> problems;
 
-  private KServeModels(JsonNode spec, String prefix, boolean pod, Map<String, String> annotations, Map<String, String> labels,
-      List<ModelReference> models, List<String> problems) {
+  private KServeModels(
+      JsonNode spec,
+      String prefix,
+      boolean pod,
+      Map<String, String> annotations,
+      Map<String, String> labels,
+      List<ModelReference> models,
+      List<String> problems) {
     this.spec = spec;
     this.prefix = prefix;
     this.pod = pod;
@@ -72,9 +84,18 @@ final class KServeModels {
     this.problems = problems;
   }
 
-  /** Adds the KServe models of one pod template to {@code models}, or the reasons it cannot be read to {@code problems}. */
-  static void find(JsonNode spec, String prefix, boolean pod, Map<String, String> annotations, Map<String, String> labels,
-      List<ModelReference> models, List<String> problems) {
+  /**
+   * Adds the KServe models of one pod template to {@code models}, or the reasons it cannot be read
+   * to {@code problems}.
+   */
+  static void find(
+      JsonNode spec,
+      String prefix,
+      boolean pod,
+      Map<String, String> annotations,
+      Map<String, String> labels,
+      List<ModelReference> models,
+      List<String> problems) {
     KServeModels k = new KServeModels(spec, prefix, pod, annotations, labels, models, problems);
     boolean initializer = k.storageInitializers();
     k.sourceAnnotation(initializer);
@@ -95,9 +116,19 @@ final class KServeModels {
       found = true;
       String where = prefix + "spec.initContainers[" + i + "]";
       JsonNode args = c.path("args");
-      if (!args.isArray() || args.size() < 2 || args.size() % 2 != 0 || !c.path("command").isMissingNode() && !c.path("command").isNull()) {
-        problems.add(where + " (" + STORAGE_INITIALIZER + ") does not have KServe's shape (no command, args of URI PATH pairs): "
-            + "ModelGate cannot tell which models it downloads, found command " + c.path("command") + " args " + args);
+      if (!args.isArray()
+          || args.size() < 2
+          || args.size() % 2 != 0
+          || !c.path("command").isMissingNode() && !c.path("command").isNull()) {
+        problems.add(
+            where
+                + " ("
+                + STORAGE_INITIALIZER
+                + ") does not have KServe's shape (no command, args of URI PATH pairs): "
+                + "ModelGate cannot tell which models it downloads, found command "
+                + c.path("command")
+                + " args "
+                + args);
         continue;
       }
       int pairs = args.size() / 2;
@@ -108,7 +139,8 @@ final class KServeModels {
         String name = pairs == 1 ? DEFAULT_NAME : DEFAULT_NAME + "-" + volumeNameFromPath(dest);
         try {
           ModelUri uri = ModelUri.download(source.contains("://") ? source : "file://" + source);
-          models.add(new ModelReference(name, uri, "", field).withPlacement(landing(c, dest, where)));
+          models.add(
+              new ModelReference(name, uri, "", field).withPlacement(landing(c, dest, where)));
         } catch (InvalidInputException e) {
           problems.add(field + ": " + e.reason().code() + ": " + e.getMessage());
         }
@@ -117,25 +149,41 @@ final class KServeModels {
     return found;
   }
 
-  /** Where a download to {@code dest} lands: the volume the initializer mounts there, or refused. */
+  /**
+   * Where a download to {@code dest} lands: the volume the initializer mounts there, or refused.
+   */
   private static Placement landing(JsonNode initializer, String dest, String where) {
     JsonNode best = null;
     for (JsonNode m : initializer.path("volumeMounts")) {
       String mp = trimSlash(m.path("mountPath").asText());
-      if ((dest.equals(mp) || dest.startsWith(mp + "/") || mp.isEmpty()) && (best == null || mp.length() > trimSlash(best.path("mountPath").asText()).length())) {
+      if ((dest.equals(mp) || dest.startsWith(mp + "/") || mp.isEmpty())
+          && (best == null || mp.length() > trimSlash(best.path("mountPath").asText()).length())) {
         best = m;
       }
     }
     if (best == null) {
-      return Placement.refused(where + " downloads to " + dest + ", which is on no volume it mounts: ModelGate has nowhere to verify it");
+      return Placement.refused(
+          where
+              + " downloads to "
+              + dest
+              + ", which is on no volume it mounts: ModelGate has nowhere to verify it");
     }
     if (best.has("subPathExpr")) {
-      return Placement.refused(where + " mounts the volume at " + best.path("mountPath").asText() + " with subPathExpr, which ModelGate cannot resolve at admission");
+      return Placement.refused(
+          where
+              + " mounts the volume at "
+              + best.path("mountPath").asText()
+              + " with subPathExpr, which ModelGate cannot resolve at admission");
     }
     String rest = trimSlash(dest).substring(trimSlash(best.path("mountPath").asText()).length());
-    String path = (best.path("subPath").asText("") + "/" + rest).replaceAll("/+", "/").replaceAll("^/|/$", "");
+    String path =
+        (best.path("subPath").asText("") + "/" + rest)
+            .replaceAll("/+", "/")
+            .replaceAll("^/|/$", "");
     try {
-      return Placement.inPod(ModelUri.parse("volume://" + best.path("name").asText() + (path.isEmpty() ? "" : "/" + path)));
+      return Placement.inPod(
+          ModelUri.parse(
+              "volume://" + best.path("name").asText() + (path.isEmpty() ? "" : "/" + path)));
     } catch (InvalidInputException e) {
       return Placement.refused(where + " downloads to " + dest + ": " + e.getMessage());
     }
@@ -153,51 +201,87 @@ final class KServeModels {
       } else if (source.startsWith(ModelScheme.PVC.prefix())) {
         ModelUri uri = ModelUri.parse(source);
         ModelReference m = new ModelReference(DEFAULT_NAME, uri, "", field);
-        models.add(pod || claimMounted(uri.location()) ? m : m.withPlacement(Placement.podReview(
-            "KServe's pod webhook mounts claim " + uri.location() + " only on the Pod, whose review requires ModelGate's verifier")));
+        models.add(
+            pod || claimMounted(uri.location())
+                ? m
+                : m.withPlacement(
+                    Placement.podReview(
+                        "KServe's pod webhook mounts claim "
+                            + uri.location()
+                            + " only on the Pod, whose review requires ModelGate's verifier")));
       } else if (source.startsWith(ModelScheme.OCI.prefix())) {
         models.add(new ModelReference(DEFAULT_NAME, ModelUri.parse(source), "", field));
       } else if (!initializer) {
         download(source, field);
       }
-      // Otherwise the storage-initializer's arguments name the download (with a storage spec, as rewritten by KServe).
+      // Otherwise the storage-initializer's arguments name the download (with a storage spec, as
+      // rewritten by KServe).
     } catch (InvalidInputException e) {
       problems.add(field + ": " + e.reason().code() + ": " + e.getMessage());
     }
   }
 
   private void download(String source, String field) {
-    String text = source.startsWith(SCHEME_PLACEHOLDER) ? "storage-spec://" + source.substring(SCHEME_PLACEHOLDER.length()) : source;
+    String text =
+        source.startsWith(SCHEME_PLACEHOLDER)
+            ? "storage-spec://" + source.substring(SCHEME_PLACEHOLDER.length())
+            : source;
     ModelUri uri = ModelUri.download(text);
-    Placement placement = pod
-        ? Placement.refused(uri.schemeName() + ":// model " + source + " has no storage-initializer init container downloading it in this Pod"
-            + " (KServe's pod webhook did not run, or something else fetches it): nothing ModelGate can place verifies it before use")
-        : Placement.podReview("KServe's pod webhook adds the storage-initializer that downloads " + uri.schemeName() + ":// models only to the Pod,"
-            + " whose review places ModelGate's verifier after it");
+    Placement placement =
+        pod
+            ? Placement.refused(
+                uri.schemeName()
+                    + ":// model "
+                    + source
+                    + " has no storage-initializer init container downloading it in this Pod"
+                    + " (KServe's pod webhook did not run, or something else fetches it): nothing ModelGate can place verifies it before use")
+            : Placement.podReview(
+                "KServe's pod webhook adds the storage-initializer that downloads "
+                    + uri.schemeName()
+                    + ":// models only to the Pod,"
+                    + " whose review places ModelGate's verifier after it");
     models.add(new ModelReference(DEFAULT_NAME, uri, "", field).withPlacement(placement));
   }
 
-  /** A LocalModelCache: KServe mounts pvc://{pvc}/models/{sha256(source)[:16]}{sub path} instead of downloading. */
+  /**
+   * A LocalModelCache: KServe mounts pvc://{pvc}/models/{sha256(source)[:16]}{sub path} instead of
+   * downloading.
+   */
   private void localModel(String source, String field) {
     String cached = annotations.getOrDefault(LOCAL_MODEL_SOURCE_URI, "");
     String pvc = annotations.get(LOCAL_MODEL_PVC);
     ModelUri uri = ModelUri.download(source);
     if (pvc == null) {
-      problems.add(field + ": the pod is labelled " + LOCAL_MODEL_LABEL + " but has no " + LOCAL_MODEL_PVC + " annotation: the cached model's claim is unknown");
+      problems.add(
+          field
+              + ": the pod is labelled "
+              + LOCAL_MODEL_LABEL
+              + " but has no "
+              + LOCAL_MODEL_PVC
+              + " annotation: the cached model's claim is unknown");
       return;
     }
     String sub = source.startsWith(cached) ? source.substring(cached.length()) : source;
     sub = sub.startsWith("/") ? sub : "/" + sub;
     ModelUri claim = ModelUri.parse("pvc://" + pvc + "/models/" + storageKey(cached) + sub);
-    Placement placement = pod || claimMounted(pvc) ? Placement.inPod(claim)
-        : Placement.podReview("KServe's pod webhook mounts the LocalModelCache claim " + claim + " only on the Pod, whose review requires ModelGate's verifier");
+    Placement placement =
+        pod || claimMounted(pvc)
+            ? Placement.inPod(claim)
+            : Placement.podReview(
+                "KServe's pod webhook mounts the LocalModelCache claim "
+                    + claim
+                    + " only on the Pod, whose review requires ModelGate's verifier");
     models.add(new ModelReference(DEFAULT_NAME, uri, "", field).withPlacement(placement));
   }
 
-  /** pkg/apis/serving/v1alpha1/local_model_cache_types.go GetStorageKey: the first 16 hex digits of SHA-256. */
+  /**
+   * pkg/apis/serving/v1alpha1/local_model_cache_types.go GetStorageKey: the first 16 hex digits of
+   * SHA-256.
+   */
   static String storageKey(String sourceUri) {
     try {
-      byte[] d = MessageDigest.getInstance("SHA-256").digest(sourceUri.getBytes(StandardCharsets.UTF_8));
+      byte[] d =
+          MessageDigest.getInstance("SHA-256").digest(sourceUri.getBytes(StandardCharsets.UTF_8));
       return HexFormat.of().formatHex(d).substring(0, 16);
     } catch (NoSuchAlgorithmException e) {
       throw new IllegalStateException("SHA-256 is always available", e);
@@ -214,7 +298,12 @@ final class KServeModels {
         }
         String field = prefix + "spec." + kind + "[" + i + "].image";
         try {
-          models.add(new ModelReference(c.path("name").asText(), ModelUri.parse("oci://" + c.path("image").asText()), "", field));
+          models.add(
+              new ModelReference(
+                  c.path("name").asText(),
+                  ModelUri.parse("oci://" + c.path("image").asText()),
+                  "",
+                  field));
         } catch (InvalidInputException e) {
           problems.add(field + ": " + e.reason().code() + ": " + e.getMessage());
         }
@@ -223,10 +312,11 @@ final class KServeModels {
   }
 
   /**
-   * Claims KServe mounts itself, not named otherwise: kserve-pvc-source (also on LLMInferenceService
-   * Deployments, pkg/controller/v1alpha2/llmisvc/workload_storage.go attachPVCModelArtifact),
-   * LoRA adapter claims {@code lora-pvc-<adapter>} (workload_lora.go attachLoraPVCAdapter), and in a
-   * KServe workload the storageUris claims named after their mount path.
+   * Claims KServe mounts itself, not named otherwise: kserve-pvc-source (also on
+   * LLMInferenceService Deployments, pkg/controller/v1alpha2/llmisvc/workload_storage.go
+   * attachPVCModelArtifact), LoRA adapter claims {@code lora-pvc-<adapter>} (workload_lora.go
+   * attachLoraPVCAdapter), and in a KServe workload the storageUris claims named after their mount
+   * path.
    */
   private void directClaims() {
     boolean kserve = kserveShaped();
@@ -235,19 +325,35 @@ final class KServeModels {
       JsonNode v = volumes.get(i);
       String claim = v.path("persistentVolumeClaim").path("claimName").asText("");
       String name = v.path("name").asText();
-      if (claim.isEmpty() || models.stream().anyMatch(m -> m.placement().volume().filter(u -> u.scheme() == ModelScheme.PVC && u.location().equals(claim)).isPresent())) {
+      if (claim.isEmpty()
+          || models.stream()
+              .anyMatch(
+                  m ->
+                      m.placement()
+                          .volume()
+                          .filter(u -> u.scheme() == ModelScheme.PVC && u.location().equals(claim))
+                          .isPresent())) {
         continue;
       }
       JsonNode mount = firstMount(name);
-      boolean kserveNamed = name.equals(PVC_SOURCE_VOLUME) || name.startsWith(LORA_PVC_PREFIX)
-          || kserve && mount != null && name.equals(volumeNameFromPath(mount.path("mountPath").asText()));
+      boolean kserveNamed =
+          name.equals(PVC_SOURCE_VOLUME)
+              || name.startsWith(LORA_PVC_PREFIX)
+              || kserve
+                  && mount != null
+                  && name.equals(volumeNameFromPath(mount.path("mountPath").asText()));
       if (!kserveNamed || mount == null) {
         continue;
       }
       String field = prefix + "spec.volumes[" + i + "].persistentVolumeClaim.claimName";
       String sub = trimSlash(mount.path("subPath").asText(""));
       try {
-        models.add(new ModelReference(name.equals(PVC_SOURCE_VOLUME) ? DEFAULT_NAME : name, ModelUri.parse("pvc://" + claim + (sub.isEmpty() ? "" : "/" + sub)), "", field));
+        models.add(
+            new ModelReference(
+                name.equals(PVC_SOURCE_VOLUME) ? DEFAULT_NAME : name,
+                ModelUri.parse("pvc://" + claim + (sub.isEmpty() ? "" : "/" + sub)),
+                "",
+                field));
       } catch (InvalidInputException e) {
         problems.add(field + ": " + e.reason().code() + ": " + e.getMessage());
       }
@@ -264,8 +370,15 @@ final class KServeModels {
       for (JsonNode a : c.path("args")) {
         if ("--enable-puller".equals(a.asText())) {
           String field = prefix + "spec.containers[" + i + "].args";
-          models.add(new ModelReference("kserve-agent", ModelUri.download("trainedmodel://" + c.path("name").asText()), "", field).withPlacement(Placement.refused(
-              "KServe's model agent (--enable-puller) downloads TrainedModel storage URIs while the pod runs: ModelGate cannot verify them before use")));
+          models.add(
+              new ModelReference(
+                      "kserve-agent",
+                      ModelUri.download("trainedmodel://" + c.path("name").asText()),
+                      "",
+                      field)
+                  .withPlacement(
+                      Placement.refused(
+                          "KServe's model agent (--enable-puller) downloads TrainedModel storage URIs while the pod runs: ModelGate cannot verify them before use")));
           break;
         }
       }
@@ -273,7 +386,8 @@ final class KServeModels {
   }
 
   private boolean kserveShaped() {
-    if (labels.containsKey(ISVC_LABEL) || LLMISVC_PART_OF.equals(labels.get("app.kubernetes.io/part-of"))) {
+    if (labels.containsKey(ISVC_LABEL)
+        || LLMISVC_PART_OF.equals(labels.get("app.kubernetes.io/part-of"))) {
       return true;
     }
     for (JsonNode c : spec.path("containers")) {

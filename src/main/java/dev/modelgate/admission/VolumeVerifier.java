@@ -3,17 +3,22 @@ package dev.modelgate.admission;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.modelgate.core.Failure;
 import dev.modelgate.core.Reason;
+import dev.modelgate.core.StrictJson;
 import dev.modelgate.policy.CompiledPolicy;
 import dev.modelgate.policy.VolumeCheck;
 import dev.modelgate.source.ModelReference;
 import dev.modelgate.source.ModelScheme;
 import dev.modelgate.source.ModelUri;
 import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
+import java.util.function.Function;
 
 /**
  * Models on volumes (PVC, NFS, hostPath, CSI, and emptyDirs a downloader fills) are verified where
@@ -21,11 +26,12 @@ import java.util.Optional;
  * mounted read-only, placed after the last init container that writes the volume and before
  * anything else that mounts it, so no app container starts on an unverified model. This class
  * builds that container (for /mutate) and checks at admission what can be checked there (for both
- * endpoints), each failure with its own reason: the pod mounts the volume (MODEL_VOLUME_NOT_MOUNTED),
- * the init container is present (VERIFIER_MISSING) and unchanged (VERIFIER_ALTERED), no writer runs
- * after it (VERIFIER_BEFORE_WRITER) and no reader before it (MODEL_READ_BEFORE_VERIFY), a claim is
- * mounted only at the verified path or below (MOUNT_OUTSIDE_MODEL), and containers mount it
- * read-only when the policy requires it (MODEL_MOUNT_WRITABLE).
+ * endpoints), each failure with its own reason: the pod mounts the volume
+ * (MODEL_VOLUME_NOT_MOUNTED), the init container is present (VERIFIER_MISSING) and unchanged
+ * (VERIFIER_ALTERED), no writer runs after it (VERIFIER_BEFORE_WRITER) and no reader before it
+ * (MODEL_READ_BEFORE_VERIFY), a claim is mounted only at the verified path or below
+ * (MOUNT_OUTSIDE_MODEL), and containers mount it read-only when the policy requires it
+ * (MODEL_MOUNT_WRITABLE).
  */
 public final class VolumeVerifier {
   public static final String NAME_PREFIX = "modelgate-verify-";
@@ -44,30 +50,54 @@ public final class VolumeVerifier {
     return n.replaceAll("-+$", "");
   }
 
-  /** The check admission runs; with {@code injecting}, the init container is the one /mutate is adding. */
-  VolumeCheck check(JsonNode podSpec, boolean injecting, java.util.function.Function<ModelReference, List<CompiledPolicy>> matching) {
-    // The engine asks once per (model, policy) pair; the expected container depends on the model only.
-    Map<ModelReference, JsonNode> expectedByModel = new java.util.HashMap<>();
+  /**
+   * The check admission runs; with {@code injecting}, the init container is the one /mutate is
+   * adding.
+   */
+  VolumeCheck check(
+      JsonNode podSpec,
+      boolean injecting,
+      Function<ModelReference, List<CompiledPolicy>> matching) {
+    // The engine asks once per (model, policy) pair; the expected container depends on the model
+    // only.
+    Map<ModelReference, JsonNode> expectedByModel = new HashMap<>();
     return (model, policy) -> {
       List<Failure> out = new ArrayList<>();
       ModelUri at = model.placement().volume().orElseThrow();
       List<String> volumes = volumeNames(podSpec, at);
       if (volumes.isEmpty()) {
-        out.add(Failure.of(Reason.MODEL_VOLUME_NOT_MOUNTED, "the pod mounts no volume for %s (%s)", describe(model),
-            at.scheme() == ModelScheme.PVC ? "no volume with persistentVolumeClaim.claimName " + at.location() : "no volume named " + at.location()));
+        out.add(
+            Failure.of(
+                Reason.MODEL_VOLUME_NOT_MOUNTED,
+                "the pod mounts no volume for %s (%s)",
+                describe(model),
+                at.scheme() == ModelScheme.PVC
+                    ? "no volume with persistentVolumeClaim.claimName " + at.location()
+                    : "no volume named " + at.location()));
         return out;
       }
       String volume = volumes.get(0);
       JsonNode init = podSpec.path("initContainers");
-      // Where the verifier runs: its index, or for /mutate just after the last writer (where it is being put).
+      // Where the verifier runs: its index, or for /mutate just after the last writer (where it is
+      // being put).
       double position;
-      JsonNode expected = expectedByModel.computeIfAbsent(model, m -> container(m, volume, matching.apply(m)));
+      JsonNode expected =
+          expectedByModel.computeIfAbsent(model, m -> container(m, volume, matching.apply(m)));
       int index = injecting ? -1 : indexOf(podSpec, containerName(model));
       if (!injecting && index < 0) {
-        out.add(Failure.of(Reason.VERIFIER_MISSING, "the ModelGate verifier init container %s is missing, so nothing would verify %s before use (is the /mutate webhook installed?)",
-            containerName(model), describe(model)));
+        out.add(
+            Failure.of(
+                Reason.VERIFIER_MISSING,
+                "the ModelGate verifier init container %s is missing, so nothing would verify %s before use (is the /mutate webhook installed?)",
+                containerName(model),
+                describe(model)));
       } else if (!injecting && !sameVerifier(init.get(index), expected)) {
-        out.add(Failure.of(Reason.VERIFIER_ALTERED, "init container %s does not run the verifier ModelGate would inject for %s", containerName(model), describe(model)));
+        out.add(
+            Failure.of(
+                Reason.VERIFIER_ALTERED,
+                "init container %s does not run the verifier ModelGate would inject for %s",
+                containerName(model),
+                describe(model)));
         index = -1;
       }
       // Without a usable verifier, the rest is judged as if it stood where /mutate puts it.
@@ -84,11 +114,22 @@ public final class VolumeVerifier {
         boolean sidecar = "Always".equals(c.path("restartPolicy").asText());
         boolean writes = !sidecar && !mount.path("readOnly").asBoolean(false);
         if (i > position && writes) {
-          out.add(Failure.of(Reason.VERIFIER_BEFORE_WRITER, "init container '%s' writes model volume '%s' after %s has verified it, so what the app reads is not what was verified",
-              c.path("name").asText(), mount.path("name").asText(), containerName(model)));
+          out.add(
+              Failure.of(
+                  Reason.VERIFIER_BEFORE_WRITER,
+                  "init container '%s' writes model volume '%s' after %s has verified it, so what the app reads is not what was verified",
+                  c.path("name").asText(),
+                  mount.path("name").asText(),
+                  containerName(model)));
         } else if (i < position && !writes) {
-          out.add(Failure.of(Reason.MODEL_READ_BEFORE_VERIFY, "%s '%s' mounts model volume '%s' before %s has verified it",
-              sidecar ? "native sidecar" : "init container", c.path("name").asText(), mount.path("name").asText(), containerName(model)));
+          out.add(
+              Failure.of(
+                  Reason.MODEL_READ_BEFORE_VERIFY,
+                  "%s '%s' mounts model volume '%s' before %s has verified it",
+                  sidecar ? "native sidecar" : "init container",
+                  c.path("name").asText(),
+                  mount.path("name").asText(),
+                  containerName(model)));
         }
       }
       boolean onClaim = claimOf(podSpec, at).isPresent();
@@ -100,16 +141,28 @@ public final class VolumeVerifier {
           JsonNode cs = podSpec.path(kind);
           for (int i = 0; i < cs.size(); i++) {
             JsonNode c = cs.get(i);
-            // Init containers that write the volume before the verifier are the ones that put the model
-            // there (a downloader); on a claim, which outlives the pod, nothing may write (item 3 of DESIGN's volume rules).
-            boolean writerBefore = kind.equals("initContainers") && i < position && !onClaim && !"Always".equals(c.path("restartPolicy").asText());
+            // Init containers that write the volume before the verifier are the ones that put the
+            // model
+            // there (a downloader); on a claim, which outlives the pod, nothing may write (item 3
+            // of DESIGN's volume rules).
+            boolean writerBefore =
+                kind.equals("initContainers")
+                    && i < position
+                    && !onClaim
+                    && !"Always".equals(c.path("restartPolicy").asText());
             if (writerBefore || kind.equals("initContainers") && isVerifier(c, expected)) {
               continue;
             }
             for (JsonNode m : c.path("volumeMounts")) {
-              if (volumes.contains(m.path("name").asText()) && !m.path("readOnly").asBoolean(false)) {
-                out.add(Failure.of(Reason.MODEL_MOUNT_WRITABLE, "container '%s' mounts model volume '%s' writable; policy %s requires read-only mounts (volumeMounts[].readOnly: true)",
-                    c.path("name").asText(), m.path("name").asText(), policy.displayName()));
+              if (volumes.contains(m.path("name").asText())
+                  && !m.path("readOnly").asBoolean(false)) {
+                out.add(
+                    Failure.of(
+                        Reason.MODEL_MOUNT_WRITABLE,
+                        "container '%s' mounts model volume '%s' writable; policy %s requires read-only mounts (volumeMounts[].readOnly: true)",
+                        c.path("name").asText(),
+                        m.path("name").asText(),
+                        policy.displayName()));
               }
             }
           }
@@ -119,7 +172,10 @@ public final class VolumeVerifier {
     };
   }
 
-  /** "'name' (s3://…)" for messages: the URI the workload wrote, and the volume when that is another place. */
+  /**
+   * "'name' (s3://…)" for messages: the URI the workload wrote, and the volume when that is another
+   * place.
+   */
   private static String describe(ModelReference m) {
     ModelUri at = m.placement().volume().orElseThrow();
     return at.equals(m.uri()) ? m.uri().toString() : m.uri() + " (on " + at + ")";
@@ -130,7 +186,8 @@ public final class VolumeVerifier {
    * only the verified directory or below it (subPath), or the rest of the claim would be readable
    * (and, writable, a place to swap the model) without verification.
    */
-  private static List<Failure> mountsOutsideModel(JsonNode podSpec, ModelUri at, List<String> volumes, JsonNode expected) {
+  private static List<Failure> mountsOutsideModel(
+      JsonNode podSpec, ModelUri at, List<String> volumes, JsonNode expected) {
     List<Failure> out = new ArrayList<>();
     String claim = claimOf(podSpec, at).orElse(at.location());
     for (String kind : List.of("initContainers", "containers", "ephemeralContainers")) {
@@ -144,11 +201,27 @@ public final class VolumeVerifier {
           }
           String sub = m.path("subPath").asText("").replaceAll("^/+|/+$", "");
           if (m.has("subPathExpr")) {
-            out.add(Failure.of(Reason.MOUNT_OUTSIDE_MODEL, "container '%s' mounts claim %s (volume '%s') with subPathExpr %s, which cannot be checked against the verified path '%s'",
-                c.path("name").asText(), claim, m.path("name").asText(), m.path("subPathExpr").asText(), at.path()));
-          } else if (!(at.path().isEmpty() || sub.equals(at.path()) || sub.startsWith(at.path() + "/"))) {
-            out.add(Failure.of(Reason.MOUNT_OUTSIDE_MODEL, "container '%s' mounts claim %s (volume '%s') at %s, outside the verified model directory '%s'",
-                c.path("name").asText(), claim, m.path("name").asText(), sub.isEmpty() ? "its root" : "subPath '" + sub + "'", at.path()));
+            out.add(
+                Failure.of(
+                    Reason.MOUNT_OUTSIDE_MODEL,
+                    "container '%s' mounts claim %s (volume '%s') with subPathExpr %s, which cannot be checked against the verified path '%s'",
+                    c.path("name").asText(),
+                    claim,
+                    m.path("name").asText(),
+                    m.path("subPathExpr").asText(),
+                    at.path()));
+          } else if (!(at.path().isEmpty()
+              || sub.equals(at.path())
+              || sub.startsWith(at.path() + "/"))) {
+            out.add(
+                Failure.of(
+                    Reason.MOUNT_OUTSIDE_MODEL,
+                    "container '%s' mounts claim %s (volume '%s') at %s, outside the verified model directory '%s'",
+                    c.path("name").asText(),
+                    claim,
+                    m.path("name").asText(),
+                    sub.isEmpty() ? "its root" : "subPath '" + sub + "'",
+                    at.path()));
           }
         }
       }
@@ -156,12 +229,16 @@ public final class VolumeVerifier {
     return out;
   }
 
-  /** The index of the last init container (not a native sidecar, not this verifier) that writes one of the volumes; -1 if none. */
+  /**
+   * The index of the last init container (not a native sidecar, not this verifier) that writes one
+   * of the volumes; -1 if none.
+   */
   private static int lastWriter(JsonNode init, List<String> volumes, String verifierName) {
     int last = -1;
     for (int i = 0; i < init.size(); i++) {
       JsonNode c = init.get(i);
-      if (verifierName.equals(c.path("name").asText()) || "Always".equals(c.path("restartPolicy").asText())) {
+      if (verifierName.equals(c.path("name").asText())
+          || "Always".equals(c.path("restartPolicy").asText())) {
         continue;
       }
       JsonNode m = firstMount(c, volumes);
@@ -189,8 +266,11 @@ public final class VolumeVerifier {
    * command, no restartPolicy, every mount read-only. It may mount a whole claim; it only reads.
    */
   private static boolean isVerifier(JsonNode c, JsonNode expected) {
-    if (!c.path("name").asText().startsWith(NAME_PREFIX) || !c.path("image").equals(expected.path("image"))
-        || !"verify-volume".equals(c.path("args").path(0).asText()) || !absent(c.path("command")) || !absent(c.path("restartPolicy"))) {
+    if (!c.path("name").asText().startsWith(NAME_PREFIX)
+        || !c.path("image").equals(expected.path("image"))
+        || !"verify-volume".equals(c.path("args").path(0).asText())
+        || !absent(c.path("command"))
+        || !absent(c.path("restartPolicy"))) {
       return false;
     }
     for (JsonNode m : c.path("volumeMounts")) {
@@ -211,13 +291,19 @@ public final class VolumeVerifier {
 
   /**
    * Fields a verifier may carry beyond the compared ones: set by /mutate or defaulted by the API
-   * server, and unable to change what the verifier decides. Anything else (envFrom, which could
-   * set JAVA_TOOL_OPTIONS to load an agent from the very volume being verified; command;
-   * workingDir; lifecycle; restartPolicy, which would make it a sidecar that no longer blocks the
-   * app) makes it another container.
+   * server, and unable to change what the verifier decides. Anything else (envFrom, which could set
+   * JAVA_TOOL_OPTIONS to load an agent from the very volume being verified; command; workingDir;
+   * lifecycle; restartPolicy, which would make it a sidecar that no longer blocks the app) makes it
+   * another container.
    */
-  private static final java.util.Set<String> HARMLESS = java.util.Set.of(
-      "name", "resources", "securityContext", "terminationMessagePath", "terminationMessagePolicy", "imagePullPolicy");
+  private static final Set<String> HARMLESS =
+      Set.of(
+          "name",
+          "resources",
+          "securityContext",
+          "terminationMessagePath",
+          "terminationMessagePolicy",
+          "imagePullPolicy");
 
   private static boolean sameVerifier(JsonNode found, JsonNode expected) {
     for (String field : COMPARED) {
@@ -225,7 +311,7 @@ public final class VolumeVerifier {
         return false;
       }
     }
-    for (java.util.Iterator<String> names = found.fieldNames(); names.hasNext(); ) {
+    for (Iterator<String> names = found.fieldNames(); names.hasNext(); ) {
       String field = names.next();
       if (!COMPARED.contains(field) && !HARMLESS.contains(field) && !absent(found.path(field))) {
         return false;
@@ -239,13 +325,14 @@ public final class VolumeVerifier {
   }
 
   /**
-   * The JSON patch that puts one verifier init container per volume model that policies match
-   * right after the last init container that writes the model's volume (KServe's
-   * storage-initializer, any downloader), so it checks what was written and nothing else runs
-   * first. New verifiers are added in place; when one already there is stale or out of place
-   * (another webhook added a writer after it), the whole init-container list is rewritten.
+   * The JSON patch that puts one verifier init container per volume model that policies match right
+   * after the last init container that writes the model's volume (KServe's storage-initializer, any
+   * downloader), so it checks what was written and nothing else runs first. New verifiers are added
+   * in place; when one already there is stale or out of place (another webhook added a writer after
+   * it), the whole init-container list is rewritten.
    */
-  List<Map<String, Object>> patch(JsonNode podSpec, String specPointer, Map<ModelReference, List<CompiledPolicy>> models) {
+  List<Map<String, Object>> patch(
+      JsonNode podSpec, String specPointer, Map<ModelReference, List<CompiledPolicy>> models) {
     JsonNode current = podSpec.path("initContainers");
     Map<String, JsonNode> wanted = new LinkedHashMap<>();
     Map<String, List<String>> volumesOf = new LinkedHashMap<>();
@@ -261,11 +348,12 @@ public final class VolumeVerifier {
       return List.of();
     }
     List<JsonNode> base = new ArrayList<>();
-    current.forEach(c -> {
-      if (!wanted.containsKey(c.path("name").asText())) {
-        base.add(c);
-      }
-    });
+    current.forEach(
+        c -> {
+          if (!wanted.containsKey(c.path("name").asText())) {
+            base.add(c);
+          }
+        });
     InitContainerOrder desired = new InitContainerOrder(base);
     for (Map.Entry<String, JsonNode> w : wanted.entrySet()) {
       desired.insertAfterLastWriter(w.getValue(), volumesOf.get(w.getKey()));
@@ -297,10 +385,13 @@ public final class VolumeVerifier {
   }
 
   /** {@code target} is {@code now} with new verifiers added, nothing else changed or moved. */
-  private static boolean onlyInsertions(List<JsonNode> now, List<JsonNode> target, Map<String, JsonNode> wanted) {
+  private static boolean onlyInsertions(
+      List<JsonNode> now, List<JsonNode> target, Map<String, JsonNode> wanted) {
     List<JsonNode> rest = new ArrayList<>();
     for (JsonNode t : target) {
-      boolean added = wanted.containsKey(t.path("name").asText()) && now.stream().noneMatch(n -> n.path("name").equals(t.path("name")));
+      boolean added =
+          wanted.containsKey(t.path("name").asText())
+              && now.stream().noneMatch(n -> n.path("name").equals(t.path("name")));
       if (!added) {
         rest.add(t);
       }
@@ -326,7 +417,8 @@ public final class VolumeVerifier {
         }
         JsonNode m = firstMount(c, volumes);
         boolean writes = m != null && !m.path("readOnly").asBoolean(false);
-        // After writers, and after verifiers placed before (a stable order for two models on one volume).
+        // After writers, and after verifiers placed before (a stable order for two models on one
+        // volume).
         if (writes || c.path("name").asText().startsWith(NAME_PREFIX) && m != null) {
           last = i;
         }
@@ -348,7 +440,15 @@ public final class VolumeVerifier {
     }
     ModelUri at = model.placement().volume().orElseThrow();
     String dir = at.path().isEmpty() ? MOUNT : MOUNT + "/" + at.path();
-    List<String> args = new ArrayList<>(List.of("verify-volume", dir, "--model-uri", model.uri().toString(), "--model-name", model.name()));
+    List<String> args =
+        new ArrayList<>(
+            List.of(
+                "verify-volume",
+                dir,
+                "--model-uri",
+                model.uri().toString(),
+                "--model-name",
+                model.name()));
     if (!model.signaturePath().isEmpty()) {
       args.addAll(List.of("--signature", dir + "/" + model.signaturePath()));
     }
@@ -358,10 +458,24 @@ public final class VolumeVerifier {
     c.put("args", args);
     c.put("env", List.of(Map.of("name", POLICIES_ENV, "value", docs.toString())));
     c.put("volumeMounts", List.of(Map.of("name", volume, "mountPath", MOUNT, "readOnly", true)));
-    c.put("resources", Map.of("requests", Map.of("cpu", "100m", "memory", "128Mi"), "limits", Map.of("memory", "512Mi")));
-    c.put("securityContext", Map.of("allowPrivilegeEscalation", false, "readOnlyRootFilesystem", true, "capabilities", Map.of("drop", List.of("ALL"))));
+    c.put(
+        "resources",
+        Map.of(
+            "requests",
+            Map.of("cpu", "100m", "memory", "128Mi"),
+            "limits",
+            Map.of("memory", "512Mi")));
+    c.put(
+        "securityContext",
+        Map.of(
+            "allowPrivilegeEscalation",
+            false,
+            "readOnlyRootFilesystem",
+            true,
+            "capabilities",
+            Map.of("drop", List.of("ALL"))));
     c.put("terminationMessagePolicy", "File");
-    return dev.modelgate.core.StrictJson.mapper().valueToTree(c);
+    return StrictJson.mapper().valueToTree(c);
   }
 
   /**
@@ -384,14 +498,19 @@ public final class VolumeVerifier {
     Optional<String> claim = claimOf(podSpec, at);
     for (JsonNode v : podSpec.path("volumes")) {
       String name = v.path("name").asText();
-      if (claim.isPresent() && claim.get().equals(v.path("persistentVolumeClaim").path("claimName").asText()) && !out.contains(name)) {
+      if (claim.isPresent()
+          && claim.get().equals(v.path("persistentVolumeClaim").path("claimName").asText())
+          && !out.contains(name)) {
         out.add(name);
       }
     }
     return out;
   }
 
-  /** The claim the model lives on, if any: a {@code pvc://} model's, or that of the volume a {@code volume://} model names. */
+  /**
+   * The claim the model lives on, if any: a {@code pvc://} model's, or that of the volume a {@code
+   * volume://} model names.
+   */
   static Optional<String> claimOf(JsonNode podSpec, ModelUri at) {
     if (at.scheme() == ModelScheme.PVC) {
       return Optional.of(at.location());

@@ -6,10 +6,16 @@ import java.util.Map;
 import java.util.Objects;
 
 /**
- * A workload's pod template as ModelGate sees it: its labels, the models it uses, and every
- * problem found reading them (a bad URI, too many models), each of which denies.
+ * A workload's pod template as ModelGate sees it: its labels, the models it uses, and every problem
+ * found reading them (a bad URI, too many models), each of which denies.
  */
-public record Workload(String kind, String namespace, String name, Map<String, String> labels, List<ModelReference> models, List<String> problems) {
+public record Workload(
+    String kind,
+    String namespace,
+    String name,
+    Map<String, String> labels,
+    List<ModelReference> models,
+    List<String> problems) {
   public Workload {
     Objects.requireNonNull(kind, "kind");
     Objects.requireNonNull(namespace, "namespace");

@@ -5,6 +5,7 @@ import dev.modelgate.core.InvalidInputException;
 import dev.modelgate.source.ModelReference;
 import dev.modelgate.source.ModelScheme;
 import dev.modelgate.source.ModelUri;
+import dev.modelgate.source.RegistryAccess;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.Iterator;
@@ -68,35 +69,75 @@ public final class WorkloadInspector {
   public Workload inspect(String kind, String namespace, String name, JsonNode object) {
     String path = templatePath(kind);
     if (path == null) {
-      return new Workload(kind, namespace, name, Map.of(), List.of(), List.of("kind " + kind + " is not a workload ModelGate inspects (Pod, Deployment, ReplicaSet, StatefulSet, DaemonSet, Job, CronJob)"));
+      return new Workload(
+          kind,
+          namespace,
+          name,
+          Map.of(),
+          List.of(),
+          List.of(
+              "kind "
+                  + kind
+                  + " is not a workload ModelGate inspects (Pod, Deployment, ReplicaSet, StatefulSet, DaemonSet, Job, CronJob)"));
     }
     JsonNode template = podTemplate(object, path);
     if (!template.isObject()) {
-      return new Workload(kind, namespace, name, Map.of(), List.of(), List.of(kind + " '" + name + "' has no pod template at " + path));
+      return new Workload(
+          kind,
+          namespace,
+          name,
+          Map.of(),
+          List.of(),
+          List.of(kind + " '" + name + "' has no pod template at " + path));
     }
     String prefix = path.isEmpty() ? "" : path + ".";
     List<String> problems = new ArrayList<>();
     List<ModelReference> models = new ArrayList<>();
     Map<String, String> annotations = strings(template.path("metadata").path("annotations"));
-    Map<String, String> signatures = annotationModels(annotations, prefix + "metadata.annotations", models, problems);
+    Map<String, String> signatures =
+        annotationModels(annotations, prefix + "metadata.annotations", models, problems);
     imageVolumes(template.path("spec"), prefix + "spec", models, problems);
-    KServeModels.find(template.path("spec"), prefix, path.isEmpty(), annotations, strings(template.path("metadata").path("labels")), models, problems);
+    KServeModels.find(
+        template.path("spec"),
+        prefix,
+        path.isEmpty(),
+        annotations,
+        strings(template.path("metadata").path("labels")),
+        models,
+        problems);
     signatures(signatures, prefix + "metadata.annotations", models, problems);
     List<String> secrets = new ArrayList<>();
-    template.path("spec").path("imagePullSecrets").forEach(sref -> secrets.add(sref.path("name").asText()));
-    dev.modelgate.source.RegistryAccess access = new dev.modelgate.source.RegistryAccess(
-        namespace, template.path("spec").path("serviceAccountName").asText("default"), secrets);
+    template
+        .path("spec")
+        .path("imagePullSecrets")
+        .forEach(sref -> secrets.add(sref.path("name").asText()));
+    RegistryAccess access =
+        new RegistryAccess(
+            namespace, template.path("spec").path("serviceAccountName").asText("default"), secrets);
     models.replaceAll(m -> m.uri().scheme() == ModelScheme.OCI ? m.withAccess(access) : m);
     if (models.size() > MAX_MODELS) {
-      problems.add(kind + " '" + name + "' names " + models.size() + " models; ModelGate verifies at most " + MAX_MODELS + " per workload");
+      problems.add(
+          kind
+              + " '"
+              + name
+              + "' names "
+              + models.size()
+              + " models; ModelGate verifies at most "
+              + MAX_MODELS
+              + " per workload");
       models = models.subList(0, 0);
     }
     models = merged(models);
-    return new Workload(kind, namespace, name, strings(template.path("metadata").path("labels")), models, problems);
+    return new Workload(
+        kind, namespace, name, strings(template.path("metadata").path("labels")), models, problems);
   }
 
   /** The models declared by annotation; returns the signature annotations, by model name. */
-  private static Map<String, String> annotationModels(Map<String, String> annotations, String where, List<ModelReference> models, List<String> problems) {
+  private static Map<String, String> annotationModels(
+      Map<String, String> annotations,
+      String where,
+      List<ModelReference> models,
+      List<String> problems) {
     Map<String, String> signatures = new HashMap<>();
     for (Map.Entry<String, String> e : annotations.entrySet()) {
       if (e.getKey().startsWith(SIGNATURE_PREFIX)) {
@@ -110,7 +151,9 @@ public final class WorkloadInspector {
       String name = e.getKey().substring(MODEL_PREFIX.length());
       String field = where + "[" + e.getKey() + "]";
       try {
-        models.add(new ModelReference(name, ModelUri.parse(e.getValue()), signatures.getOrDefault(name, ""), field));
+        models.add(
+            new ModelReference(
+                name, ModelUri.parse(e.getValue()), signatures.getOrDefault(name, ""), field));
       } catch (InvalidInputException ex) {
         problems.add(field + ": " + ex.reason().code() + ": " + ex.getMessage());
       }
@@ -119,8 +162,15 @@ public final class WorkloadInspector {
     return signatures;
   }
 
-  /** A signature annotation for a model found without one (KServe's {@code kserve-storage}, ...) applies to it. */
-  private static void signatures(Map<String, String> signatures, String where, List<ModelReference> models, List<String> problems) {
+  /**
+   * A signature annotation for a model found without one (KServe's {@code kserve-storage}, ...)
+   * applies to it.
+   */
+  private static void signatures(
+      Map<String, String> signatures,
+      String where,
+      List<ModelReference> models,
+      List<String> problems) {
     for (Map.Entry<String, String> e : signatures.entrySet()) {
       boolean used = false;
       for (int i = 0; i < models.size(); i++) {
@@ -129,19 +179,37 @@ public final class WorkloadInspector {
             models.set(i, models.get(i).withSignature(e.getValue()));
             used = true;
           } catch (InvalidInputException ex) {
-            problems.add(where + "[" + SIGNATURE_PREFIX + e.getKey() + "]: " + ex.reason().code() + ": " + ex.getMessage());
+            problems.add(
+                where
+                    + "["
+                    + SIGNATURE_PREFIX
+                    + e.getKey()
+                    + "]: "
+                    + ex.reason().code()
+                    + ": "
+                    + ex.getMessage());
             used = true;
           }
         }
       }
       if (!used) {
-        problems.add(where + "[" + SIGNATURE_PREFIX + e.getKey() + "] names a signature for model '" + e.getKey() + "', which has no " + MODEL_PREFIX + e.getKey()
-            + " annotation and is not a model ModelGate found in the pod");
+        problems.add(
+            where
+                + "["
+                + SIGNATURE_PREFIX
+                + e.getKey()
+                + "] names a signature for model '"
+                + e.getKey()
+                + "', which has no "
+                + MODEL_PREFIX
+                + e.getKey()
+                + " annotation and is not a model ModelGate found in the pod");
       }
     }
   }
 
-  private static void imageVolumes(JsonNode spec, String where, List<ModelReference> models, List<String> problems) {
+  private static void imageVolumes(
+      JsonNode spec, String where, List<ModelReference> models, List<String> problems) {
     JsonNode volumes = spec.path("volumes");
     for (int i = 0; i < volumes.size(); i++) {
       JsonNode ref = volumes.get(i).path("image").path("reference");
@@ -150,7 +218,12 @@ public final class WorkloadInspector {
       }
       String field = where + ".volumes[" + i + "].image.reference";
       try {
-        models.add(new ModelReference(volumes.get(i).path("name").asText("volume-" + i), ModelUri.parse("oci://" + ref.asText()), "", field));
+        models.add(
+            new ModelReference(
+                volumes.get(i).path("name").asText("volume-" + i),
+                ModelUri.parse("oci://" + ref.asText()),
+                "",
+                field));
       } catch (InvalidInputException ex) {
         problems.add(field + ": " + ex.reason().code() + ": " + ex.getMessage());
       }

@@ -1,9 +1,11 @@
 package dev.modelgate.certs;
 
+import java.io.IOException;
 import java.math.BigInteger;
 import java.security.GeneralSecurityException;
 import java.security.KeyPair;
 import java.security.KeyPairGenerator;
+import java.security.PrivateKey;
 import java.security.SecureRandom;
 import java.security.cert.X509Certificate;
 import java.security.spec.ECGenParameterSpec;
@@ -31,8 +33,8 @@ import org.bouncycastle.operator.jcajce.JcaContentSignerBuilder;
 
 /**
  * Makes the webhook's private CA and its serving certificates (ECDSA P-256). Validity starts a few
- * minutes in the past so that API servers with a slightly late clock accept a fresh certificate;
- * a serving certificate never outlives the CA that signs it.
+ * minutes in the past so that API servers with a slightly late clock accept a fresh certificate; a
+ * serving certificate never outlives the CA that signs it.
  */
 public final class CertificateIssuer {
   /** Clock skew tolerated between this replica and the API servers. */
@@ -55,16 +57,28 @@ public final class CertificateIssuer {
   public KeyAndCertificate newAuthority(String service) {
     KeyPair keys = keyPair();
     Instant now = clock.instant();
-    X500Name name = new X500NameBuilder(BCStyle.INSTANCE).addRDN(BCStyle.O, "ModelGate").addRDN(BCStyle.CN, "modelgate webhook CA " + service + " " + now.getEpochSecond()).build();
+    X500Name name =
+        new X500NameBuilder(BCStyle.INSTANCE)
+            .addRDN(BCStyle.O, "ModelGate")
+            .addRDN(BCStyle.CN, "modelgate webhook CA " + service + " " + now.getEpochSecond())
+            .build();
     try {
       var ext = new JcaX509ExtensionUtils();
-      X509v3CertificateBuilder b = new JcaX509v3CertificateBuilder(name, serial(), Date.from(now.minus(BACKDATE)),
-          Date.from(now.plus(lifetimes.authority())), name, keys.getPublic());
+      X509v3CertificateBuilder b =
+          new JcaX509v3CertificateBuilder(
+              name,
+              serial(),
+              Date.from(now.minus(BACKDATE)),
+              Date.from(now.plus(lifetimes.authority())),
+              name,
+              keys.getPublic());
       b.addExtension(Extension.basicConstraints, true, new BasicConstraints(0));
-      b.addExtension(Extension.keyUsage, true, new KeyUsage(KeyUsage.keyCertSign | KeyUsage.cRLSign));
-      b.addExtension(Extension.subjectKeyIdentifier, false, ext.createSubjectKeyIdentifier(keys.getPublic()));
+      b.addExtension(
+          Extension.keyUsage, true, new KeyUsage(KeyUsage.keyCertSign | KeyUsage.cRLSign));
+      b.addExtension(
+          Extension.subjectKeyIdentifier, false, ext.createSubjectKeyIdentifier(keys.getPublic()));
       return new KeyAndCertificate(sign(b, keys), keys.getPrivate());
-    } catch (GeneralSecurityException | java.io.IOException e) {
+    } catch (GeneralSecurityException | IOException e) {
       throw new IllegalStateException("cannot make the webhook CA: " + e.getMessage(), e);
     }
   }
@@ -83,28 +97,47 @@ public final class CertificateIssuer {
     }
     try {
       var ext = new JcaX509ExtensionUtils();
-      X509v3CertificateBuilder b = new JcaX509v3CertificateBuilder(authority.certificate(), serial(), Date.from(now.minus(BACKDATE)), Date.from(notAfter),
-          new X500NameBuilder(BCStyle.INSTANCE).addRDN(BCStyle.CN, dnsNames.get(0)).build(), keys.getPublic());
+      X509v3CertificateBuilder b =
+          new JcaX509v3CertificateBuilder(
+              authority.certificate(),
+              serial(),
+              Date.from(now.minus(BACKDATE)),
+              Date.from(notAfter),
+              new X500NameBuilder(BCStyle.INSTANCE).addRDN(BCStyle.CN, dnsNames.get(0)).build(),
+              keys.getPublic());
       b.addExtension(Extension.basicConstraints, true, new BasicConstraints(false));
       b.addExtension(Extension.keyUsage, true, new KeyUsage(KeyUsage.digitalSignature));
-      b.addExtension(Extension.extendedKeyUsage, false, new ExtendedKeyUsage(KeyPurposeId.id_kp_serverAuth));
-      b.addExtension(Extension.subjectAlternativeName, false,
-          new GeneralNames(dnsNames.stream().map(n -> new GeneralName(GeneralName.dNSName, n)).toArray(GeneralName[]::new)));
-      b.addExtension(Extension.authorityKeyIdentifier, false, ext.createAuthorityKeyIdentifier(authority.certificate()));
-      b.addExtension(Extension.subjectKeyIdentifier, false, ext.createSubjectKeyIdentifier(keys.getPublic()));
+      b.addExtension(
+          Extension.extendedKeyUsage, false, new ExtendedKeyUsage(KeyPurposeId.id_kp_serverAuth));
+      b.addExtension(
+          Extension.subjectAlternativeName,
+          false,
+          new GeneralNames(
+              dnsNames.stream()
+                  .map(n -> new GeneralName(GeneralName.dNSName, n))
+                  .toArray(GeneralName[]::new)));
+      b.addExtension(
+          Extension.authorityKeyIdentifier,
+          false,
+          ext.createAuthorityKeyIdentifier(authority.certificate()));
+      b.addExtension(
+          Extension.subjectKeyIdentifier, false, ext.createSubjectKeyIdentifier(keys.getPublic()));
       return new KeyAndCertificate(sign(b, authority.key()), keys.getPrivate());
-    } catch (GeneralSecurityException | java.io.IOException e) {
+    } catch (GeneralSecurityException | IOException e) {
       throw new IllegalStateException("cannot issue the serving certificate: " + e.getMessage(), e);
     }
   }
 
-  private X509Certificate sign(X509v3CertificateBuilder b, KeyPair self) throws GeneralSecurityException {
+  private X509Certificate sign(X509v3CertificateBuilder b, KeyPair self)
+      throws GeneralSecurityException {
     return sign(b, self.getPrivate());
   }
 
-  private X509Certificate sign(X509v3CertificateBuilder b, java.security.PrivateKey key) throws GeneralSecurityException {
+  private X509Certificate sign(X509v3CertificateBuilder b, PrivateKey key)
+      throws GeneralSecurityException {
     try {
-      return new JcaX509CertificateConverter().getCertificate(b.build(new JcaContentSignerBuilder("SHA256withECDSA").build(key)));
+      return new JcaX509CertificateConverter()
+          .getCertificate(b.build(new JcaContentSignerBuilder("SHA256withECDSA").build(key)));
     } catch (OperatorCreationException e) {
       throw new GeneralSecurityException(e);
     }

@@ -32,7 +32,9 @@ public record KeyAndCertificate(X509Certificate certificate, PrivateKey key) {
       throw new IllegalArgumentException("a certificate and its key are both required");
     }
     if (!matches(certificate, key)) {
-      throw new IllegalArgumentException("the private key does not belong to certificate " + certificate.getSubjectX500Principal().getName());
+      throw new IllegalArgumentException(
+          "the private key does not belong to certificate "
+              + certificate.getSubjectX500Principal().getName());
     }
   }
 
@@ -71,7 +73,8 @@ public record KeyAndCertificate(X509Certificate certificate, PrivateKey key) {
     if (pem == null || pem.length == 0) {
       throw new TlsDataException(what + " is missing");
     }
-    try (PEMParser p = new PEMParser(new StringReader(new String(pem, StandardCharsets.US_ASCII)))) {
+    try (PEMParser p =
+        new PEMParser(new StringReader(new String(pem, StandardCharsets.US_ASCII)))) {
       Object o = p.readObject();
       JcaPEMKeyConverter c = new JcaPEMKeyConverter();
       if (o instanceof PrivateKeyInfo info) {
@@ -80,7 +83,11 @@ public record KeyAndCertificate(X509Certificate certificate, PrivateKey key) {
       if (o instanceof PEMKeyPair pair) {
         return c.getKeyPair(pair).getPrivate();
       }
-      throw new TlsDataException(what + " is not a PEM private key (found " + (o == null ? "nothing" : o.getClass().getSimpleName()) + ")");
+      throw new TlsDataException(
+          what
+              + " is not a PEM private key (found "
+              + (o == null ? "nothing" : o.getClass().getSimpleName())
+              + ")");
     } catch (IOException e) {
       throw new TlsDataException(what + " is not a PEM private key: " + e.getMessage());
     }
@@ -105,7 +112,8 @@ public record KeyAndCertificate(X509Certificate certificate, PrivateKey key) {
   /** SHA-256 of the DER encoding, lower-case hex: how a served certificate is compared. */
   public static String fingerprint(X509Certificate certificate) {
     try {
-      return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(certificate.getEncoded()));
+      return HexFormat.of()
+          .formatHex(MessageDigest.getInstance("SHA-256").digest(certificate.getEncoded()));
     } catch (CertificateEncodingException | NoSuchAlgorithmException e) {
       throw new IllegalStateException(e);
     }
@@ -121,10 +129,14 @@ public record KeyAndCertificate(X509Certificate certificate, PrivateKey key) {
     return sw.toString().getBytes(StandardCharsets.US_ASCII);
   }
 
-  /** The key belongs to the certificate when a signature made with it verifies with the certificate's key. */
+  /**
+   * The key belongs to the certificate when a signature made with it verifies with the
+   * certificate's key.
+   */
   private static boolean matches(X509Certificate certificate, PrivateKey key) {
     try {
-      String algorithm = key.getAlgorithm().equals("EC") ? "SHA256withECDSA" : "SHA256with" + key.getAlgorithm();
+      String algorithm =
+          key.getAlgorithm().equals("EC") ? "SHA256withECDSA" : "SHA256with" + key.getAlgorithm();
       byte[] probe = "modelgate key check".getBytes(StandardCharsets.US_ASCII);
       Signature s = Signature.getInstance(algorithm);
       s.initSign(key);

@@ -14,19 +14,22 @@ import java.util.TreeSet;
 /**
  * Decides the one next change to the webhook's TLS state, from the state, the clock and what the
  * cluster shows. A CA is rotated in three steps, each taken only when the previous one is visible:
+ *
  * <ol>
- *   <li>stage: a new CA is made and added to the caBundle, the old CA still signs;</li>
+ *   <li>stage: a new CA is made and added to the caBundle, the old CA still signs;
  *   <li>promote: once both webhook configurations trust the new CA, it issues the serving
- *       certificate; the old CA stays in the bundle as retiring;</li>
+ *       certificate; the old CA stays in the bundle as retiring;
  *   <li>retire: once every ready replica serves a certificate of the new CA (or the old CA has
- *       expired and trusts nothing any more), the old CA leaves the bundle.</li>
+ *       expired and trusts nothing any more), the old CA leaves the bundle.
  * </ol>
+ *
  * So the API server always trusts whatever any replica serves. Each call returns at most one step;
  * the leader calls it again after writing.
  */
 public final class RenewalPlan {
   /** What the leader saw in the cluster just before deciding. */
-  public record Observations(Set<String> bundleFingerprints, Optional<List<X509Certificate>> servedByReadyReplicas) {
+  public record Observations(
+      Set<String> bundleFingerprints, Optional<List<X509Certificate>> servedByReadyReplicas) {
     public Observations {
       bundleFingerprints = Set.copyOf(bundleFingerprints);
       servedByReadyReplicas = servedByReadyReplicas.map(List::copyOf);
@@ -38,9 +41,18 @@ public final class RenewalPlan {
     }
   }
 
-  public enum Action { NONE, CREATE, RENEW_SERVING, STAGE_AUTHORITY, PROMOTE_AUTHORITY, RETIRE_AUTHORITY }
+  public enum Action {
+    NONE,
+    CREATE,
+    RENEW_SERVING,
+    STAGE_AUTHORITY,
+    PROMOTE_AUTHORITY,
+    RETIRE_AUTHORITY
+  }
 
-  /** The decision: the action, the state after it (the same state for NONE) and why, for the log. */
+  /**
+   * The decision: the action, the state after it (the same state for NONE) and why, for the log.
+   */
   public record Step(Action action, WebhookTlsState state, String reason) {}
 
   private final Clock clock;
@@ -60,7 +72,9 @@ public final class RenewalPlan {
     return dnsNames;
   }
 
-  /** @param current the parsed Secret, empty when it holds nothing (or nothing readable) */
+  /**
+   * @param current the parsed Secret, empty when it holds nothing (or nothing readable)
+   */
   public Step next(Optional<WebhookTlsState> current, Observations seen) {
     Instant now = clock.instant();
     if (current.isEmpty()) {
@@ -69,7 +83,10 @@ public final class RenewalPlan {
     WebhookTlsState s = current.get();
     CertificateLifetimes life = issuer.lifetimes();
     if (!now.isBefore(notAfter(s.authority().certificate()))) {
-      return create("the CA expired at " + notAfter(s.authority().certificate()) + "; nothing signed by it is trusted any more");
+      return create(
+          "the CA expired at "
+              + notAfter(s.authority().certificate())
+              + "; nothing signed by it is trusted any more");
     }
     Optional<String> broken = servingProblem(s);
     if (broken.isPresent()) {
@@ -78,49 +95,87 @@ public final class RenewalPlan {
     if (s.nextAuthority().isPresent()) {
       KeyAndCertificate next = s.nextAuthority().get();
       if (seen.bundleFingerprints().contains(next.fingerprint())) {
-        return new Step(Action.PROMOTE_AUTHORITY, new WebhookTlsState(next, Optional.empty(), Optional.of(s.authority().certificate()), issuer.issueServing(next, dnsNames)),
+        return new Step(
+            Action.PROMOTE_AUTHORITY,
+            new WebhookTlsState(
+                next,
+                Optional.empty(),
+                Optional.of(s.authority().certificate()),
+                issuer.issueServing(next, dnsNames)),
             "both webhook configurations trust the new CA; it now signs the serving certificate");
       }
-      return new Step(Action.NONE, s, "waiting for both webhook configurations to trust the new CA");
+      return new Step(
+          Action.NONE, s, "waiting for both webhook configurations to trust the new CA");
     }
     if (s.retiringAuthority().isPresent()) {
       X509Certificate old = s.retiringAuthority().get();
       if (!now.isBefore(notAfter(old))) {
-        return new Step(Action.RETIRE_AUTHORITY, retire(s), "the previous CA expired at " + notAfter(old));
+        return new Step(
+            Action.RETIRE_AUTHORITY, retire(s), "the previous CA expired at " + notAfter(old));
       }
       Optional<String> waiting = stillServingOld(s, seen);
       if (waiting.isEmpty()) {
-        return new Step(Action.RETIRE_AUTHORITY, retire(s), "every ready replica serves a certificate of the new CA");
+        return new Step(
+            Action.RETIRE_AUTHORITY,
+            retire(s),
+            "every ready replica serves a certificate of the new CA");
       }
       return new Step(Action.NONE, s, waiting.get());
     }
     Instant caDue = notAfter(s.authority().certificate()).minus(life.authorityRenewBefore());
     if (!now.isBefore(caDue)) {
-      return new Step(Action.STAGE_AUTHORITY, new WebhookTlsState(s.authority(), Optional.of(issuer.newAuthority(dnsNames.get(0))), Optional.empty(), s.serving()),
-          "the CA expires at " + notAfter(s.authority().certificate()) + " (rotation due from " + caDue + ")");
+      return new Step(
+          Action.STAGE_AUTHORITY,
+          new WebhookTlsState(
+              s.authority(),
+              Optional.of(issuer.newAuthority(dnsNames.get(0))),
+              Optional.empty(),
+              s.serving()),
+          "the CA expires at "
+              + notAfter(s.authority().certificate())
+              + " (rotation due from "
+              + caDue
+              + ")");
     }
     Instant servingDue = notAfter(s.serving().certificate()).minus(life.servingRenewBefore());
     if (!now.isBefore(servingDue)) {
-      return new Step(Action.RENEW_SERVING, withServing(s, s.authority()),
-          "the serving certificate expires at " + notAfter(s.serving().certificate()) + " (renewal due from " + servingDue + ")");
+      return new Step(
+          Action.RENEW_SERVING,
+          withServing(s, s.authority()),
+          "the serving certificate expires at "
+              + notAfter(s.serving().certificate())
+              + " (renewal due from "
+              + servingDue
+              + ")");
     }
-    return new Step(Action.NONE, s, "up to date: serving certificate renews from " + servingDue + ", CA rotates from " + caDue);
+    return new Step(
+        Action.NONE,
+        s,
+        "up to date: serving certificate renews from " + servingDue + ", CA rotates from " + caDue);
   }
 
   private Step create(String reason) {
     KeyAndCertificate ca = issuer.newAuthority(dnsNames.get(0));
-    return new Step(Action.CREATE, WebhookTlsState.fresh(ca, issuer.issueServing(ca, dnsNames)), reason);
+    return new Step(
+        Action.CREATE, WebhookTlsState.fresh(ca, issuer.issueServing(ca, dnsNames)), reason);
   }
 
   private WebhookTlsState withServing(WebhookTlsState s, KeyAndCertificate signer) {
-    return new WebhookTlsState(s.authority(), s.nextAuthority(), s.retiringAuthority(), issuer.issueServing(signer, dnsNames));
+    return new WebhookTlsState(
+        s.authority(),
+        s.nextAuthority(),
+        s.retiringAuthority(),
+        issuer.issueServing(signer, dnsNames));
   }
 
   private static WebhookTlsState retire(WebhookTlsState s) {
     return new WebhookTlsState(s.authority(), Optional.empty(), Optional.empty(), s.serving());
   }
 
-  /** A serving certificate that is expired, not signed by the current CA or for other names is replaced at once. */
+  /**
+   * A serving certificate that is expired, not signed by the current CA or for other names is
+   * replaced at once.
+   */
   private Optional<String> servingProblem(WebhookTlsState s) {
     X509Certificate cert = s.serving().certificate();
     if (!signedBy(cert, s.authority().certificate())) {
@@ -131,14 +186,19 @@ public final class RenewalPlan {
     }
     Set<String> names = dnsNamesOf(cert);
     if (!names.equals(new TreeSet<>(dnsNames))) {
-      return Optional.of("the serving certificate is for " + names + ", the service needs " + new TreeSet<>(dnsNames));
+      return Optional.of(
+          "the serving certificate is for "
+              + names
+              + ", the service needs "
+              + new TreeSet<>(dnsNames));
     }
     return Optional.empty();
   }
 
   private static Optional<String> stillServingOld(WebhookTlsState s, Observations seen) {
     if (seen.servedByReadyReplicas().isEmpty()) {
-      return Optional.of("keeping the previous CA trusted: the certificates served by the replicas are not known");
+      return Optional.of(
+          "keeping the previous CA trusted: the certificates served by the replicas are not known");
     }
     List<X509Certificate> served = seen.servedByReadyReplicas().get();
     if (served.isEmpty()) {
@@ -150,8 +210,14 @@ public final class RenewalPlan {
         old.add(c.getSerialNumber().toString(16));
       }
     }
-    return old.isEmpty() ? Optional.empty()
-        : Optional.of("keeping the previous CA trusted: " + old.size() + " of " + served.size() + " ready replicas still serve a certificate of it");
+    return old.isEmpty()
+        ? Optional.empty()
+        : Optional.of(
+            "keeping the previous CA trusted: "
+                + old.size()
+                + " of "
+                + served.size()
+                + " ready replicas still serve a certificate of it");
   }
 
   static boolean signedBy(X509Certificate cert, X509Certificate authority) {

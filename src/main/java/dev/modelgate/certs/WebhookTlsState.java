@@ -9,11 +9,16 @@ import java.util.Map;
 import java.util.Optional;
 
 /**
- * What the webhook's TLS Secret holds: the current CA, optionally a staged next CA (trusted, not yet
- * signing) or a retiring previous CA (still trusted, no longer signing), and the serving
- * certificate, which the current CA signed. The caBundle the API server gets trusts all CAs present.
+ * What the webhook's TLS Secret holds: the current CA, optionally a staged next CA (trusted, not
+ * yet signing) or a retiring previous CA (still trusted, no longer signing), and the serving
+ * certificate, which the current CA signed. The caBundle the API server gets trusts all CAs
+ * present.
  */
-public record WebhookTlsState(KeyAndCertificate authority, Optional<KeyAndCertificate> nextAuthority, Optional<X509Certificate> retiringAuthority, KeyAndCertificate serving) {
+public record WebhookTlsState(
+    KeyAndCertificate authority,
+    Optional<KeyAndCertificate> nextAuthority,
+    Optional<X509Certificate> retiringAuthority,
+    KeyAndCertificate serving) {
   public static final String CA_CERT = "ca.crt";
   public static final String CA_KEY = "ca.key";
   public static final String NEXT_CA_CERT = "ca-next.crt";
@@ -23,11 +28,16 @@ public record WebhookTlsState(KeyAndCertificate authority, Optional<KeyAndCertif
   public static final String TLS_KEY = "tls.key";
 
   public WebhookTlsState {
-    if (authority == null || serving == null || nextAuthority == null || retiringAuthority == null) {
-      throw new IllegalArgumentException("a webhook TLS state needs a CA and a serving certificate");
+    if (authority == null
+        || serving == null
+        || nextAuthority == null
+        || retiringAuthority == null) {
+      throw new IllegalArgumentException(
+          "a webhook TLS state needs a CA and a serving certificate");
     }
     if (nextAuthority.isPresent() && retiringAuthority.isPresent()) {
-      throw new IllegalArgumentException("a CA rotation is either staged or retiring the old CA, not both");
+      throw new IllegalArgumentException(
+          "a CA rotation is either staged or retiring the old CA, not both");
     }
   }
 
@@ -45,14 +55,27 @@ public record WebhookTlsState(KeyAndCertificate authority, Optional<KeyAndCertif
     if (isEmpty(data)) {
       throw new TlsDataException("the webhook TLS Secret holds no certificates");
     }
-    KeyAndCertificate ca = KeyAndCertificate.parse("CA (" + CA_CERT + "/" + CA_KEY + ")", data.get(CA_CERT), data.get(CA_KEY));
-    KeyAndCertificate serving = KeyAndCertificate.parse("serving (" + TLS_CERT + "/" + TLS_KEY + ")", data.get(TLS_CERT), data.get(TLS_KEY));
-    Optional<KeyAndCertificate> next = data.containsKey(NEXT_CA_CERT)
-        ? Optional.of(KeyAndCertificate.parse("next CA (" + NEXT_CA_CERT + "/" + NEXT_CA_KEY + ")", data.get(NEXT_CA_CERT), data.get(NEXT_CA_KEY)))
-        : Optional.empty();
-    Optional<X509Certificate> retiring = data.containsKey(RETIRING_CA_CERT)
-        ? Optional.of(KeyAndCertificate.certificates("retiring CA (" + RETIRING_CA_CERT + ")", data.get(RETIRING_CA_CERT)).get(0))
-        : Optional.empty();
+    KeyAndCertificate ca =
+        KeyAndCertificate.parse(
+            "CA (" + CA_CERT + "/" + CA_KEY + ")", data.get(CA_CERT), data.get(CA_KEY));
+    KeyAndCertificate serving =
+        KeyAndCertificate.parse(
+            "serving (" + TLS_CERT + "/" + TLS_KEY + ")", data.get(TLS_CERT), data.get(TLS_KEY));
+    Optional<KeyAndCertificate> next =
+        data.containsKey(NEXT_CA_CERT)
+            ? Optional.of(
+                KeyAndCertificate.parse(
+                    "next CA (" + NEXT_CA_CERT + "/" + NEXT_CA_KEY + ")",
+                    data.get(NEXT_CA_CERT),
+                    data.get(NEXT_CA_KEY)))
+            : Optional.empty();
+    Optional<X509Certificate> retiring =
+        data.containsKey(RETIRING_CA_CERT)
+            ? Optional.of(
+                KeyAndCertificate.certificates(
+                        "retiring CA (" + RETIRING_CA_CERT + ")", data.get(RETIRING_CA_CERT))
+                    .get(0))
+            : Optional.empty();
     try {
       return new WebhookTlsState(ca, next, retiring, serving);
     } catch (IllegalArgumentException e) {
@@ -64,10 +87,11 @@ public record WebhookTlsState(KeyAndCertificate authority, Optional<KeyAndCertif
     Map<String, byte[]> d = new LinkedHashMap<>();
     d.put(CA_CERT, authority.certificatePem());
     d.put(CA_KEY, authority.keyPem());
-    nextAuthority.ifPresent(n -> {
-      d.put(NEXT_CA_CERT, n.certificatePem());
-      d.put(NEXT_CA_KEY, n.keyPem());
-    });
+    nextAuthority.ifPresent(
+        n -> {
+          d.put(NEXT_CA_CERT, n.certificatePem());
+          d.put(NEXT_CA_KEY, n.keyPem());
+        });
     retiringAuthority.ifPresent(r -> d.put(RETIRING_CA_CERT, KeyAndCertificate.pem(r)));
     d.put(TLS_CERT, serving.certificatePem());
     d.put(TLS_KEY, serving.keyPem());

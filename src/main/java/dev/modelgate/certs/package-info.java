@@ -1,10 +1,11 @@
 /**
  * The webhook's own TLS identity when no cert-manager issues it: a private CA and a serving
- * certificate for {@code <service>.<namespace>.svc} ({@link dev.modelgate.certs.CertificateIssuer}),
- * the state kept in one Secret ({@link dev.modelgate.certs.WebhookTlsState}) and the pure decision of
- * what to renew when ({@link dev.modelgate.certs.RenewalPlan}), including a CA rotation in which old
- * and new CA are both trusted until every replica serves a certificate of the new one. Plain Java with
- * BouncyCastle and an injected clock; the Kubernetes side (Secret, Lease, webhook configurations)
- * lives in {@code runtime}.
+ * certificate for {@code <service>.<namespace>.svc} ({@link
+ * dev.modelgate.certs.CertificateIssuer}), the state kept in one Secret ({@link
+ * dev.modelgate.certs.WebhookTlsState}) and the pure decision of what to renew when ({@link
+ * dev.modelgate.certs.RenewalPlan}), including a CA rotation in which old and new CA are both
+ * trusted until every replica serves a certificate of the new one. Plain Java with BouncyCastle and
+ * an injected clock; the Kubernetes side (Secret, Lease, webhook configurations) lives in {@code
+ * runtime}.
  */
 package dev.modelgate.certs;

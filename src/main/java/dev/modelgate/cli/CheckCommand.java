@@ -1,8 +1,11 @@
 package dev.modelgate.cli;
 
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.StreamReadFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.MappingIterator;
 import com.fasterxml.jackson.databind.node.MissingNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.fasterxml.jackson.dataformat.yaml.YAMLMapper;
 import dev.modelgate.admission.AdmissionOutcome;
 import dev.modelgate.admission.AdmissionRequest;
@@ -11,9 +14,13 @@ import dev.modelgate.admission.AdmissionService;
 import dev.modelgate.admission.EventSink;
 import dev.modelgate.admission.NamespaceLabels;
 import dev.modelgate.admission.WorkloadInspector;
+import dev.modelgate.core.Failure;
 import dev.modelgate.core.InvalidInputException;
 import dev.modelgate.core.Printable;
 import dev.modelgate.core.Reason;
+import dev.modelgate.core.SyntaxError;
+import dev.modelgate.oci.RegistryClient;
+import dev.modelgate.oci.RegistryCredentials;
 import dev.modelgate.oms.ModelHasher;
 import dev.modelgate.policy.CompiledPolicy;
 import dev.modelgate.policy.NoMatchBehaviour;
@@ -23,11 +30,12 @@ import dev.modelgate.policy.crd.PolicyCompiler;
 import dev.modelgate.verify.ModelVerificationService;
 import dev.modelgate.verify.ModelVerifier;
 import dev.modelgate.verify.OciModelVerifier;
-import dev.modelgate.oci.RegistryClient;
-import dev.modelgate.oci.RegistryCredentials;
 import java.io.IOException;
+import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.AccessDeniedException;
 import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
@@ -35,21 +43,22 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.Callable;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
-import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
-import picocli.CommandLine.Model.CommandSpec;
 
 /**
  * {@code modelgate check}: the webhook's decision, offline, for workload YAML (Pod, Deployment,
  * ...) or AdmissionReview JSON, against a directory of policies. Inputs are read as {@code kubectl
- * apply} reads them: several documents per file, {@code kind: List} unwrapped, {@code -} for
- * stdin. Namespaces have the labels the API server would give them: their name label, plus those
- * of Namespace documents among the inputs. Documents the webhook is never sent are listed as not
+ * apply} reads them: several documents per file, {@code kind: List} unwrapped, {@code -} for stdin.
+ * Namespaces have the labels the API server would give them: their name label, plus those of
+ * Namespace documents among the inputs. Documents the webhook is never sent are listed as not
  * reviewed, not as denied.
  */
 @Command(
@@ -81,21 +90,41 @@ final class CheckCommand implements Callable<Integer> {
   @Spec CommandSpec spec;
 
   /** Where {@code -} reads from; the process's stdin unless {@link Main} is given another. */
-  java.io.InputStream stdin = System.in;
+  InputStream stdin = System.in;
 
-  @Option(names = "--policies", paramLabel = "DIR", defaultValue = "policies", description = "Policy directory (ClusterModelPolicy, ModelPolicy, ModelTrustRoot YAML). Default: policies/.")
+  @Option(
+      names = "--policies",
+      paramLabel = "DIR",
+      defaultValue = "policies",
+      description =
+          "Policy directory (ClusterModelPolicy, ModelPolicy, ModelTrustRoot YAML). Default: policies/.")
   Path policies;
 
-  @Parameters(arity = "1..*", paramLabel = "FILE", description = "Workloads or AdmissionReviews; - for stdin.")
+  @Parameters(
+      arity = "1..*",
+      paramLabel = "FILE",
+      description = "Workloads or AdmissionReviews; - for stdin.")
   List<String> files;
 
-  @Option(names = "--no-match", paramLabel = "allow|warn|deny", defaultValue = "deny", description = "What happens to a model no policy matches. Default: deny.")
+  @Option(
+      names = "--no-match",
+      paramLabel = "allow|warn|deny",
+      defaultValue = "deny",
+      description = "What happens to a model no policy matches. Default: deny.")
   String noMatch;
 
-  @Option(names = "--timeout", paramLabel = "SECONDS", defaultValue = "10", description = "Decision budget per workload, as the API server's webhook timeout.")
+  @Option(
+      names = "--timeout",
+      paramLabel = "SECONDS",
+      defaultValue = "10",
+      description = "Decision budget per workload, as the API server's webhook timeout.")
   int timeoutSeconds;
 
-  @Option(names = "--plain-http-registry", paramLabel = "HOST:PORT", description = "A registry to talk plain HTTP to (repeatable); loopback registries always use it.")
+  @Option(
+      names = "--plain-http-registry",
+      paramLabel = "HOST:PORT",
+      description =
+          "A registry to talk plain HTTP to (repeatable); loopback registries always use it.")
   List<String> plainHttpRegistries = new ArrayList<>();
 
   @Option(names = "--json", description = "Print the decisions as one JSON document on stdout.")
@@ -105,17 +134,43 @@ final class CheckCommand implements Callable<Integer> {
   private record Document(String source, JsonNode node) {}
 
   /** Kinds that never run a pod: "its pods are" reviewed would be wrong for them. */
-  private static final java.util.Set<String> PODLESS_KINDS = java.util.Set.of("ConfigMap", "Secret", "Service", "ServiceAccount", "Role", "RoleBinding",
-      "ClusterRole", "ClusterRoleBinding", "PersistentVolumeClaim", "PersistentVolume", "Ingress", "NetworkPolicy", "StorageClass",
-      "CustomResourceDefinition", "HorizontalPodAutoscaler", "PodDisruptionBudget", "LimitRange", "ResourceQuota", "Endpoints", "EndpointSlice",
-      "ClusterModelPolicy", "ModelPolicy", "ModelTrustRoot", "ValidatingWebhookConfiguration", "MutatingWebhookConfiguration");
+  private static final Set<String> PODLESS_KINDS =
+      Set.of(
+          "ConfigMap",
+          "Secret",
+          "Service",
+          "ServiceAccount",
+          "Role",
+          "RoleBinding",
+          "ClusterRole",
+          "ClusterRoleBinding",
+          "PersistentVolumeClaim",
+          "PersistentVolume",
+          "Ingress",
+          "NetworkPolicy",
+          "StorageClass",
+          "CustomResourceDefinition",
+          "HorizontalPodAutoscaler",
+          "PodDisruptionBudget",
+          "LimitRange",
+          "ResourceQuota",
+          "Endpoints",
+          "EndpointSlice",
+          "ClusterModelPolicy",
+          "ModelPolicy",
+          "ModelTrustRoot",
+          "ValidatingWebhookConfiguration",
+          "MutatingWebhookConfiguration");
 
-  /** Most {@code kind: List} levels unwrapped: a List of Lists is fine, deeper is not a real export. */
+  /**
+   * Most {@code kind: List} levels unwrapped: a List of Lists is fine, deeper is not a real export.
+   */
   private static final int MAX_LIST_DEPTH = 4;
 
   @Override
   public Integer call() {
-    // All inputs first: a Namespace document labels its namespace for every workload, wherever it comes.
+    // All inputs first: a Namespace document labels its namespace for every workload, wherever it
+    // comes.
     List<Document> docs = new ArrayList<>();
     for (String f : files) {
       for (JsonNode n : read(f)) {
@@ -124,28 +179,46 @@ final class CheckCommand implements Callable<Integer> {
     }
     Map<String, Map<String, String>> namespaces = new LinkedHashMap<>();
     for (Document d : docs) {
-      if ("Namespace".equals(d.node().path("kind").asText()) && !d.node().path("metadata").path("name").asText("").isEmpty()) {
+      if ("Namespace".equals(d.node().path("kind").asText())
+          && !d.node().path("metadata").path("name").asText("").isEmpty()) {
         Map<String, String> labels = new LinkedHashMap<>();
-        d.node().path("metadata").path("labels").fields().forEachRemaining(e -> labels.put(e.getKey(), e.getValue().asText()));
+        d.node()
+            .path("metadata")
+            .path("labels")
+            .fields()
+            .forEachRemaining(e -> labels.put(e.getKey(), e.getValue().asText()));
         namespaces.put(d.node().path("metadata").path("name").asText(), labels);
       }
     }
-    DirectoryPolicyStore store = DirectoryPolicyStore.load(policies, PolicyCompiler.withEmbeddedPublicGoodRoot());
+    DirectoryPolicyStore store =
+        DirectoryPolicyStore.load(policies, PolicyCompiler.withEmbeddedPublicGoodRoot());
     var err = spec.commandLine().getErr();
     for (CompiledPolicy p : store.policies()) {
       if (!p.ready()) {
-        err.printf("warning: %s does not compile and denies what it matches: %s%n", p.displayName(), String.join("; ", p.errors()));
+        err.printf(
+            "warning: %s does not compile and denies what it matches: %s%n",
+            p.displayName(), String.join("; ", p.errors()));
       }
     }
-    ExecutorService executor = Executors.newCachedThreadPool(r -> {
-      Thread t = new Thread(r, "modelgate-check");
-      t.setDaemon(true);
-      return t;
-    });
+    ExecutorService executor =
+        Executors.newCachedThreadPool(
+            r -> {
+              Thread t = new Thread(r, "modelgate-check");
+              t.setDaemon(true);
+              return t;
+            });
     ModelVerifier verifier = new ModelVerifier(ModelHasher.allCores());
-    RegistryClient registry = new RegistryClient(RegistryCredentials.fromDefaultDockerConfig(), java.util.Set.copyOf(plainHttpRegistries));
-    ModelVerificationService verification = new ModelVerificationService(verifier, executor, true, new OciModelVerifier(registry, verifier));
-    AdmissionService service = new AdmissionService(new PolicyEngine(store, verification, NoMatchBehaviour.parse(noMatch)), NamespaceLabels.offline(namespaces), EventSink.NONE);
+    RegistryClient registry =
+        new RegistryClient(
+            RegistryCredentials.fromDefaultDockerConfig(), Set.copyOf(plainHttpRegistries));
+    ModelVerificationService verification =
+        new ModelVerificationService(
+            verifier, executor, true, new OciModelVerifier(registry, verifier));
+    AdmissionService service =
+        new AdmissionService(
+            new PolicyEngine(store, verification, NoMatchBehaviour.parse(noMatch)),
+            NamespaceLabels.offline(namespaces),
+            EventSink.NONE);
     List<Map<String, Object>> results = new ArrayList<>();
     boolean denied = false;
     boolean undecided = false;
@@ -153,8 +226,12 @@ final class CheckCommand implements Callable<Integer> {
     for (Document d : docs) {
       String kind = d.node().path("kind").asText("");
       if (kind.equals("Namespace")) {
-        err.printf("NAMESPACE %s (%s): labels %s used for namespaceSelector%n", d.node().path("metadata").path("name").asText(), d.source(),
-            NamespaceLabels.offline(namespaces).of(d.node().path("metadata").path("name").asText()));
+        err.printf(
+            "NAMESPACE %s (%s): labels %s used for namespaceSelector%n",
+            d.node().path("metadata").path("name").asText(),
+            d.source(),
+            NamespaceLabels.offline(namespaces)
+                .of(d.node().path("metadata").path("name").asText()));
         continue;
       }
       AdmissionRequest r = request(d, results.size());
@@ -163,7 +240,8 @@ final class CheckCommand implements Callable<Integer> {
         continue;
       }
       // As the API server would: /mutate's patch applies first, so volume models count as injected.
-      AdmissionOutcome o = service.review(r, Instant.now().plus(Duration.ofSeconds(timeoutSeconds)), true);
+      AdmissionOutcome o =
+          service.review(r, Instant.now().plus(Duration.ofSeconds(timeoutSeconds)), true);
       reviewed++;
       if (!o.allowed()) {
         if (onlyUndecided(o)) {
@@ -175,7 +253,9 @@ final class CheckCommand implements Callable<Integer> {
       report(d.source(), r, o, results);
     }
     if (reviewed == 0) {
-      err.printf("no workload to review among %d document(s): nothing here is sent to the webhook%n", docs.size());
+      err.printf(
+          "no workload to review among %d document(s): nothing here is sent to the webhook%n",
+          docs.size());
     }
     if (json) {
       Map<String, Object> doc = new LinkedHashMap<>();
@@ -189,13 +269,23 @@ final class CheckCommand implements Callable<Integer> {
 
   /** Denied only because something did not answer in time: "could not decide", not "denied". */
   private static boolean onlyUndecided(AdmissionOutcome o) {
-    List<dev.modelgate.core.Failure> failures = o.verdicts().stream().filter(v -> !v.passed()).flatMap(v -> v.failures().stream()).toList();
+    List<Failure> failures =
+        o.verdicts().stream().filter(v -> !v.passed()).flatMap(v -> v.failures().stream()).toList();
     return !failures.isEmpty() && failures.stream().allMatch(f -> f.reason().undecided());
   }
 
   private void notReviewed(Document d, AdmissionRequest r, List<Map<String, Object>> results) {
-    String why = "not reviewed by the webhook " + (PODLESS_KINDS.contains(r.kind()) ? "(it runs no pods)" : "(its pods are)");
-    spec.commandLine().getErr().printf("SKIP  %s %s (%s): %s%n", r.kind(), (r.namespace().isEmpty() ? "" : r.namespace() + "/") + r.name(), d.source(), why);
+    String why =
+        "not reviewed by the webhook "
+            + (PODLESS_KINDS.contains(r.kind()) ? "(it runs no pods)" : "(its pods are)");
+    spec.commandLine()
+        .getErr()
+        .printf(
+            "SKIP  %s %s (%s): %s%n",
+            r.kind(),
+            (r.namespace().isEmpty() ? "" : r.namespace() + "/") + r.name(),
+            d.source(),
+            why);
     Map<String, Object> m = new LinkedHashMap<>();
     m.put("file", d.source());
     m.put("kind", r.kind());
@@ -207,10 +297,17 @@ final class CheckCommand implements Callable<Integer> {
     results.add(m);
   }
 
-  private void report(String f, AdmissionRequest r, AdmissionOutcome o, List<Map<String, Object>> results) {
+  private void report(
+      String f, AdmissionRequest r, AdmissionOutcome o, List<Map<String, Object>> results) {
     var err = spec.commandLine().getErr();
     String what = r.kind() + " " + (r.namespace().isEmpty() ? "" : r.namespace() + "/") + r.name();
-    err.printf("%s %s (%s)%n", o.allowed() ? (o.warnings().isEmpty() ? "ADMIT" : "ADMIT with warnings") : onlyUndecided(o) ? "DENY (could not decide)" : "DENY ", what, f);
+    err.printf(
+        "%s %s (%s)%n",
+        o.allowed()
+            ? (o.warnings().isEmpty() ? "ADMIT" : "ADMIT with warnings")
+            : onlyUndecided(o) ? "DENY (could not decide)" : "DENY ",
+        what,
+        f);
     if (o.skipped().isEmpty()) {
       err.printf("  %s%n", o.modelsFoundText());
     }
@@ -218,9 +315,15 @@ final class CheckCommand implements Callable<Integer> {
     o.warnings().forEach(w -> err.printf("  warning: %s%n", w));
     for (Map<String, Object> op : o.patch()) {
       Object v = op.get("value");
-      String detail = v instanceof com.fasterxml.jackson.databind.JsonNode && ((com.fasterxml.jackson.databind.JsonNode) v).has("args")
-          ? "init container " + ((com.fasterxml.jackson.databind.JsonNode) v).path("name").asText() + ": " + ((com.fasterxml.jackson.databind.JsonNode) v).path("args")
-          : String.valueOf(v).length() > 200 ? String.valueOf(v).substring(0, 200) + "..." : String.valueOf(v);
+      String detail =
+          v instanceof JsonNode && ((JsonNode) v).has("args")
+              ? "init container "
+                  + ((JsonNode) v).path("name").asText()
+                  + ": "
+                  + ((JsonNode) v).path("args")
+              : String.valueOf(v).length() > 200
+                  ? String.valueOf(v).substring(0, 200) + "..."
+                  : String.valueOf(v);
       err.printf("  mutate: %s %s %s%n", op.get("op"), op.get("path"), detail);
     }
     if (!o.skipped().isEmpty()) {
@@ -241,19 +344,21 @@ final class CheckCommand implements Callable<Integer> {
     m.put("warnings", o.warnings());
     m.put("patch", o.patch());
     List<Map<String, Object>> verdicts = new ArrayList<>();
-    o.verdicts().forEach(v -> {
-      Map<String, Object> vm = new LinkedHashMap<>();
-      vm.put("model", v.model().name());
-      vm.put("uri", v.model().uri().toString());
-      vm.put("policy", v.policy());
-      vm.put("passed", v.passed());
-      v.signer().ifPresent(s -> vm.put("signer", ResultJson.signer(s)));
-      vm.put("authorities", v.authorities());
-      vm.put("attestations", v.attestations());
-      vm.put("lineage", v.lineage());
-      vm.put("failures", ResultJson.failures(v.failures()));
-      verdicts.add(vm);
-    });
+    o.verdicts()
+        .forEach(
+            v -> {
+              Map<String, Object> vm = new LinkedHashMap<>();
+              vm.put("model", v.model().name());
+              vm.put("uri", v.model().uri().toString());
+              vm.put("policy", v.policy());
+              vm.put("passed", v.passed());
+              v.signer().ifPresent(s -> vm.put("signer", ResultJson.signer(s)));
+              vm.put("authorities", v.authorities());
+              vm.put("attestations", v.attestations());
+              vm.put("lineage", v.lineage());
+              vm.put("failures", ResultJson.failures(v.failures()));
+              verdicts.add(vm);
+            });
     m.put("verdicts", verdicts);
     results.add(m);
   }
@@ -265,41 +370,59 @@ final class CheckCommand implements Callable<Integer> {
       if (f.equals("-")) {
         bytes = stdin.readNBytes((int) AdmissionReviewParser.MAX_BYTES + 1);
         if (bytes.length > AdmissionReviewParser.MAX_BYTES) {
-          throw new InvalidInputException(Reason.LIMIT_EXCEEDED, "stdin holds more than " + AdmissionReviewParser.MAX_BYTES + " bytes");
+          throw new InvalidInputException(
+              Reason.LIMIT_EXCEEDED,
+              "stdin holds more than " + AdmissionReviewParser.MAX_BYTES + " bytes");
         }
       } else {
         Path p = Path.of(f);
         if (Files.isDirectory(p)) {
-          throw new InvalidInputException(Reason.NOT_FOUND, "workload file " + f + " is a directory; give the files in it");
+          throw new InvalidInputException(
+              Reason.NOT_FOUND, "workload file " + f + " is a directory; give the files in it");
         }
         // Read at most the limit (whatever the size said a moment ago), before any parsing.
-        try (java.io.InputStream in = Files.newInputStream(p)) {
+        try (InputStream in = Files.newInputStream(p)) {
           bytes = in.readNBytes((int) AdmissionReviewParser.MAX_BYTES + 1);
         }
         if (bytes.length > AdmissionReviewParser.MAX_BYTES) {
-          throw new InvalidInputException(Reason.LIMIT_EXCEEDED, f + " is larger than " + AdmissionReviewParser.MAX_BYTES + " bytes, the limit the webhook applies too");
+          throw new InvalidInputException(
+              Reason.LIMIT_EXCEEDED,
+              f
+                  + " is larger than "
+                  + AdmissionReviewParser.MAX_BYTES
+                  + " bytes, the limit the webhook applies too");
         }
       }
-    } catch (java.nio.file.NoSuchFileException e) {
+    } catch (NoSuchFileException e) {
       throw new InvalidInputException(Reason.NOT_FOUND, "workload file " + f + ": no such file", e);
-    } catch (java.nio.file.AccessDeniedException e) {
-      throw new InvalidInputException(Reason.NOT_FOUND, "workload file " + f + ": permission denied", e);
+    } catch (AccessDeniedException e) {
+      throw new InvalidInputException(
+          Reason.NOT_FOUND, "workload file " + f + ": permission denied", e);
     } catch (IOException e) {
-      throw new InvalidInputException(Reason.NOT_FOUND, "workload file " + f + " cannot be read: " + e.getMessage(), e);
+      throw new InvalidInputException(
+          Reason.NOT_FOUND, "workload file " + f + " cannot be read: " + e.getMessage(), e);
     }
     String source = f.equals("-") ? "stdin" : f;
     List<JsonNode> docs = new ArrayList<>();
-    try (MappingIterator<JsonNode> it = new YAMLMapper().readerFor(JsonNode.class).with(com.fasterxml.jackson.core.StreamReadFeature.STRICT_DUPLICATE_DETECTION).readValues(new String(bytes, StandardCharsets.UTF_8))) {
+    try (MappingIterator<JsonNode> it =
+        new YAMLMapper()
+            .readerFor(JsonNode.class)
+            .with(StreamReadFeature.STRICT_DUPLICATE_DETECTION)
+            .readValues(new String(bytes, StandardCharsets.UTF_8))) {
       while (it.hasNextValue()) {
         JsonNode n = it.nextValue();
         if (n != null && n.isObject()) {
           docs.add(n);
         }
       }
-    } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
-      throw new InvalidInputException(Reason.REQUEST_MALFORMED, source + " is not YAML or JSON " + dev.modelgate.core.SyntaxError.describe(e), e);
+    } catch (JsonProcessingException e) {
+      throw new InvalidInputException(
+          Reason.REQUEST_MALFORMED, source + " is not YAML or JSON " + SyntaxError.describe(e), e);
     } catch (IOException | RuntimeException e) {
-      throw new InvalidInputException(Reason.REQUEST_MALFORMED, source + " is not YAML or JSON: " + Printable.escape(firstLine(e.getMessage())), e);
+      throw new InvalidInputException(
+          Reason.REQUEST_MALFORMED,
+          source + " is not YAML or JSON: " + Printable.escape(firstLine(e.getMessage())),
+          e);
     }
     if (docs.isEmpty()) {
       throw new InvalidInputException(Reason.REQUEST_MALFORMED, source + " holds no workload");
@@ -311,23 +434,31 @@ final class CheckCommand implements Callable<Integer> {
     return message == null ? "" : message.lines().findFirst().orElse("");
   }
 
-  /** {@code kind: List} (and {@code *List} kinds, as the API returns them) as its items, each on its own. */
+  /**
+   * {@code kind: List} (and {@code *List} kinds, as the API returns them) as its items, each on its
+   * own.
+   */
   private static void unwrap(String f, JsonNode n, int depth, List<Document> out) {
     String source = f.equals("-") ? "stdin" : f;
     String kind = n.path("kind").asText("");
     if (kind.endsWith("List") && n.path("items").isArray()) {
       if (depth >= MAX_LIST_DEPTH) {
-        throw new InvalidInputException(Reason.REQUEST_MALFORMED, source + " nests kind: List more than " + MAX_LIST_DEPTH + " deep");
+        throw new InvalidInputException(
+            Reason.REQUEST_MALFORMED,
+            source + " nests kind: List more than " + MAX_LIST_DEPTH + " deep");
       }
-      String itemKind = kind.equals("List") ? "" : kind.substring(0, kind.length() - "List".length());
+      String itemKind =
+          kind.equals("List") ? "" : kind.substring(0, kind.length() - "List".length());
       int i = 0;
       for (JsonNode item : n.path("items")) {
         if (!item.isObject()) {
-          throw new InvalidInputException(Reason.REQUEST_MALFORMED, source + ": item " + i + " of the " + kind + " is not an object");
+          throw new InvalidInputException(
+              Reason.REQUEST_MALFORMED,
+              source + ": item " + i + " of the " + kind + " is not an object");
         }
         // The API's typed lists (PodList, DeploymentList) leave kind out of their items.
         if (item.path("kind").asText("").isEmpty() && !itemKind.isEmpty()) {
-          ((com.fasterxml.jackson.databind.node.ObjectNode) item).put("kind", itemKind);
+          ((ObjectNode) item).put("kind", itemKind);
         }
         unwrap(f, item, depth + 1, out);
         i++;
@@ -335,19 +466,31 @@ final class CheckCommand implements Callable<Integer> {
       return;
     }
     if (kind.isEmpty()) {
-      throw new InvalidInputException(Reason.REQUEST_MALFORMED, source + " has a document without kind");
+      throw new InvalidInputException(
+          Reason.REQUEST_MALFORMED, source + " has a document without kind");
     }
     out.add(new Document(source, n));
   }
 
-  /** An AdmissionReview as is; a workload as a CREATE request in its namespace (default "default"). */
+  /**
+   * An AdmissionReview as is; a workload as a CREATE request in its namespace (default "default").
+   */
   private static AdmissionRequest request(Document d, int index) {
     JsonNode n = d.node();
     if ("AdmissionReview".equals(n.path("kind").asText())) {
       return new AdmissionReviewParser().parse(n.toString().getBytes(StandardCharsets.UTF_8));
     }
     JsonNode meta = n.path("metadata");
-    return new AdmissionRequest("admission.k8s.io/v1", "check-" + index, n.path("kind").asText(), meta.path("namespace").asText("default"),
-        meta.path("name").asText(meta.path("generateName").asText("")), "CREATE", "", true, n, MissingNode.getInstance());
+    return new AdmissionRequest(
+        "admission.k8s.io/v1",
+        "check-" + index,
+        n.path("kind").asText(),
+        meta.path("namespace").asText("default"),
+        meta.path("name").asText(meta.path("generateName").asText("")),
+        "CREATE",
+        "",
+        true,
+        n,
+        MissingNode.getInstance());
   }
 }

@@ -5,10 +5,10 @@ import java.nio.file.Path;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
-import picocli.CommandLine.Model.CommandSpec;
 
 /** {@code modelgate digest}: the OMS root digest of a model, as {@code sign} would compute it. */
 @Command(
@@ -25,7 +25,10 @@ final class DigestCommand implements Callable<Integer> {
   @Parameters(index = "0", paramLabel = "MODEL", description = "The model directory or file.")
   Path model;
 
-  @Option(names = "--signature", paramLabel = "FILE", description = "A signature file to leave out when it lies in the model (default: model.sig).")
+  @Option(
+      names = "--signature",
+      paramLabel = "FILE",
+      description = "A signature file to leave out when it lies in the model (default: model.sig).")
   Path signature;
 
   @Mixin FileRuleOptions files;

@@ -34,21 +34,29 @@ final class FileRuleOptions {
       })
   boolean allowSymlinks;
 
-  /** The ignore paths relative to the model root (reference {@code _resolve_ignore_paths}); one outside the model is an error. */
+  /**
+   * The ignore paths relative to the model root (reference {@code _resolve_ignore_paths}); one
+   * outside the model is an error.
+   */
   List<RelativePath> relativeTo(Path model) {
     List<RelativePath> out = new ArrayList<>();
     Path root = realOrAbsolute(model);
     for (Path p : ignorePaths) {
       out.add(
           inside(p, root)
-              .orElseThrow(() -> new InvalidInputException(Reason.PATH_UNSAFE, "--ignore-paths " + p + " is not inside the model " + model)));
+              .orElseThrow(
+                  () ->
+                      new InvalidInputException(
+                          Reason.PATH_UNSAFE,
+                          "--ignore-paths " + p + " is not inside the model " + model)));
     }
     return out;
   }
 
   /**
    * {@code p} (relative to the current directory) as a path below {@code root} (a real path), or
-   * empty when it is not below it. The last component is not resolved, so a link itself can be ignored.
+   * empty when it is not below it. The last component is not resolved, so a link itself can be
+   * ignored.
    */
   static Optional<RelativePath> inside(Path p, Path root) {
     Path abs = p.toAbsolutePath().normalize();

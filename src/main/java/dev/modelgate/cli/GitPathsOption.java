@@ -9,6 +9,7 @@ final class GitPathsOption {
       negatable = true,
       defaultValue = "true",
       fallbackValue = "true",
-      description = "Leave out .git, .gitattributes, .github and .gitignore at the model root (default); --no-ignore-git-paths covers them.")
+      description =
+          "Leave out .git, .gitattributes, .github and .gitignore at the model root (default); --no-ignore-git-paths covers them.")
   boolean ignoreGitPaths;
 }

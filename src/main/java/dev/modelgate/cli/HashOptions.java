@@ -12,7 +12,8 @@ final class HashOptions {
       names = "--hash-algorithm",
       paramLabel = "ALG",
       defaultValue = "sha256",
-      description = "sha256 (default; the only one model_signing's CLI verifies), blake2b or blake3.")
+      description =
+          "sha256 (default; the only one model_signing's CLI verifies), blake2b or blake3.")
   String hashAlgorithm;
 
   @Option(
@@ -30,7 +31,8 @@ final class HashOptions {
       return Serialization.files(alg, allowSymlinks);
     }
     if (shardSize < 1 || shardSize > Serialization.MAX_SHARD_SIZE) {
-      throw new InvalidInputException(Reason.LIMIT_EXCEEDED, "--shard-size must be from 1 to 2^53, got " + shardSize);
+      throw new InvalidInputException(
+          Reason.LIMIT_EXCEEDED, "--shard-size must be from 1 to 2^53, got " + shardSize);
     }
     return Serialization.shards(alg, shardSize, allowSymlinks);
   }

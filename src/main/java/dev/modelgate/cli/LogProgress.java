@@ -4,7 +4,10 @@ import dev.modelgate.oms.HashProgress;
 import java.io.PrintWriter;
 import java.util.concurrent.atomic.AtomicLong;
 
-/** Hashing progress as log lines (for containers, where there is no terminal): one every few seconds. */
+/**
+ * Hashing progress as log lines (for containers, where there is no terminal): one every few
+ * seconds.
+ */
 final class LogProgress implements HashProgress {
   private static final long EVERY_NANOS = 5_000_000_000L;
   private final PrintWriter err;
@@ -29,7 +32,11 @@ final class LogProgress implements HashProgress {
     long t = System.nanoTime();
     long l = last.get();
     if (t - l >= EVERY_NANOS && last.compareAndSet(l, t)) {
-      err.printf("modelgate: hashed %s of %s (%d%%)%n", TerminalProgress.human(now), TerminalProgress.human(total), total == 0 ? 100 : now * 100 / total);
+      err.printf(
+          "modelgate: hashed %s of %s (%d%%)%n",
+          TerminalProgress.human(now),
+          TerminalProgress.human(total),
+          total == 0 ? 100 : now * 100 / total);
       err.flush();
     }
   }

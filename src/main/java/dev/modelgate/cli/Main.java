@@ -3,8 +3,9 @@ package dev.modelgate.cli;
 import dev.modelgate.core.InvalidInputException;
 import dev.modelgate.core.ModelGateException;
 import dev.modelgate.core.Printable;
-import dev.modelgate.core.Reason;
 import dev.modelgate.oms.FileNameEncoding;
+import java.io.InputStream;
+import java.io.PrintWriter;
 import picocli.CommandLine;
 
 /**
@@ -26,17 +27,16 @@ public final class Main {
   }
 
   static int run(String... args) {
-    return run(
-        new java.io.PrintWriter(System.out, true), new java.io.PrintWriter(System.err, true), args);
+    return run(new PrintWriter(System.out, true), new PrintWriter(System.err, true), args);
   }
 
   /** Runs one command with the given streams; never exits the JVM. */
-  public static int run(java.io.PrintWriter out, java.io.PrintWriter err, String... args) {
+  public static int run(PrintWriter out, PrintWriter err, String... args) {
     return run(System.in, out, err, args);
   }
 
   /** Runs one command with the given streams, {@code in} being what {@code check -} reads. */
-  public static int run(java.io.InputStream in, java.io.PrintWriter out, java.io.PrintWriter err, String... args) {
+  public static int run(InputStream in, PrintWriter out, PrintWriter err, String... args) {
     CommandLine cli = new CommandLine(new ModelGateCommand());
     ((CheckCommand) cli.getSubcommands().get("check").getCommand()).stdin = in;
     cli.setOut(out);
@@ -45,13 +45,16 @@ public final class Main {
         (e, cmd, parsed) -> {
           if (e instanceof InvalidInputException) {
             cmd.getErr().println("modelgate: " + Printable.escape(e.getMessage()));
-            return ((InvalidInputException) e).reason().undecided() ? ExitCode.UNDECIDED : ExitCode.BAD_INPUT;
+            return ((InvalidInputException) e).reason().undecided()
+                ? ExitCode.UNDECIDED
+                : ExitCode.BAD_INPUT;
           }
           if (e instanceof ModelGateException && !((ModelGateException) e).reason().undecided()) {
             cmd.getErr().println("modelgate: " + Printable.escape(e.getMessage()));
             return ExitCode.BAD_INPUT;
           }
-          cmd.getErr().println("modelgate: could not decide: " + Printable.escape(String.valueOf(e)));
+          cmd.getErr()
+              .println("modelgate: could not decide: " + Printable.escape(String.valueOf(e)));
           return ExitCode.UNDECIDED;
         });
     cli.setParameterExceptionHandler(
@@ -65,7 +68,10 @@ public final class Main {
       return cli.execute(OptionSpelling.normalised(args));
     } catch (OutOfMemoryError e) {
       // One line, no trace: the decision is "could not decide", and the heap is what to raise.
-      err.println("modelgate: could not decide: out of memory (" + e.getMessage() + "); raise -Xmx via MODELGATE_JAVA_OPTS or verify a smaller model");
+      err.println(
+          "modelgate: could not decide: out of memory ("
+              + e.getMessage()
+              + "); raise -Xmx via MODELGATE_JAVA_OPTS or verify a smaller model");
       return ExitCode.UNDECIDED;
     } catch (StackOverflowError e) {
       err.println("modelgate: could not decide: stack overflow (input nested too deeply)");

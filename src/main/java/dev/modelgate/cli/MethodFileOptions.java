@@ -14,8 +14,8 @@ import picocli.CommandLine.Option;
 /**
  * The file options of the method subcommands ({@code sign key}, {@code verify sigstore}, …) as
  * model_signing's click CLI declares them (src/model_signing/_cli.py @ e3430730): one value per
- * {@code --ignore-paths}, repeated for more (so the model path that follows is never taken for one),
- * git paths ignored unless {@code --no-ignore-git-paths}.
+ * {@code --ignore-paths}, repeated for more (so the model path that follows is never taken for
+ * one), git paths ignored unless {@code --no-ignore-git-paths}.
  */
 final class MethodFileOptions {
   @Option(
@@ -29,7 +29,10 @@ final class MethodFileOptions {
 
   @Mixin GitPathsOption gitPaths;
 
-  @Option(names = "--allow-symlinks", description = "Follow symbolic links to regular files (verify: only links that stay inside the model).")
+  @Option(
+      names = "--allow-symlinks",
+      description =
+          "Follow symbolic links to regular files (verify: only links that stay inside the model).")
   boolean allowSymlinks;
 
   /**
@@ -45,9 +48,13 @@ final class MethodFileOptions {
       if (r.isPresent()) {
         out.add(r.get());
       } else if (FileRuleOptions.realOrAbsolute(p).equals(root)) {
-        throw new InvalidInputException(Reason.PATH_UNSAFE, "--ignore-paths " + p + " is the model itself; nothing would be checked");
+        throw new InvalidInputException(
+            Reason.PATH_UNSAFE,
+            "--ignore-paths " + p + " is the model itself; nothing would be checked");
       } else {
-        err.printf("modelgate: note: --ignore-paths %s is not inside the model %s; nothing to leave out%n", p, model);
+        err.printf(
+            "modelgate: note: --ignore-paths %s is not inside the model %s; nothing to leave out%n",
+            p, model);
       }
     }
     return out;

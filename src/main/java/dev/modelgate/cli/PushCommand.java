@@ -21,10 +21,10 @@ import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
-import picocli.CommandLine.Model.CommandSpec;
 
 /** {@code modelgate push}: publish a model directory as a ModelPack artifact with its signature. */
 @Command(
@@ -42,37 +42,62 @@ final class PushCommand implements Callable<Integer> {
   @Parameters(index = "0", paramLabel = "MODEL", description = "The model directory.")
   Path model;
 
-  @Parameters(index = "1", paramLabel = "oci://REGISTRY/REPO:TAG", description = "Where to publish it.")
+  @Parameters(
+      index = "1",
+      paramLabel = "oci://REGISTRY/REPO:TAG",
+      description = "Where to publish it.")
   String target;
 
-  @Option(names = "--signature", paramLabel = "FILE", description = "The OMS bundle to attach (default: model.sig in the model directory, if present).")
+  @Option(
+      names = "--signature",
+      paramLabel = "FILE",
+      description =
+          "The OMS bundle to attach (default: model.sig in the model directory, if present).")
   Path signature;
 
-  @Option(names = "--attestation", arity = "1..*", paramLabel = "FILE", description = "Further Sigstore bundles (attestations) to attach as referrers.")
+  @Option(
+      names = "--attestation",
+      arity = "1..*",
+      paramLabel = "FILE",
+      description = "Further Sigstore bundles (attestations) to attach as referrers.")
   List<Path> attestations = new ArrayList<>();
 
-  @Option(names = "--plain-http", description = "Talk plain HTTP to this registry (loopback registries always use it).")
+  @Option(
+      names = "--plain-http",
+      description = "Talk plain HTTP to this registry (loopback registries always use it).")
   boolean plainHttp;
 
-  @Option(names = "--timeout", paramLabel = "SECONDS", defaultValue = "3600", description = "Give up after this long.")
+  @Option(
+      names = "--timeout",
+      paramLabel = "SECONDS",
+      defaultValue = "3600",
+      description = "Give up after this long.")
   long timeoutSeconds;
 
-  @Option(names = "--json", description = "Print what was published as one JSON document on stdout.")
+  @Option(
+      names = "--json",
+      description = "Print what was published as one JSON document on stdout.")
   boolean json;
 
   @Override
   public Integer call() throws IOException {
     if (!target.startsWith("oci://")) {
-      throw new InvalidInputException(Reason.MODEL_REFERENCE_INVALID, "push target must be oci://REGISTRY/REPO:TAG, got '" + target + "'");
+      throw new InvalidInputException(
+          Reason.MODEL_REFERENCE_INVALID,
+          "push target must be oci://REGISTRY/REPO:TAG, got '" + target + "'");
     }
     OciReference ref = OciReference.parse(target.substring("oci://".length()));
-    RegistryClient client = new RegistryClient(RegistryCredentials.fromDefaultDockerConfig(), plainHttp ? Set.of(ref.registry()) : Set.of());
+    RegistryClient client =
+        new RegistryClient(
+            RegistryCredentials.fromDefaultDockerConfig(),
+            plainHttp ? Set.of(ref.registry()) : Set.of());
     Path sig = signature != null ? signature : VerificationRequest.defaultSignature(model);
     List<byte[]> bundles = new ArrayList<>();
     if (Files.isRegularFile(sig)) {
       bundles.add(Files.readAllBytes(sig));
     } else if (signature != null) {
-      throw new InvalidInputException(Reason.NOT_FOUND, "signature file " + signature + " does not exist");
+      throw new InvalidInputException(
+          Reason.NOT_FOUND, "signature file " + signature + " does not exist");
     }
     for (Path a : attestations) {
       bundles.add(Files.readAllBytes(a));
@@ -84,11 +109,20 @@ final class PushCommand implements Callable<Integer> {
       ignore.add(RelativePath.between(root, sigReal));
     }
     ModelPackPublisher.Published p =
-        new ModelPackPublisher(client).publish(model, ref, new IgnoreRules(ignore), bundles, Instant.now().plus(Duration.ofSeconds(timeoutSeconds)));
+        new ModelPackPublisher(client)
+            .publish(
+                model,
+                ref,
+                new IgnoreRules(ignore),
+                bundles,
+                Instant.now().plus(Duration.ofSeconds(timeoutSeconds)));
     var err = spec.commandLine().getErr();
-    err.printf("Pushed %s as oci://%s (%d layers, %d referrers)%n", model, p.model(), p.layers(), p.referrers().size());
+    err.printf(
+        "Pushed %s as oci://%s (%d layers, %d referrers)%n",
+        model, p.model(), p.layers(), p.referrers().size());
     if (bundles.isEmpty()) {
-      err.println("warning: no signature attached (no model.sig); ModelGate will deny this model until one is attached");
+      err.println(
+          "warning: no signature attached (no model.sig); ModelGate will deny this model until one is attached");
     }
     if (json) {
       Map<String, Object> doc = new LinkedHashMap<>();

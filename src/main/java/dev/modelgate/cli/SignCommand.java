@@ -12,11 +12,11 @@ import java.util.Map;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
-import picocli.CommandLine.Model.CommandSpec;
 
 /**
  * {@code modelgate sign}: sign a model with an EC key (key method) or a key and certificate
@@ -43,13 +43,22 @@ import picocli.CommandLine.Model.CommandSpec;
 final class SignCommand implements Callable<Integer> {
   @Spec CommandSpec spec;
 
-  // Optional for picocli, which would otherwise demand it before a method subcommand; call() requires it.
-  @Parameters(index = "0", arity = "0..1", paramLabel = "MODEL", description = "The model directory or file.")
+  // Optional for picocli, which would otherwise demand it before a method subcommand; call()
+  // requires it.
+  @Parameters(
+      index = "0",
+      arity = "0..1",
+      paramLabel = "MODEL",
+      description = "The model directory or file.")
   Path model;
 
   @Mixin SignerOptions signer;
 
-  @Option(names = "--signature", paramLabel = "FILE", description = "Where to write the bundle (default: model.sig in the model directory, or beside a single-file model).")
+  @Option(
+      names = "--signature",
+      paramLabel = "FILE",
+      description =
+          "Where to write the bundle (default: model.sig in the model directory, or beside a single-file model).")
   Path signature;
 
   @Mixin FileRuleOptions files;
@@ -62,14 +71,20 @@ final class SignCommand implements Callable<Integer> {
   @Override
   public Integer call() throws IOException {
     if (model == null) {
-      throw new ParameterException(spec.commandLine(), "Missing required parameter: 'MODEL' (or name a method: sign key|certificate MODEL_PATH ...)");
+      throw new ParameterException(
+          spec.commandLine(),
+          "Missing required parameter: 'MODEL' (or name a method: sign key|certificate MODEL_PATH ...)");
     }
-    if (!signer.hasPrivateKey() && signer.signingCertificate == null && signer.certificateChain.isEmpty()) {
-      // model_signing signs with Sigstore when no method is named (_PKICmdGroup in src/model_signing/_cli.py).
+    if (!signer.hasPrivateKey()
+        && signer.signingCertificate == null
+        && signer.certificateChain.isEmpty()) {
+      // model_signing signs with Sigstore when no method is named (_PKICmdGroup in
+      // src/model_signing/_cli.py).
       return UnavailableSignMethods.refuse(spec, "sigstore");
     }
     if (!signer.hasPrivateKey()) {
-      throw new ParameterException(spec.commandLine(), "Missing required option: '--private-key=PEM'");
+      throw new ParameterException(
+          spec.commandLine(), "Missing required option: '--private-key=PEM'");
     }
     ManifestBuilder.Manifest manifest = SigningInputs.manifest(model, signature, files, hash, spec);
     byte[] bundle = signer.bundle(manifest.statement());
@@ -82,7 +97,9 @@ final class SignCommand implements Callable<Integer> {
   static void writeAtomically(Path out, byte[] bytes) throws IOException {
     Path dir = out.toAbsolutePath().getParent();
     if (!Files.isDirectory(dir)) {
-      throw new InvalidInputException(Reason.NOT_FOUND, "cannot write the signature " + out + ": directory " + dir + " does not exist");
+      throw new InvalidInputException(
+          Reason.NOT_FOUND,
+          "cannot write the signature " + out + ": directory " + dir + " does not exist");
     }
     Path tmp = Files.createTempFile(dir, ".modelgate-sign", ".tmp");
     try {
@@ -104,6 +121,10 @@ final class SignCommand implements Callable<Integer> {
       doc.put("resources", m.resources().size());
       spec.commandLine().getOut().println(ResultJson.write(doc));
     }
-    spec.commandLine().getErr().printf("Signed %s (%d resources, root %s) -> %s%n", model, m.resources().size(), m.rootDigest(), out);
+    spec.commandLine()
+        .getErr()
+        .printf(
+            "Signed %s (%d resources, root %s) -> %s%n",
+            model, m.resources().size(), m.rootDigest(), out);
   }
 }

@@ -20,13 +20,28 @@ final class SigningInputs {
     return signature != null ? signature : VerificationRequest.defaultSignature(model);
   }
 
-  static ManifestBuilder.Manifest manifest(Path model, Path signature, FileRuleOptions files, HashOptions hash, CommandSpec spec) {
-    return manifest(model, signaturePath(model, signature), files.relativeTo(model), files.gitPaths.ignoreGitPaths, hash.serialization(files.allowSymlinks), spec);
+  static ManifestBuilder.Manifest manifest(
+      Path model, Path signature, FileRuleOptions files, HashOptions hash, CommandSpec spec) {
+    return manifest(
+        model,
+        signaturePath(model, signature),
+        files.relativeTo(model),
+        files.gitPaths.ignoreGitPaths,
+        hash.serialization(files.allowSymlinks),
+        spec);
   }
 
-  /** The manifest of {@code model} without {@code ignored}, the git paths (if asked) and the signature file {@code signature} when it lies inside. */
+  /**
+   * The manifest of {@code model} without {@code ignored}, the git paths (if asked) and the
+   * signature file {@code signature} when it lies inside.
+   */
   static ManifestBuilder.Manifest manifest(
-      Path model, Path signature, List<RelativePath> ignored, boolean ignoreGitPaths, Serialization serialization, CommandSpec spec) {
+      Path model,
+      Path signature,
+      List<RelativePath> ignored,
+      boolean ignoreGitPaths,
+      Serialization serialization,
+      CommandSpec spec) {
     List<RelativePath> ignore = new ArrayList<>(ignored);
     if (ignoreGitPaths) {
       ignore.addAll(IgnoreRules.GIT_PATHS);
@@ -38,6 +53,10 @@ final class SigningInputs {
       ignore.add(RelativePath.between(root, sig));
     }
     return new ManifestBuilder(ModelHasher.allCores())
-        .build(model, serialization, new IgnoreRules(ignore), TerminalProgress.forConsole(spec.commandLine().getErr()));
+        .build(
+            model,
+            serialization,
+            new IgnoreRules(ignore),
+            TerminalProgress.forConsole(spec.commandLine().getErr()));
   }
 }

@@ -40,12 +40,21 @@ final class UnavailableSignMethods {
     }
   }
 
-  @Command(name = "sigstore", mixinStandardHelpOptions = true, description = "Not available: Sigstore signing needs Fulcio, Rekor and an OIDC token.")
+  @Command(
+      name = "sigstore",
+      mixinStandardHelpOptions = true,
+      description = "Not available: Sigstore signing needs Fulcio, Rekor and an OIDC token.")
   static final class Sigstore extends Refusal {}
 
-  @Command(name = "pkcs11-key", mixinStandardHelpOptions = true, description = "Not available: ModelGate does not load PKCS #11 modules.")
+  @Command(
+      name = "pkcs11-key",
+      mixinStandardHelpOptions = true,
+      description = "Not available: ModelGate does not load PKCS #11 modules.")
   static final class Pkcs11Key extends Refusal {}
 
-  @Command(name = "pkcs11-certificate", mixinStandardHelpOptions = true, description = "Not available: ModelGate does not load PKCS #11 modules.")
+  @Command(
+      name = "pkcs11-certificate",
+      mixinStandardHelpOptions = true,
+      description = "Not available: ModelGate does not load PKCS #11 modules.")
   static final class Pkcs11Certificate extends Refusal {}
 }

@@ -7,7 +7,10 @@ import dev.modelgate.verify.VerificationResult;
 import java.util.List;
 import picocli.CommandLine.Model.CommandSpec;
 
-/** How verify and its method subcommands tell a result: what was checked or each failure, JSON if asked, the exit code. */
+/**
+ * How verify and its method subcommands tell a result: what was checked or each failure, JSON if
+ * asked, the exit code.
+ */
 final class VerificationReport {
   private static final int MAX_LISTED_FAILURES = 20;
 
@@ -15,8 +18,9 @@ final class VerificationReport {
 
   /**
    * Reports {@code r} and returns the exit code. With {@code referenceLine}, a success also prints
-   * model_signing's own last line, {@code Verification succeeded}, on stdout (src/model_signing/_cli.py
-   * @ e3430730), which scripts grep for (scripts/tests/test-sign-verify-allversions.sh).
+   * model_signing's own last line, {@code Verification succeeded}, on stdout
+   * (src/model_signing/_cli.py @ e3430730), which scripts grep for
+   * (scripts/tests/test-sign-verify-allversions.sh).
    */
   static int finish(CommandSpec spec, VerificationResult r, boolean json, boolean referenceLine) {
     report(spec, r, json);

@@ -20,7 +20,10 @@ import java.util.List;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
-/** {@code modelgate verify certificate}: model_signing's {@code verify certificate} (an X.509 chain to the given roots). */
+/**
+ * {@code modelgate verify certificate}: model_signing's {@code verify certificate} (an X.509 chain
+ * to the given roots).
+ */
 @Command(
     name = "certificate",
     mixinStandardHelpOptions = true,
@@ -31,16 +34,30 @@ import picocli.CommandLine.Option;
       "Exit codes: 0 verified, 1 verification failed, 2 bad usage or unreadable input, 3 could not decide."
     })
 final class VerifyCertificateCommand extends MethodVerifyCommand {
-  @Option(names = "--certificate-chain", paramLabel = "CERTIFICATE_PATH", description = "Trust anchors (root CA certificates, PEM); repeat for more.")
+  @Option(
+      names = "--certificate-chain",
+      paramLabel = "CERTIFICATE_PATH",
+      description = "Trust anchors (root CA certificates, PEM); repeat for more.")
   List<Path> certificateChain = new ArrayList<>();
 
-  @Option(names = "--log-fingerprints", description = "Print the SHA-256 fingerprints of the trusted and the presented certificates on stderr.")
+  @Option(
+      names = "--log-fingerprints",
+      description =
+          "Print the SHA-256 fingerprints of the trusted and the presented certificates on stderr.")
   boolean logFingerprints;
 
-  @Option(names = "--subject-regexp", paramLabel = "REGEX", defaultValue = "", description = "ModelGate: the signing certificate's subject DN must fully match.")
+  @Option(
+      names = "--subject-regexp",
+      paramLabel = "REGEX",
+      defaultValue = "",
+      description = "ModelGate: the signing certificate's subject DN must fully match.")
   String subjectRegExp;
 
-  @Option(names = "--san-regexp", paramLabel = "REGEX", defaultValue = "", description = "ModelGate: one subject alternative name must fully match.")
+  @Option(
+      names = "--san-regexp",
+      paramLabel = "REGEX",
+      defaultValue = "",
+      description = "ModelGate: one subject alternative name must fully match.")
   String sanRegExp;
 
   @Override
@@ -61,22 +78,34 @@ final class VerifyCertificateCommand extends MethodVerifyCommand {
     return new CertificateVerifier(anchors, new CertificateIdentity(subjectRegExp, sanRegExp));
   }
 
-  /** The certificates in the signature, for the log only; an unreadable bundle is reported by the verification. */
+  /**
+   * The certificates in the signature, for the log only; an unreadable bundle is reported by the
+   * verification.
+   */
   private List<X509Certificate> presented() {
     try {
       VerificationMaterial m = new BundleParser().read(signature).material();
-      return m instanceof VerificationMaterial.CertificateChain ? ((VerificationMaterial.CertificateChain) m).certificates() : List.of();
+      return m instanceof VerificationMaterial.CertificateChain
+          ? ((VerificationMaterial.CertificateChain) m).certificates()
+          : List.of();
     } catch (ModelGateException e) {
       return List.of();
     }
   }
 
-  /** The line model_signing logs ({@code _log_certificate_fingerprint}): where, algorithm, colon-separated upper-case hex. */
+  /**
+   * The line model_signing logs ({@code _log_certificate_fingerprint}): where, algorithm,
+   * colon-separated upper-case hex.
+   */
   private void logFingerprint(String where, X509Certificate c) {
     try {
       byte[] fp = MessageDigest.getInstance("SHA-256").digest(c.getEncoded());
       String hex = HexFormat.ofDelimiter(":").withUpperCase().formatHex(fp);
-      spec.commandLine().getErr().printf("[%-8s] sha256 Fingerprint: %s  %s%n", center(where), hex, c.getSubjectX500Principal().getName());
+      spec.commandLine()
+          .getErr()
+          .printf(
+              "[%-8s] sha256 Fingerprint: %s  %s%n",
+              center(where), hex, c.getSubjectX500Principal().getName());
     } catch (NoSuchAlgorithmException | CertificateEncodingException e) {
       throw new IllegalStateException("SHA-256 fingerprint of a parsed certificate", e);
     }

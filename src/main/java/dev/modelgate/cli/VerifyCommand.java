@@ -1,41 +1,45 @@
 package dev.modelgate.cli;
 
+import dev.modelgate.oci.OciReference;
+import dev.modelgate.oci.RegistryClient;
+import dev.modelgate.oci.RegistryCredentials;
 import dev.modelgate.oms.ModelHasher;
 import dev.modelgate.trust.CertificateIdentity;
 import dev.modelgate.trust.CertificateVerifier;
 import dev.modelgate.trust.KeyVerifier;
 import dev.modelgate.trust.KeylessIdentity;
-import dev.modelgate.trust.SigstoreKeylessVerifier;
-import dev.modelgate.trust.SigstoreTrustRoot;
 import dev.modelgate.trust.PemReader;
 import dev.modelgate.trust.SignatureVerifier;
-import dev.modelgate.oci.OciReference;
-import dev.modelgate.oci.RegistryClient;
-import dev.modelgate.oci.RegistryCredentials;
+import dev.modelgate.trust.SigstoreKeylessVerifier;
+import dev.modelgate.trust.SigstoreTrustRoot;
+import dev.modelgate.verify.Deadline;
 import dev.modelgate.verify.ModelVerifier;
 import dev.modelgate.verify.OciModelVerifier;
 import dev.modelgate.verify.VerificationPolicy;
-import java.time.Duration;
-import java.time.Instant;
-import java.util.Set;
 import dev.modelgate.verify.VerificationRequest;
 import dev.modelgate.verify.VerificationResult;
 import dev.modelgate.verify.VerifyOptions;
 import java.nio.file.Path;
 import java.security.cert.X509Certificate;
+import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Set;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.ArgGroup;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
-import picocli.CommandLine.Model.CommandSpec;
 
-/** {@code modelgate verify}: is this model exactly what its signer signed, and is the signer trusted? */
+/**
+ * {@code modelgate verify}: is this model exactly what its signer signed, and is the signer
+ * trusted?
+ */
 @Command(
     name = "verify",
     mixinStandardHelpOptions = true,
@@ -47,20 +51,37 @@ import picocli.CommandLine.Model.CommandSpec;
       "model_signing's form names the method first: modelgate verify key|certificate|sigstore MODEL_PATH --signature SIG ... (see 'modelgate verify sigstore --help'); underscores in option names read as hyphens.",
       "Exit codes: 0 verified, 1 verification failed, 2 bad usage or unreadable input, 3 could not decide."
     },
-    subcommands = {VerifyKeyCommand.class, VerifyCertificateCommand.class, VerifySigstoreCommand.class})
+    subcommands = {
+      VerifyKeyCommand.class,
+      VerifyCertificateCommand.class,
+      VerifySigstoreCommand.class
+    })
 final class VerifyCommand implements Callable<Integer> {
   @Spec CommandSpec spec;
 
-  // Optional for picocli, which would otherwise demand it before a method subcommand; call() requires it.
-  @Parameters(index = "0", arity = "0..1", paramLabel = "MODEL", description = "The model directory or file, or oci://REGISTRY/REPO[:TAG|@DIGEST] (verified from its manifest, no weights downloaded).")
+  // Optional for picocli, which would otherwise demand it before a method subcommand; call()
+  // requires it.
+  @Parameters(
+      index = "0",
+      arity = "0..1",
+      paramLabel = "MODEL",
+      description =
+          "The model directory or file, or oci://REGISTRY/REPO[:TAG|@DIGEST] (verified from its manifest, no weights downloaded).")
   String modelArg;
 
   Path model;
 
-  @Option(names = "--plain-http", description = "oci:// models: talk plain HTTP to the registry (loopback registries always use it).")
+  @Option(
+      names = "--plain-http",
+      description =
+          "oci:// models: talk plain HTTP to the registry (loopback registries always use it).")
   boolean plainHttp;
 
-  @Option(names = "--signature", paramLabel = "FILE", description = "The OMS bundle (default: model.sig in the model directory, or beside a single-file model).")
+  @Option(
+      names = "--signature",
+      paramLabel = "FILE",
+      description =
+          "The OMS bundle (default: model.sig in the model directory, or beside a single-file model).")
   Path signature;
 
   // Optional for the same reason; call() requires exactly one.
@@ -68,10 +89,18 @@ final class VerifyCommand implements Callable<Integer> {
   Method method;
 
   static final class Method {
-    @Option(names = "--public-key", paramLabel = "PEM", description = "key method: the signer's EC public key.")
+    @Option(
+        names = "--public-key",
+        paramLabel = "PEM",
+        description = "key method: the signer's EC public key.")
     Path publicKey;
 
-    @Option(names = "--certificate-chain", arity = "1..*", paramLabel = "PEM", description = "certificate method: trust anchors (root CAs); intermediates come from the bundle.")
+    @Option(
+        names = "--certificate-chain",
+        arity = "1..*",
+        paramLabel = "PEM",
+        description =
+            "certificate method: trust anchors (root CAs); intermediates come from the bundle.")
     List<Path> certificateChain;
 
     @ArgGroup(exclusive = false, heading = "Sigstore keyless method (offline):%n")
@@ -79,61 +108,98 @@ final class VerifyCommand implements Callable<Integer> {
   }
 
   static final class Keyless {
-    @Option(names = "--identity", paramLabel = "SAN", description = "keyless: the signer's identity (certificate SAN: email, URI or username), exactly.")
+    @Option(
+        names = "--identity",
+        paramLabel = "SAN",
+        description =
+            "keyless: the signer's identity (certificate SAN: email, URI or username), exactly.")
     String identity;
 
-    @Option(names = "--identity-regex", paramLabel = "REGEX", description = "keyless: the signer's identity as a regular expression matching the whole SAN.")
+    @Option(
+        names = "--identity-regex",
+        paramLabel = "REGEX",
+        description =
+            "keyless: the signer's identity as a regular expression matching the whole SAN.")
     String identityRegex;
 
-    @Option(names = "--identity-provider", paramLabel = "URL", description = "keyless: the OIDC issuer, exactly.")
+    @Option(
+        names = "--identity-provider",
+        paramLabel = "URL",
+        description = "keyless: the OIDC issuer, exactly.")
     String identityProvider;
 
-    @Option(names = "--identity-provider-regex", paramLabel = "REGEX", description = "keyless: the OIDC issuer as a regular expression matching the whole value.")
+    @Option(
+        names = "--identity-provider-regex",
+        paramLabel = "REGEX",
+        description = "keyless: the OIDC issuer as a regular expression matching the whole value.")
     String identityProviderRegex;
 
     @Option(
         names = "--trusted-root",
         paramLabel = "JSON",
-        description = "keyless: a Sigstore trusted_root.json (default: the embedded public-good root). Nothing is fetched from the network.")
+        description =
+            "keyless: a Sigstore trusted_root.json (default: the embedded public-good root). Nothing is fetched from the network.")
     Path trustedRoot;
 
     @Option(
         names = "--trust-config",
         paramLabel = "JSON",
-        description = "keyless: a Sigstore ClientTrustConfig (model_signing's --trust-config); its trustedRoot is used, its signingConfig ignored.")
+        description =
+            "keyless: a Sigstore ClientTrustConfig (model_signing's --trust-config); its trustedRoot is used, its signingConfig ignored.")
     Path trustConfig;
 
-    @Option(names = "--use-staging", description = "keyless: Sigstore's staging root. None ships with ModelGate: pass it with --trusted-root or --trust-config.")
+    @Option(
+        names = "--use-staging",
+        description =
+            "keyless: Sigstore's staging root. None ships with ModelGate: pass it with --trusted-root or --trust-config.")
     boolean useStaging;
   }
 
-  @Option(names = "--subject-regexp", paramLabel = "REGEX", defaultValue = "", description = "certificate method: the signing certificate's subject DN must fully match.")
+  @Option(
+      names = "--subject-regexp",
+      paramLabel = "REGEX",
+      defaultValue = "",
+      description = "certificate method: the signing certificate's subject DN must fully match.")
   String subjectRegExp;
 
-  @Option(names = "--san-regexp", paramLabel = "REGEX", defaultValue = "", description = "certificate method: one subject alternative name must fully match.")
+  @Option(
+      names = "--san-regexp",
+      paramLabel = "REGEX",
+      defaultValue = "",
+      description = "certificate method: one subject alternative name must fully match.")
   String sanRegExp;
 
   @Mixin FileRuleOptions files;
 
   @Option(
       names = "--ignore-unsigned-files",
-      description = "Check only the files the signature names; accept extra files. Unsafe: unsigned code or weights pass.")
+      description =
+          "Check only the files the signature names; accept extra files. Unsafe: unsigned code or weights pass.")
   boolean ignoreUnsignedFiles;
 
-  @Option(names = "--threads", paramLabel = "N", description = "Hashing threads (default: all cores).")
+  @Option(
+      names = "--threads",
+      paramLabel = "N",
+      description = "Hashing threads (default: all cores).")
   Integer threads;
 
   @Option(names = "--json", description = "Print the result as one JSON document on stdout.")
   boolean json;
 
-  @Option(names = "--timeout", paramLabel = "DURATION", converter = TimeoutOption.class,
-      description = "Give up after this long (e.g. 90s, 10m) with exit 3, whatever the model does (default: no limit; 60s for oci://).")
+  @Option(
+      names = "--timeout",
+      paramLabel = "DURATION",
+      converter = TimeoutOption.class,
+      description =
+          "Give up after this long (e.g. 90s, 10m) with exit 3, whatever the model does (default: no limit; 60s for oci://).")
   Duration timeout;
 
   @Override
   public Integer call() {
     if (modelArg == null) {
-      throw new ParameterException(spec.commandLine(), "Missing required parameter: 'MODEL' (or name a method: verify key|certificate|sigstore MODEL_PATH ...)");
+      throw new ParameterException(
+          spec.commandLine(),
+          "Missing required parameter: 'MODEL' (or name a method: verify key|certificate|sigstore MODEL_PATH ...)");
     }
     if (method == null) {
       throw new ParameterException(
@@ -148,23 +214,37 @@ final class VerifyCommand implements Callable<Integer> {
     model = Path.of(modelArg);
     Path sig = signature != null ? signature : VerificationRequest.defaultSignature(model);
     VerifyOptions options =
-        new VerifyOptions(files.relativeTo(model), ignoreUnsignedFiles, files.allowSymlinks, files.gitPaths.ignoreGitPaths);
+        new VerifyOptions(
+            files.relativeTo(model),
+            ignoreUnsignedFiles,
+            files.allowSymlinks,
+            files.gitPaths.ignoreGitPaths);
     ModelHasher hasher = threads == null ? ModelHasher.allCores() : new ModelHasher(threads);
     TerminalProgress progress = TerminalProgress.forConsole(spec.commandLine().getErr());
     VerificationRequest request = new VerificationRequest(model, sig, options, progress);
-    VerificationResult result = timeout == null
-        ? new ModelVerifier(hasher).verify(request, verifier)
-        : dev.modelgate.verify.Deadline.within(model.toString(), timeout, () -> new ModelVerifier(hasher).verify(request, verifier));
+    VerificationResult result =
+        timeout == null
+            ? new ModelVerifier(hasher).verify(request, verifier)
+            : Deadline.within(
+                model.toString(),
+                timeout,
+                () -> new ModelVerifier(hasher).verify(request, verifier));
     return VerificationReport.finish(spec, result, json, false);
   }
 
   private int verifyOci(SignatureVerifier verifier) {
     OciReference ref = OciReference.parse(modelArg.substring("oci://".length()));
-    RegistryClient client = new RegistryClient(RegistryCredentials.fromDefaultDockerConfig(), plainHttp ? Set.of(ref.registry()) : Set.of());
+    RegistryClient client =
+        new RegistryClient(
+            RegistryCredentials.fromDefaultDockerConfig(),
+            plainHttp ? Set.of(ref.registry()) : Set.of());
     VerifyOptions options = new VerifyOptions(List.of(), ignoreUnsignedFiles, false, true);
     VerificationResult result =
         new OciModelVerifier(client, new ModelVerifier(ModelHasher.allCores()))
-            .verify(ref, VerificationPolicy.single(verifier, options), Instant.now().plus(timeout == null ? Duration.ofSeconds(60) : timeout));
+            .verify(
+                ref,
+                VerificationPolicy.single(verifier, options),
+                Instant.now().plus(timeout == null ? Duration.ofSeconds(60) : timeout));
     return VerificationReport.finish(spec, result, json, false);
   }
 
@@ -175,7 +255,11 @@ final class VerifyCommand implements Callable<Integer> {
     if (method.keyless != null) {
       Keyless k = method.keyless;
       KeylessIdentity identity =
-          new KeylessIdentity(orEmpty(k.identityProvider), orEmpty(k.identityProviderRegex), orEmpty(k.identity), orEmpty(k.identityRegex));
+          new KeylessIdentity(
+              orEmpty(k.identityProvider),
+              orEmpty(k.identityProviderRegex),
+              orEmpty(k.identity),
+              orEmpty(k.identityRegex));
       SigstoreTrustRoot root = KeylessTrust.root(k.trustedRoot, k.trustConfig, k.useStaging);
       return new SigstoreKeylessVerifier(root, List.of(identity));
     }

@@ -7,7 +7,9 @@ import java.nio.file.Path;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
-/** {@code modelgate verify key}: model_signing's {@code verify key} (an EC public key, no identity). */
+/**
+ * {@code modelgate verify key}: model_signing's {@code verify key} (an EC public key, no identity).
+ */
 @Command(
     name = "key",
     mixinStandardHelpOptions = true,
@@ -19,7 +21,11 @@ import picocli.CommandLine.Option;
       "Exit codes: 0 verified, 1 verification failed, 2 bad usage or unreadable input, 3 could not decide."
     })
 final class VerifyKeyCommand extends MethodVerifyCommand {
-  @Option(names = "--public-key", required = true, paramLabel = "PUBLIC_KEY", description = "The signer's EC public key (PEM).")
+  @Option(
+      names = "--public-key",
+      required = true,
+      paramLabel = "PUBLIC_KEY",
+      description = "The signer's EC public key (PEM).")
   Path publicKey;
 
   @Override

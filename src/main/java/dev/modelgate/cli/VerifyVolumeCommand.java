@@ -4,29 +4,38 @@ import dev.modelgate.core.Failure;
 import dev.modelgate.core.InvalidInputException;
 import dev.modelgate.core.Printable;
 import dev.modelgate.core.Reason;
+import dev.modelgate.oci.RegistryClient;
+import dev.modelgate.oci.RegistryCredentials;
 import dev.modelgate.oms.ModelHasher;
 import dev.modelgate.policy.CompiledPolicy;
+import dev.modelgate.policy.LineageCheck;
 import dev.modelgate.policy.Mode;
+import dev.modelgate.policy.PolicyChecks;
 import dev.modelgate.policy.crd.DirectoryPolicyStore;
 import dev.modelgate.policy.crd.PolicyCompiler;
 import dev.modelgate.policy.crd.PolicyDocuments;
-import dev.modelgate.verify.ModelVerifier;
+import dev.modelgate.verify.Deadline;
 import dev.modelgate.verify.ModelVerificationService;
-import dev.modelgate.policy.PolicyChecks;
+import dev.modelgate.verify.ModelVerifier;
+import dev.modelgate.verify.OciModelVerifier;
 import dev.modelgate.verify.VerificationRequest;
 import dev.modelgate.verify.VerificationResult;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Set;
 import java.util.concurrent.Callable;
+import java.util.concurrent.Executors;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
-import picocli.CommandLine.Model.CommandSpec;
 
 /**
  * {@code modelgate verify-volume}: the verify mode of the injected init container. Checks a model
@@ -46,37 +55,69 @@ import picocli.CommandLine.Model.CommandSpec;
 final class VerifyVolumeCommand implements Callable<Integer> {
   @Spec CommandSpec spec;
 
-  @Parameters(index = "0", paramLabel = "DIR", description = "The model directory (on the mounted volume).")
+  @Parameters(
+      index = "0",
+      paramLabel = "DIR",
+      description = "The model directory (on the mounted volume).")
   Path model;
 
-  @Option(names = "--model-uri", required = true, paramLabel = "URI", description = "The model as the workload names it (pvc://…, volume://…), for messages.")
+  @Option(
+      names = "--model-uri",
+      required = true,
+      paramLabel = "URI",
+      description = "The model as the workload names it (pvc://…, volume://…), for messages.")
   String modelUri;
 
-  @Option(names = "--model-name", defaultValue = "model", paramLabel = "NAME", description = "The model's logical name, for messages.")
+  @Option(
+      names = "--model-name",
+      defaultValue = "model",
+      paramLabel = "NAME",
+      description = "The model's logical name, for messages.")
   String modelName;
 
-  @Option(names = "--signature", paramLabel = "FILE", description = "The OMS bundle (default: model.sig in DIR).")
+  @Option(
+      names = "--signature",
+      paramLabel = "FILE",
+      description = "The OMS bundle (default: model.sig in DIR).")
   Path signature;
 
-  @Option(names = "--policies", paramLabel = "DIR", description = "Read policies from a directory instead of the environment.")
+  @Option(
+      names = "--policies",
+      paramLabel = "DIR",
+      description = "Read policies from a directory instead of the environment.")
   Path policies;
 
-  @Option(names = "--policies-env", defaultValue = "MODELGATE_POLICIES", paramLabel = "NAME", description = "Environment variable holding the policy YAML. Default: MODELGATE_POLICIES.")
+  @Option(
+      names = "--policies-env",
+      defaultValue = "MODELGATE_POLICIES",
+      paramLabel = "NAME",
+      description = "Environment variable holding the policy YAML. Default: MODELGATE_POLICIES.")
   String policiesEnv;
 
-  @Option(names = "--termination-log", defaultValue = "/dev/termination-log", paramLabel = "FILE", description = "Where the one-line failure reason goes. Default: /dev/termination-log.")
+  @Option(
+      names = "--termination-log",
+      defaultValue = "/dev/termination-log",
+      paramLabel = "FILE",
+      description = "Where the one-line failure reason goes. Default: /dev/termination-log.")
   Path terminationLog;
 
-  @Option(names = "--timeout", defaultValue = "10m", paramLabel = "DURATION", converter = TimeoutOption.class,
-      description = "Give up after this long per policy (e.g. 90s, 10m) and fail closed. Default: 10m.")
-  java.time.Duration timeout;
+  @Option(
+      names = "--timeout",
+      defaultValue = "10m",
+      paramLabel = "DURATION",
+      converter = TimeoutOption.class,
+      description =
+          "Give up after this long per policy (e.g. 90s, 10m) and fail closed. Default: 10m.")
+  Duration timeout;
 
   @Override
   public Integer call() {
     PolicyCompiler compiler = PolicyCompiler.withEmbeddedPublicGoodRoot();
-    List<CompiledPolicy> compiled = policies != null
-        ? DirectoryPolicyStore.load(policies, compiler).policies()
-        : DirectoryPolicyStore.compileAll(PolicyDocuments.parse(envPolicies(), "$" + policiesEnv), compiler);
+    List<CompiledPolicy> compiled =
+        policies != null
+            ? DirectoryPolicyStore.load(policies, compiler).policies()
+            : DirectoryPolicyStore.compileAll(
+                PolicyDocuments.parse(envPolicies(), "$" + policiesEnv), compiler);
     var err = spec.commandLine().getErr();
     if (compiled.isEmpty()) {
       return fail(List.of("no policy given; refusing to pass a model nothing checked"));
@@ -87,30 +128,59 @@ final class VerifyVolumeCommand implements Callable<Integer> {
     for (CompiledPolicy p : compiled) {
       String subject = "model '" + modelName + "' (" + modelUri + ")";
       if (!p.ready()) {
-        enforced.add(subject + " failed " + p.displayName() + ": POLICY_INVALID: " + String.join("; ", p.errors()));
+        enforced.add(
+            subject
+                + " failed "
+                + p.displayName()
+                + ": POLICY_INVALID: "
+                + String.join("; ", p.errors()));
         continue;
       }
-      VerificationRequest request = new VerificationRequest(model, sig, p.verification().orElseThrow().options(), new LogProgress(err));
-      VerificationResult r = dev.modelgate.verify.Deadline.within(modelUri, timeout, () -> verifier.verify(request, p.verification().orElseThrow()));
+      VerificationRequest request =
+          new VerificationRequest(
+              model, sig, p.verification().orElseThrow().options(), new LogProgress(err));
+      VerificationResult r =
+          Deadline.within(
+              modelUri, timeout, () -> verifier.verify(request, p.verification().orElseThrow()));
       r = ModelVerificationService.withLocalAttestations(model, r, p.verification().orElseThrow());
       r.warnings().forEach(w -> err.printf("modelgate: warning: %s%n", Printable.escape(w)));
       List<Failure> failures = new ArrayList<>(r.failures());
       if (r.verified()) {
         failures.addAll(PolicyChecks.after(p.rules(), modelName, modelUri, r).failures());
         if (p.rules().lineage().isPresent()) {
-          var registry = new dev.modelgate.oci.RegistryClient(dev.modelgate.oci.RegistryCredentials.fromDefaultDockerConfig(), java.util.Set.of());
-          var service = new ModelVerificationService(verifier, java.util.concurrent.Executors.newCachedThreadPool(), true,
-              new dev.modelgate.verify.OciModelVerifier(registry, verifier));
-          failures.addAll(new dev.modelgate.policy.LineageCheck(service).check(p.rules().lineage().get(), r, java.time.Instant.now().plusSeconds(300)).failures());
+          var registry =
+              new RegistryClient(RegistryCredentials.fromDefaultDockerConfig(), Set.of());
+          var service =
+              new ModelVerificationService(
+                  verifier,
+                  Executors.newCachedThreadPool(),
+                  true,
+                  new OciModelVerifier(registry, verifier));
+          failures.addAll(
+              new LineageCheck(service)
+                  .check(p.rules().lineage().get(), r, Instant.now().plusSeconds(300))
+                  .failures());
         }
       }
       if (failures.isEmpty()) {
-        err.printf("modelgate: %s%n", Printable.escape(String.format("%s verified by %s, signed by %s", subject, p.displayName(), r.signer().map(s -> s.identity()).orElse("?"))));
+        err.printf(
+            "modelgate: %s%n",
+            Printable.escape(
+                String.format(
+                    "%s verified by %s, signed by %s",
+                    subject, p.displayName(), r.signer().map(s -> s.identity()).orElse("?"))));
         continue;
       }
       Failure first = failures.get(0);
-      String line = subject + " failed " + p.displayName() + ": " + first + (failures.size() > 1 ? " (and " + (failures.size() - 1) + " more)" : "");
-      failures.forEach(f -> err.printf("modelgate: %s: %s%n", Printable.escape(p.displayName()), f));
+      String line =
+          subject
+              + " failed "
+              + p.displayName()
+              + ": "
+              + first
+              + (failures.size() > 1 ? " (and " + (failures.size() - 1) + " more)" : "");
+      failures.forEach(
+          f -> err.printf("modelgate: %s: %s%n", Printable.escape(p.displayName()), f));
       if (p.mode() == Mode.ENFORCE) {
         enforced.add(line);
       } else {
@@ -123,21 +193,32 @@ final class VerifyVolumeCommand implements Callable<Integer> {
   private String envPolicies() {
     String text = System.getenv(policiesEnv);
     if (text == null || text.isBlank()) {
-      throw new InvalidInputException(Reason.POLICY_INVALID, "environment variable " + policiesEnv + " holds no policies (or use --policies DIR)");
+      throw new InvalidInputException(
+          Reason.POLICY_INVALID,
+          "environment variable " + policiesEnv + " holds no policies (or use --policies DIR)");
     }
     return text;
   }
 
   private int fail(List<String> reasons) {
     // Model names and URIs come from the workload: one printable line, whatever they hold.
-    String line = Printable.escape(reasons.get(0) + (reasons.size() > 1 ? " [and " + (reasons.size() - 1) + " more]" : ""));
+    String line =
+        Printable.escape(
+            reasons.get(0)
+                + (reasons.size() > 1 ? " [and " + (reasons.size() - 1) + " more]" : ""));
     // The kubelet reads at most 4096 bytes of the termination message.
     String message = line.length() > 4000 ? line.substring(0, 3997) + "..." : line;
     spec.commandLine().getErr().println("modelgate: " + message);
     try {
       Files.writeString(terminationLog, message + "\n", StandardCharsets.UTF_8);
     } catch (IOException | SecurityException e) {
-      spec.commandLine().getErr().println("modelgate: termination log " + terminationLog + " cannot be written: " + e.getMessage());
+      spec.commandLine()
+          .getErr()
+          .println(
+              "modelgate: termination log "
+                  + terminationLog
+                  + " cannot be written: "
+                  + e.getMessage());
     }
     return ExitCode.FAILED;
   }

@@ -5,9 +5,9 @@ import java.util.Objects;
 
 /**
  * One reason a verification failed: a stable code, the thing it is about (a file path, a field;
- * empty when it concerns the whole model), and a message that names the subject, what was
- * expected and what was found. The message holds no control characters ({@link Printable}); the
- * subject is kept exact, as it is matched against paths.
+ * empty when it concerns the whole model), and a message that names the subject, what was expected
+ * and what was found. The message holds no control characters ({@link Printable}); the subject is
+ * kept exact, as it is matched against paths.
  */
 public record Failure(Reason reason, String subject, String message) {
   public Failure {

@@ -85,15 +85,23 @@ public enum Reason {
   MODEL_VOLUME_NOT_MOUNTED,
   /** A container mounts a model volume writable where the policy requires read-only mounts. */
   MODEL_MOUNT_WRITABLE,
-  /** A volume backed by a model's claim is mounted at a path outside the verified model directory. */
+  /**
+   * A volume backed by a model's claim is mounted at a path outside the verified model directory.
+   */
   MOUNT_OUTSIDE_MODEL,
   /** ModelGate's verifying init container for a model on a volume is not in the pod. */
   VERIFIER_MISSING,
-  /** The verifying init container was changed (image, arguments, policies, mount, command, restartPolicy). */
+  /**
+   * The verifying init container was changed (image, arguments, policies, mount, command,
+   * restartPolicy).
+   */
   VERIFIER_ALTERED,
   /** An init container writes the model volume after the verifier has run. */
   VERIFIER_BEFORE_WRITER,
-  /** A container reads the model volume before the verifier has run (an init container or native sidecar before it). */
+  /**
+   * A container reads the model volume before the verifier has run (an init container or native
+   * sidecar before it).
+   */
   MODEL_READ_BEFORE_VERIFY,
   /** A workload a {@code requireModels} policy selects names no model. */
   NO_MODEL_DECLARED,

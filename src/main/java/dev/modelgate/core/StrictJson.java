@@ -11,6 +11,7 @@ import com.fasterxml.jackson.databind.json.JsonMapper;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 
 /**
  * Reads untrusted JSON into a tree, strictly: duplicate keys are refused (two parsers must never
@@ -63,13 +64,19 @@ public final class StrictJson {
       // Jackson's message quotes the offending token: never echo it. The file may be a link to
       // anything readable (a key, /etc/shadow), and the denial goes to whoever sent the workload.
       var at = e.getLocation();
-      String where = at == null ? "" : String.format(java.util.Locale.ROOT, " at line %d, column %d", at.getLineNr(), at.getColumnNr());
+      String where =
+          at == null
+              ? ""
+              : String.format(
+                  Locale.ROOT, " at line %d, column %d", at.getLineNr(), at.getColumnNr());
       String original = String.valueOf(e.getOriginalMessage());
       if (original.startsWith("Duplicate field '") && original.length() <= 120) {
         // Only reached by a document that is valid JSON but for a repeated key: the key is named.
-        throw new InvalidInputException(reason, what + " is not valid JSON: " + Printable.escape(original));
+        throw new InvalidInputException(
+            reason, what + " is not valid JSON: " + Printable.escape(original));
       }
-      throw new InvalidInputException(reason, what + " is not valid JSON" + where + " (content not shown)");
+      throw new InvalidInputException(
+          reason, what + " is not valid JSON" + where + " (content not shown)");
     } catch (IOException e) {
       throw new InvalidInputException(reason, what + " could not be read: " + e.getMessage(), e);
     }

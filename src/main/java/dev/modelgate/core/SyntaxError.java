@@ -6,11 +6,23 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 public final class SyntaxError {
   private SyntaxError() {}
 
-  /** "at line 5, column 14: mapping values are not allowed here" (without a location when the parser gave none). */
+  /**
+   * "at line 5, column 14: mapping values are not allowed here" (without a location when the parser
+   * gave none).
+   */
   public static String describe(JsonProcessingException e) {
     var at = e.getLocation();
-    String where = at == null || at.getLineNr() < 1 ? "" : "at line " + at.getLineNr() + (at.getColumnNr() > 0 ? ", column " + at.getColumnNr() : "") + ": ";
-    String what = e.getOriginalMessage() == null ? "" : e.getOriginalMessage().lines().findFirst().orElse("").strip();
+    String where =
+        at == null || at.getLineNr() < 1
+            ? ""
+            : "at line "
+                + at.getLineNr()
+                + (at.getColumnNr() > 0 ? ", column " + at.getColumnNr() : "")
+                + ": ";
+    String what =
+        e.getOriginalMessage() == null
+            ? ""
+            : e.getOriginalMessage().lines().findFirst().orElse("").strip();
     return where + what;
   }
 }

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
 import java.net.URI;
+import java.net.URISyntaxException;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
 import java.util.HashMap;
@@ -28,7 +29,7 @@ final class AuthChallenge {
     URI uri;
     try {
       uri = new URI(realm);
-    } catch (java.net.URISyntaxException e) {
+    } catch (URISyntaxException e) {
       return false;
     }
     String host = uri.getHost();
@@ -39,7 +40,9 @@ final class AuthChallenge {
       return true;
     }
     return "http".equals(uri.getScheme())
-        && (host.equalsIgnoreCase("localhost") || host.equals("[::1]") || host.matches("127\\.\\d{1,3}\\.\\d{1,3}\\.\\d{1,3}"));
+        && (host.equalsIgnoreCase("localhost")
+            || host.equals("[::1]")
+            || host.matches("127\\.\\d{1,3}\\.\\d{1,3}\\.\\d{1,3}"));
   }
 
   static Optional<URI> bearerTokenUri(String header, OciReference ref) {
@@ -57,9 +60,15 @@ final class AuthChallenge {
     }
     StringBuilder q = new StringBuilder(realm).append(realm.contains("?") ? "&" : "?");
     if (params.containsKey("service")) {
-      q.append("service=").append(URLEncoder.encode(params.get("service"), StandardCharsets.UTF_8)).append('&');
+      q.append("service=")
+          .append(URLEncoder.encode(params.get("service"), StandardCharsets.UTF_8))
+          .append('&');
     }
-    q.append("scope=").append(URLEncoder.encode(params.getOrDefault("scope", "repository:" + ref.repository() + ":pull"), StandardCharsets.UTF_8));
+    q.append("scope=")
+        .append(
+            URLEncoder.encode(
+                params.getOrDefault("scope", "repository:" + ref.repository() + ":pull"),
+                StandardCharsets.UTF_8));
     try {
       return Optional.of(URI.create(q.toString()));
     } catch (IllegalArgumentException e) {
@@ -70,7 +79,8 @@ final class AuthChallenge {
   static Optional<String> bearerToken(byte[] body) {
     try {
       JsonNode tok = new ObjectMapper().readTree(body);
-      String token = tok.hasNonNull("token") ? tok.get("token").asText() : tok.path("access_token").asText("");
+      String token =
+          tok.hasNonNull("token") ? tok.get("token").asText() : tok.path("access_token").asText("");
       return token.isEmpty() ? Optional.empty() : Optional.of(token);
     } catch (IOException e) {
       return Optional.empty();

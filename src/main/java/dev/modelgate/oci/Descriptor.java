@@ -4,7 +4,12 @@ import java.util.Map;
 import java.util.Objects;
 
 /** An OCI content descriptor, as manifests, indexes and referrers list them. */
-public record Descriptor(String mediaType, OciDigest digest, long size, String artifactType, Map<String, String> annotations) {
+public record Descriptor(
+    String mediaType,
+    OciDigest digest,
+    long size,
+    String artifactType,
+    Map<String, String> annotations) {
   public Descriptor {
     Objects.requireNonNull(mediaType, "mediaType");
     Objects.requireNonNull(digest, "digest");

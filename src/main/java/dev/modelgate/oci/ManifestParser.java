@@ -19,10 +19,12 @@ public final class ManifestParser {
 
   /** By the served media type, else by shape; parsed with the same strict rules as the rest. */
   public static boolean isIndex(OciDigest digest, String mediaType, byte[] bytes) {
-    if (mediaType.equals(MediaTypes.OCI_INDEX) || mediaType.equals(MediaTypes.DOCKER_MANIFEST_LIST)) {
+    if (mediaType.equals(MediaTypes.OCI_INDEX)
+        || mediaType.equals(MediaTypes.DOCKER_MANIFEST_LIST)) {
       return true;
     }
-    JsonNode json = StrictJson.forDocument(Reason.REGISTRY_CONTENT_INVALID, "manifest " + digest).parse(bytes);
+    JsonNode json =
+        StrictJson.forDocument(Reason.REGISTRY_CONTENT_INVALID, "manifest " + digest).parse(bytes);
     return json.has("manifests") && !json.has("layers");
   }
 
@@ -36,14 +38,26 @@ public final class ManifestParser {
     Descriptor config = descriptor(json, json.object(root, "config", "config"), "config");
     List<JsonNode> layerNodes = json.array(root, "layers", "layers", true);
     if (layerNodes.size() > MAX_ENTRIES) {
-      throw json.fail(Reason.LIMIT_EXCEEDED, "lists " + layerNodes.size() + " layers, more than " + MAX_ENTRIES);
+      throw json.fail(
+          Reason.LIMIT_EXCEEDED,
+          "lists " + layerNodes.size() + " layers, more than " + MAX_ENTRIES);
     }
     List<Descriptor> layers = new ArrayList<>();
     for (int i = 0; i < layerNodes.size(); i++) {
       layers.add(descriptor(json, layerNodes.get(i), "layers[" + i + "]"));
     }
-    Optional<Descriptor> subject = root.hasNonNull("subject") ? Optional.of(descriptor(json, root.get("subject"), "subject")) : Optional.empty();
-    return new OciManifest(digest, mt, root.path("artifactType").asText(""), config, layers, subject, strings(root.path("annotations")));
+    Optional<Descriptor> subject =
+        root.hasNonNull("subject")
+            ? Optional.of(descriptor(json, root.get("subject"), "subject"))
+            : Optional.empty();
+    return new OciManifest(
+        digest,
+        mt,
+        root.path("artifactType").asText(""),
+        config,
+        layers,
+        subject,
+        strings(root.path("annotations")));
   }
 
   public static List<Descriptor> indexEntries(byte[] bytes) {
@@ -51,7 +65,8 @@ public final class ManifestParser {
     JsonNode root = json.parse(bytes);
     List<JsonNode> nodes = json.array(root, "manifests", "manifests", true);
     if (nodes.size() > MAX_ENTRIES) {
-      throw json.fail(Reason.LIMIT_EXCEEDED, "lists " + nodes.size() + " manifests, more than " + MAX_ENTRIES);
+      throw json.fail(
+          Reason.LIMIT_EXCEEDED, "lists " + nodes.size() + " manifests, more than " + MAX_ENTRIES);
     }
     List<Descriptor> out = new ArrayList<>();
     for (int i = 0; i < nodes.size(); i++) {
@@ -75,7 +90,8 @@ public final class ManifestParser {
     if (size == null || !size.canConvertToLong() || size.asLong() < 0) {
       throw json.fail("has " + where + " without a valid size");
     }
-    return new Descriptor(mt, d, size.asLong(), n.path("artifactType").asText(""), strings(n.path("annotations")));
+    return new Descriptor(
+        mt, d, size.asLong(), n.path("artifactType").asText(""), strings(n.path("annotations")));
   }
 
   private static Map<String, String> strings(JsonNode n) {

@@ -4,26 +4,40 @@ package dev.modelgate.oci;
 public final class MediaTypes {
   public static final String OCI_MANIFEST = "application/vnd.oci.image.manifest.v1+json";
   public static final String OCI_INDEX = "application/vnd.oci.image.index.v1+json";
-  public static final String DOCKER_MANIFEST = "application/vnd.docker.distribution.manifest.v2+json";
-  public static final String DOCKER_MANIFEST_LIST = "application/vnd.docker.distribution.manifest.list.v2+json";
+  public static final String DOCKER_MANIFEST =
+      "application/vnd.docker.distribution.manifest.v2+json";
+  public static final String DOCKER_MANIFEST_LIST =
+      "application/vnd.docker.distribution.manifest.list.v2+json";
   public static final String OCI_EMPTY = "application/vnd.oci.empty.v1+json";
   public static final String MODELPACK_MANIFEST = "application/vnd.cncf.model.manifest.v1+json";
   public static final String MODELPACK_CONFIG = "application/vnd.cncf.model.config.v1+json";
   public static final String SIGSTORE_BUNDLE = "application/vnd.dev.sigstore.bundle.v0.3+json";
+
   /** The annotation naming the in-toto predicate type of a bundle referrer (cosign BUNDLE_SPEC). */
   public static final String BUNDLE_PREDICATE_TYPE = "dev.sigstore.bundle.predicateType";
+
   public static final String BUNDLE_CONTENT = "dev.sigstore.bundle.content";
+
   /** The configs of runnable container images (a KServe modelcar is one). */
   public static final String OCI_IMAGE_CONFIG = "application/vnd.oci.image.config.v1+json";
+
   public static final String DOCKER_IMAGE_CONFIG = "application/vnd.docker.container.image.v1+json";
-  /** Container image layers: OCI (image-spec media-types.md, layer.md) and Docker's schema 2 names. */
+
+  /**
+   * Container image layers: OCI (image-spec media-types.md, layer.md) and Docker's schema 2 names.
+   */
   public static final String OCI_LAYER = "application/vnd.oci.image.layer.v1.tar";
+
   public static final String OCI_LAYER_GZIP = "application/vnd.oci.image.layer.v1.tar+gzip";
   public static final String OCI_LAYER_ZSTD = "application/vnd.oci.image.layer.v1.tar+zstd";
-  public static final String OCI_NONDISTRIBUTABLE_LAYER = "application/vnd.oci.image.layer.nondistributable.v1.tar";
-  public static final String OCI_NONDISTRIBUTABLE_LAYER_GZIP = "application/vnd.oci.image.layer.nondistributable.v1.tar+gzip";
-  public static final String DOCKER_LAYER_GZIP = "application/vnd.docker.image.rootfs.diff.tar.gzip";
-  public static final String DOCKER_FOREIGN_LAYER_GZIP = "application/vnd.docker.image.rootfs.foreign.diff.tar.gzip";
+  public static final String OCI_NONDISTRIBUTABLE_LAYER =
+      "application/vnd.oci.image.layer.nondistributable.v1.tar";
+  public static final String OCI_NONDISTRIBUTABLE_LAYER_GZIP =
+      "application/vnd.oci.image.layer.nondistributable.v1.tar+gzip";
+  public static final String DOCKER_LAYER_GZIP =
+      "application/vnd.docker.image.rootfs.diff.tar.gzip";
+  public static final String DOCKER_FOREIGN_LAYER_GZIP =
+      "application/vnd.docker.image.rootfs.foreign.diff.tar.gzip";
 
   private MediaTypes() {}
 }

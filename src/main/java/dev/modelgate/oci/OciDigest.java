@@ -14,18 +14,25 @@ public record OciDigest(String algorithm, String hex) {
   private static final Pattern SHA512 = Pattern.compile("[0-9a-f]{128}");
 
   public OciDigest {
-    boolean ok = ("sha256".equals(algorithm) && SHA256.matcher(hex).matches()) || ("sha512".equals(algorithm) && SHA512.matcher(hex).matches());
+    boolean ok =
+        ("sha256".equals(algorithm) && SHA256.matcher(hex).matches())
+            || ("sha512".equals(algorithm) && SHA512.matcher(hex).matches());
     if (!ok) {
-      throw new InvalidInputException(Reason.DIGEST_MALFORMED, "'" + algorithm + ":" + abbreviate(hex) + "' is not a sha256 or sha512 OCI digest");
+      throw new InvalidInputException(
+          Reason.DIGEST_MALFORMED,
+          "'" + algorithm + ":" + abbreviate(hex) + "' is not a sha256 or sha512 OCI digest");
     }
   }
 
   public static OciDigest parse(String text) {
     int colon = text == null ? -1 : text.indexOf(':');
     if (colon < 0) {
-      throw new InvalidInputException(Reason.DIGEST_MALFORMED, "'" + abbreviate(String.valueOf(text)) + "' is not an OCI digest (algorithm:hex)");
+      throw new InvalidInputException(
+          Reason.DIGEST_MALFORMED,
+          "'" + abbreviate(String.valueOf(text)) + "' is not an OCI digest (algorithm:hex)");
     }
-    return new OciDigest(text.substring(0, colon).toLowerCase(Locale.ROOT), text.substring(colon + 1));
+    return new OciDigest(
+        text.substring(0, colon).toLowerCase(Locale.ROOT), text.substring(colon + 1));
   }
 
   public static OciDigest sha256(byte[] content) {

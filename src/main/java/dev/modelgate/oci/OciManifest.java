@@ -6,8 +6,14 @@ import java.util.Objects;
 import java.util.Optional;
 
 /** An image manifest: config, layers, optional subject, annotations; the type of artifact it is. */
-public record OciManifest(OciDigest digest, String mediaType, String artifactType, Descriptor config, List<Descriptor> layers,
-    Optional<Descriptor> subject, Map<String, String> annotations) {
+public record OciManifest(
+    OciDigest digest,
+    String mediaType,
+    String artifactType,
+    Descriptor config,
+    List<Descriptor> layers,
+    Optional<Descriptor> subject,
+    Map<String, String> annotations) {
   public OciManifest {
     Objects.requireNonNull(digest, "digest");
     Objects.requireNonNull(mediaType, "mediaType");

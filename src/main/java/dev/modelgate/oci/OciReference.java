@@ -2,6 +2,7 @@ package dev.modelgate.oci;
 
 import dev.modelgate.core.InvalidInputException;
 import dev.modelgate.core.Reason;
+import java.util.Locale;
 import java.util.Objects;
 import java.util.regex.Pattern;
 
@@ -17,7 +18,9 @@ public record OciReference(String registry, String repository, String tag, OciDi
   public static final String DOCKER_HUB = "docker.io";
   private static final Pattern COMPONENT = Pattern.compile("[a-z0-9]+(?:(?:[._]|__|-+)[a-z0-9]+)*");
   private static final Pattern TAG = Pattern.compile("[A-Za-z0-9_][A-Za-z0-9_.-]{0,127}");
-  private static final Pattern HOST = Pattern.compile("(?:[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?)(?:\\.(?:[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?))*(?::[0-9]{1,5})?|\\[[0-9a-fA-F:.]+\\](?::[0-9]{1,5})?");
+  private static final Pattern HOST =
+      Pattern.compile(
+          "(?:[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?)(?:\\.(?:[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?))*(?::[0-9]{1,5})?|\\[[0-9a-fA-F:.]+\\](?::[0-9]{1,5})?");
 
   public OciReference {
     Objects.requireNonNull(registry, "registry");
@@ -43,11 +46,14 @@ public record OciReference(String registry, String repository, String tag, OciDi
     int slash = rest.indexOf('/');
     if (slash > 0) {
       String first = rest.substring(0, slash);
-      if (first.contains(".") || first.contains(":") || first.equals("localhost") || first.startsWith("[")) {
+      if (first.contains(".")
+          || first.contains(":")
+          || first.equals("localhost")
+          || first.startsWith("[")) {
         if (!HOST.matcher(first).matches()) {
           throw bad(text, "has an invalid registry '" + first + "'");
         }
-        registry = first.toLowerCase(java.util.Locale.ROOT);
+        registry = first.toLowerCase(Locale.ROOT);
         rest = rest.substring(slash + 1);
       }
     }
@@ -65,7 +71,11 @@ public record OciReference(String registry, String repository, String tag, OciDi
     }
     for (String c : rest.split("/", -1)) {
       if (!COMPONENT.matcher(c).matches()) {
-        throw bad(text, "has an invalid repository component '" + c + "' (lowercase letters, digits, separators)");
+        throw bad(
+            text,
+            "has an invalid repository component '"
+                + c
+                + "' (lowercase letters, digits, separators)");
       }
     }
     if (tag.isEmpty() && digest == null) {
@@ -80,7 +90,10 @@ public record OciReference(String registry, String repository, String tag, OciDi
   }
 
   public boolean isLoopback() {
-    String host = registry.startsWith("[") ? registry.substring(0, registry.indexOf(']') + 1) : registry.split(":")[0];
+    String host =
+        registry.startsWith("[")
+            ? registry.substring(0, registry.indexOf(']') + 1)
+            : registry.split(":")[0];
     return host.equals("localhost") || host.startsWith("127.") || host.equals("[::1]");
   }
 
@@ -95,10 +108,15 @@ public record OciReference(String registry, String repository, String tag, OciDi
 
   @Override
   public String toString() {
-    return registry + "/" + repository + (tag.isEmpty() ? "" : ":" + tag) + (digest == null ? "" : "@" + digest);
+    return registry
+        + "/"
+        + repository
+        + (tag.isEmpty() ? "" : ":" + tag)
+        + (digest == null ? "" : "@" + digest);
   }
 
   private static InvalidInputException bad(String text, String problem) {
-    return new InvalidInputException(Reason.MODEL_REFERENCE_INVALID, "OCI reference '" + text + "' " + problem);
+    return new InvalidInputException(
+        Reason.MODEL_REFERENCE_INVALID, "OCI reference '" + text + "' " + problem);
   }
 }

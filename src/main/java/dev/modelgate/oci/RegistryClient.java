@@ -40,18 +40,27 @@ public final class RegistryClient {
   private static final ScheduledThreadPoolExecutor BLOB_DEADLINES = blobDeadlines();
 
   private static ScheduledThreadPoolExecutor blobDeadlines() {
-    var e = new ScheduledThreadPoolExecutor(1, r -> {
-      Thread t = new Thread(r, "modelgate-blob-deadline");
-      t.setDaemon(true);
-      return t;
-    });
-    // A finished download cancels its timer; drop it at once rather than hold the stream until then.
+    var e =
+        new ScheduledThreadPoolExecutor(
+            1,
+            r -> {
+              Thread t = new Thread(r, "modelgate-blob-deadline");
+              t.setDaemon(true);
+              return t;
+            });
+    // A finished download cancels its timer; drop it at once rather than hold the stream until
+    // then.
     e.setRemoveOnCancelPolicy(true);
     return e;
   }
 
-  static final String ACCEPT_MANIFESTS = String.join(",",
-      MediaTypes.OCI_MANIFEST, MediaTypes.OCI_INDEX, MediaTypes.DOCKER_MANIFEST, MediaTypes.DOCKER_MANIFEST_LIST);
+  static final String ACCEPT_MANIFESTS =
+      String.join(
+          ",",
+          MediaTypes.OCI_MANIFEST,
+          MediaTypes.OCI_INDEX,
+          MediaTypes.DOCKER_MANIFEST,
+          MediaTypes.DOCKER_MANIFEST_LIST);
 
   private final RegistryTransport transport;
 
@@ -60,7 +69,8 @@ public final class RegistryClient {
   }
 
   /** With the given limits on concurrency and retries, and their counts reported. */
-  public RegistryClient(RegistryCredentials credentials, Set<String> plainHttpHosts, RegistryPoliteness politeness) {
+  public RegistryClient(
+      RegistryCredentials credentials, Set<String> plainHttpHosts, RegistryPoliteness politeness) {
     this(new RegistryTransport(credentials, plainHttpHosts, politeness));
   }
 
@@ -77,23 +87,53 @@ public final class RegistryClient {
     return scoped == transport ? this : new RegistryClient(scoped);
   }
 
-  /** What a manifest fetch returns: the bytes exactly as served (and verified), their digest and type. */
+  /**
+   * What a manifest fetch returns: the bytes exactly as served (and verified), their digest and
+   * type.
+   */
   public record FetchedManifest(OciDigest digest, String mediaType, byte[] bytes) {}
 
-  /** Resolves a tag (or checks a digest) to the manifest digest, fetching and verifying the manifest. */
+  /**
+   * Resolves a tag (or checks a digest) to the manifest digest, fetching and verifying the
+   * manifest.
+   */
   public FetchedManifest manifest(OciReference ref, Instant deadline) {
-    Response r = send(ref, "GET", "/manifests/" + ref.manifestReference(), Map.of("Accept", ACCEPT_MANIFESTS), null, MAX_MANIFEST_BYTES, deadline);
+    Response r =
+        send(
+            ref,
+            "GET",
+            "/manifests/" + ref.manifestReference(),
+            Map.of("Accept", ACCEPT_MANIFESTS),
+            null,
+            MAX_MANIFEST_BYTES,
+            deadline);
     expect(r, 200, ref, "manifest " + ref.manifestReference());
     String type = r.header("Content-Type").map(t -> t.split(";")[0].trim()).orElse("");
     OciDigest actual = OciDigest.sha256(r.body());
     if (ref.digest() != null && !ref.digest().matches(r.body())) {
-      throw new RegistryException(Reason.REGISTRY_CONTENT_INVALID, 0,
-          "registry " + ref.registry() + " served manifest bytes for " + ref.digest() + " whose digest is " + actual);
+      throw new RegistryException(
+          Reason.REGISTRY_CONTENT_INVALID,
+          0,
+          "registry "
+              + ref.registry()
+              + " served manifest bytes for "
+              + ref.digest()
+              + " whose digest is "
+              + actual);
     }
     Optional<String> claimed = r.header("Docker-Content-Digest");
     if (ref.digest() == null && claimed.isPresent() && !claimed.get().equals(actual.toString())) {
-      throw new RegistryException(Reason.REGISTRY_CONTENT_INVALID, 0,
-          "registry " + ref.registry() + " says tag " + ref.tag() + " is " + claimed.get() + " but served bytes whose digest is " + actual);
+      throw new RegistryException(
+          Reason.REGISTRY_CONTENT_INVALID,
+          0,
+          "registry "
+              + ref.registry()
+              + " says tag "
+              + ref.tag()
+              + " is "
+              + claimed.get()
+              + " but served bytes whose digest is "
+              + actual);
     }
     return new FetchedManifest(ref.digest() != null ? ref.digest() : actual, type, r.body());
   }
@@ -103,8 +143,15 @@ public final class RegistryClient {
     Response r = send(repo, "GET", "/blobs/" + digest, Map.of(), null, maxBytes, deadline);
     expect(r, 200, repo, "blob " + digest);
     if (!digest.matches(r.body())) {
-      throw new RegistryException(Reason.REGISTRY_CONTENT_INVALID, 0,
-          "registry " + repo.registry() + " served bytes for blob " + digest + " whose digest is " + OciDigest.sha256(r.body()));
+      throw new RegistryException(
+          Reason.REGISTRY_CONTENT_INVALID,
+          0,
+          "registry "
+              + repo.registry()
+              + " served bytes for blob "
+              + digest
+              + " whose digest is "
+              + OciDigest.sha256(r.body()));
     }
     return r.body();
   }
@@ -114,7 +161,8 @@ public final class RegistryClient {
    * sink sees the bytes as they arrive and must not trust them until this returns. A registry that
    * stalls mid-body is cut off at the deadline.
    */
-  public void streamBlob(OciReference repo, OciDigest digest, long maxBytes, Instant deadline, BlobSink sink) {
+  public void streamBlob(
+      OciReference repo, OciDigest digest, long maxBytes, Instant deadline, BlobSink sink) {
     HttpResponse<InputStream> resp = transport.open(repo, "/blobs/" + digest, deadline);
     if (resp.statusCode() != 200) {
       RegistryTransport.closeQuietly(resp.body());
@@ -123,28 +171,54 @@ public final class RegistryClient {
     MessageDigest md = digest.newHasher();
     InputStream in = resp.body();
     ScheduledFuture<?> watchdog =
-        BLOB_DEADLINES.schedule(() -> RegistryTransport.closeQuietly(in), Math.max(1, Duration.between(Instant.now(), deadline).toMillis()), TimeUnit.MILLISECONDS);
+        BLOB_DEADLINES.schedule(
+            () -> RegistryTransport.closeQuietly(in),
+            Math.max(1, Duration.between(Instant.now(), deadline).toMillis()),
+            TimeUnit.MILLISECONDS);
     long total = 0;
     byte[] buf = new byte[1 << 16];
     try (in) {
       for (int n = in.read(buf); n >= 0; n = in.read(buf)) {
         total += n;
         if (total > maxBytes) {
-          throw new RegistryException(Reason.LIMIT_EXCEEDED, 0, "blob " + digest + " is larger than the download limit of " + maxBytes + " bytes");
+          throw new RegistryException(
+              Reason.LIMIT_EXCEEDED,
+              0,
+              "blob " + digest + " is larger than the download limit of " + maxBytes + " bytes");
         }
         md.update(buf, 0, n);
         sink.accept(buf, n);
       }
     } catch (IOException e) {
       if (Instant.now().isAfter(deadline)) {
-        throw new UnavailableException("blob " + digest + " from registry " + repo.registry() + " did not arrive before the deadline", e);
+        throw new UnavailableException(
+            "blob "
+                + digest
+                + " from registry "
+                + repo.registry()
+                + " did not arrive before the deadline",
+            e);
       }
-      throw new UnavailableException("reading blob " + digest + " from registry " + repo.registry() + " failed: " + RegistryTransport.inWords(e), e);
+      throw new UnavailableException(
+          "reading blob "
+              + digest
+              + " from registry "
+              + repo.registry()
+              + " failed: "
+              + RegistryTransport.inWords(e),
+          e);
     } finally {
       watchdog.cancel(false);
     }
     if (!digest.matchesHash(md.digest())) {
-      throw new RegistryException(Reason.REGISTRY_CONTENT_INVALID, 0, "registry " + repo.registry() + " served bytes for blob " + digest + " that do not match it");
+      throw new RegistryException(
+          Reason.REGISTRY_CONTENT_INVALID,
+          0,
+          "registry "
+              + repo.registry()
+              + " served bytes for blob "
+              + digest
+              + " that do not match it");
     }
     sink.finished();
   }
@@ -162,14 +236,31 @@ public final class RegistryClient {
    * 404 the {@code sha256-<hex>} tag index; neither means none. Filtered here too, since a registry
    * may ignore the filter.
    */
-  public List<Descriptor> referrers(OciReference repo, OciDigest subject, String artifactType, Instant deadline) {
+  public List<Descriptor> referrers(
+      OciReference repo, OciDigest subject, String artifactType, Instant deadline) {
     String query = "?artifactType=" + URLEncoder.encode(artifactType, StandardCharsets.UTF_8);
-    Response r = send(repo, "GET", "/referrers/" + subject + query, Map.of("Accept", MediaTypes.OCI_INDEX), null, MAX_MANIFEST_BYTES, deadline);
+    Response r =
+        send(
+            repo,
+            "GET",
+            "/referrers/" + subject + query,
+            Map.of("Accept", MediaTypes.OCI_INDEX),
+            null,
+            MAX_MANIFEST_BYTES,
+            deadline);
     byte[] index;
     if (r.status() == 200) {
       index = r.body();
     } else if (r.status() == 404) {
-      Response tag = send(repo, "GET", "/manifests/" + subject.referrersTag(), Map.of("Accept", MediaTypes.OCI_INDEX), null, MAX_MANIFEST_BYTES, deadline);
+      Response tag =
+          send(
+              repo,
+              "GET",
+              "/manifests/" + subject.referrersTag(),
+              Map.of("Accept", MediaTypes.OCI_INDEX),
+              null,
+              MAX_MANIFEST_BYTES,
+              deadline);
       if (tag.status() == 404) {
         return List.of();
       }
@@ -211,28 +302,64 @@ public final class RegistryClient {
    * uploads to their storage); the transport sends credentials only to the registry's own scheme,
    * host and port.
    */
-  private void upload(OciReference repo, OciDigest digest, HttpRequest.BodyPublisher body, String what, Instant deadline) {
+  private void upload(
+      OciReference repo,
+      OciDigest digest,
+      HttpRequest.BodyPublisher body,
+      String what,
+      Instant deadline) {
     Response head = send(repo, "HEAD", "/blobs/" + digest, Map.of(), null, 0, deadline);
     if (head.status() == 200) {
       return;
     }
-    Response start = send(repo, "POST", "/blobs/uploads/", Map.of(), new byte[0], 64 * 1024, deadline);
+    Response start =
+        send(repo, "POST", "/blobs/uploads/", Map.of(), new byte[0], 64 * 1024, deadline);
     expect(start, 202, repo, "blob upload");
-    String location = start.header("Location").orElseThrow(() -> new RegistryException(Reason.REGISTRY_CONTENT_INVALID, 202, "blob upload gave no Location"));
+    String location =
+        start
+            .header("Location")
+            .orElseThrow(
+                () ->
+                    new RegistryException(
+                        Reason.REGISTRY_CONTENT_INVALID, 202, "blob upload gave no Location"));
     URI upload;
     try {
       upload = transport.repositoryUri(repo).resolve(location);
     } catch (IllegalArgumentException e) {
-      throw new RegistryException(Reason.REGISTRY_CONTENT_INVALID, 202, "registry " + repo.registry() + " gave a malformed upload Location: " + e.getMessage());
+      throw new RegistryException(
+          Reason.REGISTRY_CONTENT_INVALID,
+          202,
+          "registry " + repo.registry() + " gave a malformed upload Location: " + e.getMessage());
     }
-    URI put = URI.create(upload + (upload.getQuery() == null ? "?" : "&") + "digest=" + URLEncoder.encode(digest.toString(), StandardCharsets.UTF_8));
-    Response r = transport.send(repo, "PUT", put, Map.of("Content-Type", "application/octet-stream"), body, 64 * 1024, deadline);
+    URI put =
+        URI.create(
+            upload
+                + (upload.getQuery() == null ? "?" : "&")
+                + "digest="
+                + URLEncoder.encode(digest.toString(), StandardCharsets.UTF_8));
+    Response r =
+        transport.send(
+            repo,
+            "PUT",
+            put,
+            Map.of("Content-Type", "application/octet-stream"),
+            body,
+            64 * 1024,
+            deadline);
     expect(r, 201, repo, what);
   }
 
   /** An index stored under a tag (the referrers fallback), or empty when the tag does not exist. */
   public Optional<byte[]> indexAtTag(OciReference repo, String tag, Instant deadline) {
-    Response r = send(repo, "GET", "/manifests/" + tag, Map.of("Accept", MediaTypes.OCI_INDEX), null, MAX_MANIFEST_BYTES, deadline);
+    Response r =
+        send(
+            repo,
+            "GET",
+            "/manifests/" + tag,
+            Map.of("Accept", MediaTypes.OCI_INDEX),
+            null,
+            MAX_MANIFEST_BYTES,
+            deadline);
     if (r.status() == 404) {
       return Optional.empty();
     }
@@ -241,13 +368,29 @@ public final class RegistryClient {
   }
 
   /** Stores a manifest or index under a tag or digest; returns its digest. */
-  public OciDigest pushManifest(OciReference repo, String reference, byte[] manifest, String mediaType, Instant deadline) {
-    Response r = send(repo, "PUT", "/manifests/" + reference, Map.of("Content-Type", mediaType), manifest, 64 * 1024, deadline);
+  public OciDigest pushManifest(
+      OciReference repo, String reference, byte[] manifest, String mediaType, Instant deadline) {
+    Response r =
+        send(
+            repo,
+            "PUT",
+            "/manifests/" + reference,
+            Map.of("Content-Type", mediaType),
+            manifest,
+            64 * 1024,
+            deadline);
     expect(r, 201, repo, "manifest " + reference);
     return OciDigest.sha256(manifest);
   }
 
-  private Response send(OciReference ref, String method, String path, Map<String, String> headers, byte[] body, long maxBytes, Instant deadline) {
+  private Response send(
+      OciReference ref,
+      String method,
+      String path,
+      Map<String, String> headers,
+      byte[] body,
+      long maxBytes,
+      Instant deadline) {
     return transport.send(ref, method, path, headers, body, maxBytes, deadline);
   }
 

@@ -28,7 +28,10 @@ public final class RegistryCredentials {
   /** {@code $DOCKER_CONFIG/config.json} or {@code ~/.docker/config.json}, when present. */
   public static RegistryCredentials fromDefaultDockerConfig() {
     String dir = System.getenv("DOCKER_CONFIG");
-    Path p = dir != null ? Path.of(dir, "config.json") : Path.of(System.getProperty("user.home"), ".docker", "config.json");
+    Path p =
+        dir != null
+            ? Path.of(dir, "config.json")
+            : Path.of(System.getProperty("user.home"), ".docker", "config.json");
     return Files.isRegularFile(p) ? fromDockerConfig(p) : NONE;
   }
 
@@ -44,19 +47,28 @@ public final class RegistryCredentials {
     Map<String, String[]> out = new HashMap<>();
     try {
       JsonNode auths = new ObjectMapper().readTree(json).path("auths");
-      auths.fields().forEachRemaining(e -> {
-        String host = e.getKey().replaceFirst("^https?://", "").replaceFirst("/.*$", "");
-        JsonNode v = e.getValue();
-        if (v.hasNonNull("auth")) {
-          String decoded = new String(Base64.getDecoder().decode(v.get("auth").asText()), StandardCharsets.UTF_8);
-          int colon = decoded.indexOf(':');
-          if (colon > 0) {
-            out.put(host, new String[] {decoded.substring(0, colon), decoded.substring(colon + 1)});
-          }
-        } else if (v.hasNonNull("username") && v.hasNonNull("password")) {
-          out.put(host, new String[] {v.get("username").asText(), v.get("password").asText()});
-        }
-      });
+      auths
+          .fields()
+          .forEachRemaining(
+              e -> {
+                String host = e.getKey().replaceFirst("^https?://", "").replaceFirst("/.*$", "");
+                JsonNode v = e.getValue();
+                if (v.hasNonNull("auth")) {
+                  String decoded =
+                      new String(
+                          Base64.getDecoder().decode(v.get("auth").asText()),
+                          StandardCharsets.UTF_8);
+                  int colon = decoded.indexOf(':');
+                  if (colon > 0) {
+                    out.put(
+                        host,
+                        new String[] {decoded.substring(0, colon), decoded.substring(colon + 1)});
+                  }
+                } else if (v.hasNonNull("username") && v.hasNonNull("password")) {
+                  out.put(
+                      host, new String[] {v.get("username").asText(), v.get("password").asText()});
+                }
+              });
     } catch (IOException | IllegalArgumentException e) {
       return NONE;
     }
@@ -84,6 +96,11 @@ public final class RegistryCredentials {
     if (up == null && host.equals("registry-1.docker.io")) {
       up = byHost.getOrDefault("index.docker.io", byHost.get("docker.io"));
     }
-    return up == null ? Optional.empty() : Optional.of("Basic " + Base64.getEncoder().encodeToString((up[0] + ":" + up[1]).getBytes(StandardCharsets.UTF_8)));
+    return up == null
+        ? Optional.empty()
+        : Optional.of(
+            "Basic "
+                + Base64.getEncoder()
+                    .encodeToString((up[0] + ":" + up[1]).getBytes(StandardCharsets.UTF_8)));
   }
 }

@@ -48,9 +48,15 @@ public final class RegistryPoliteness {
   private final Sleeper sleeper;
   private final Map<String, Semaphore> inFlight = new ConcurrentHashMap<>();
 
-  public RegistryPoliteness(int maxInFlight, int maxRetries, Duration backoff, RequestObserver observer, Sleeper sleeper) {
+  public RegistryPoliteness(
+      int maxInFlight,
+      int maxRetries,
+      Duration backoff,
+      RequestObserver observer,
+      Sleeper sleeper) {
     if (maxInFlight < 1 || maxRetries < 0 || backoff.isNegative()) {
-      throw new IllegalArgumentException("maxInFlight must be positive, maxRetries and backoff not negative");
+      throw new IllegalArgumentException(
+          "maxInFlight must be positive, maxRetries and backoff not negative");
     }
     this.maxInFlight = maxInFlight;
     this.maxRetries = maxRetries;
@@ -70,8 +76,13 @@ public final class RegistryPoliteness {
     long left = Duration.between(Instant.now(), deadline).toMillis();
     try {
       if (left <= 0 || !s.tryAcquire(left, TimeUnit.MILLISECONDS)) {
-        throw new UnavailableException("registry " + registry + " already has " + maxInFlight
-            + " requests from ModelGate in flight; this one could not start before the deadline", null);
+        throw new UnavailableException(
+            "registry "
+                + registry
+                + " already has "
+                + maxInFlight
+                + " requests from ModelGate in flight; this one could not start before the deadline",
+            null);
       }
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
@@ -91,16 +102,23 @@ public final class RegistryPoliteness {
   }
 
   /**
-   * How long to wait before retry number {@code attempt} (1-based) of a throttled request, or
-   * empty when it must not be retried: not a throttling status, retries used up, or the wait would
-   * end after the deadline (then the caller answers {@code UNAVAILABLE} at once, not late).
+   * How long to wait before retry number {@code attempt} (1-based) of a throttled request, or empty
+   * when it must not be retried: not a throttling status, retries used up, or the wait would end
+   * after the deadline (then the caller answers {@code UNAVAILABLE} at once, not late).
    */
-  Optional<Duration> retryAfter(int status, Optional<String> retryAfterHeader, int attempt, Instant deadline) {
+  Optional<Duration> retryAfter(
+      int status, Optional<String> retryAfterHeader, int attempt, Instant deadline) {
     if ((status != 429 && status != 503) || attempt > maxRetries) {
       return Optional.empty();
     }
-    Duration wait = retryAfterHeader.flatMap(RegistryPoliteness::parseRetryAfter)
-        .orElseGet(() -> Duration.ofMillis(ThreadLocalRandom.current().nextLong(backoff.toMillis() * (1L << (attempt - 1)) + 1)));
+    Duration wait =
+        retryAfterHeader
+            .flatMap(RegistryPoliteness::parseRetryAfter)
+            .orElseGet(
+                () ->
+                    Duration.ofMillis(
+                        ThreadLocalRandom.current()
+                            .nextLong(backoff.toMillis() * (1L << (attempt - 1)) + 1)));
     if (Instant.now().plus(wait).isAfter(deadline)) {
       return Optional.empty();
     }
@@ -123,7 +141,10 @@ public final class RegistryPoliteness {
       return Optional.of(Duration.ofSeconds(Long.parseLong(v)));
     }
     try {
-      Duration d = Duration.between(Instant.now(), ZonedDateTime.parse(v, DateTimeFormatter.RFC_1123_DATE_TIME).toInstant());
+      Duration d =
+          Duration.between(
+              Instant.now(),
+              ZonedDateTime.parse(v, DateTimeFormatter.RFC_1123_DATE_TIME).toInstant());
       return Optional.of(d.isNegative() ? Duration.ZERO : d);
     } catch (DateTimeParseException e) {
       return Optional.empty();

@@ -22,8 +22,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
@@ -59,11 +59,23 @@ final class RegistryTransport {
   private final Map<String, String> tokens = new ConcurrentHashMap<>();
   private final RegistryPoliteness politeness;
 
-  RegistryTransport(RegistryCredentials credentials, Set<String> plainHttpHosts, RegistryPoliteness politeness) {
-    this(HttpClient.newBuilder().followRedirects(HttpClient.Redirect.NEVER).connectTimeout(Duration.ofSeconds(5)).build(), credentials, plainHttpHosts, politeness);
+  RegistryTransport(
+      RegistryCredentials credentials, Set<String> plainHttpHosts, RegistryPoliteness politeness) {
+    this(
+        HttpClient.newBuilder()
+            .followRedirects(HttpClient.Redirect.NEVER)
+            .connectTimeout(Duration.ofSeconds(5))
+            .build(),
+        credentials,
+        plainHttpHosts,
+        politeness);
   }
 
-  private RegistryTransport(HttpClient http, RegistryCredentials credentials, Set<String> plainHttpHosts, RegistryPoliteness politeness) {
+  private RegistryTransport(
+      HttpClient http,
+      RegistryCredentials credentials,
+      Set<String> plainHttpHosts,
+      RegistryPoliteness politeness) {
     this.http = http;
     this.credentials = credentials;
     this.plainHttpHosts = Set.copyOf(plainHttpHosts);
@@ -72,7 +84,10 @@ final class RegistryTransport {
 
   /** Same connections and limits, other credentials, and a token cache of its own. */
   RegistryTransport withCredentials(RegistryCredentials workload) {
-    return workload.isEmpty() ? this : new RegistryTransport(http, credentials.overriddenBy(workload), plainHttpHosts, politeness);
+    return workload.isEmpty()
+        ? this
+        : new RegistryTransport(
+            http, credentials.overriddenBy(workload), plainHttpHosts, politeness);
   }
 
   /** A response read whole (within its size limit). */
@@ -93,17 +108,43 @@ final class RegistryTransport {
     return URI.create((plain ? "http://" : "https://") + ref.apiHost() + "/v2/" + ref.repository());
   }
 
-  /** A request to {@code path} below the repository, its answer read whole, at most {@code maxBytes}. */
-  Response send(OciReference ref, String method, String path, Map<String, String> headers, byte[] body, long maxBytes, Instant deadline) {
-    BodyPublisher publisher = body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofByteArray(body);
-    return send(ref, method, URI.create(repositoryUri(ref) + path), headers, publisher, maxBytes, deadline);
+  /**
+   * A request to {@code path} below the repository, its answer read whole, at most {@code
+   * maxBytes}.
+   */
+  Response send(
+      OciReference ref,
+      String method,
+      String path,
+      Map<String, String> headers,
+      byte[] body,
+      long maxBytes,
+      Instant deadline) {
+    BodyPublisher publisher =
+        body == null
+            ? HttpRequest.BodyPublishers.noBody()
+            : HttpRequest.BodyPublishers.ofByteArray(body);
+    return send(
+        ref, method, URI.create(repositoryUri(ref) + path), headers, publisher, maxBytes, deadline);
   }
 
-  /** A request to any {@code uri} on behalf of {@code ref} (an upload location), its answer read whole. */
-  Response send(OciReference ref, String method, URI uri, Map<String, String> headers, BodyPublisher body, long maxBytes, Instant deadline) {
-    BodyHandler<byte[]> handler = method.equals("HEAD") ? info -> new LimitedBody(0) : LimitedBody.handler(maxBytes);
+  /**
+   * A request to any {@code uri} on behalf of {@code ref} (an upload location), its answer read
+   * whole.
+   */
+  Response send(
+      OciReference ref,
+      String method,
+      URI uri,
+      Map<String, String> headers,
+      BodyPublisher body,
+      long maxBytes,
+      Instant deadline) {
+    BodyHandler<byte[]> handler =
+        method.equals("HEAD") ? info -> new LimitedBody(0) : LimitedBody.handler(maxBytes);
     HttpResponse<byte[]> r = follow(ref, method, uri, headers, body, handler, b -> {}, deadline, 0);
-    return new Response(r.statusCode(), r.headers().map(), r.body() == null ? new byte[0] : r.body());
+    return new Response(
+        r.statusCode(), r.headers().map(), r.body() == null ? new byte[0] : r.body());
   }
 
   /**
@@ -112,7 +153,16 @@ final class RegistryTransport {
    */
   HttpResponse<InputStream> open(OciReference ref, String path, Instant deadline) {
     URI uri = URI.create(repositoryUri(ref) + path);
-    return follow(ref, "GET", uri, Map.of(), HttpRequest.BodyPublishers.noBody(), HttpResponse.BodyHandlers.ofInputStream(), RegistryTransport::closeQuietly, deadline, 0);
+    return follow(
+        ref,
+        "GET",
+        uri,
+        Map.of(),
+        HttpRequest.BodyPublishers.noBody(),
+        HttpResponse.BodyHandlers.ofInputStream(),
+        RegistryTransport::closeQuietly,
+        deadline,
+        0);
   }
 
   static void closeQuietly(InputStream in) {
@@ -121,7 +171,8 @@ final class RegistryTransport {
         in.close();
       }
     } catch (IOException e) {
-      // Closing is how a deadline stops a read, or how an unwanted body is dropped; nothing to report.
+      // Closing is how a deadline stops a read, or how an unwanted body is dropped; nothing to
+      // report.
     }
   }
 
@@ -138,24 +189,50 @@ final class RegistryTransport {
     switch (status) {
       case 401:
       case 403:
-        throw new RegistryException(Reason.REGISTRY_DENIED, status, where + " refused access to " + what + " (HTTP " + status + ")");
+        throw new RegistryException(
+            Reason.REGISTRY_DENIED,
+            status,
+            where + " refused access to " + what + " (HTTP " + status + ")");
       case 404:
         throw new RegistryException(Reason.NOT_FOUND, status, where + " has no " + what);
       case 429:
-        throw new UnavailableException(where + " is rate-limiting requests (HTTP 429) for " + what, null);
+        throw new UnavailableException(
+            where + " is rate-limiting requests (HTTP 429) for " + what, null);
       default:
         if (status >= 500) {
-          throw new UnavailableException(where + " failed with HTTP " + status + " for " + what, null);
+          throw new UnavailableException(
+              where + " failed with HTTP " + status + " for " + what, null);
         }
-        throw new RegistryException(Reason.REGISTRY_CONTENT_INVALID, status, where + " answered HTTP " + status + " for " + what);
+        throw new RegistryException(
+            Reason.REGISTRY_CONTENT_INVALID,
+            status,
+            where + " answered HTTP " + status + " for " + what);
     }
   }
 
   private <T> HttpResponse<T> follow(
-      OciReference ref, String method, URI uri, Map<String, String> headers, BodyPublisher body, BodyHandler<T> handler, Consumer<T> discard, Instant deadline, int redirects) {
+      OciReference ref,
+      String method,
+      URI uri,
+      Map<String, String> headers,
+      BodyPublisher body,
+      BodyHandler<T> handler,
+      Consumer<T> discard,
+      Instant deadline,
+      int redirects) {
     String scope = scopeKey(ref);
     boolean own = sendsCredentialsTo(ref, uri);
-    HttpResponse<T> r = exchange(method, uri, headers, body, handler, discard, deadline, own ? tokens.get(scope) : null, ref);
+    HttpResponse<T> r =
+        exchange(
+            method,
+            uri,
+            headers,
+            body,
+            handler,
+            discard,
+            deadline,
+            own ? tokens.get(scope) : null,
+            ref);
     if (r.statusCode() == 401 && own) {
       String auth = authorize(ref, r.headers().firstValue("WWW-Authenticate").orElse(""), deadline);
       if (auth != null) {
@@ -168,10 +245,36 @@ final class RegistryTransport {
     if (status >= 300 && status < 400 && status != 304) {
       discard.accept(r.body());
       if (redirects >= MAX_REDIRECTS) {
-        throw new RegistryException(Reason.REGISTRY_CONTENT_INVALID, status, "registry " + ref.registry() + " redirected more than " + MAX_REDIRECTS + " times (" + uri.getPath() + ")");
+        throw new RegistryException(
+            Reason.REGISTRY_CONTENT_INVALID,
+            status,
+            "registry "
+                + ref.registry()
+                + " redirected more than "
+                + MAX_REDIRECTS
+                + " times ("
+                + uri.getPath()
+                + ")");
       }
-      String location = r.headers().firstValue("Location").orElseThrow(() -> new RegistryException(Reason.REGISTRY_CONTENT_INVALID, status, "registry " + ref.registry() + " redirected without a Location"));
-      return follow(ref, method, redirectTarget(ref, uri, location, status), headers, body, handler, discard, deadline, redirects + 1);
+      String location =
+          r.headers()
+              .firstValue("Location")
+              .orElseThrow(
+                  () ->
+                      new RegistryException(
+                          Reason.REGISTRY_CONTENT_INVALID,
+                          status,
+                          "registry " + ref.registry() + " redirected without a Location"));
+      return follow(
+          ref,
+          method,
+          redirectTarget(ref, uri, location, status),
+          headers,
+          body,
+          handler,
+          discard,
+          deadline,
+          redirects + 1);
     }
     return r;
   }
@@ -181,23 +284,43 @@ final class RegistryTransport {
     return ref.apiHost() + "|" + ref.repository();
   }
 
-  /** Credentials go to the registry itself only (same scheme, host and port), never to a storage host it redirects to. */
+  /**
+   * Credentials go to the registry itself only (same scheme, host and port), never to a storage
+   * host it redirects to.
+   */
   private boolean sendsCredentialsTo(OciReference ref, URI uri) {
     URI base = repositoryUri(ref);
-    return base.getScheme().equals(uri.getScheme()) && uri.getHost() != null && base.getHost().equalsIgnoreCase(uri.getHost()) && base.getPort() == uri.getPort();
+    return base.getScheme().equals(uri.getScheme())
+        && uri.getHost() != null
+        && base.getHost().equalsIgnoreCase(uri.getHost())
+        && base.getPort() == uri.getPort();
   }
 
-  /** Where a redirect leads; HTTPS may only lead to HTTPS, plain HTTP (loopback or asked for) to either. */
+  /**
+   * Where a redirect leads; HTTPS may only lead to HTTPS, plain HTTP (loopback or asked for) to
+   * either.
+   */
   private static URI redirectTarget(OciReference ref, URI from, String location, int status) {
     URI next;
     try {
       next = from.resolve(location);
     } catch (IllegalArgumentException e) {
-      throw new RegistryException(Reason.REGISTRY_CONTENT_INVALID, status, "registry " + ref.registry() + " redirected to a malformed Location: " + e.getMessage());
+      throw new RegistryException(
+          Reason.REGISTRY_CONTENT_INVALID,
+          status,
+          "registry " + ref.registry() + " redirected to a malformed Location: " + e.getMessage());
     }
     String scheme = next.getScheme() == null ? "" : next.getScheme();
     if (!scheme.equals("https") && !(scheme.equals("http") && from.getScheme().equals("http"))) {
-      throw new RegistryException(Reason.REGISTRY_CONTENT_INVALID, status, "registry " + ref.registry() + " redirected from " + from.getScheme() + " to " + (scheme.isEmpty() ? "no scheme" : scheme));
+      throw new RegistryException(
+          Reason.REGISTRY_CONTENT_INVALID,
+          status,
+          "registry "
+              + ref.registry()
+              + " redirected from "
+              + from.getScheme()
+              + " to "
+              + (scheme.isEmpty() ? "no scheme" : scheme));
     }
     return next;
   }
@@ -214,8 +337,20 @@ final class RegistryTransport {
     }
     Map<String, String> h = new HashMap<>();
     basic.ifPresent(b -> h.put("Authorization", b));
-    HttpResponse<byte[]> t = exchange("GET", tokenUri.get(), h, HttpRequest.BodyPublishers.noBody(), LimitedBody.handler(MAX_TOKEN_BYTES), b -> {}, deadline, null, ref);
-    return t.statusCode() == 200 ? AuthChallenge.bearerToken(t.body()).map(tok -> "Bearer " + tok).orElse(null) : null;
+    HttpResponse<byte[]> t =
+        exchange(
+            "GET",
+            tokenUri.get(),
+            h,
+            HttpRequest.BodyPublishers.noBody(),
+            LimitedBody.handler(MAX_TOKEN_BYTES),
+            b -> {},
+            deadline,
+            null,
+            ref);
+    return t.statusCode() == 200
+        ? AuthChallenge.bearerToken(t.body()).map(tok -> "Bearer " + tok).orElse(null)
+        : null;
   }
 
   /**
@@ -224,10 +359,20 @@ final class RegistryTransport {
    * in-flight permits until its response headers (or whole body) arrive.
    */
   private <T> HttpResponse<T> exchange(
-      String method, URI uri, Map<String, String> headers, BodyPublisher body, BodyHandler<T> handler, Consumer<T> discard, Instant deadline, String auth, OciReference ref) {
+      String method,
+      URI uri,
+      Map<String, String> headers,
+      BodyPublisher body,
+      BodyHandler<T> handler,
+      Consumer<T> discard,
+      Instant deadline,
+      String auth,
+      OciReference ref) {
     for (int attempt = 1; ; attempt++) {
       HttpResponse<T> r = once(method, uri, headers, body, handler, deadline, auth, ref);
-      Optional<Duration> wait = politeness.retryAfter(r.statusCode(), r.headers().firstValue("Retry-After"), attempt, deadline);
+      Optional<Duration> wait =
+          politeness.retryAfter(
+              r.statusCode(), r.headers().firstValue("Retry-After"), attempt, deadline);
       if (wait.isEmpty()) {
         return r;
       }
@@ -236,11 +381,27 @@ final class RegistryTransport {
     }
   }
 
-  private <T> HttpResponse<T> once(String method, URI uri, Map<String, String> headers, BodyPublisher body, BodyHandler<T> handler, Instant deadline, String auth, OciReference ref) {
+  private <T> HttpResponse<T> once(
+      String method,
+      URI uri,
+      Map<String, String> headers,
+      BodyPublisher body,
+      BodyHandler<T> handler,
+      Instant deadline,
+      String auth,
+      OciReference ref) {
     try (RegistryPoliteness.Permit permit = politeness.acquire(ref.registry(), deadline)) {
       Duration left = Duration.between(Instant.now(), deadline);
       if (left.isNegative() || left.isZero()) {
-        throw new UnavailableException("registry " + ref.registry() + " could not be asked in time (deadline passed before " + method + " " + uri.getPath() + ")", null);
+        throw new UnavailableException(
+            "registry "
+                + ref.registry()
+                + " could not be asked in time (deadline passed before "
+                + method
+                + " "
+                + uri.getPath()
+                + ")",
+            null);
       }
       HttpRequest.Builder b = HttpRequest.newBuilder(uri).timeout(left).method(method, body);
       headers.forEach(b::header);
@@ -255,7 +416,17 @@ final class RegistryTransport {
       } catch (TimeoutException e) {
         future.cancel(true);
         politeness.answered(ref.registry(), "timeout");
-        throw new UnavailableException("registry " + ref.registry() + " did not answer " + method + " " + uri.getPath() + " within " + left.toMillis() + " ms", e);
+        throw new UnavailableException(
+            "registry "
+                + ref.registry()
+                + " did not answer "
+                + method
+                + " "
+                + uri.getPath()
+                + " within "
+                + left.toMillis()
+                + " ms",
+            e);
       } catch (InterruptedException e) {
         Thread.currentThread().interrupt();
         throw new UnavailableException("interrupted while asking registry " + ref.registry(), e);
@@ -263,24 +434,46 @@ final class RegistryTransport {
         Throwable c = e.getCause();
         if (c instanceof LimitedBody.TooLargeException) {
           politeness.answered(ref.registry(), "too_large");
-          throw new RegistryException(Reason.LIMIT_EXCEEDED, 0,
-              "registry " + ref.registry() + " sent more than " + ((LimitedBody.TooLargeException) c).max + " bytes for " + uri.getPath());
+          throw new RegistryException(
+              Reason.LIMIT_EXCEEDED,
+              0,
+              "registry "
+                  + ref.registry()
+                  + " sent more than "
+                  + ((LimitedBody.TooLargeException) c).max
+                  + " bytes for "
+                  + uri.getPath());
         }
         if (c instanceof HttpTimeoutException && !(c instanceof HttpConnectTimeoutException)) {
-          // The request's own timeout (the same deadline) can fire before future.get's: one answer for both.
+          // The request's own timeout (the same deadline) can fire before future.get's: one answer
+          // for both.
           politeness.answered(ref.registry(), "timeout");
-          throw new UnavailableException("registry " + ref.registry() + " did not answer " + method + " " + uri.getPath() + " within " + left.toMillis() + " ms", c);
+          throw new UnavailableException(
+              "registry "
+                  + ref.registry()
+                  + " did not answer "
+                  + method
+                  + " "
+                  + uri.getPath()
+                  + " within "
+                  + left.toMillis()
+                  + " ms",
+              c);
         }
         politeness.answered(ref.registry(), "error");
-        throw new UnavailableException("registry " + ref.registry() + " cannot be reached: " + inWords(c), c);
+        throw new UnavailableException(
+            "registry " + ref.registry() + " cannot be reached: " + inWords(c), c);
       }
     }
   }
 
   /** A network failure as a person would say it, never as a Java class name. */
   static String inWords(Throwable c) {
-    String detail = c.getMessage() == null || c.getMessage().isBlank() ? "" : " (" + c.getMessage() + ")";
-    if (c instanceof ConnectException && (c.getCause() instanceof UnresolvedAddressException || c.getCause() instanceof UnknownHostException)) {
+    String detail =
+        c.getMessage() == null || c.getMessage().isBlank() ? "" : " (" + c.getMessage() + ")";
+    if (c instanceof ConnectException
+        && (c.getCause() instanceof UnresolvedAddressException
+            || c.getCause() instanceof UnknownHostException)) {
       // java.net.http reports an unknown host as a ConnectException around the resolver's failure.
       return inWords(c.getCause());
     }
@@ -305,6 +498,8 @@ final class RegistryTransport {
     if (c instanceof IOException) {
       return detail.isEmpty() ? "the connection failed" : c.getMessage();
     }
-    return detail.isEmpty() ? "an unexpected network error" : "an unexpected network error" + detail;
+    return detail.isEmpty()
+        ? "an unexpected network error"
+        : "an unexpected network error" + detail;
   }
 }

@@ -4,18 +4,22 @@ import dev.modelgate.core.InvalidInputException;
 import dev.modelgate.core.Reason;
 import dev.modelgate.core.UnavailableException;
 import java.io.BufferedInputStream;
+import java.io.ByteArrayOutputStream;
+import java.io.FilterInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Predicate;
 import java.util.zip.GZIPInputStream;
 
 /**
@@ -23,9 +27,9 @@ import java.util.zip.GZIPInputStream;
  * reading it once. {@link #read} accepts only files and directories (links, devices and FIFOs make
  * a model archive unverifiable, as a model directory with them would be); {@link #readChangeset}
  * returns every entry with its type, for image layers, where links and devices outside the model
- * are normal. Reads ustar names (prefix + name), GNU long names and long link names, and PAX
- * {@code path}, {@code linkpath} and {@code size} records. Names are returned as written; the
- * caller validates them.
+ * are normal. Reads ustar names (prefix + name), GNU long names and long link names, and PAX {@code
+ * path}, {@code linkpath} and {@code size} records. Names are returned as written; the caller
+ * validates them.
  */
 public final class TarFiles {
   /** Most entries read from one archive. */
@@ -57,7 +61,8 @@ public final class TarFiles {
    * One entry; {@code sha256Hex} is empty and {@code size} 0 for anything but a regular file.
    * {@code content} holds the bytes of a regular file the caller asked to keep, else nothing.
    */
-  public record Entry(String name, Type type, String linkName, String sha256Hex, long size, byte[] content) {
+  public record Entry(
+      String name, Type type, String linkName, String sha256Hex, long size, byte[] content) {
     public Entry(String name, String sha256Hex, long size) {
       this(name, Type.FILE, "", sha256Hex, size, new byte[0]);
     }
@@ -70,34 +75,46 @@ public final class TarFiles {
    * Reads at most {@code maxUnpackedBytes} of tar stream (after gunzip, so a small gzip bomb cannot
    * run away) and stops at {@code deadline}.
    */
-  public static List<Entry> read(Path archive, boolean gzip, long maxUnpackedBytes, Instant deadline) {
+  public static List<Entry> read(
+      Path archive, boolean gzip, long maxUnpackedBytes, Instant deadline) {
     return read(archive, gzip, maxUnpackedBytes, deadline, false, name -> false);
   }
 
   /**
-   * Every entry of an image layer in archive order, directories, links, devices and FIFOs
-   * included, with the same bounds as {@link #read}. Regular files whose name {@code keep} accepts
-   * carry their bytes, up to {@link #MAX_KEPT_BYTES}.
+   * Every entry of an image layer in archive order, directories, links, devices and FIFOs included,
+   * with the same bounds as {@link #read}. Regular files whose name {@code keep} accepts carry
+   * their bytes, up to {@link #MAX_KEPT_BYTES}.
    */
-  public static List<Entry> readChangeset(Path archive, boolean gzip, long maxUnpackedBytes, Instant deadline, java.util.function.Predicate<String> keep) {
+  public static List<Entry> readChangeset(
+      Path archive, boolean gzip, long maxUnpackedBytes, Instant deadline, Predicate<String> keep) {
     return read(archive, gzip, maxUnpackedBytes, deadline, true, keep);
   }
 
-  public static List<Entry> readChangeset(Path archive, boolean gzip, long maxUnpackedBytes, Instant deadline) {
+  public static List<Entry> readChangeset(
+      Path archive, boolean gzip, long maxUnpackedBytes, Instant deadline) {
     return readChangeset(archive, gzip, maxUnpackedBytes, deadline, name -> false);
   }
 
-  private static List<Entry> read(Path archive, boolean gzip, long maxUnpackedBytes, Instant deadline, boolean allTypes,
-      java.util.function.Predicate<String> keep) {
+  private static List<Entry> read(
+      Path archive,
+      boolean gzip,
+      long maxUnpackedBytes,
+      Instant deadline,
+      boolean allTypes,
+      Predicate<String> keep) {
     try (InputStream raw = new BufferedInputStream(Files.newInputStream(archive), 1 << 16);
-        InputStream in = new Bounded(gzip ? new GZIPInputStream(raw, 1 << 16) : raw, maxUnpackedBytes, deadline)) {
+        InputStream in =
+            new Bounded(
+                gzip ? new GZIPInputStream(raw, 1 << 16) : raw, maxUnpackedBytes, deadline)) {
       return entries(in, allTypes, keep);
     } catch (IOException e) {
-      throw new InvalidInputException(Reason.LAYER_NOT_VERIFIABLE, "archive cannot be read: " + e.getMessage(), e);
+      throw new InvalidInputException(
+          Reason.LAYER_NOT_VERIFIABLE, "archive cannot be read: " + e.getMessage(), e);
     }
   }
 
-  private static List<Entry> entries(InputStream in, boolean allTypes, java.util.function.Predicate<String> keep) throws IOException {
+  private static List<Entry> entries(InputStream in, boolean allTypes, Predicate<String> keep)
+      throws IOException {
     List<Entry> out = new ArrayList<>();
     byte[] header = new byte[512];
     byte[] buf = new byte[1 << 16];
@@ -158,7 +175,12 @@ public final class TarFiles {
       }
       Type t = type(type);
       if (t == null || (!allTypes && t != Type.FILE && t != Type.DIRECTORY)) {
-        throw bad("entry '" + name + "' is a " + kind(type) + "; only regular files and directories are accepted");
+        throw bad(
+            "entry '"
+                + name
+                + "' is a "
+                + kind(type)
+                + "; only regular files and directories are accepted");
       }
       if (t != Type.FILE) {
         // Go's archive/tar (containerd, and most model loaders) reads no data after a link,
@@ -171,7 +193,8 @@ public final class TarFiles {
         continue;
       }
       MessageDigest md = sha256();
-      java.io.ByteArrayOutputStream kept = size <= MAX_KEPT_BYTES && keep.test(name) ? new java.io.ByteArrayOutputStream((int) size) : null;
+      ByteArrayOutputStream kept =
+          size <= MAX_KEPT_BYTES && keep.test(name) ? new ByteArrayOutputStream((int) size) : null;
       long left = size;
       while (left > 0) {
         int n = in.read(buf, 0, (int) Math.min(buf.length, left));
@@ -185,13 +208,20 @@ public final class TarFiles {
         left -= n;
       }
       skip(in, pad(size));
-      out.add(new Entry(name, Type.FILE, "", HexFormat.of().formatHex(md.digest()), size, kept == null ? new byte[0] : kept.toByteArray()));
+      out.add(
+          new Entry(
+              name,
+              Type.FILE,
+              "",
+              HexFormat.of().formatHex(md.digest()),
+              size,
+              kept == null ? new byte[0] : kept.toByteArray()));
     }
   }
 
   /**
-   * A GNU long name or link: up to its first NUL, as Go's archive/tar reads it (parseString). Dropping
-   * every NUL instead would read "a\0b" as "ab" where containerd writes "a".
+   * A GNU long name or link: up to its first NUL, as Go's archive/tar reads it (parseString).
+   * Dropping every NUL instead would read "a\0b" as "ab" where containerd writes "a".
    */
   private static String untilNul(byte[] data) {
     int end = 0;
@@ -224,7 +254,8 @@ public final class TarFiles {
       if (n <= sp - at + 1 || at + n > data.length || data[(int) (at + n - 1)] != '\n') {
         throw bad("has a malformed PAX record (length " + n + ") at byte " + at);
       }
-      String record = new String(data, sp + 1, (int) (at + n - 1 - (sp + 1)), StandardCharsets.UTF_8);
+      String record =
+          new String(data, sp + 1, (int) (at + n - 1 - (sp + 1)), StandardCharsets.UTF_8);
       int eq = record.indexOf('=');
       if (eq <= 0) {
         throw bad("has a malformed PAX record (no key) at byte " + at);
@@ -234,7 +265,8 @@ public final class TarFiles {
       if (key.startsWith("GNU.sparse")) {
         throw bad("holds a sparse file (PAX " + key + "), which ModelGate does not unpack");
       }
-      if ((key.equals("path") || key.equals("linkpath")) && (value.indexOf('\0') >= 0 || value.indexOf('\n') >= 0)) {
+      if ((key.equals("path") || key.equals("linkpath"))
+          && (value.indexOf('\0') >= 0 || value.indexOf('\n') >= 0)) {
         throw bad("has a PAX " + key + " holding a NUL or newline");
       }
       out.put(key, value);
@@ -251,7 +283,7 @@ public final class TarFiles {
   }
 
   /** Counts the unpacked bytes and watches the clock. */
-  private static final class Bounded extends java.io.FilterInputStream {
+  private static final class Bounded extends FilterInputStream {
     private final long max;
     private final Instant deadline;
     private long total;
@@ -274,11 +306,16 @@ public final class TarFiles {
       if (n > 0) {
         total += n;
         if (total > max) {
-          throw new InvalidInputException(Reason.LIMIT_EXCEEDED, "archive unpacks to more than " + max + " bytes (verification.maxLayerDownloadBytes)");
+          throw new InvalidInputException(
+              Reason.LIMIT_EXCEEDED,
+              "archive unpacks to more than "
+                  + max
+                  + " bytes (verification.maxLayerDownloadBytes)");
         }
       }
       if (Instant.now().isAfter(deadline)) {
-        throw new UnavailableException("archive was still being hashed at the admission deadline", null);
+        throw new UnavailableException(
+            "archive was still being hashed at the admission deadline", null);
       }
       return n;
     }
@@ -379,7 +416,7 @@ public final class TarFiles {
   private static MessageDigest sha256() {
     try {
       return MessageDigest.getInstance("SHA-256");
-    } catch (java.security.NoSuchAlgorithmException e) {
+    } catch (NoSuchAlgorithmException e) {
       throw new IllegalStateException(e);
     }
   }

@@ -1,12 +1,11 @@
 package dev.modelgate.oms;
 
-import dev.modelgate.core.StrictJson;
-
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.modelgate.core.Bytes;
 import dev.modelgate.core.InvalidInputException;
 import dev.modelgate.core.Limits;
 import dev.modelgate.core.Reason;
+import dev.modelgate.core.StrictJson;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.InputStream;
@@ -27,7 +26,8 @@ import java.util.List;
  * publicKey.rawBytes} instead of {@code hint}) and refusing everything else with a specific reason.
  */
 public final class BundleParser {
-  private final StrictJson json = StrictJson.forDocument(Reason.BUNDLE_MALFORMED, "signature bundle");
+  private final StrictJson json =
+      StrictJson.forDocument(Reason.BUNDLE_MALFORMED, "signature bundle");
 
   /** Reads at most {@link Limits#MAX_BUNDLE_BYTES} from a regular file (never a FIFO or device). */
   public SigstoreBundle read(Path file) {
@@ -35,7 +35,8 @@ public final class BundleParser {
       if (!Files.isRegularFile(file, LinkOption.NOFOLLOW_LINKS)
           && !(Files.isSymbolicLink(file) && Files.isRegularFile(file))) {
         if (!Files.exists(file)) {
-          throw new InvalidInputException(Reason.NOT_FOUND, "signature file " + file + " does not exist");
+          throw new InvalidInputException(
+              Reason.NOT_FOUND, "signature file " + file + " does not exist");
         }
         throw new InvalidInputException(
             Reason.BUNDLE_MALFORMED, "signature file " + file + " is not a regular file");
@@ -44,7 +45,11 @@ public final class BundleParser {
       if (size > Limits.MAX_BUNDLE_BYTES) {
         throw new InvalidInputException(
             Reason.LIMIT_EXCEEDED,
-            "signature file " + file + " has " + size + " bytes, more than the limit of "
+            "signature file "
+                + file
+                + " has "
+                + size
+                + " bytes, more than the limit of "
                 + Limits.MAX_BUNDLE_BYTES);
       }
       try (InputStream in = Files.newInputStream(file)) {
@@ -56,7 +61,8 @@ public final class BundleParser {
         return parse(bytes);
       }
     } catch (NoSuchFileException e) {
-      throw new InvalidInputException(Reason.NOT_FOUND, "signature file " + file + " does not exist", e);
+      throw new InvalidInputException(
+          Reason.NOT_FOUND, "signature file " + file + " does not exist", e);
     } catch (IOException e) {
       throw new InvalidInputException(
           Reason.IO_ERROR, "signature file " + file + " could not be read: " + e.getMessage(), e);
@@ -76,9 +82,13 @@ public final class BundleParser {
         && !mediaType.equals(SigstoreBundle.MEDIA_TYPE_V03_ALT)) {
       throw json.fail(
           Reason.BUNDLE_VERSION_UNSUPPORTED,
-          "has mediaType '" + Digest.abbreviate(mediaType) + "', expected " + SigstoreBundle.MEDIA_TYPE_V03);
+          "has mediaType '"
+              + Digest.abbreviate(mediaType)
+              + "', expected "
+              + SigstoreBundle.MEDIA_TYPE_V03);
     }
-    VerificationMaterial material = material(json.object(root, "verificationMaterial", "verificationMaterial"), bytes);
+    VerificationMaterial material =
+        material(json.object(root, "verificationMaterial", "verificationMaterial"), bytes);
     if (root.has("messageSignature") && !root.has("dsseEnvelope")) {
       throw json.fail("carries a messageSignature; OMS signatures are DSSE envelopes");
     }
@@ -95,7 +105,9 @@ public final class BundleParser {
     }
     if (kinds != 1) {
       throw json.fail(
-          "has " + kinds + " kinds of verificationMaterial, expected exactly one of publicKey, "
+          "has "
+              + kinds
+              + " kinds of verificationMaterial, expected exactly one of publicKey, "
               + "x509CertificateChain, certificate");
     }
     List<JsonNode> tlog = json.array(vm, "tlogEntries", "verificationMaterial.tlogEntries", false);
@@ -103,16 +115,20 @@ public final class BundleParser {
       JsonNode pk = json.object(vm, "publicKey", "verificationMaterial.publicKey");
       String hint = json.optionalText(pk, "hint", "verificationMaterial.publicKey.hint");
       String raw = json.optionalText(pk, "rawBytes", "verificationMaterial.publicKey.rawBytes");
-      return new VerificationMaterial.PublicKey(hint, Bytes.copyOf(base64(raw, "publicKey.rawBytes")));
+      return new VerificationMaterial.PublicKey(
+          hint, Bytes.copyOf(base64(raw, "publicKey.rawBytes")));
     }
     if (vm.hasNonNull("x509CertificateChain")) {
-      JsonNode chain = json.object(vm, "x509CertificateChain", "verificationMaterial.x509CertificateChain");
-      List<JsonNode> items = json.array(chain, "certificates", "x509CertificateChain.certificates", true);
+      JsonNode chain =
+          json.object(vm, "x509CertificateChain", "verificationMaterial.x509CertificateChain");
+      List<JsonNode> items =
+          json.array(chain, "certificates", "x509CertificateChain.certificates", true);
       if (items.isEmpty()) {
         throw json.fail("has an empty x509CertificateChain");
       }
       if (items.size() > 10) {
-        throw json.fail(Reason.LIMIT_EXCEEDED, "has " + items.size() + " chain certificates, more than 10");
+        throw json.fail(
+            Reason.LIMIT_EXCEEDED, "has " + items.size() + " chain certificates, more than 10");
       }
       List<X509Certificate> certs = new ArrayList<>();
       for (int i = 0; i < items.size(); i++) {
@@ -121,7 +137,8 @@ public final class BundleParser {
       return new VerificationMaterial.CertificateChain(certs);
     }
     X509Certificate cert =
-        certificate(json.object(vm, "certificate", "verificationMaterial.certificate"), "certificate");
+        certificate(
+            json.object(vm, "certificate", "verificationMaterial.certificate"), "certificate");
     if (tlog.isEmpty()) {
       // OMS spec test vector invalid/missing-tlog-entries: keyless needs a log entry.
       throw json.fail("has a keyless certificate but no tlogEntries");
@@ -141,7 +158,8 @@ public final class BundleParser {
 
   private DsseEnvelope envelope(JsonNode env) {
     String payloadType = json.text(env, "payloadType", "dsseEnvelope.payloadType");
-    byte[] payload = base64(json.text(env, "payload", "dsseEnvelope.payload"), "dsseEnvelope.payload");
+    byte[] payload =
+        base64(json.text(env, "payload", "dsseEnvelope.payload"), "dsseEnvelope.payload");
     List<JsonNode> sigs = json.array(env, "signatures", "dsseEnvelope.signatures", true);
     if (sigs.size() > 16) {
       throw json.fail(Reason.LIMIT_EXCEEDED, "has " + sigs.size() + " DSSE signatures");
@@ -157,7 +175,9 @@ public final class BundleParser {
       if (sig.length == 0) {
         throw json.fail("has an empty " + where + ".sig");
       }
-      out.add(new DsseEnvelope.Signature(Bytes.copyOf(sig), json.optionalText(s, "keyid", where + ".keyid")));
+      out.add(
+          new DsseEnvelope.Signature(
+              Bytes.copyOf(sig), json.optionalText(s, "keyid", where + ".keyid")));
     }
     return new DsseEnvelope(payloadType, Bytes.copyOf(payload), out);
   }

@@ -1,11 +1,10 @@
 package dev.modelgate.oms;
 
+import com.fasterxml.jackson.core.JsonProcessingException;
 import dev.modelgate.core.InvalidInputException;
 import dev.modelgate.core.Limits;
 import dev.modelgate.core.Reason;
 import dev.modelgate.core.StrictJson;
-
-import com.fasterxml.jackson.core.JsonProcessingException;
 import java.nio.charset.StandardCharsets;
 import java.security.cert.CertificateEncodingException;
 import java.security.cert.X509Certificate;
@@ -30,13 +29,15 @@ public final class BundleWriter {
     return write(material, payload, signature);
   }
 
-  public static byte[] withCertificateChain(List<X509Certificate> chain, byte[] payload, byte[] signature) {
+  public static byte[] withCertificateChain(
+      List<X509Certificate> chain, byte[] payload, byte[] signature) {
     List<Object> certs = new ArrayList<>();
     for (X509Certificate c : chain) {
       try {
         certs.add(Map.of("rawBytes", Base64.getEncoder().encodeToString(c.getEncoded())));
       } catch (CertificateEncodingException e) {
-        throw new IllegalArgumentException("certificate cannot be encoded: " + c.getSubjectX500Principal(), e);
+        throw new IllegalArgumentException(
+            "certificate cannot be encoded: " + c.getSubjectX500Principal(), e);
       }
     }
     Map<String, Object> material = new LinkedHashMap<>();
@@ -46,12 +47,15 @@ public final class BundleWriter {
   }
 
   /**
-   * Room kept for everything in a bundle but the payload: signature, certificate chain or key
-   * hint, transparency-log entry (real ones are 1.5-10 KiB in all).
+   * Room kept for everything in a bundle but the payload: signature, certificate chain or key hint,
+   * transparency-log entry (real ones are 1.5-10 KiB in all).
    */
   static final long MATERIAL_RESERVE_BYTES = 256 * 1024;
 
-  /** Refuses a statement whose bundle would exceed {@link Limits#MAX_BUNDLE_BYTES}, before it is signed. */
+  /**
+   * Refuses a statement whose bundle would exceed {@link Limits#MAX_BUNDLE_BYTES}, before it is
+   * signed.
+   */
   static void requireFits(long statementBytes, int resources) {
     long base64 = 4 * ((statementBytes + 2) / 3);
     if (base64 + MATERIAL_RESERVE_BYTES > Limits.MAX_BUNDLE_BYTES) {
@@ -66,7 +70,9 @@ public final class BundleWriter {
             Locale.ROOT,
             "the signature of this model would be about %d bytes%s, more than the %d bytes verify reads;"
                 + " nothing was signed. Sign fewer files (an archive of the small ones, or ignore paths), or see docs/BENCHMARKS.md for the supported sizes",
-            bytes, entries, Limits.MAX_BUNDLE_BYTES));
+            bytes,
+            entries,
+            Limits.MAX_BUNDLE_BYTES));
   }
 
   private static byte[] write(Map<String, Object> material, byte[] payload, byte[] signature) {

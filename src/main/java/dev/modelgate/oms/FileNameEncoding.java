@@ -6,13 +6,13 @@ import java.nio.charset.Charset;
 import java.nio.charset.StandardCharsets;
 
 /**
- * How file names become manifest names. Linux file names are bytes; the JVM turns them into
- * strings with the charset named by {@code sun.jnu.encoding}, which it derives from the locale at
- * start-up and which {@code -Dsun.jnu.encoding} cannot override on JDK 17 (SystemProps puts the
- * platform value unconditionally). A locale whose charset is not UTF-8, including a {@code LANG}
- * naming a UTF-8 locale the host lacks (setlocale fails, the C locale's ASCII is used), would read
- * every non-ASCII byte as U+FFFD. ModelGate therefore refuses to run unless the JVM decodes file
- * names as UTF-8, and refuses every name that does not survive bytes → string → bytes unchanged.
+ * How file names become manifest names. Linux file names are bytes; the JVM turns them into strings
+ * with the charset named by {@code sun.jnu.encoding}, which it derives from the locale at start-up
+ * and which {@code -Dsun.jnu.encoding} cannot override on JDK 17 (SystemProps puts the platform
+ * value unconditionally). A locale whose charset is not UTF-8, including a {@code LANG} naming a
+ * UTF-8 locale the host lacks (setlocale fails, the C locale's ASCII is used), would read every
+ * non-ASCII byte as U+FFFD. ModelGate therefore refuses to run unless the JVM decodes file names as
+ * UTF-8, and refuses every name that does not survive bytes → string → bytes unchanged.
  *
  * <p>With UTF-8 decoding, a string holds no U+FFFD and no unpaired surrogate exactly when it came
  * from valid UTF-8 that held no U+FFFD: the JDK's decoder replaces every malformed sequence
@@ -37,9 +37,7 @@ public final class FileNameEncoding {
     }
   }
 
-  /**
-   * The one-line reason ModelGate does not run here, or null when file names decode as UTF-8.
-   */
+  /** The one-line reason ModelGate does not run here, or null when file names decode as UTF-8. */
   public static String startupProblem() {
     if (jvmDecodesUtf8()) {
       return null;
@@ -49,7 +47,10 @@ public final class FileNameEncoding {
         + ", not UTF-8 (LC_ALL/LC_CTYPE/LANG name a non-UTF-8 or missing locale); run with LC_ALL=C.UTF-8";
   }
 
-  /** Throws unless file names decode as UTF-8; walking a model with another charset would misname files. */
+  /**
+   * Throws unless file names decode as UTF-8; walking a model with another charset would misname
+   * files.
+   */
   public static void requireUtf8() {
     String problem = startupProblem();
     if (problem != null) {

@@ -5,6 +5,7 @@ import dev.modelgate.core.Reason;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.Locale;
+import org.bouncycastle.crypto.Digest;
 import org.bouncycastle.crypto.digests.Blake2bDigest;
 import org.bouncycastle.crypto.digests.Blake3Digest;
 
@@ -89,9 +90,9 @@ public enum HashAlgorithm {
   }
 
   private static final class BouncyCastleHasher implements StreamHasher {
-    private final org.bouncycastle.crypto.Digest digest;
+    private final Digest digest;
 
-    BouncyCastleHasher(org.bouncycastle.crypto.Digest digest) {
+    BouncyCastleHasher(Digest digest) {
       this.digest = digest;
     }
 

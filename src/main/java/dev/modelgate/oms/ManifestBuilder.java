@@ -18,7 +18,8 @@ public final class ManifestBuilder {
   }
 
   /** The manifest, its serialization (with the ignore paths recorded) and the subject name. */
-  public record Manifest(String subjectName, Serialization serialization, List<Resource> resources) {
+  public record Manifest(
+      String subjectName, Serialization serialization, List<Resource> resources) {
     public Manifest {
       resources = List.copyOf(resources);
     }
@@ -51,15 +52,18 @@ public final class ManifestBuilder {
    * @throws InvalidInputException listing every refused entry (links, special files, unreadable
    *     files): a signer must never sign a model it could not read whole.
    */
-  public Manifest build(Path model, Serialization serialization, IgnoreRules ignore, HashProgress progress) {
-    SymlinkPolicy links = serialization.allowSymlinks() ? SymlinkPolicy.FOLLOW_ANYWHERE_UNSAFE : SymlinkPolicy.REFUSE;
+  public Manifest build(
+      Path model, Serialization serialization, IgnoreRules ignore, HashProgress progress) {
+    SymlinkPolicy links =
+        serialization.allowSymlinks() ? SymlinkPolicy.FOLLOW_ANYWHERE_UNSAFE : SymlinkPolicy.REFUSE;
     ModelContents contents = new ModelWalker(ignore, links).walk(model);
     refuseIfAny(contents.failures());
     HashedModel hashed = hasher.hash(contents.files(), serialization, progress);
     refuseIfAny(hashed.failures());
     // The reference names the subject after the model directory (or file), resolved.
     Path name = contents.root().getFileName();
-    Serialization recorded = serialization.withIgnorePaths(contents.singleFile() ? List.of() : ignore.paths());
+    Serialization recorded =
+        serialization.withIgnorePaths(contents.singleFile() ? List.of() : ignore.paths());
     return new Manifest(name == null ? "" : name.toString(), recorded, hashed.resources());
   }
 

@@ -6,7 +6,8 @@ import java.util.List;
 import java.util.Objects;
 
 /** What enumeration found in a model: its regular files, and every entry it refused. */
-public record ModelContents(Path root, boolean singleFile, List<ModelFile> files, List<Failure> failures) {
+public record ModelContents(
+    Path root, boolean singleFile, List<ModelFile> files, List<Failure> failures) {
   public ModelContents {
     Objects.requireNonNull(root, "root");
     files = List.copyOf(files);

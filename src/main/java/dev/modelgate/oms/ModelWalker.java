@@ -5,6 +5,7 @@ import dev.modelgate.core.InvalidInputException;
 import dev.modelgate.core.Limits;
 import dev.modelgate.core.Reason;
 import java.io.IOException;
+import java.nio.file.FileVisitOption;
 import java.nio.file.FileVisitResult;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
@@ -51,31 +52,39 @@ public final class ModelWalker {
     } catch (NoSuchFileException e) {
       throw new InvalidInputException(Reason.NOT_FOUND, "model " + model + " does not exist", e);
     } catch (IOException e) {
-      throw new InvalidInputException(Reason.IO_ERROR, "model " + model + " cannot be read: " + e, e);
+      throw new InvalidInputException(
+          Reason.IO_ERROR, "model " + model + " cannot be read: " + e, e);
     }
     if (Files.isRegularFile(root, LinkOption.NOFOLLOW_LINKS)) {
       return singleFile(root);
     }
     if (!Files.isDirectory(root, LinkOption.NOFOLLOW_LINKS)) {
       throw new InvalidInputException(
-          Reason.SPECIAL_FILE_REFUSED, "model " + model + " is neither a directory nor a regular file");
+          Reason.SPECIAL_FILE_REFUSED,
+          "model " + model + " is neither a directory nor a regular file");
     }
     Visitor v = new Visitor(root);
     try {
-      Files.walkFileTree(root, EnumSet.noneOf(java.nio.file.FileVisitOption.class), Integer.MAX_VALUE, v);
+      Files.walkFileTree(root, EnumSet.noneOf(FileVisitOption.class), Integer.MAX_VALUE, v);
     } catch (IOException e) {
-      throw new InvalidInputException(Reason.IO_ERROR, "model " + model + " cannot be walked: " + e, e);
+      throw new InvalidInputException(
+          Reason.IO_ERROR, "model " + model + " cannot be walked: " + e, e);
     }
     return new ModelContents(root, false, v.files, v.failures);
   }
 
   private ModelContents singleFile(Path file) {
     try {
-      BasicFileAttributes a = Files.readAttributes(file, BasicFileAttributes.class, LinkOption.NOFOLLOW_LINKS);
+      BasicFileAttributes a =
+          Files.readAttributes(file, BasicFileAttributes.class, LinkOption.NOFOLLOW_LINKS);
       return new ModelContents(
-          file, true, List.of(new ModelFile(RelativePath.SELF, file, a.size(), false, a.fileKey())), List.of());
+          file,
+          true,
+          List.of(new ModelFile(RelativePath.SELF, file, a.size(), false, a.fileKey())),
+          List.of());
     } catch (IOException e) {
-      throw new InvalidInputException(Reason.IO_ERROR, "model " + file + " cannot be read: " + e, e);
+      throw new InvalidInputException(
+          Reason.IO_ERROR, "model " + file + " cannot be read: " + e, e);
     }
   }
 
@@ -94,7 +103,9 @@ public final class ModelWalker {
         return FileVisitResult.CONTINUE;
       }
       RelativePath rel = relative(dir);
-      return rel == null || ignore.ignores(rel) ? FileVisitResult.SKIP_SUBTREE : FileVisitResult.CONTINUE;
+      return rel == null || ignore.ignores(rel)
+          ? FileVisitResult.SKIP_SUBTREE
+          : FileVisitResult.CONTINUE;
     }
 
     @Override
@@ -105,7 +116,11 @@ public final class ModelWalker {
       }
       if (files.size() >= maxFiles) {
         failures.add(
-            Failure.of(Reason.LIMIT_EXCEEDED, "model has more than %d files; stopped at '%s'", maxFiles, rel));
+            Failure.of(
+                Reason.LIMIT_EXCEEDED,
+                "model has more than %d files; stopped at '%s'",
+                maxFiles,
+                rel));
         return FileVisitResult.TERMINATE;
       }
       if (attrs.isSymbolicLink()) {
@@ -127,38 +142,54 @@ public final class ModelWalker {
     public FileVisitResult visitFileFailed(Path file, IOException e) {
       RelativePath rel = relative(file);
       Object name = rel == null ? file : rel;
-      failures.add(Failure.about(Reason.IO_ERROR, name, "'%s' cannot be read: %s", name, e.getMessage()));
+      failures.add(
+          Failure.about(Reason.IO_ERROR, name, "'%s' cannot be read: %s", name, e.getMessage()));
       return FileVisitResult.CONTINUE;
     }
 
     private void link(Path file, RelativePath rel) {
       if (symlinks == SymlinkPolicy.REFUSE) {
         failures.add(
-            Failure.about(Reason.SYMLINK_REFUSED, rel, "'%s' is a symbolic link and symbolic links are not allowed", rel));
+            Failure.about(
+                Reason.SYMLINK_REFUSED,
+                rel,
+                "'%s' is a symbolic link and symbolic links are not allowed",
+                rel));
         return;
       }
       Path target;
       try {
         target = file.toRealPath();
       } catch (IOException e) {
-        failures.add(Failure.about(Reason.SYMLINK_REFUSED, rel, "'%s' is a dangling symbolic link", rel));
+        failures.add(
+            Failure.about(Reason.SYMLINK_REFUSED, rel, "'%s' is a dangling symbolic link", rel));
         return;
       }
       if (symlinks == SymlinkPolicy.FOLLOW_WITHIN_ROOT && !target.startsWith(root)) {
         failures.add(
-            Failure.about(Reason.SYMLINK_REFUSED, rel, "'%s' is a symbolic link that points outside the model", rel));
+            Failure.about(
+                Reason.SYMLINK_REFUSED,
+                rel,
+                "'%s' is a symbolic link that points outside the model",
+                rel));
         return;
       }
       try {
-        BasicFileAttributes a = Files.readAttributes(target, BasicFileAttributes.class, LinkOption.NOFOLLOW_LINKS);
+        BasicFileAttributes a =
+            Files.readAttributes(target, BasicFileAttributes.class, LinkOption.NOFOLLOW_LINKS);
         if (!a.isRegularFile()) {
           failures.add(
-              Failure.about(Reason.SYMLINK_REFUSED, rel, "'%s' is a symbolic link to something other than a regular file", rel));
+              Failure.about(
+                  Reason.SYMLINK_REFUSED,
+                  rel,
+                  "'%s' is a symbolic link to something other than a regular file",
+                  rel));
           return;
         }
         files.add(new ModelFile(rel, target, a.size(), true, a.fileKey()));
       } catch (IOException e) {
-        failures.add(Failure.about(Reason.IO_ERROR, rel, "'%s' cannot be read: %s", rel, e.getMessage()));
+        failures.add(
+            Failure.about(Reason.IO_ERROR, rel, "'%s' cannot be read: %s", rel, e.getMessage()));
       }
     }
 

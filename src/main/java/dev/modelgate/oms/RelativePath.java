@@ -11,13 +11,13 @@ import java.util.Objects;
 
 /**
  * A normalised POSIX path relative to a model root, as OMS manifests name files: {@code /}
- * separators, no empty, {@code .} or {@code ..} segments, not absolute. The single-file model's
- * one resource is named {@code "."} ({@link #SELF}).
+ * separators, no empty, {@code .} or {@code ..} segments, not absolute. The single-file model's one
+ * resource is named {@code "."} ({@link #SELF}).
  *
- * <p>A name must be UTF-8 that survives the trip bytes → string → bytes unchanged: the JVM
- * decodes an undecodable file name to U+FFFD, so two different names on disk would become one
- * manifest name, and a signed name holding a real U+FFFD would match every look-alike. Such
- * names, and unpaired surrogates from JSON escapes, are refused ({@link FileNameEncoding}).
+ * <p>A name must be UTF-8 that survives the trip bytes → string → bytes unchanged: the JVM decodes
+ * an undecodable file name to U+FFFD, so two different names on disk would become one manifest
+ * name, and a signed name holding a real U+FFFD would match every look-alike. Such names, and
+ * unpaired surrogates from JSON escapes, are refused ({@link FileNameEncoding}).
  *
  * <p>Parsing refuses rather than repairs: a signed name that is not already normal is hostile or
  * broken, and silently cleaning it would sign one path and open another.

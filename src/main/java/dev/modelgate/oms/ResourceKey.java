@@ -6,10 +6,11 @@ import java.util.Comparator;
 import java.util.Objects;
 
 /**
- * What one manifest entry covers: a whole file, or the byte range {@code [start, end)} of a file
- * (a shard). Its {@link #name()} is the string OMS writes in {@code resources[].name}.
+ * What one manifest entry covers: a whole file, or the byte range {@code [start, end)} of a file (a
+ * shard). Its {@link #name()} is the string OMS writes in {@code resources[].name}.
  */
-public record ResourceKey(RelativePath path, long start, long end) implements Comparable<ResourceKey> {
+public record ResourceKey(RelativePath path, long start, long end)
+    implements Comparable<ResourceKey> {
   private static final long WHOLE_FILE = -1;
 
   /** Path order, then offsets numerically, as the reference sorts shard tuples. */

@@ -1,5 +1,6 @@
 package dev.modelgate.oms;
 
+import dev.modelgate.core.Limits;
 import java.util.List;
 import java.util.Objects;
 
@@ -24,7 +25,8 @@ public record Serialization(
     if (method == SerializationMethod.FILES && shardSize != 0) {
       throw new IllegalArgumentException("the files method has no shard size");
     }
-    if (method == SerializationMethod.SHARDS && (shardSize < dev.modelgate.core.Limits.MIN_SHARD_BYTES || shardSize > MAX_SHARD_SIZE)) {
+    if (method == SerializationMethod.SHARDS
+        && (shardSize < Limits.MIN_SHARD_BYTES || shardSize > MAX_SHARD_SIZE)) {
       throw new IllegalArgumentException("shard size out of range: " + shardSize);
     }
   }
@@ -41,7 +43,9 @@ public record Serialization(
     return new Serialization(method, hashType, allowSymlinks, shardSize, paths);
   }
 
-  /** The {@code resources[].algorithm} the reference writes: {@code sha256-sharded-N} for shards. */
+  /**
+   * The {@code resources[].algorithm} the reference writes: {@code sha256-sharded-N} for shards.
+   */
   public String resourceAlgorithm() {
     return method == SerializationMethod.SHARDS
         ? hashType.omsName() + "-sharded-" + shardSize

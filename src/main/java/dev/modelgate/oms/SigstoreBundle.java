@@ -6,11 +6,13 @@ import java.util.Objects;
  * A Sigstore bundle v0.3 carrying a DSSE envelope, as OMS writes it ({@code model.sig}). Parsed by
  * {@link BundleParser}; nothing in it is trusted yet.
  */
-public record SigstoreBundle(String mediaType, VerificationMaterial material, DsseEnvelope envelope) {
+public record SigstoreBundle(
+    String mediaType, VerificationMaterial material, DsseEnvelope envelope) {
   public static final String MEDIA_TYPE_V03 = "application/vnd.dev.sigstore.bundle.v0.3+json";
 
   /** The same version written as a media-type parameter, which the Sigstore spec also allows. */
-  public static final String MEDIA_TYPE_V03_ALT = "application/vnd.dev.sigstore.bundle+json;version=0.3";
+  public static final String MEDIA_TYPE_V03_ALT =
+      "application/vnd.dev.sigstore.bundle+json;version=0.3";
 
   public SigstoreBundle {
     Objects.requireNonNull(mediaType, "mediaType");

@@ -1,11 +1,10 @@
 package dev.modelgate.oms;
 
-import dev.modelgate.core.StrictJson;
-
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.modelgate.core.InvalidInputException;
 import dev.modelgate.core.Limits;
 import dev.modelgate.core.Reason;
+import dev.modelgate.core.StrictJson;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
@@ -67,7 +66,8 @@ public final class StatementParser {
     if (items.isEmpty()) {
       // An empty manifest verifies any empty directory and proves nothing; OMS v1.0 requires one
       // resource at least (the reference still writes empty ones for empty models).
-      throw json.fail("lists no resources; OMS v1.0 requires at least one, and an empty manifest proves nothing");
+      throw json.fail(
+          "lists no resources; OMS v1.0 requires at least one, and an empty manifest proves nothing");
     }
     if (items.size() > Limits.MAX_RESOURCES) {
       throw json.fail(
@@ -95,7 +95,8 @@ public final class StatementParser {
         HashAlgorithm.fromOmsName(json.text(s, "hash_type", "predicate.serialization.hash_type"));
     boolean allowSymlinks = json.bool(s, "allow_symlinks", "serialization.allow_symlinks", false);
     List<RelativePath> ignore = new ArrayList<>();
-    for (JsonNode p : json.array(s, "ignore_paths", "predicate.serialization.ignore_paths", false)) {
+    for (JsonNode p :
+        json.array(s, "ignore_paths", "predicate.serialization.ignore_paths", false)) {
       if (!p.isTextual()) {
         throw json.fail("has an ignore_paths entry that is not a string");
       }
@@ -156,7 +157,8 @@ public final class StatementParser {
     try {
       digest = Digest.fromHex(serialization.hashType(), hex);
     } catch (InvalidInputException e) {
-      throw json.fail(Reason.DIGEST_MALFORMED, "has " + where + " ('" + name + "'): " + e.getMessage());
+      throw json.fail(
+          Reason.DIGEST_MALFORMED, "has " + where + " ('" + name + "'): " + e.getMessage());
     }
     return new Resource(key, algorithm, digest);
   }
@@ -174,9 +176,12 @@ public final class StatementParser {
       String where = "subject[" + i + "]";
       ResourceKey key = ResourceKey.file(RelativePath.parse(json.text(s, "name", where + ".name")));
       JsonNode digests = json.object(s, "digest", where + ".digest");
-      Digest d = Digest.fromHex(HashAlgorithm.SHA256, json.text(digests, "sha256", where + ".digest.sha256"));
+      Digest d =
+          Digest.fromHex(
+              HashAlgorithm.SHA256, json.text(digests, "sha256", where + ".digest.sha256"));
       if (!seen.add(key)) {
-        throw json.fail(Reason.DUPLICATE_RESOURCE, "lists subject '" + key.name() + "' more than once");
+        throw json.fail(
+            Reason.DUPLICATE_RESOURCE, "lists subject '" + key.name() + "' more than once");
       }
       resources.add(new Resource(key, HashAlgorithm.SHA256.omsName(), d));
     }

@@ -19,7 +19,9 @@ public final class StatementWriter {
     b.append("  \"_type\": ").append(quote(StatementParser.STATEMENT_TYPE)).append(",\n");
     b.append("  \"subject\": [\n    {\n");
     b.append("      \"name\": ").append(quote(subjectName)).append(",\n");
-    b.append("      \"digest\": {\n        \"sha256\": ").append(quote(root.hex())).append("\n      }\n");
+    b.append("      \"digest\": {\n        \"sha256\": ")
+        .append(quote(root.hex()))
+        .append("\n      }\n");
     b.append("    }\n  ],\n");
     b.append("  \"predicateType\": ").append(quote(PredicateKind.SIGNATURE_V1.uri())).append(",\n");
     b.append("  \"predicate\": {\n    \"serialization\": {\n");

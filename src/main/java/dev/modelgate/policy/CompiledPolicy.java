@@ -6,10 +6,10 @@ import java.util.Objects;
 import java.util.Optional;
 
 /**
- * A policy ready for the admission path: keys parsed, globs and regular expressions compiled,
- * trust roots resolved. A policy that did not compile carries its errors and no verification; it
- * denies every model it matches (its match is {@link PolicyMatch#EVERYTHING} when even that could
- * not be read), so a broken policy never silently weakens the webhook.
+ * A policy ready for the admission path: keys parsed, globs and regular expressions compiled, trust
+ * roots resolved. A policy that did not compile carries its errors and no verification; it denies
+ * every model it matches (its match is {@link PolicyMatch#EVERYTHING} when even that could not be
+ * read), so a broken policy never silently weakens the webhook.
  *
  * @param namespace the namespace of a ModelPolicy; "" for a ClusterModelPolicy
  * @param requireModels a workload the policy selects (namespace and workload selectors) that names
@@ -48,17 +48,40 @@ public record CompiledPolicy(
     Objects.requireNonNull(rules, "rules");
     errors = List.copyOf(errors);
     if (errors.isEmpty() == verification.isEmpty()) {
-      throw new IllegalArgumentException("a compiled policy has either a verification or errors, not both or neither");
+      throw new IllegalArgumentException(
+          "a compiled policy has either a verification or errors, not both or neither");
     }
   }
 
-  public static CompiledPolicy broken(String kind, String namespace, String name, PolicyMatch match, List<String> errors) {
+  public static CompiledPolicy broken(
+      String kind, String namespace, String name, PolicyMatch match, List<String> errors) {
     return broken(kind, namespace, name, match, false, errors);
   }
 
   /** As above; with {@code requireModels} it also denies the model-less workloads it selects. */
-  public static CompiledPolicy broken(String kind, String namespace, String name, PolicyMatch match, boolean requireModels, List<String> errors) {
-    return new CompiledPolicy(kind, namespace, name, "", 0, Mode.ENFORCE, match, Optional.empty(), DigestPolicy.REQUIRE, OnError.DENY, false, requireModels, PolicyRules.NONE, "", errors);
+  public static CompiledPolicy broken(
+      String kind,
+      String namespace,
+      String name,
+      PolicyMatch match,
+      boolean requireModels,
+      List<String> errors) {
+    return new CompiledPolicy(
+        kind,
+        namespace,
+        name,
+        "",
+        0,
+        Mode.ENFORCE,
+        match,
+        Optional.empty(),
+        DigestPolicy.REQUIRE,
+        OnError.DENY,
+        false,
+        requireModels,
+        PolicyRules.NONE,
+        "",
+        errors);
   }
 
   public boolean ready() {

@@ -6,8 +6,8 @@ import java.util.Objects;
 import java.util.Set;
 
 /**
- * A Kubernetes label selector: {@code matchLabels} and {@code matchExpressions} (In, NotIn,
- * Exists, DoesNotExist), all of which must hold. The empty selector matches everything.
+ * A Kubernetes label selector: {@code matchLabels} and {@code matchExpressions} (In, NotIn, Exists,
+ * DoesNotExist), all of which must hold. The empty selector matches everything.
  */
 public record LabelSelector(Map<String, String> matchLabels, List<Requirement> requirements) {
   public static final LabelSelector ALL = new LabelSelector(Map.of(), List.of());
@@ -17,7 +17,12 @@ public record LabelSelector(Map<String, String> matchLabels, List<Requirement> r
     requirements = List.copyOf(requirements);
   }
 
-  public enum Operator { IN, NOT_IN, EXISTS, DOES_NOT_EXIST }
+  public enum Operator {
+    IN,
+    NOT_IN,
+    EXISTS,
+    DOES_NOT_EXIST
+  }
 
   public record Requirement(String key, Operator operator, Set<String> values) {
     public Requirement {
@@ -27,7 +32,11 @@ public record LabelSelector(Map<String, String> matchLabels, List<Requirement> r
       boolean needsValues = operator == Operator.IN || operator == Operator.NOT_IN;
       if (needsValues == values.isEmpty()) {
         throw new IllegalArgumentException(
-            "label selector requirement on '" + key + "': " + operator + (needsValues ? " needs values" : " takes no values"));
+            "label selector requirement on '"
+                + key
+                + "': "
+                + operator
+                + (needsValues ? " needs values" : " takes no values"));
       }
     }
 

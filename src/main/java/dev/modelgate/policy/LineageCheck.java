@@ -21,11 +21,11 @@ import java.util.Set;
 /**
  * Follows a verified model's lineage: its provenance (SLSA provenance v1 {@code
  * buildDefinition.resolvedDependencies}, or a {@code modelgate.dev/lineage/v1} attestation's {@code
- * baseModels}), signed by one of the policy's authorities, names each base model by URI ({@code oci://} or
- * {@code file://}) and sha256 digest. Each base is verified against the lineage authorities, must
- * have exactly the digest it was derived from (its OMS root digest, or its OCI manifest digest), and
- * is followed in turn up to {@code maxDepth}; a digest seen twice is a cycle. The model itself must
- * have such provenance; an ancestor without one is a root.
+ * baseModels}), signed by one of the policy's authorities, names each base model by URI ({@code
+ * oci://} or {@code file://}) and sha256 digest. Each base is verified against the lineage
+ * authorities, must have exactly the digest it was derived from (its OMS root digest, or its OCI
+ * manifest digest), and is followed in turn up to {@code maxDepth}; a digest seen twice is a cycle.
+ * The model itself must have such provenance; an ancestor without one is a root.
  */
 public final class LineageCheck {
   private final ModelVerificationService verifier;
@@ -52,21 +52,41 @@ public final class LineageCheck {
     return new Result(failures, chain);
   }
 
-  private void follow(LineageRule rule, VerificationResult child, int depth, Set<String> seen, Instant deadline, List<Failure> failures, List<String> chain) {
+  private void follow(
+      LineageRule rule,
+      VerificationResult child,
+      int depth,
+      Set<String> seen,
+      Instant deadline,
+      List<Failure> failures,
+      List<String> chain) {
     List<Base> bases = bases(child, rule, failures);
     if (bases.isEmpty() && depth == 1 && failures.isEmpty()) {
       // Otherwise a derived model could skip the lineage clause by shipping no provenance.
-      failures.add(Failure.of(Reason.LINEAGE_INVALID,
-          "no provenance (%s or %s) signed by a policy authority names the base model this model was derived from", LineageRule.SLSA_PROVENANCE, LineageRule.MODELGATE_LINEAGE));
+      failures.add(
+          Failure.of(
+              Reason.LINEAGE_INVALID,
+              "no provenance (%s or %s) signed by a policy authority names the base model this model was derived from",
+              LineageRule.SLSA_PROVENANCE,
+              LineageRule.MODELGATE_LINEAGE));
     }
     for (Base b : bases) {
       String label = "base model " + b.uri + " (" + b.digest + ")";
       if (seen.contains(b.digest)) {
-        failures.add(Failure.of(Reason.LINEAGE_INVALID, "%s: lineage cycle, this digest appears earlier in the chain", label));
+        failures.add(
+            Failure.of(
+                Reason.LINEAGE_INVALID,
+                "%s: lineage cycle, this digest appears earlier in the chain",
+                label));
         continue;
       }
       if (depth > rule.maxDepth()) {
-        failures.add(Failure.of(Reason.LINEAGE_INVALID, "%s is deeper than lineage.maxDepth %d", label, rule.maxDepth()));
+        failures.add(
+            Failure.of(
+                Reason.LINEAGE_INVALID,
+                "%s is deeper than lineage.maxDepth %d",
+                label,
+                rule.maxDepth()));
         continue;
       }
       seen.add(b.digest);
@@ -78,42 +98,74 @@ public final class LineageCheck {
         continue;
       }
       Duration left = Duration.between(Instant.now(), deadline);
-      VerificationResult r = verifier.verify(new ModelReference("base", uri, "", "lineage"), rule.ancestors(), left);
+      VerificationResult r =
+          verifier.verify(new ModelReference("base", uri, "", "lineage"), rule.ancestors(), left);
       if (!r.verified()) {
         for (Failure f : r.failures()) {
-          failures.add(new Failure(f.reason().undecided() ? f.reason() : Reason.LINEAGE_INVALID, f.subject(), label + ": " + f.message()));
+          failures.add(
+              new Failure(
+                  f.reason().undecided() ? f.reason() : Reason.LINEAGE_INVALID,
+                  f.subject(),
+                  label + ": " + f.message()));
         }
         continue;
       }
-      boolean same = r.rootDigest().map(d -> d.toString().equals(b.digest)).orElse(false) || r.resolvedDigest().map(b.digest::equals).orElse(false);
+      boolean same =
+          r.rootDigest().map(d -> d.toString().equals(b.digest)).orElse(false)
+              || r.resolvedDigest().map(b.digest::equals).orElse(false);
       if (!same) {
-        failures.add(Failure.of(Reason.LINEAGE_INVALID, "%s: provenance says it was derived from %s, but that model now is %s", label, b.digest,
-            r.resolvedDigest().orElse(r.rootDigest().map(Object::toString).orElse("?"))));
+        failures.add(
+            Failure.of(
+                Reason.LINEAGE_INVALID,
+                "%s: provenance says it was derived from %s, but that model now is %s",
+                label,
+                b.digest,
+                r.resolvedDigest().orElse(r.rootDigest().map(Object::toString).orElse("?"))));
         continue;
       }
-      chain.add("depth " + depth + ": " + b.uri + " " + b.digest + " signed by " + r.signer().map(s -> s.identity()).orElse("?"));
+      chain.add(
+          "depth "
+              + depth
+              + ": "
+              + b.uri
+              + " "
+              + b.digest
+              + " signed by "
+              + r.signer().map(s -> s.identity()).orElse("?"));
       follow(rule, r, depth + 1, seen, deadline, failures, chain);
     }
   }
 
   private record Base(String uri, String digest) {}
 
-  /** Base models named by provenance about this model that one of the policy's authorities signed. */
-  private static List<Base> bases(VerificationResult model, LineageRule rule, List<Failure> failures) {
+  /**
+   * Base models named by provenance about this model that one of the policy's authorities signed.
+   */
+  private static List<Base> bases(
+      VerificationResult model, LineageRule rule, List<Failure> failures) {
     List<Base> out = new ArrayList<>();
     for (VerifiedAttestation a : model.attestations()) {
-      boolean provenance = a.predicateType().equals(LineageRule.SLSA_PROVENANCE) || a.predicateType().equals(LineageRule.MODELGATE_LINEAGE);
+      boolean provenance =
+          a.predicateType().equals(LineageRule.SLSA_PROVENANCE)
+              || a.predicateType().equals(LineageRule.MODELGATE_LINEAGE);
       if (!provenance || !a.problems().isEmpty() || a.authorities().isEmpty()) {
         continue;
       }
       JsonNode p;
       try {
-        p = StrictJson.forDocument(Reason.STATEMENT_MALFORMED, "provenance").parse(a.statementJson().getBytes(StandardCharsets.UTF_8)).path("predicate");
+        p =
+            StrictJson.forDocument(Reason.STATEMENT_MALFORMED, "provenance")
+                .parse(a.statementJson().getBytes(StandardCharsets.UTF_8))
+                .path("predicate");
       } catch (InvalidInputException e) {
-        failures.add(Failure.of(Reason.LINEAGE_INVALID, "provenance %s: %s", a.source(), e.getMessage()));
+        failures.add(
+            Failure.of(Reason.LINEAGE_INVALID, "provenance %s: %s", a.source(), e.getMessage()));
         continue;
       }
-      JsonNode list = a.predicateType().equals(LineageRule.SLSA_PROVENANCE) ? p.path("buildDefinition").path("resolvedDependencies") : p.path("baseModels");
+      JsonNode list =
+          a.predicateType().equals(LineageRule.SLSA_PROVENANCE)
+              ? p.path("buildDefinition").path("resolvedDependencies")
+              : p.path("baseModels");
       for (JsonNode d : list) {
         String uri = d.path("uri").asText("");
         if (!(uri.startsWith("oci://") || uri.startsWith("file://"))) {
@@ -121,7 +173,12 @@ public final class LineageCheck {
         }
         String sha = d.path("digest").path("sha256").asText("");
         if (!sha.matches("[0-9a-f]{64}")) {
-          failures.add(Failure.of(Reason.LINEAGE_INVALID, "provenance %s names base model %s without a sha256 digest", a.source(), uri));
+          failures.add(
+              Failure.of(
+                  Reason.LINEAGE_INVALID,
+                  "provenance %s names base model %s without a sha256 digest",
+                  a.source(),
+                  uri));
           continue;
         }
         out.add(new Base(uri, "sha256:" + sha));

@@ -5,8 +5,8 @@ import java.util.regex.Pattern;
 /**
  * A glob over model URIs: {@code *} matches within one path segment, {@code **} across segments,
  * {@code **}{@code /} any number of directories including none, {@code ?} one character; everything
- * else is literal. {@code oci://registry.example.com/models/**}
- * matches every model under that repository prefix, tags and digests included.
+ * else is literal. {@code oci://registry.example.com/models/**} matches every model under that
+ * repository prefix, tags and digests included.
  */
 public record ModelGlob(String glob, Pattern pattern) {
   public static ModelGlob compile(String glob) {
@@ -16,7 +16,10 @@ public record ModelGlob(String glob, Pattern pattern) {
     StringBuilder re = new StringBuilder();
     for (int i = 0; i < glob.length(); i++) {
       char c = glob.charAt(i);
-      if (c == '*' && i + 2 < glob.length() && glob.charAt(i + 1) == '*' && glob.charAt(i + 2) == '/') {
+      if (c == '*'
+          && i + 2 < glob.length()
+          && glob.charAt(i + 1) == '*'
+          && glob.charAt(i + 2) == '/') {
         // "**/" is any number of directories, including none: "**/*.pkl" matches "model.pkl".
         re.append("(?:.*/)?");
         i += 2;

@@ -2,6 +2,8 @@ package dev.modelgate.policy;
 
 import dev.modelgate.core.Failure;
 import dev.modelgate.source.ModelReference;
+import dev.modelgate.source.ModelUri;
+import dev.modelgate.source.Placement;
 import dev.modelgate.trust.Signer;
 import java.util.List;
 import java.util.Objects;
@@ -12,8 +14,15 @@ import java.util.Optional;
  * pinned} is the digest-pinned OCI reference /mutate should write ("" when nothing to pin).
  */
 public record ModelVerdict(
-    ModelReference model, String policy, Mode mode, Optional<Signer> signer, List<String> authorities, List<Failure> failures, String pinned,
-    List<String> attestations, List<String> lineage) {
+    ModelReference model,
+    String policy,
+    Mode mode,
+    Optional<Signer> signer,
+    List<String> authorities,
+    List<Failure> failures,
+    String pinned,
+    List<String> attestations,
+    List<String> lineage) {
   public ModelVerdict {
     Objects.requireNonNull(model, "model");
     Objects.requireNonNull(policy, "policy");
@@ -26,7 +35,13 @@ public record ModelVerdict(
     lineage = List.copyOf(lineage);
   }
 
-  public ModelVerdict(ModelReference model, String policy, Mode mode, Optional<Signer> signer, List<String> authorities, List<Failure> failures) {
+  public ModelVerdict(
+      ModelReference model,
+      String policy,
+      Mode mode,
+      Optional<Signer> signer,
+      List<String> authorities,
+      List<Failure> failures) {
     this(model, policy, mode, signer, authorities, failures, "", List.of(), List.of());
   }
 
@@ -36,14 +51,28 @@ public record ModelVerdict(
 
   /** One line for a person: which model, which policy, and the first reasons. */
   public String describe(int maxReasons) {
-    StringBuilder b = new StringBuilder("model '").append(model.name()).append("' (").append(model.uri()).append(")");
+    StringBuilder b =
+        new StringBuilder("model '")
+            .append(model.name())
+            .append("' (")
+            .append(model.uri())
+            .append(")");
     if (passed() && model.inPod()) {
-      dev.modelgate.source.ModelUri at = model.placement().volume().orElseThrow();
-      return b.append(" will be verified on the volume").append(at.equals(model.uri()) ? "" : " (" + at + ")")
-          .append(" by ModelGate's init container before use (").append(policy).append(")").toString();
+      ModelUri at = model.placement().volume().orElseThrow();
+      return b.append(" will be verified on the volume")
+          .append(at.equals(model.uri()) ? "" : " (" + at + ")")
+          .append(" by ModelGate's init container before use (")
+          .append(policy)
+          .append(")")
+          .toString();
     }
-    if (passed() && model.placement().stage() == dev.modelgate.source.Placement.Stage.POD_REVIEW) {
-      return b.append(" will be verified when its Pod is reviewed: ").append(model.placement().detail()).append(" (").append(policy).append(")").toString();
+    if (passed() && model.placement().stage() == Placement.Stage.POD_REVIEW) {
+      return b.append(" will be verified when its Pod is reviewed: ")
+          .append(model.placement().detail())
+          .append(" (")
+          .append(policy)
+          .append(")")
+          .toString();
     }
     if (passed()) {
       b.append(" verified by ").append(policy);

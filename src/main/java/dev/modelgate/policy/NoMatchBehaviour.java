@@ -1,5 +1,7 @@
 package dev.modelgate.policy;
 
+import java.util.Locale;
+
 /** What happens to a model that no policy matches. */
 public enum NoMatchBehaviour {
   ALLOW,
@@ -8,9 +10,10 @@ public enum NoMatchBehaviour {
 
   public static NoMatchBehaviour parse(String s) {
     try {
-      return valueOf(s.trim().toUpperCase(java.util.Locale.ROOT));
+      return valueOf(s.trim().toUpperCase(Locale.ROOT));
     } catch (IllegalArgumentException e) {
-      throw new IllegalArgumentException("no-match behaviour must be allow, warn or deny, got '" + s + "'");
+      throw new IllegalArgumentException(
+          "no-match behaviour must be allow, warn or deny, got '" + s + "'");
     }
   }
 }

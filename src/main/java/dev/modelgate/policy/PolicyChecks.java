@@ -4,9 +4,9 @@ import com.fasterxml.jackson.databind.JsonNode;
 import dev.modelgate.core.Failure;
 import dev.modelgate.core.Reason;
 import dev.modelgate.core.StrictJson;
-import dev.modelgate.source.ModelReference;
 import dev.modelgate.verify.VerificationResult;
 import dev.modelgate.verify.VerifiedAttestation;
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -30,18 +30,27 @@ public final class PolicyChecks {
     }
   }
 
-  public static Result after(PolicyRules rules, String modelName, String modelUri, VerificationResult r) {
+  public static Result after(
+      PolicyRules rules, String modelName, String modelUri, VerificationResult r) {
     List<Failure> failures = new ArrayList<>();
     for (String f : r.signedFiles()) {
       for (ModelGlob g : rules.denyFiles()) {
         if (g.matches(f)) {
-          failures.add(Failure.about(Reason.FILE_DENIED, f, "signed file '%s' matches denied pattern '%s'", f, g.glob()));
+          failures.add(
+              Failure.about(
+                  Reason.FILE_DENIED,
+                  f,
+                  "signed file '%s' matches denied pattern '%s'",
+                  f,
+                  g.glob()));
         }
       }
     }
     for (ModelGlob g : rules.requireFiles()) {
       if (r.signedFiles().stream().noneMatch(g::matches)) {
-        failures.add(Failure.of(Reason.FILE_REQUIRED, "no signed file matches required pattern '%s'", g.glob()));
+        failures.add(
+            Failure.of(
+                Reason.FILE_REQUIRED, "no signed file matches required pattern '%s'", g.glob()));
       }
     }
     List<String> held = new ArrayList<>();
@@ -63,8 +72,14 @@ public final class PolicyChecks {
           notes.add(a.source() + " " + String.join("; ", a.problems()));
           continue;
         }
-        if (!rule.authorities().isEmpty() && a.authorities().stream().noneMatch(rule.authorities()::contains)) {
-          notes.add(a.source() + " is signed by " + a.authorities() + ", not by one of " + rule.authorities());
+        if (!rule.authorities().isEmpty()
+            && a.authorities().stream().noneMatch(rule.authorities()::contains)) {
+          notes.add(
+              a.source()
+                  + " is signed by "
+                  + a.authorities()
+                  + ", not by one of "
+                  + rule.authorities());
           continue;
         }
         if (rule.condition().isEmpty()) {
@@ -73,7 +88,9 @@ public final class PolicyChecks {
         }
         JsonNode statement;
         try {
-          statement = StrictJson.forDocument(Reason.STATEMENT_MALFORMED, "attestation").parse(a.statementJson().getBytes(java.nio.charset.StandardCharsets.UTF_8));
+          statement =
+              StrictJson.forDocument(Reason.STATEMENT_MALFORMED, "attestation")
+                  .parse(a.statementJson().getBytes(StandardCharsets.UTF_8));
         } catch (RuntimeException e) {
           notes.add(a.source() + ": " + e.getMessage());
           continue;
@@ -83,18 +100,43 @@ public final class PolicyChecks {
           holds = true;
           break;
         }
-        notes.add(a.source() + (o.error().isEmpty() ? ": condition '" + rule.condition().get().expression() + "' is false" : ": " + o.error()));
+        notes.add(
+            a.source()
+                + (o.error().isEmpty()
+                    ? ": condition '" + rule.condition().get().expression() + "' is false"
+                    : ": " + o.error()));
       }
       if (holds) {
         held.add(rule.name());
       } else if (!any) {
-        List<String> unreadable = r.attestations().stream().filter(a -> a.predicateType().isEmpty())
-            .map(a -> a.source() + " " + String.join("; ", a.problems())).toList();
-        failures.add(Failure.of(Reason.ATTESTATION_MISSING, "attestation '%s': none of type %s found for this model%s", rule.name(), rule.predicateType(),
-            unreadable.isEmpty() ? "" : " (" + unreadable.size() + " attestation(s) could not be read: " + String.join(" | ", unreadable.subList(0, Math.min(NOTES, unreadable.size()))) + ")"));
+        List<String> unreadable =
+            r.attestations().stream()
+                .filter(a -> a.predicateType().isEmpty())
+                .map(a -> a.source() + " " + String.join("; ", a.problems()))
+                .toList();
+        failures.add(
+            Failure.of(
+                Reason.ATTESTATION_MISSING,
+                "attestation '%s': none of type %s found for this model%s",
+                rule.name(),
+                rule.predicateType(),
+                unreadable.isEmpty()
+                    ? ""
+                    : " ("
+                        + unreadable.size()
+                        + " attestation(s) could not be read: "
+                        + String.join(
+                            " | ", unreadable.subList(0, Math.min(NOTES, unreadable.size())))
+                        + ")"));
       } else {
-        failures.add(Failure.of(Reason.ATTESTATION_FAILED, "attestation '%s' (%s) does not hold: %s", rule.name(), rule.predicateType(),
-            String.join(" | ", notes.subList(0, Math.min(NOTES, notes.size()))) + (notes.size() > NOTES ? " | and " + (notes.size() - NOTES) + " more" : "")));
+        failures.add(
+            Failure.of(
+                Reason.ATTESTATION_FAILED,
+                "attestation '%s' (%s) does not hold: %s",
+                rule.name(),
+                rule.predicateType(),
+                String.join(" | ", notes.subList(0, Math.min(NOTES, notes.size())))
+                    + (notes.size() > NOTES ? " | and " + (notes.size() - NOTES) + " more" : "")));
       }
     }
     return new Result(failures, held);

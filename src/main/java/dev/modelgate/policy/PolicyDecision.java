@@ -27,7 +27,8 @@ public final class PolicyDecision {
     return new PolicyDecision(List.of(reason), List.of(), List.of());
   }
 
-  static PolicyDecision of(List<String> denials, List<String> warnings, List<ModelVerdict> verdicts) {
+  static PolicyDecision of(
+      List<String> denials, List<String> warnings, List<ModelVerdict> verdicts) {
     return new PolicyDecision(denials, warnings, verdicts);
   }
 

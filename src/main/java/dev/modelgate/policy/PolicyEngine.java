@@ -25,7 +25,8 @@ public final class PolicyEngine {
   private final ModelVerificationService verifier;
   private final NoMatchBehaviour noMatch;
 
-  public PolicyEngine(PolicyStore store, ModelVerificationService verifier, NoMatchBehaviour noMatch) {
+  public PolicyEngine(
+      PolicyStore store, ModelVerificationService verifier, NoMatchBehaviour noMatch) {
     this.store = store;
     this.verifier = verifier;
     this.noMatch = noMatch;
@@ -39,7 +40,9 @@ public final class PolicyEngine {
     List<ModelVerdict> verdicts = new ArrayList<>();
     if (w.models().isEmpty()) {
       for (CompiledPolicy p : policies) {
-        if (p.requireModels() && p.appliesIn(w.namespace()) && p.match().selects(w.namespaceLabels(), w.workloadLabels())) {
+        if (p.requireModels()
+            && p.appliesIn(w.namespace())
+            && p.match().selects(w.namespaceLabels(), w.workloadLabels())) {
           String line = noModelDeclared(w, p).toString();
           Mode mode = p.ready() ? p.mode() : Mode.ENFORCE;
           if (mode == Mode.ENFORCE) {
@@ -49,13 +52,16 @@ public final class PolicyEngine {
           }
         }
       }
-      return denials.isEmpty() && warnings.isEmpty() ? PolicyDecision.noModels() : PolicyDecision.of(denials, warnings, List.of());
+      return denials.isEmpty() && warnings.isEmpty()
+          ? PolicyDecision.noModels()
+          : PolicyDecision.of(denials, warnings, List.of());
     }
     for (ModelReference model : w.models()) {
       String uri = model.uri().toString();
       List<CompiledPolicy> matching = new ArrayList<>();
       for (CompiledPolicy p : policies) {
-        if (p.appliesIn(w.namespace()) && p.match().matches(w.namespaceLabels(), w.workloadLabels(), uri)) {
+        if (p.appliesIn(w.namespace())
+            && p.match().matches(w.namespaceLabels(), w.workloadLabels(), uri)) {
           matching.add(p);
         }
       }
@@ -66,7 +72,9 @@ public final class PolicyEngine {
       for (CompiledPolicy p : matching) {
         ModelVerdict v = evaluate(model, p, deadline, volumes);
         verdicts.add(v);
-        if (!v.passed() && p.onError() == OnError.ALLOW && v.failures().stream().allMatch(f -> f.reason() == Reason.UNAVAILABLE)) {
+        if (!v.passed()
+            && p.onError() == OnError.ALLOW
+            && v.failures().stream().allMatch(f -> f.reason() == Reason.UNAVAILABLE)) {
           warnings.add(v.describe(REASONS_PER_MODEL) + " (admitted unverified: onError Allow)");
           continue;
         }
@@ -76,80 +84,130 @@ public final class PolicyEngine {
     return PolicyDecision.of(denials, warnings, verdicts);
   }
 
-  /** True when some policy with {@code requireModels} could select workloads in this namespace: then labels are needed. */
+  /**
+   * True when some policy with {@code requireModels} could select workloads in this namespace: then
+   * labels are needed.
+   */
   public boolean requiresModelsIn(String namespace) {
     return store.policies().stream().anyMatch(p -> p.requireModels() && p.appliesIn(namespace));
   }
 
   private static Failure noModelDeclared(WorkloadContext w, CompiledPolicy p) {
-    return Failure.of(Reason.NO_MODEL_DECLARED,
+    return Failure.of(
+        Reason.NO_MODEL_DECLARED,
         "%s %s/%s names no model (0 models found), and policy %s requires every workload it selects to declare its models:"
             + " annotate the pod template with model.modelgate.dev/<name>: <uri> (oci://, pvc://claim/path, volume://volume/path),"
             + " or use an image volume or a KServe storage URI",
-        w.kind(), w.namespace(), w.name(), p.displayName());
+        w.kind(),
+        w.namespace(),
+        w.name(),
+        p.displayName());
   }
 
   /** The compiled, ready policies that apply to one model of a workload. */
   public List<CompiledPolicy> matching(WorkloadContext w, ModelReference model) {
     List<CompiledPolicy> out = new ArrayList<>();
     for (CompiledPolicy p : store.policies()) {
-      if (p.ready() && p.appliesIn(w.namespace()) && p.match().matches(w.namespaceLabels(), w.workloadLabels(), model.uri().toString())) {
+      if (p.ready()
+          && p.appliesIn(w.namespace())
+          && p.match().matches(w.namespaceLabels(), w.workloadLabels(), model.uri().toString())) {
         out.add(p);
       }
     }
     return out;
   }
 
-  private ModelVerdict evaluate(ModelReference model, CompiledPolicy p, Instant deadline, VolumeCheck volumes) {
+  private ModelVerdict evaluate(
+      ModelReference model, CompiledPolicy p, Instant deadline, VolumeCheck volumes) {
     if (!p.ready()) {
-      Failure f = Failure.of(Reason.POLICY_INVALID, "policy %s does not compile: %s", p.displayName(), String.join("; ", p.errors()));
-      return new ModelVerdict(model, p.displayName(), Mode.ENFORCE, Optional.empty(), List.of(), List.of(f));
+      Failure f =
+          Failure.of(
+              Reason.POLICY_INVALID,
+              "policy %s does not compile: %s",
+              p.displayName(),
+              String.join("; ", p.errors()));
+      return new ModelVerdict(
+          model, p.displayName(), Mode.ENFORCE, Optional.empty(), List.of(), List.of(f));
     }
     switch (model.placement().stage()) {
       case IN_POD:
-        return new ModelVerdict(model, p.displayName(), p.mode(), Optional.empty(), List.of(), volumes.check(model, p));
+        return new ModelVerdict(
+            model, p.displayName(), p.mode(), Optional.empty(), List.of(), volumes.check(model, p));
       case POD_REVIEW:
-        return new ModelVerdict(model, p.displayName(), p.mode(), Optional.empty(), List.of(), List.of());
+        return new ModelVerdict(
+            model, p.displayName(), p.mode(), Optional.empty(), List.of(), List.of());
       case REFUSED:
-        Failure refused = Failure.of(Reason.MODEL_SOURCE_UNSUPPORTED, "%s", model.placement().detail());
-        return new ModelVerdict(model, p.displayName(), p.mode(), Optional.empty(), List.of(), List.of(refused));
+        Failure refused =
+            Failure.of(Reason.MODEL_SOURCE_UNSUPPORTED, "%s", model.placement().detail());
+        return new ModelVerdict(
+            model, p.displayName(), p.mode(), Optional.empty(), List.of(), List.of(refused));
       case ADMISSION:
         break;
       default:
-        Failure unknown = Failure.of(Reason.INTERNAL_ERROR, "no verification step for models delivered as %s", model.placement().stage());
-        return new ModelVerdict(model, p.displayName(), p.mode(), Optional.empty(), List.of(), List.of(unknown));
+        Failure unknown =
+            Failure.of(
+                Reason.INTERNAL_ERROR,
+                "no verification step for models delivered as %s",
+                model.placement().stage());
+        return new ModelVerdict(
+            model, p.displayName(), p.mode(), Optional.empty(), List.of(), List.of(unknown));
     }
     Duration left = Duration.between(Instant.now(), deadline);
     if (left.isNegative() || left.isZero()) {
-      Failure f = Failure.of(Reason.UNAVAILABLE, "timed out before verification of this model started");
-      return new ModelVerdict(model, p.displayName(), p.mode(), Optional.empty(), List.of(), List.of(f));
+      Failure f =
+          Failure.of(Reason.UNAVAILABLE, "timed out before verification of this model started");
+      return new ModelVerdict(
+          model, p.displayName(), p.mode(), Optional.empty(), List.of(), List.of(f));
     }
-    boolean byTag = model.uri().scheme() == ModelScheme.OCI && !model.uri().location().contains("@");
+    boolean byTag =
+        model.uri().scheme() == ModelScheme.OCI && !model.uri().location().contains("@");
     if (byTag && p.digest() == DigestPolicy.REQUIRE) {
-      Failure f = Failure.of(Reason.DIGEST_REQUIRED, "policy %s requires a digest reference (@sha256:...), not a tag", p.displayName());
-      return new ModelVerdict(model, p.displayName(), p.mode(), Optional.empty(), List.of(), List.of(f));
+      Failure f =
+          Failure.of(
+              Reason.DIGEST_REQUIRED,
+              "policy %s requires a digest reference (@sha256:...), not a tag",
+              p.displayName());
+      return new ModelVerdict(
+          model, p.displayName(), p.mode(), Optional.empty(), List.of(), List.of(f));
     }
     VerificationResult r = verifier.verify(model, p.verification().orElseThrow(), left);
     List<Failure> failures = new ArrayList<>(r.failures());
     List<String> held = List.of();
     List<String> chain = List.of();
     if (r.verified()) {
-      PolicyChecks.Result checks = PolicyChecks.after(p.rules(), model.name(), model.uri().toString(), r);
+      PolicyChecks.Result checks =
+          PolicyChecks.after(p.rules(), model.name(), model.uri().toString(), r);
       failures.addAll(checks.failures());
       held = checks.heldAttestations();
       if (p.rules().lineage().isPresent()) {
-        LineageCheck.Result lineage = new LineageCheck(verifier).check(p.rules().lineage().get(), r, deadline);
+        LineageCheck.Result lineage =
+            new LineageCheck(verifier).check(p.rules().lineage().get(), r, deadline);
         failures.addAll(lineage.failures());
         chain = lineage.chain();
       }
     }
-    String pinned = byTag && p.digest() == DigestPolicy.MUTATE && failures.isEmpty() && r.resolvedDigest().isPresent()
-        ? model.uri().location() + "@" + r.resolvedDigest().get() : "";
-    return new ModelVerdict(model, p.displayName(), p.mode(), r.signer(), r.authorities(), failures, pinned, held, chain);
+    String pinned =
+        byTag
+                && p.digest() == DigestPolicy.MUTATE
+                && failures.isEmpty()
+                && r.resolvedDigest().isPresent()
+            ? model.uri().location() + "@" + r.resolvedDigest().get()
+            : "";
+    return new ModelVerdict(
+        model,
+        p.displayName(),
+        p.mode(),
+        r.signer(),
+        r.authorities(),
+        failures,
+        pinned,
+        held,
+        chain);
   }
 
   /** The one place where a mode turns a failed verdict into a denial, a warning, or a record. */
-  private static void apply(Mode mode, ModelVerdict v, List<String> denials, List<String> warnings) {
+  private static void apply(
+      Mode mode, ModelVerdict v, List<String> denials, List<String> warnings) {
     if (v.passed()) {
       return;
     }
@@ -165,19 +223,25 @@ public final class PolicyEngine {
     }
   }
 
-  private void noPolicy(ModelReference model, List<String> denials, List<String> warnings, List<ModelVerdict> verdicts) {
+  private void noPolicy(
+      ModelReference model,
+      List<String> denials,
+      List<String> warnings,
+      List<ModelVerdict> verdicts) {
     Failure f = Failure.of(Reason.NO_POLICY, "no policy matches this model");
     switch (noMatch) {
       case ALLOW:
         return;
       case WARN:
-        ModelVerdict w = new ModelVerdict(model, "", Mode.WARN, Optional.empty(), List.of(), List.of(f));
+        ModelVerdict w =
+            new ModelVerdict(model, "", Mode.WARN, Optional.empty(), List.of(), List.of(f));
         verdicts.add(w);
         warnings.add(w.describe(1));
         return;
       case DENY:
       default:
-        ModelVerdict d = new ModelVerdict(model, "", Mode.ENFORCE, Optional.empty(), List.of(), List.of(f));
+        ModelVerdict d =
+            new ModelVerdict(model, "", Mode.ENFORCE, Optional.empty(), List.of(), List.of(f));
         verdicts.add(d);
         denials.add(d.describe(1));
     }

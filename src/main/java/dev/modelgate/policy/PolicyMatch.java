@@ -5,8 +5,10 @@ import java.util.Map;
 import java.util.Objects;
 
 /** Which workloads and models a policy applies to. No globs means every model. */
-public record PolicyMatch(LabelSelector namespaceSelector, LabelSelector workloadSelector, List<ModelGlob> models) {
-  public static final PolicyMatch EVERYTHING = new PolicyMatch(LabelSelector.ALL, LabelSelector.ALL, List.of());
+public record PolicyMatch(
+    LabelSelector namespaceSelector, LabelSelector workloadSelector, List<ModelGlob> models) {
+  public static final PolicyMatch EVERYTHING =
+      new PolicyMatch(LabelSelector.ALL, LabelSelector.ALL, List.of());
 
   public PolicyMatch {
     Objects.requireNonNull(namespaceSelector, "namespaceSelector");
@@ -14,8 +16,10 @@ public record PolicyMatch(LabelSelector namespaceSelector, LabelSelector workloa
     models = List.copyOf(models);
   }
 
-  public boolean matches(Map<String, String> namespaceLabels, Map<String, String> workloadLabels, String modelUri) {
-    return selects(namespaceLabels, workloadLabels) && (models.isEmpty() || models.stream().anyMatch(g -> g.matches(modelUri)));
+  public boolean matches(
+      Map<String, String> namespaceLabels, Map<String, String> workloadLabels, String modelUri) {
+    return selects(namespaceLabels, workloadLabels)
+        && (models.isEmpty() || models.stream().anyMatch(g -> g.matches(modelUri)));
   }
 
   /** The workload part only: what {@code requireModels} asks of a workload that names no model. */

@@ -46,7 +46,8 @@ public class AdmissionResource {
   @Path("validate")
   @Consumes(MediaType.WILDCARD)
   @Produces(MediaType.APPLICATION_JSON)
-  public Response validate(byte[] body, @QueryParam("timeout") String timeout, @Context RoutingContext routing) {
+  public Response validate(
+      byte[] body, @QueryParam("timeout") String timeout, @Context RoutingContext routing) {
     return review("validate", body, timeout, routing);
   }
 
@@ -55,7 +56,8 @@ public class AdmissionResource {
   @Path("mutate")
   @Consumes(MediaType.WILDCARD)
   @Produces(MediaType.APPLICATION_JSON)
-  public Response mutate(byte[] body, @QueryParam("timeout") String timeout, @Context RoutingContext routing) {
+  public Response mutate(
+      byte[] body, @QueryParam("timeout") String timeout, @Context RoutingContext routing) {
     return review("mutate", body, timeout, routing);
   }
 
@@ -67,39 +69,91 @@ public class AdmissionResource {
       request = parser.parse(body == null ? new byte[0] : body);
     } catch (InvalidInputException e) {
       log.warnf("endpoint=%s decision=unreadable reason=\"%s\"", endpoint, e.getMessage());
-      Counter.builder("modelgate.admission.requests").tag("operation", "unknown").tag("decision", "unreadable").register(metrics).increment();
-      return Response.status(400).entity(AdmissionResponseWriter.error(e.getMessage())).type(MediaType.APPLICATION_JSON).build();
+      Counter.builder("modelgate.admission.requests")
+          .tag("operation", "unknown")
+          .tag("decision", "unreadable")
+          .register(metrics)
+          .increment();
+      return Response.status(400)
+          .entity(AdmissionResponseWriter.error(e.getMessage()))
+          .type(MediaType.APPLICATION_JSON)
+          .build();
     }
     // The budget counts from arrival: time spent waiting for a worker thread is already used.
-    Instant deadline = Instant.now().minusNanos(queued).plus(budget(timeout)).minus(config.answerMargin());
+    Instant deadline =
+        Instant.now().minusNanos(queued).plus(budget(timeout)).minus(config.answerMargin());
     AdmissionOutcome outcome;
     try {
       outcome = service.review(request, deadline, endpoint.equals("mutate"));
     } catch (RuntimeException e) {
       // Fail closed even where failurePolicy is Ignore: a bug answers "denied", not HTTP 500.
-      Failure f = InternalFailures.of("the review of " + request.kind() + " " + request.namespace() + "/" + request.name(), e);
-      outcome = new AdmissionOutcome(request.uid(), false, "ModelGate denied this workload: " + f, List.of(), List.of(), "");
+      Failure f =
+          InternalFailures.of(
+              "the review of " + request.kind() + " " + request.namespace() + "/" + request.name(),
+              e);
+      outcome =
+          new AdmissionOutcome(
+              request.uid(),
+              false,
+              "ModelGate denied this workload: " + f,
+              List.of(),
+              List.of(),
+              "");
     }
     long nanos = System.nanoTime() - start;
-    Counter.builder("modelgate.admission.requests").tag("operation", request.operation().toLowerCase()).tag("decision", outcome.decisionLabel()).register(metrics).increment();
+    Counter.builder("modelgate.admission.requests")
+        .tag("operation", request.operation().toLowerCase())
+        .tag("decision", outcome.decisionLabel())
+        .register(metrics)
+        .increment();
     Timer.builder("modelgate.admission.duration")
-        .serviceLevelObjectives(Duration.ofMillis(10), Duration.ofMillis(50), Duration.ofMillis(250), Duration.ofSeconds(1), Duration.ofSeconds(5), Duration.ofSeconds(10), Duration.ofSeconds(30))
+        .serviceLevelObjectives(
+            Duration.ofMillis(10),
+            Duration.ofMillis(50),
+            Duration.ofMillis(250),
+            Duration.ofSeconds(1),
+            Duration.ofSeconds(5),
+            Duration.ofSeconds(10),
+            Duration.ofSeconds(30))
         .register(metrics)
         .record(Duration.ofNanos(nanos));
-    outcome.verdicts().forEach(v -> Counter.builder("modelgate.verifications")
-        .tag("result", v.passed() ? "verified" : "failed")
-        .tag("reason", v.passed() ? "none" : v.failures().get(0).reason().code().toLowerCase())
-        .register(metrics).increment());
+    outcome
+        .verdicts()
+        .forEach(
+            v ->
+                Counter.builder("modelgate.verifications")
+                    .tag("result", v.passed() ? "verified" : "failed")
+                    .tag(
+                        "reason",
+                        v.passed() ? "none" : v.failures().get(0).reason().code().toLowerCase())
+                    .register(metrics)
+                    .increment());
     log.infof(
         "uid=%s namespace=%s kind=%s name=%s operation=%s dryRun=%s decision=%s models=%d verdicts=%d durationMs=%d%s%s",
-        request.uid(), request.namespace(), request.kind(), request.name(), request.operation(), request.dryRun(),
-        outcome.decisionLabel(), outcome.modelsFound(), outcome.verdicts().size(), nanos / 1_000_000,
+        request.uid(),
+        request.namespace(),
+        request.kind(),
+        request.name(),
+        request.operation(),
+        request.dryRun(),
+        outcome.decisionLabel(),
+        outcome.modelsFound(),
+        outcome.verdicts().size(),
+        nanos / 1_000_000,
         outcome.skipped().isEmpty() && outcome.modelsFound() == 0 ? " note=\"0 models found\"" : "",
-        outcome.allowed() ? (outcome.skipped().isEmpty() ? "" : " skipped=\"" + outcome.skipped() + "\"") : " reasons=\"" + outcome.message() + "\"");
-    return Response.ok(AdmissionResponseWriter.write(request.apiVersion(), outcome, endpoint.equals("mutate")), MediaType.APPLICATION_JSON).build();
+        outcome.allowed()
+            ? (outcome.skipped().isEmpty() ? "" : " skipped=\"" + outcome.skipped() + "\"")
+            : " reasons=\"" + outcome.message() + "\"");
+    return Response.ok(
+            AdmissionResponseWriter.write(request.apiVersion(), outcome, endpoint.equals("mutate")),
+            MediaType.APPLICATION_JSON)
+        .build();
   }
 
-  /** The API server's {@code ?timeout=10s}, as a Go duration in seconds; else the configured default. */
+  /**
+   * The API server's {@code ?timeout=10s}, as a Go duration in seconds; else the configured
+   * default.
+   */
   private Duration budget(String timeout) {
     if (timeout != null && timeout.matches("\\d{1,3}s")) {
       return Duration.ofSeconds(Long.parseLong(timeout.substring(0, timeout.length() - 1)));

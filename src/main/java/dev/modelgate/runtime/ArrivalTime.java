@@ -17,10 +17,14 @@ public class ArrivalTime {
   static final String KEY = "modelgate.arrivedNanos";
 
   void stamp(@Observes Router router) {
-    router.route().order(Integer.MIN_VALUE).handler(rc -> {
-      rc.put(KEY, System.nanoTime());
-      rc.next();
-    });
+    router
+        .route()
+        .order(Integer.MIN_VALUE)
+        .handler(
+            rc -> {
+              rc.put(KEY, System.nanoTime());
+              rc.next();
+            });
   }
 
   /** Nanoseconds since the request arrived (0 when it was not stamped). */

@@ -1,8 +1,13 @@
 package dev.modelgate.runtime;
 
 import dev.modelgate.admission.AdmissionService;
+import dev.modelgate.admission.ClaimAccessModes;
 import dev.modelgate.admission.EventSink;
 import dev.modelgate.admission.NamespaceLabels;
+import dev.modelgate.admission.VolumeVerifier;
+import dev.modelgate.oci.RegistryClient;
+import dev.modelgate.oci.RegistryCredentials;
+import dev.modelgate.oci.RegistryPoliteness;
 import dev.modelgate.oms.ModelHasher;
 import dev.modelgate.policy.NoMatchBehaviour;
 import dev.modelgate.policy.PolicyEngine;
@@ -13,16 +18,18 @@ import dev.modelgate.policy.k8s.InformerPolicyStore;
 import dev.modelgate.verify.ModelVerificationService;
 import dev.modelgate.verify.ModelVerifier;
 import dev.modelgate.verify.OciModelVerifier;
+import dev.modelgate.verify.PullCredentials;
 import dev.modelgate.verify.VerifiedCache;
-import dev.modelgate.oci.RegistryClient;
-import dev.modelgate.oci.RegistryCredentials;
-import dev.modelgate.oci.RegistryPoliteness;
-import io.micrometer.core.instrument.Counter;
 import io.fabric8.kubernetes.client.KubernetesClient;
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.MeterRegistry;
 import jakarta.enterprise.inject.Instance;
 import jakarta.enterprise.inject.Produces;
 import jakarta.inject.Singleton;
 import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import org.jboss.logging.Logger;
@@ -39,23 +46,30 @@ public class CoreProducers {
 
   @Produces
   @Singleton
-  PolicyStore policyStore(ModelGateConfig config, PolicyCompiler compiler, Instance<KubernetesClient> client) {
+  PolicyStore policyStore(
+      ModelGateConfig config, PolicyCompiler compiler, Instance<KubernetesClient> client) {
     if (config.source().equals("kubernetes")) {
       log.infof("policies from Kubernetes custom resources (informers)");
       return InformerPolicyStore.start(client.get(), compiler);
     }
     if (!config.source().equals("embedded")) {
-      throw new IllegalArgumentException("modelgate.source must be embedded or kubernetes, got '" + config.source() + "'");
+      throw new IllegalArgumentException(
+          "modelgate.source must be embedded or kubernetes, got '" + config.source() + "'");
     }
     Path dir = Path.of(config.policies());
     DirectoryPolicyStore store = DirectoryPolicyStore.load(dir, compiler);
-    store.policies().forEach(p -> {
-      if (p.ready()) {
-        log.infof("policy %s loaded (mode %s)", p.displayName(), p.mode());
-      } else {
-        log.warnf("policy %s does not compile and denies what it matches: %s", p.displayName(), String.join("; ", p.errors()));
-      }
-    });
+    store
+        .policies()
+        .forEach(
+            p -> {
+              if (p.ready()) {
+                log.infof("policy %s loaded (mode %s)", p.displayName(), p.mode());
+              } else {
+                log.warnf(
+                    "policy %s does not compile and denies what it matches: %s",
+                    p.displayName(), String.join("; ", p.errors()));
+              }
+            });
     log.infof("%d policies loaded from %s", store.policies().size(), dir.toAbsolutePath());
     return store;
   }
@@ -63,7 +77,9 @@ public class CoreProducers {
   @Produces
   @Singleton
   EventSink events(ModelGateConfig config, Instance<KubernetesClient> client) {
-    return config.source().equals("kubernetes") ? new KubernetesEventSink(client.get()) : EventSink.NONE;
+    return config.source().equals("kubernetes")
+        ? new KubernetesEventSink(client.get())
+        : EventSink.NONE;
   }
 
   @Produces
@@ -71,49 +87,80 @@ public class CoreProducers {
   NamespaceLabels namespaceLabels(ModelGateConfig config, Instance<KubernetesClient> client) {
     if (!config.source().equals("kubernetes")) {
       // No API server to ask, but every namespace carries its name label there.
-      return NamespaceLabels.offline(java.util.Map.of());
+      return NamespaceLabels.offline(Map.of());
     }
     KubernetesClient k = client.get();
     return namespace -> {
       var ns = k.namespaces().withName(namespace).get();
-      return ns == null || ns.getMetadata().getLabels() == null ? java.util.Map.of() : ns.getMetadata().getLabels();
+      return ns == null || ns.getMetadata().getLabels() == null
+          ? Map.of()
+          : ns.getMetadata().getLabels();
     };
   }
 
   @Produces
   @Singleton
   AdmissionService admissionService(
-      ModelGateConfig config, PolicyStore store, EventSink events, NamespaceLabels namespaces, Instance<KubernetesClient> client,
-      io.micrometer.core.instrument.MeterRegistry metrics) {
+      ModelGateConfig config,
+      PolicyStore store,
+      EventSink events,
+      NamespaceLabels namespaces,
+      Instance<KubernetesClient> client,
+      MeterRegistry metrics) {
     // Verification runs here, off the HTTP threads, so a deadline can cut it short.
-    ExecutorService executor = Executors.newFixedThreadPool(Math.max(2, Runtime.getRuntime().availableProcessors()), r -> {
-      Thread t = new Thread(r, "modelgate-verify");
-      t.setDaemon(true);
-      return t;
-    });
+    ExecutorService executor =
+        Executors.newFixedThreadPool(
+            Math.max(2, Runtime.getRuntime().availableProcessors()),
+            r -> {
+              Thread t = new Thread(r, "modelgate-verify");
+              t.setDaemon(true);
+              return t;
+            });
     boolean embedded = config.source().equals("embedded");
     ModelVerifier verifier = new ModelVerifier(ModelHasher.allCores());
-    RegistryPoliteness politeness = RegistryPoliteness.standard().observedBy((registryName, status) ->
-        Counter.builder("modelgate.registry.requests").tag("registry", registryName).tag("status", status).register(metrics).increment());
-    RegistryClient registry = new RegistryClient(RegistryCredentials.fromDefaultDockerConfig(), java.util.Set.copyOf(config.plainHttpRegistries().orElse(java.util.List.of())), politeness);
-    dev.modelgate.verify.PullCredentials pull = embedded || !config.readPullSecrets()
-        ? dev.modelgate.verify.PullCredentials.NONE : new KubernetesPullCredentials(client.get());
-    VerifiedCache.Settings cacheSettings = config.verificationCache()
-        ? new VerifiedCache.Settings(true, config.passTtl(), config.failureTtl(), config.tagTtl(), 4096)
-        : VerifiedCache.Settings.DISABLED;
-    OciModelVerifier oci = new OciModelVerifier(registry, verifier, pull, new VerifiedCache(cacheSettings));
+    RegistryPoliteness politeness =
+        RegistryPoliteness.standard()
+            .observedBy(
+                (registryName, status) ->
+                    Counter.builder("modelgate.registry.requests")
+                        .tag("registry", registryName)
+                        .tag("status", status)
+                        .register(metrics)
+                        .increment());
+    RegistryClient registry =
+        new RegistryClient(
+            RegistryCredentials.fromDefaultDockerConfig(),
+            Set.copyOf(config.plainHttpRegistries().orElse(List.of())),
+            politeness);
+    PullCredentials pull =
+        embedded || !config.readPullSecrets()
+            ? PullCredentials.NONE
+            : new KubernetesPullCredentials(client.get());
+    VerifiedCache.Settings cacheSettings =
+        config.verificationCache()
+            ? new VerifiedCache.Settings(
+                true, config.passTtl(), config.failureTtl(), config.tagTtl(), 4096)
+            : VerifiedCache.Settings.DISABLED;
+    OciModelVerifier oci =
+        new OciModelVerifier(registry, verifier, pull, new VerifiedCache(cacheSettings));
     CacheMetrics.register(metrics, oci.cache());
     ModelVerificationService verification =
-        new ModelVerificationService(verifier, executor, config.allowFileModels().orElse(embedded), oci);
-    PolicyEngine engine = new PolicyEngine(store, verification, NoMatchBehaviour.parse(config.noMatch()));
-    dev.modelgate.admission.ClaimAccessModes claimModes = dev.modelgate.admission.ClaimAccessModes.NONE;
+        new ModelVerificationService(
+            verifier, executor, config.allowFileModels().orElse(embedded), oci);
+    PolicyEngine engine =
+        new PolicyEngine(store, verification, NoMatchBehaviour.parse(config.noMatch()));
+    ClaimAccessModes claimModes = ClaimAccessModes.NONE;
     if (!embedded) {
       KubernetesClient k = client.get();
-      claimModes = (ns, claim) -> {
-        var pvc = k.persistentVolumeClaims().inNamespace(ns).withName(claim).get();
-        return pvc == null || pvc.getSpec() == null || pvc.getSpec().getAccessModes() == null ? java.util.Set.of() : java.util.Set.copyOf(pvc.getSpec().getAccessModes());
-      };
+      claimModes =
+          (ns, claim) -> {
+            var pvc = k.persistentVolumeClaims().inNamespace(ns).withName(claim).get();
+            return pvc == null || pvc.getSpec() == null || pvc.getSpec().getAccessModes() == null
+                ? Set.of()
+                : Set.copyOf(pvc.getSpec().getAccessModes());
+          };
     }
-    return new AdmissionService(engine, namespaces, events, new dev.modelgate.admission.VolumeVerifier(config.verifierImage()), claimModes);
+    return new AdmissionService(
+        engine, namespaces, events, new VolumeVerifier(config.verifierImage()), claimModes);
   }
 }

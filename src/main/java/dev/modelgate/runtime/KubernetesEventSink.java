@@ -17,6 +17,7 @@ import org.jboss.logging.Logger;
  */
 public final class KubernetesEventSink implements EventSink {
   private static final Logger log = Logger.getLogger(KubernetesEventSink.class);
+
   /** Kubernetes rejects Event messages longer than this. */
   static final int MAX_MESSAGE = 1024;
 
@@ -35,19 +36,36 @@ public final class KubernetesEventSink implements EventSink {
     }
     String now = Instant.now().toString();
     try {
-      client.v1().events().inNamespace(namespace).resource(new EventBuilder()
-          .withNewMetadata().withName("modelgate." + UUID.randomUUID()).withNamespace(namespace).endMetadata()
-          .withNewInvolvedObject().withKind(request.kind()).withName(request.name()).withNamespace(namespace).endInvolvedObject()
-          .withType("Warning")
-          .withReason(outcome.allowed() ? "ModelPolicyWarning" : "ModelPolicyDenied")
-          .withMessage(message)
-          .withFirstTimestamp(now)
-          .withLastTimestamp(now)
-          .withCount(1)
-          .withNewSource().withComponent("modelgate").endSource()
-          .build()).create();
+      client
+          .v1()
+          .events()
+          .inNamespace(namespace)
+          .resource(
+              new EventBuilder()
+                  .withNewMetadata()
+                  .withName("modelgate." + UUID.randomUUID())
+                  .withNamespace(namespace)
+                  .endMetadata()
+                  .withNewInvolvedObject()
+                  .withKind(request.kind())
+                  .withName(request.name())
+                  .withNamespace(namespace)
+                  .endInvolvedObject()
+                  .withType("Warning")
+                  .withReason(outcome.allowed() ? "ModelPolicyWarning" : "ModelPolicyDenied")
+                  .withMessage(message)
+                  .withFirstTimestamp(now)
+                  .withLastTimestamp(now)
+                  .withCount(1)
+                  .withNewSource()
+                  .withComponent("modelgate")
+                  .endSource()
+                  .build())
+          .create();
     } catch (KubernetesClientException e) {
-      log.warnf("event for %s %s/%s cannot be written: %s", request.kind(), namespace, request.name(), e.getMessage());
+      log.warnf(
+          "event for %s %s/%s cannot be written: %s",
+          request.kind(), namespace, request.name(), e.getMessage());
     }
   }
 }

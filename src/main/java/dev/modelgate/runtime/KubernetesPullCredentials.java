@@ -10,24 +10,25 @@ import io.fabric8.kubernetes.api.model.ServiceAccount;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientException;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Base64;
 import java.util.LinkedHashSet;
 import java.util.List;
-import java.util.Set;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
-import java.time.Duration;
-import java.time.Instant;
 
 /**
  * The credentials the kubelet would use to pull a workload's images: the pod's imagePullSecrets and
- * those of its service account, read from {@code kubernetes.io/dockerconfigjson} (and legacy
- * {@code dockercfg}) Secrets in the workload's namespace. Secret contents are never logged.
+ * those of its service account, read from {@code kubernetes.io/dockerconfigjson} (and legacy {@code
+ * dockercfg}) Secrets in the workload's namespace. Secret contents are never logged.
  */
 public final class KubernetesPullCredentials implements PullCredentials {
   /** How long resolved credentials are reused: a rotated or deleted Secret is seen after this. */
   public static final Duration DEFAULT_TTL = Duration.ofSeconds(30);
+
   private static final int MAX_REMEMBERED = 1024;
 
   private final KubernetesClient client;
@@ -66,8 +67,8 @@ public final class KubernetesPullCredentials implements PullCredentials {
 
   /**
    * Reads the credentials; an API server that did not answer (no response, 5xx, 429) is {@code
-   * UNAVAILABLE}, while a refusal (403 when {@code readPullSecrets} is off or RBAC is wrong) stays an
-   * exception, which the verifier turns into a denial that {@code onError: Allow} cannot waive.
+   * UNAVAILABLE}, while a refusal (403 when {@code readPullSecrets} is off or RBAC is wrong) stays
+   * an exception, which the verifier turns into a denial that {@code onError: Allow} cannot waive.
    */
   private RegistryCredentials read(RegistryAccess access) {
     try {
@@ -82,7 +83,12 @@ public final class KubernetesPullCredentials implements PullCredentials {
 
   private RegistryCredentials readFromApi(RegistryAccess access) {
     Set<String> names = new LinkedHashSet<>(access.pullSecrets());
-    ServiceAccount sa = client.serviceAccounts().inNamespace(access.namespace()).withName(access.serviceAccount()).get();
+    ServiceAccount sa =
+        client
+            .serviceAccounts()
+            .inNamespace(access.namespace())
+            .withName(access.serviceAccount())
+            .get();
     if (sa != null && sa.getImagePullSecrets() != null) {
       for (LocalObjectReference r : sa.getImagePullSecrets()) {
         names.add(r.getName());
@@ -97,10 +103,20 @@ public final class KubernetesPullCredentials implements PullCredentials {
       }
       String data = s.getData().getOrDefault(".dockerconfigjson", null);
       if (data == null && s.getData().containsKey(".dockercfg")) {
-        data = Base64.getEncoder().encodeToString(("{\"auths\":" + new String(Base64.getDecoder().decode(s.getData().get(".dockercfg")), StandardCharsets.UTF_8) + "}").getBytes(StandardCharsets.UTF_8));
+        data =
+            Base64.getEncoder()
+                .encodeToString(
+                    ("{\"auths\":"
+                            + new String(
+                                Base64.getDecoder().decode(s.getData().get(".dockercfg")),
+                                StandardCharsets.UTF_8)
+                            + "}")
+                        .getBytes(StandardCharsets.UTF_8));
       }
       if (data != null) {
-        out = out.overriddenBy(RegistryCredentials.fromDockerConfigJson(Base64.getDecoder().decode(data)));
+        out =
+            out.overriddenBy(
+                RegistryCredentials.fromDockerConfigJson(Base64.getDecoder().decode(data)));
       }
     }
     return out;

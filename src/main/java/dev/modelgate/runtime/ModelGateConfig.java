@@ -3,12 +3,16 @@ package dev.modelgate.runtime;
 import io.smallrye.config.ConfigMapping;
 import io.smallrye.config.WithDefault;
 import java.time.Duration;
+import java.util.List;
 import java.util.Optional;
 
 /** {@code modelgate.*} configuration of the webhook server. */
 @ConfigMapping(prefix = "modelgate")
 public interface ModelGateConfig {
-  /** Where policies come from: {@code embedded} (a directory of YAML) or {@code kubernetes} (CRDs, informers). */
+  /**
+   * Where policies come from: {@code embedded} (a directory of YAML) or {@code kubernetes} (CRDs,
+   * informers).
+   */
   @WithDefault("embedded")
   String source();
 
@@ -20,16 +24,22 @@ public interface ModelGateConfig {
   @WithDefault("deny")
   String noMatch();
 
-  /** Whether file:// model references are read from this server's file system (default: only in embedded mode). */
+  /**
+   * Whether file:// model references are read from this server's file system (default: only in
+   * embedded mode).
+   */
   Optional<Boolean> allowFileModels();
 
-  /** Registries (host:port) spoken to over plain HTTP besides loopback ones, as Docker's insecure registries. */
-  Optional<java.util.List<String>> plainHttpRegistries();
+  /**
+   * Registries (host:port) spoken to over plain HTTP besides loopback ones, as Docker's insecure
+   * registries.
+   */
+  Optional<List<String>> plainHttpRegistries();
 
   /**
-   * Whether a workload's imagePullSecrets and service account's are read for its registry
-   * requests (the chart's {@code readPullSecrets}; without it RBAC grants no access to Secrets, so
-   * reading them would be refused and every OCI model denied).
+   * Whether a workload's imagePullSecrets and service account's are read for its registry requests
+   * (the chart's {@code readPullSecrets}; without it RBAC grants no access to Secrets, so reading
+   * them would be refused and every OCI model denied).
    */
   @WithDefault("true")
   boolean readPullSecrets();
@@ -42,7 +52,10 @@ public interface ModelGateConfig {
   @WithDefault("600s")
   Duration passTtl();
 
-  /** How long a definitive failure (bad signature, digest mismatch, no signature, file rules) is kept; UNAVAILABLE never is. */
+  /**
+   * How long a definitive failure (bad signature, digest mismatch, no signature, file rules) is
+   * kept; UNAVAILABLE never is.
+   */
   @WithDefault("30s")
   Duration failureTtl();
 
@@ -54,7 +67,9 @@ public interface ModelGateConfig {
   @WithDefault("ghcr.io/modelgate/modelgate:0.1.0")
   String verifierImage();
 
-  /** Answer budget when the API server sends no {@code ?timeout=}; Kubernetes' own default is 10 s. */
+  /**
+   * Answer budget when the API server sends no {@code ?timeout=}; Kubernetes' own default is 10 s.
+   */
   @WithDefault("10s")
   Duration defaultTimeout();
 
@@ -62,22 +77,32 @@ public interface ModelGateConfig {
   @WithDefault("500ms")
   Duration answerMargin();
 
-  /** How often the served certificate files are checked for replacement (a kubelet-updated Secret volume, {@code serve --tls-cert}). */
+  /**
+   * How often the served certificate files are checked for replacement (a kubelet-updated Secret
+   * volume, {@code serve --tls-cert}).
+   */
   @WithDefault("5s")
   Duration tlsFileCheckPeriod();
 
   /** Self-managed webhook certificates, instead of cert-manager or mounted files. */
   WebhookTls webhookTls();
 
-  /** {@code modelgate.webhook-tls.*}: on when {@code secret} is set (the chart sets it unless certManager.enabled). */
+  /**
+   * {@code modelgate.webhook-tls.*}: on when {@code secret} is set (the chart sets it unless
+   * certManager.enabled).
+   */
   interface WebhookTls {
     /** The Secret that holds the CA and the serving certificate. */
     Optional<String> secret();
 
-    /** The namespace of the Secret, Lease and Service; default: this pod's ({@code POD_NAMESPACE}). */
+    /**
+     * The namespace of the Secret, Lease and Service; default: this pod's ({@code POD_NAMESPACE}).
+     */
     Optional<String> namespace();
 
-    /** The Service the API server calls: the certificate is for {@code <service>.<namespace>.svc}. */
+    /**
+     * The Service the API server calls: the certificate is for {@code <service>.<namespace>.svc}.
+     */
     @WithDefault("modelgate")
     String service();
 
@@ -93,7 +118,10 @@ public interface ModelGateConfig {
     @WithDefault("modelgate")
     String mutatingWebhook();
 
-    /** How often the leader checks expiry, the caBundle and the rotation; one rotation step per check. */
+    /**
+     * How often the leader checks expiry, the caBundle and the rotation; one rotation step per
+     * check.
+     */
     @WithDefault("30s")
     Duration checkPeriod();
 

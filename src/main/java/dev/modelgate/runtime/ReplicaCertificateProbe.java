@@ -24,9 +24,9 @@ import org.jboss.logging.Logger;
 /**
  * Which certificate each ready replica presents, seen the way the API server sees it: the ready
  * endpoints of ModelGate's Service (its EndpointSlices), each asked for its certificate over TLS.
- * The certificate is only read, never trusted for anything; the answer decides whether the
- * previous CA may leave the caBundle, so any endpoint that cannot be reached makes it unknown,
- * and the overlap is kept.
+ * The certificate is only read, never trusted for anything; the answer decides whether the previous
+ * CA may leave the caBundle, so any endpoint that cannot be reached makes it unknown, and the
+ * overlap is kept.
  */
 public final class ReplicaCertificateProbe {
   private static final Logger log = Logger.getLogger(ReplicaCertificateProbe.class);
@@ -37,7 +37,12 @@ public final class ReplicaCertificateProbe {
   private final String serverName;
   private final Duration timeout;
 
-  public ReplicaCertificateProbe(KubernetesClient client, String namespace, String service, String serverName, Duration timeout) {
+  public ReplicaCertificateProbe(
+      KubernetesClient client,
+      String namespace,
+      String service,
+      String serverName,
+      Duration timeout) {
     this.client = client;
     this.namespace = namespace;
     this.service = service;
@@ -48,9 +53,19 @@ public final class ReplicaCertificateProbe {
   public Optional<List<X509Certificate>> servedByReadyReplicas() {
     List<EndpointSlice> slices;
     try {
-      slices = client.discovery().v1().endpointSlices().inNamespace(namespace).withLabel("kubernetes.io/service-name", service).list().getItems();
+      slices =
+          client
+              .discovery()
+              .v1()
+              .endpointSlices()
+              .inNamespace(namespace)
+              .withLabel("kubernetes.io/service-name", service)
+              .list()
+              .getItems();
     } catch (KubernetesClientException e) {
-      log.warnf("cannot list the EndpointSlices of Service %s/%s: %s", namespace, service, e.getMessage());
+      log.warnf(
+          "cannot list the EndpointSlices of Service %s/%s: %s",
+          namespace, service, e.getMessage());
       return Optional.empty();
     }
     List<X509Certificate> served = new ArrayList<>();
@@ -60,7 +75,10 @@ public final class ReplicaCertificateProbe {
         continue;
       }
       for (Endpoint e : slice.getEndpoints()) {
-        boolean ready = e.getConditions() == null || e.getConditions().getReady() == null || e.getConditions().getReady();
+        boolean ready =
+            e.getConditions() == null
+                || e.getConditions().getReady() == null
+                || e.getConditions().getReady();
         if (!ready || e.getAddresses() == null || e.getAddresses().isEmpty()) {
           continue;
         }
@@ -68,7 +86,9 @@ public final class ReplicaCertificateProbe {
         try {
           served.add(presented(address, port));
         } catch (IOException | GeneralSecurityException ex) {
-          log.infof("replica %s:%d did not show its certificate (%s): the previous CA stays trusted", address, port, ex.getMessage());
+          log.infof(
+              "replica %s:%d did not show its certificate (%s): the previous CA stays trusted",
+              address, port, ex.getMessage());
           return Optional.empty();
         }
       }
@@ -88,25 +108,29 @@ public final class ReplicaCertificateProbe {
     return null;
   }
 
-  /** The leaf certificate the endpoint presents, read during a handshake that trusts anything (it is only inspected). */
+  /**
+   * The leaf certificate the endpoint presents, read during a handshake that trusts anything (it is
+   * only inspected).
+   */
   X509Certificate presented(String host, int port) throws IOException, GeneralSecurityException {
     X509Certificate[] seen = new X509Certificate[1];
-    TrustManager capture = new X509TrustManager() {
-      @Override
-      public void checkClientTrusted(X509Certificate[] chain, String authType) {
-        throw new UnsupportedOperationException("client side only");
-      }
+    TrustManager capture =
+        new X509TrustManager() {
+          @Override
+          public void checkClientTrusted(X509Certificate[] chain, String authType) {
+            throw new UnsupportedOperationException("client side only");
+          }
 
-      @Override
-      public void checkServerTrusted(X509Certificate[] chain, String authType) {
-        seen[0] = chain[0];
-      }
+          @Override
+          public void checkServerTrusted(X509Certificate[] chain, String authType) {
+            seen[0] = chain[0];
+          }
 
-      @Override
-      public X509Certificate[] getAcceptedIssuers() {
-        return new X509Certificate[0];
-      }
-    };
+          @Override
+          public X509Certificate[] getAcceptedIssuers() {
+            return new X509Certificate[0];
+          }
+        };
     SSLContext ctx = SSLContext.getInstance("TLS");
     ctx.init(null, new TrustManager[] {capture}, null);
     try (SSLSocket s = (SSLSocket) ctx.getSocketFactory().createSocket()) {

@@ -21,9 +21,9 @@ import java.util.concurrent.atomic.AtomicLong;
 import org.jboss.logging.Logger;
 
 /**
- * Webhook certificates without cert-manager. Every replica reads the TLS Secret every
- * {@code syncPeriod} and serves the certificate in it; the one replica holding the Lease also
- * decides ({@link RenewalPlan}) and writes: the Secret first, then the caBundle of both webhook
+ * Webhook certificates without cert-manager. Every replica reads the TLS Secret every {@code
+ * syncPeriod} and serves the certificate in it; the one replica holding the Lease also decides
+ * ({@link RenewalPlan}) and writes: the Secret first, then the caBundle of both webhook
  * configurations, one step per {@code checkPeriod}, so each step of a CA rotation is visible to the
  * API server and to every replica before the next.
  */
@@ -32,6 +32,7 @@ public final class SelfManagedCertificates implements AutoCloseable {
 
   /** Lease timings as Kubernetes' own controllers use them (kube-controller-manager defaults). */
   static final Duration LEASE_DURATION = Duration.ofSeconds(15);
+
   static final Duration RENEW_DEADLINE = Duration.ofSeconds(10);
   static final Duration RETRY_PERIOD = Duration.ofSeconds(2);
 
@@ -44,18 +45,29 @@ public final class SelfManagedCertificates implements AutoCloseable {
   private final String identity;
   private final Duration checkPeriod;
   private final Duration syncPeriod;
-  private final ScheduledExecutorService scheduler = Executors.newScheduledThreadPool(2, r -> {
-    Thread t = new Thread(r, "modelgate-webhook-tls");
-    t.setDaemon(true);
-    return t;
-  });
+  private final ScheduledExecutorService scheduler =
+      Executors.newScheduledThreadPool(
+          2,
+          r -> {
+            Thread t = new Thread(r, "modelgate-webhook-tls");
+            t.setDaemon(true);
+            return t;
+          });
   private final AtomicLong renewals = new AtomicLong();
   private volatile boolean leading;
   private volatile ScheduledFuture<?> leaderWork;
   private volatile CompletableFuture<?> election;
 
-  public SelfManagedCertificates(KubernetesClient client, WebhookCertificates objects, RenewalPlan plan, ReplicaCertificateProbe probe,
-      ServedCertificate served, String lease, String identity, Duration checkPeriod, Duration syncPeriod) {
+  public SelfManagedCertificates(
+      KubernetesClient client,
+      WebhookCertificates objects,
+      RenewalPlan plan,
+      ReplicaCertificateProbe probe,
+      ServedCertificate served,
+      String lease,
+      String identity,
+      Duration checkPeriod,
+      Duration syncPeriod) {
     this.client = client;
     this.objects = objects;
     this.plan = plan;
@@ -78,27 +90,41 @@ public final class SelfManagedCertificates implements AutoCloseable {
 
   /** Starts following the Secret and campaigning for the Lease. */
   public void start() {
-    scheduler.scheduleWithFixedDelay(this::syncQuietly, 0, syncPeriod.toMillis(), TimeUnit.MILLISECONDS);
-    election = client.leaderElector().withConfig(new LeaderElectionConfigBuilder()
-        .withName("modelgate-webhook-tls")
-        .withLock(new LeaseLock(objects.names().namespace(), lease, identity))
-        .withLeaseDuration(LEASE_DURATION)
-        .withRenewDeadline(RENEW_DEADLINE)
-        .withRetryPeriod(RETRY_PERIOD)
-        .withReleaseOnCancel(true)
-        .withLeaderCallbacks(new LeaderCallbacks(this::startLeading, this::stopLeading,
-            leader -> {
-              if (leader != null && !leader.isEmpty()) {
-                log.infof("webhook certificate leader is %s", leader);
-              }
-            }))
-        .build()).build().start();
+    scheduler.scheduleWithFixedDelay(
+        this::syncQuietly, 0, syncPeriod.toMillis(), TimeUnit.MILLISECONDS);
+    election =
+        client
+            .leaderElector()
+            .withConfig(
+                new LeaderElectionConfigBuilder()
+                    .withName("modelgate-webhook-tls")
+                    .withLock(new LeaseLock(objects.names().namespace(), lease, identity))
+                    .withLeaseDuration(LEASE_DURATION)
+                    .withRenewDeadline(RENEW_DEADLINE)
+                    .withRetryPeriod(RETRY_PERIOD)
+                    .withReleaseOnCancel(true)
+                    .withLeaderCallbacks(
+                        new LeaderCallbacks(
+                            this::startLeading,
+                            this::stopLeading,
+                            leader -> {
+                              if (leader != null && !leader.isEmpty()) {
+                                log.infof("webhook certificate leader is %s", leader);
+                              }
+                            }))
+                    .build())
+            .build()
+            .start();
   }
 
   private void startLeading() {
     leading = true;
-    log.infof("%s leads webhook certificates (Lease %s/%s)", identity, objects.names().namespace(), lease);
-    leaderWork = scheduler.scheduleWithFixedDelay(this::reconcileQuietly, 0, checkPeriod.toMillis(), TimeUnit.MILLISECONDS);
+    log.infof(
+        "%s leads webhook certificates (Lease %s/%s)",
+        identity, objects.names().namespace(), lease);
+    leaderWork =
+        scheduler.scheduleWithFixedDelay(
+            this::reconcileQuietly, 0, checkPeriod.toMillis(), TimeUnit.MILLISECONDS);
   }
 
   private void stopLeading() {
@@ -114,7 +140,9 @@ public final class SelfManagedCertificates implements AutoCloseable {
     try {
       reconcile();
     } catch (KubernetesClientException e) {
-      log.warnf("webhook certificates not reconciled this time (HTTP %d): %s", e.getCode(), e.getMessage());
+      log.warnf(
+          "webhook certificates not reconciled this time (HTTP %d): %s",
+          e.getCode(), e.getMessage());
     } catch (RuntimeException e) {
       log.errorf(e, "webhook certificates not reconciled this time");
     }
@@ -124,18 +152,32 @@ public final class SelfManagedCertificates implements AutoCloseable {
     try {
       sync();
     } catch (KubernetesClientException e) {
-      log.warnf("the webhook TLS Secret %s/%s cannot be read (HTTP %d): %s", objects.names().namespace(), objects.names().secret(), e.getCode(), e.getMessage());
+      log.warnf(
+          "the webhook TLS Secret %s/%s cannot be read (HTTP %d): %s",
+          objects.names().namespace(), objects.names().secret(), e.getCode(), e.getMessage());
     } catch (Exception e) {
       log.errorf(e, "the certificate from the webhook TLS Secret cannot be served");
     }
   }
 
-  /** The leader's step: decide, write the Secret, then make both webhook configurations trust its CAs. */
+  /**
+   * The leader's step: decide, write the Secret, then make both webhook configurations trust its
+   * CAs.
+   */
   public Step reconcile() {
     SecretRead read = objects.read();
-    read.problem().ifPresent(p -> log.warnf("the webhook TLS Secret %s/%s is unusable and will be replaced: %s", objects.names().namespace(), objects.names().secret(), p));
-    Observations seen = new Observations(objects.injectedAuthorities(),
-        read.state().isPresent() && read.state().get().retiringAuthority().isPresent() ? probe.servedByReadyReplicas() : Optional.empty());
+    read.problem()
+        .ifPresent(
+            p ->
+                log.warnf(
+                    "the webhook TLS Secret %s/%s is unusable and will be replaced: %s",
+                    objects.names().namespace(), objects.names().secret(), p));
+    Observations seen =
+        new Observations(
+            objects.injectedAuthorities(),
+            read.state().isPresent() && read.state().get().retiringAuthority().isPresent()
+                ? probe.servedByReadyReplicas()
+                : Optional.empty());
     Step step = plan.next(read.state(), seen);
     if (step.action() != Action.NONE) {
       objects.write(read, step.state());
@@ -146,7 +188,9 @@ public final class SelfManagedCertificates implements AutoCloseable {
     }
     int changed = objects.inject(step.state().caBundle());
     if (changed > 0) {
-      log.infof("caBundle of %d webhook configuration(s) set to %d CA(s)", changed, step.state().trustedAuthorities().size());
+      log.infof(
+          "caBundle of %d webhook configuration(s) set to %d CA(s)",
+          changed, step.state().trustedAuthorities().size());
     }
     return step;
   }
@@ -155,7 +199,9 @@ public final class SelfManagedCertificates implements AutoCloseable {
   public void sync() throws Exception {
     SecretRead read = objects.read();
     if (read.state().isPresent()) {
-      served.install(read.state().get().serving(), "Secret " + objects.names().namespace() + "/" + objects.names().secret());
+      served.install(
+          read.state().get().serving(),
+          "Secret " + objects.names().namespace() + "/" + objects.names().secret());
     }
   }
 

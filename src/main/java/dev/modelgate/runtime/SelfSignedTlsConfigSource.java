@@ -32,9 +32,9 @@ import org.eclipse.microprofile.config.spi.ConfigSource;
  * The HTTPS default: when no certificate is configured ({@code quarkus.http.ssl.certificate.files},
  * which {@code serve --tls-cert/--tls-key} set and which wins over this source), a self-signed
  * certificate for localhost, 127.0.0.1 and this host's name is generated at start into a private
- * temporary directory. Clusters give the webhook a real certificate: with self-managed TLS
- * ({@link WebhookTls}) these very files are overwritten with the certificate from the Secret;
- * otherwise cert-manager's or the operator's files are configured instead.
+ * temporary directory. Clusters give the webhook a real certificate: with self-managed TLS ({@link
+ * WebhookTls}) these very files are overwritten with the certificate from the Secret; otherwise
+ * cert-manager's or the operator's files are configured instead.
  */
 public class SelfSignedTlsConfigSource implements ConfigSource {
   static final String CERT = "quarkus.http.ssl.certificate.files";
@@ -76,17 +76,33 @@ public class SelfSignedTlsConfigSource implements ConfigSource {
       KeyPairGenerator g = KeyPairGenerator.getInstance("EC");
       g.initialize(new ECGenParameterSpec("secp256r1"));
       KeyPair keys = g.generateKeyPair();
-      List<GeneralName> names = new ArrayList<>(List.of(new GeneralName(GeneralName.dNSName, "localhost"), new GeneralName(GeneralName.iPAddress, "127.0.0.1")));
+      List<GeneralName> names =
+          new ArrayList<>(
+              List.of(
+                  new GeneralName(GeneralName.dNSName, "localhost"),
+                  new GeneralName(GeneralName.iPAddress, "127.0.0.1")));
       try {
         names.add(new GeneralName(GeneralName.dNSName, InetAddress.getLocalHost().getHostName()));
       } catch (IOException e) {
         // No host name: localhost is enough for a laptop.
       }
       Instant now = Instant.now();
-      var b = new JcaX509v3CertificateBuilder(new X500Name("CN=modelgate self-signed"), BigInteger.valueOf(now.toEpochMilli()),
-          Date.from(now.minus(Duration.ofMinutes(5))), Date.from(now.plus(Duration.ofDays(365))), new X500Name("CN=modelgate self-signed"), keys.getPublic());
-      b.addExtension(Extension.subjectAlternativeName, false, new GeneralNames(names.toArray(new GeneralName[0])));
-      var cert = new JcaX509CertificateConverter().getCertificate(b.build(new JcaContentSignerBuilder("SHA256withECDSA").build(keys.getPrivate())));
+      var b =
+          new JcaX509v3CertificateBuilder(
+              new X500Name("CN=modelgate self-signed"),
+              BigInteger.valueOf(now.toEpochMilli()),
+              Date.from(now.minus(Duration.ofMinutes(5))),
+              Date.from(now.plus(Duration.ofDays(365))),
+              new X500Name("CN=modelgate self-signed"),
+              keys.getPublic());
+      b.addExtension(
+          Extension.subjectAlternativeName,
+          false,
+          new GeneralNames(names.toArray(new GeneralName[0])));
+      var cert =
+          new JcaX509CertificateConverter()
+              .getCertificate(
+                  b.build(new JcaContentSignerBuilder("SHA256withECDSA").build(keys.getPrivate())));
       Path dir = Files.createTempDirectory("modelgate-tls");
       dir.toFile().deleteOnExit();
       Path certFile = dir.resolve("tls.crt");
@@ -97,7 +113,8 @@ public class SelfSignedTlsConfigSource implements ConfigSource {
       keyFile.toFile().deleteOnExit();
       return Map.of(CERT, certFile.toString(), KEY, keyFile.toString());
     } catch (Exception e) {
-      throw new IllegalStateException("cannot generate the self-signed TLS certificate: " + e.getMessage(), e);
+      throw new IllegalStateException(
+          "cannot generate the self-signed TLS certificate: " + e.getMessage(), e);
     }
   }
 

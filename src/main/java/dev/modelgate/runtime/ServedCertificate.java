@@ -7,8 +7,11 @@ import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
 import java.security.cert.X509Certificate;
 import java.time.Instant;
+import java.util.HexFormat;
 import java.util.Optional;
 import java.util.concurrent.atomic.AtomicReference;
 import org.jboss.logging.Logger;
@@ -28,7 +31,8 @@ public final class ServedCertificate {
   }
 
   /** The certificate loaded last, and where it came from. */
-  public record Loaded(String fingerprint, X509Certificate certificate, String origin, Instant at) {}
+  public record Loaded(
+      String fingerprint, X509Certificate certificate, String origin, Instant at) {}
 
   private final Path certFile;
   private final Path keyFile;
@@ -51,14 +55,19 @@ public final class ServedCertificate {
     return Optional.ofNullable(loaded.get());
   }
 
-  /** Records that the server started with the files as they are (the server refuses to start without a valid pair). */
+  /**
+   * Records that the server started with the files as they are (the server refuses to start without
+   * a valid pair).
+   */
   public void startedWithFiles(String origin) {
     try {
       KeyAndCertificate pair = readFiles();
       lastFileContent = contentKey();
       loaded.set(new Loaded(pair.fingerprint(), pair.certificate(), origin, Instant.now()));
     } catch (IOException | TlsDataException e) {
-      log.warnf("the served certificate files %s/%s cannot be read: %s", certFile, keyFile, e.getMessage());
+      log.warnf(
+          "the served certificate files %s/%s cannot be read: %s",
+          certFile, keyFile, e.getMessage());
     }
   }
 
@@ -81,7 +90,9 @@ public final class ServedCertificate {
     try {
       now = contentKey();
     } catch (IOException e) {
-      log.warnf("the certificate files %s/%s cannot be read, the server keeps its current certificate: %s", certFile, keyFile, e.getMessage());
+      log.warnf(
+          "the certificate files %s/%s cannot be read, the server keeps its current certificate: %s",
+          certFile, keyFile, e.getMessage());
       return false;
     }
     if (now.equals(lastFileContent)) {
@@ -92,7 +103,9 @@ public final class ServedCertificate {
       pair = readFiles();
     } catch (IOException | TlsDataException e) {
       if (!now.equals(lastRefused)) {
-        log.warnf("the certificate files changed but are not a usable pair, the server keeps its current certificate: %s", e.getMessage());
+        log.warnf(
+            "the certificate files changed but are not a usable pair, the server keeps its current certificate: %s",
+            e.getMessage());
         lastRefused = now;
       }
       return false;
@@ -111,23 +124,30 @@ public final class ServedCertificate {
     reloader.reload();
     lastFileContent = contentKey();
     loaded.set(new Loaded(pair.fingerprint(), pair.certificate(), origin, Instant.now()));
-    log.infof("serving certificate %s from %s (serial %s, valid until %s)", pair.fingerprint().substring(0, 16), origin,
-        pair.certificate().getSerialNumber().toString(16), pair.certificate().getNotAfter().toInstant());
+    log.infof(
+        "serving certificate %s from %s (serial %s, valid until %s)",
+        pair.fingerprint().substring(0, 16),
+        origin,
+        pair.certificate().getSerialNumber().toString(16),
+        pair.certificate().getNotAfter().toInstant());
   }
 
   private KeyAndCertificate readFiles() throws IOException {
-    return KeyAndCertificate.parse("served certificate " + certFile, Files.readAllBytes(certFile), Files.readAllBytes(keyFile));
+    return KeyAndCertificate.parse(
+        "served certificate " + certFile,
+        Files.readAllBytes(certFile),
+        Files.readAllBytes(keyFile));
   }
 
   /** A digest of both files' bytes: any change to either is noticed. */
   private String contentKey() throws IOException {
     try {
-      java.security.MessageDigest d = java.security.MessageDigest.getInstance("SHA-256");
+      MessageDigest d = MessageDigest.getInstance("SHA-256");
       d.update(Files.readAllBytes(certFile));
       d.update((byte) 0);
       d.update(Files.readAllBytes(keyFile));
-      return java.util.HexFormat.of().formatHex(d.digest());
-    } catch (java.security.NoSuchAlgorithmException e) {
+      return HexFormat.of().formatHex(d.digest());
+    } catch (NoSuchAlgorithmException e) {
       throw new IllegalStateException(e);
     }
   }

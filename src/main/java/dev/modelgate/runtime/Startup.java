@@ -1,7 +1,9 @@
 package dev.modelgate.runtime;
 
 import dev.modelgate.admission.AdmissionService;
+import dev.modelgate.oms.FileNameEncoding;
 import dev.modelgate.policy.PolicyStore;
+import io.quarkus.runtime.Quarkus;
 import io.quarkus.runtime.StartupEvent;
 import jakarta.enterprise.event.Observes;
 import jakarta.inject.Singleton;
@@ -12,15 +14,23 @@ import org.jboss.logging.Logger;
 public class Startup {
   private static final Logger log = Logger.getLogger(Startup.class);
 
-  void onStart(@Observes StartupEvent event, AdmissionService service, PolicyStore store, ModelGateConfig config) {
-    String problem = dev.modelgate.oms.FileNameEncoding.startupProblem();
+  void onStart(
+      @Observes StartupEvent event,
+      AdmissionService service,
+      PolicyStore store,
+      ModelGateConfig config) {
+    String problem = FileNameEncoding.startupProblem();
     if (problem != null) {
       // Model file names would be misread (file:// models, policies): refuse to serve at all.
       log.error("ModelGate cannot start: " + problem);
-      io.quarkus.runtime.Quarkus.asyncExit(2);
+      Quarkus.asyncExit(2);
       return;
     }
-    log.infof("ModelGate ready: source=%s, %d policies (%d not compiled), no-match=%s",
-        config.source(), store.policies().size(), store.policies().stream().filter(p -> !p.ready()).count(), config.noMatch());
+    log.infof(
+        "ModelGate ready: source=%s, %d policies (%d not compiled), no-match=%s",
+        config.source(),
+        store.policies().size(),
+        store.policies().stream().filter(p -> !p.ready()).count(),
+        config.noMatch());
   }
 }

@@ -7,8 +7,8 @@ import org.eclipse.microprofile.health.HealthCheckResponse;
 import org.eclipse.microprofile.health.Readiness;
 
 /**
- * Ready only once the server presents the certificate the API server will trust: with
- * self-managed certificates, the one from the Secret (not the placeholder generated at start).
+ * Ready only once the server presents the certificate the API server will trust: with self-managed
+ * certificates, the one from the Secret (not the placeholder generated at start).
  */
 @Readiness
 @ApplicationScoped
@@ -18,9 +18,15 @@ public class TlsReady implements HealthCheck {
   @Override
   public HealthCheckResponse call() {
     var loaded = tls.ready();
-    var r = HealthCheckResponse.named("tls").status(loaded.isPresent()).withData("selfManaged", tls.selfManaged());
-    loaded.ifPresent(l -> r.withData("origin", l.origin()).withData("fingerprint", l.fingerprint())
-        .withData("notAfter", l.certificate().getNotAfter().toInstant().toString()));
+    var r =
+        HealthCheckResponse.named("tls")
+            .status(loaded.isPresent())
+            .withData("selfManaged", tls.selfManaged());
+    loaded.ifPresent(
+        l ->
+            r.withData("origin", l.origin())
+                .withData("fingerprint", l.fingerprint())
+                .withData("notAfter", l.certificate().getNotAfter().toInstant().toString()));
     return r.build();
   }
 }

@@ -7,6 +7,7 @@ import io.fabric8.kubernetes.api.model.SecretBuilder;
 import io.fabric8.kubernetes.api.model.admissionregistration.v1.MutatingWebhookConfiguration;
 import io.fabric8.kubernetes.api.model.admissionregistration.v1.ValidatingWebhookConfiguration;
 import io.fabric8.kubernetes.client.KubernetesClient;
+import java.util.ArrayList;
 import java.util.Base64;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
@@ -18,27 +19,33 @@ import java.util.stream.Collectors;
 import org.jboss.logging.Logger;
 
 /**
- * The Kubernetes objects behind self-managed webhook certificates: the one TLS Secret (read by every
- * replica, written by the leader) and the caBundle of ModelGate's own two webhook configurations,
- * addressed by name only. Writes carry the resourceVersion read, so two writers cannot overwrite
- * each other silently.
+ * The Kubernetes objects behind self-managed webhook certificates: the one TLS Secret (read by
+ * every replica, written by the leader) and the caBundle of ModelGate's own two webhook
+ * configurations, addressed by name only. Writes carry the resourceVersion read, so two writers
+ * cannot overwrite each other silently.
  */
 public final class WebhookCertificates {
   private static final Logger log = Logger.getLogger(WebhookCertificates.class);
 
   /** Which objects, by name. */
-  public record Names(String namespace, String secret, String validatingWebhook, String mutatingWebhook) {
+  public record Names(
+      String namespace, String secret, String validatingWebhook, String mutatingWebhook) {
     public Names {
       for (String n : List.of(namespace, secret, validatingWebhook, mutatingWebhook)) {
         if (n == null || n.isBlank()) {
-          throw new IllegalArgumentException("the webhook certificate objects need a namespace, a Secret and both webhook configuration names");
+          throw new IllegalArgumentException(
+              "the webhook certificate objects need a namespace, a Secret and both webhook configuration names");
         }
       }
     }
   }
 
   /** The Secret as read: its state when it holds a usable one, and the version to write against. */
-  public record SecretRead(boolean exists, String resourceVersion, Optional<WebhookTlsState> state, Optional<String> problem) {}
+  public record SecretRead(
+      boolean exists,
+      String resourceVersion,
+      Optional<WebhookTlsState> state,
+      Optional<String> problem) {}
 
   private final KubernetesClient client;
   private final Names names;
@@ -63,12 +70,21 @@ public final class WebhookCertificates {
       s.getData().forEach((k, v) -> data.put(k, d.decode(v)));
     }
     if (WebhookTlsState.isEmpty(data)) {
-      return new SecretRead(true, s.getMetadata().getResourceVersion(), Optional.empty(), Optional.empty());
+      return new SecretRead(
+          true, s.getMetadata().getResourceVersion(), Optional.empty(), Optional.empty());
     }
     try {
-      return new SecretRead(true, s.getMetadata().getResourceVersion(), Optional.of(WebhookTlsState.parse(data)), Optional.empty());
+      return new SecretRead(
+          true,
+          s.getMetadata().getResourceVersion(),
+          Optional.of(WebhookTlsState.parse(data)),
+          Optional.empty());
     } catch (IllegalArgumentException e) {
-      return new SecretRead(true, s.getMetadata().getResourceVersion(), Optional.empty(), Optional.of(e.getMessage()));
+      return new SecretRead(
+          true,
+          s.getMetadata().getResourceVersion(),
+          Optional.empty(),
+          Optional.of(e.getMessage()));
     }
   }
 
@@ -77,12 +93,17 @@ public final class WebhookCertificates {
     Base64.Encoder e = Base64.getEncoder();
     Map<String, String> data = new LinkedHashMap<>();
     state.toData().forEach((k, v) -> data.put(k, e.encodeToString(v)));
-    Secret secret = new SecretBuilder()
-        .withNewMetadata().withName(names.secret()).withNamespace(names.namespace()).withResourceVersion(read.resourceVersion())
-        .addToLabels("app.kubernetes.io/managed-by", "modelgate").endMetadata()
-        .withType("Opaque")
-        .withData(data)
-        .build();
+    Secret secret =
+        new SecretBuilder()
+            .withNewMetadata()
+            .withName(names.secret())
+            .withNamespace(names.namespace())
+            .withResourceVersion(read.resourceVersion())
+            .addToLabels("app.kubernetes.io/managed-by", "modelgate")
+            .endMetadata()
+            .withType("Opaque")
+            .withData(data)
+            .build();
     var resource = client.secrets().inNamespace(names.namespace()).resource(secret);
     if (read.exists()) {
       resource.update();
@@ -92,8 +113,8 @@ public final class WebhookCertificates {
   }
 
   /**
-   * The fingerprints of the CAs that every webhook of both configurations trusts (the
-   * intersection: a CA counts as injected only when no webhook lacks it).
+   * The fingerprints of the CAs that every webhook of both configurations trusts (the intersection:
+   * a CA counts as injected only when no webhook lacks it).
    */
   public Set<String> injectedAuthorities() {
     Set<String> common = null;
@@ -109,14 +130,18 @@ public final class WebhookCertificates {
   }
 
   private List<String> bundles() {
-    List<String> out = new java.util.ArrayList<>();
+    List<String> out = new ArrayList<>();
     ValidatingWebhookConfiguration v = validating();
     MutatingWebhookConfiguration m = mutating();
     if (v == null || m == null) {
       return List.of();
     }
-    v.getWebhooks().forEach(w -> out.add(w.getClientConfig() == null ? null : w.getClientConfig().getCaBundle()));
-    m.getWebhooks().forEach(w -> out.add(w.getClientConfig() == null ? null : w.getClientConfig().getCaBundle()));
+    v.getWebhooks()
+        .forEach(
+            w -> out.add(w.getClientConfig() == null ? null : w.getClientConfig().getCaBundle()));
+    m.getWebhooks()
+        .forEach(
+            w -> out.add(w.getClientConfig() == null ? null : w.getClientConfig().getCaBundle()));
     return out;
   }
 
@@ -125,8 +150,10 @@ public final class WebhookCertificates {
       return Set.of();
     }
     try {
-      return KeyAndCertificate.certificates("caBundle", Base64.getDecoder().decode(base64Bundle)).stream()
-          .map(KeyAndCertificate::fingerprint).collect(Collectors.toSet());
+      return KeyAndCertificate.certificates("caBundle", Base64.getDecoder().decode(base64Bundle))
+          .stream()
+          .map(KeyAndCertificate::fingerprint)
+          .collect(Collectors.toSet());
     } catch (IllegalArgumentException e) {
       return Set.of();
     }
@@ -141,16 +168,22 @@ public final class WebhookCertificates {
     int changed = 0;
     ValidatingWebhookConfiguration v = validating();
     if (v == null) {
-      log.warnf("ValidatingWebhookConfiguration %s not found: its caBundle cannot be injected", names.validatingWebhook());
-    } else if (v.getWebhooks().stream().anyMatch(w -> !bundle.equals(w.getClientConfig().getCaBundle()))) {
+      log.warnf(
+          "ValidatingWebhookConfiguration %s not found: its caBundle cannot be injected",
+          names.validatingWebhook());
+    } else if (v.getWebhooks().stream()
+        .anyMatch(w -> !bundle.equals(w.getClientConfig().getCaBundle()))) {
       v.getWebhooks().forEach(w -> w.getClientConfig().setCaBundle(bundle));
       client.admissionRegistration().v1().validatingWebhookConfigurations().resource(v).update();
       changed++;
     }
     MutatingWebhookConfiguration m = mutating();
     if (m == null) {
-      log.warnf("MutatingWebhookConfiguration %s not found: its caBundle cannot be injected", names.mutatingWebhook());
-    } else if (m.getWebhooks().stream().anyMatch(w -> !bundle.equals(w.getClientConfig().getCaBundle()))) {
+      log.warnf(
+          "MutatingWebhookConfiguration %s not found: its caBundle cannot be injected",
+          names.mutatingWebhook());
+    } else if (m.getWebhooks().stream()
+        .anyMatch(w -> !bundle.equals(w.getClientConfig().getCaBundle()))) {
       m.getWebhooks().forEach(w -> w.getClientConfig().setCaBundle(bundle));
       client.admissionRegistration().v1().mutatingWebhookConfigurations().resource(m).update();
       changed++;
@@ -159,10 +192,20 @@ public final class WebhookCertificates {
   }
 
   private ValidatingWebhookConfiguration validating() {
-    return client.admissionRegistration().v1().validatingWebhookConfigurations().withName(names.validatingWebhook()).get();
+    return client
+        .admissionRegistration()
+        .v1()
+        .validatingWebhookConfigurations()
+        .withName(names.validatingWebhook())
+        .get();
   }
 
   private MutatingWebhookConfiguration mutating() {
-    return client.admissionRegistration().v1().mutatingWebhookConfigurations().withName(names.mutatingWebhook()).get();
+    return client
+        .admissionRegistration()
+        .v1()
+        .mutatingWebhookConfigurations()
+        .withName(names.mutatingWebhook())
+        .get();
   }
 }

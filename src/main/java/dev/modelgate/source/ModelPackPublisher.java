@@ -1,13 +1,16 @@
 package dev.modelgate.source;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
 import dev.modelgate.core.Failure;
 import dev.modelgate.core.InvalidInputException;
+import dev.modelgate.core.Reason;
 import dev.modelgate.core.StrictJson;
 import dev.modelgate.oci.MediaTypes;
 import dev.modelgate.oci.OciDigest;
 import dev.modelgate.oci.OciReference;
 import dev.modelgate.oci.RegistryClient;
+import dev.modelgate.oms.BundleParser;
 import dev.modelgate.oms.HashAlgorithm;
 import dev.modelgate.oms.HashProgress;
 import dev.modelgate.oms.HashedModel;
@@ -19,6 +22,7 @@ import dev.modelgate.oms.ModelWalker;
 import dev.modelgate.oms.Resource;
 import dev.modelgate.oms.Serialization;
 import dev.modelgate.oms.SymlinkPolicy;
+import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Instant;
@@ -49,13 +53,20 @@ public final class ModelPackPublisher {
     }
   }
 
-  public Published publish(Path model, OciReference target, IgnoreRules ignore, List<byte[]> bundles, Instant deadline) {
+  public Published publish(
+      Path model, OciReference target, IgnoreRules ignore, List<byte[]> bundles, Instant deadline) {
     ModelContents contents = new ModelWalker(ignore, SymlinkPolicy.REFUSE).walk(model);
     refuse(contents.failures());
     if (contents.singleFile()) {
-      throw new InvalidInputException(dev.modelgate.core.Reason.REQUEST_MALFORMED, "push takes a model directory, not a single file: " + model);
+      throw new InvalidInputException(
+          Reason.REQUEST_MALFORMED, "push takes a model directory, not a single file: " + model);
     }
-    HashedModel hashed = ModelHasher.allCores().hash(contents.files(), Serialization.files(HashAlgorithm.SHA256, false), HashProgress.NONE);
+    HashedModel hashed =
+        ModelHasher.allCores()
+            .hash(
+                contents.files(),
+                Serialization.files(HashAlgorithm.SHA256, false),
+                HashProgress.NONE);
     refuse(hashed.failures());
     Map<String, ModelFile> byName = new LinkedHashMap<>();
     contents.files().forEach(f -> byName.put(f.path().value(), f));
@@ -73,20 +84,37 @@ public final class ModelPackPublisher {
       layers.add(layer);
       diffIds.add(d.toString());
     }
-    String name = contents.root().getFileName() == null ? "model" : contents.root().getFileName().toString();
-    byte[] config = json(Map.of(
-        "descriptor", Map.of("name", name),
-        "config", Map.of(),
-        "modelfs", Map.of("type", "layers", "diffIds", diffIds)));
+    String name =
+        contents.root().getFileName() == null ? "model" : contents.root().getFileName().toString();
+    byte[] config =
+        json(
+            Map.of(
+                "descriptor", Map.of("name", name),
+                "config", Map.of(),
+                "modelfs", Map.of("type", "layers", "diffIds", diffIds)));
     OciDigest configDigest = registry.pushBlob(target, config, deadline);
     Map<String, Object> manifest = new LinkedHashMap<>();
     manifest.put("schemaVersion", 2);
     manifest.put("mediaType", MediaTypes.OCI_MANIFEST);
     manifest.put("artifactType", MediaTypes.MODELPACK_MANIFEST);
-    manifest.put("config", Map.of("mediaType", MediaTypes.MODELPACK_CONFIG, "digest", configDigest.toString(), "size", config.length));
+    manifest.put(
+        "config",
+        Map.of(
+            "mediaType",
+            MediaTypes.MODELPACK_CONFIG,
+            "digest",
+            configDigest.toString(),
+            "size",
+            config.length));
     manifest.put("layers", layers);
     byte[] manifestBytes = json(manifest);
-    OciDigest digest = registry.pushManifest(target, target.tag().isEmpty() ? OciDigest.sha256(manifestBytes).toString() : target.tag(), manifestBytes, MediaTypes.OCI_MANIFEST, deadline);
+    OciDigest digest =
+        registry.pushManifest(
+            target,
+            target.tag().isEmpty() ? OciDigest.sha256(manifestBytes).toString() : target.tag(),
+            manifestBytes,
+            MediaTypes.OCI_MANIFEST,
+            deadline);
     List<OciDigest> referrers = new ArrayList<>();
     for (byte[] bundle : bundles) {
       referrers.add(attachBundle(target, digest, manifestBytes.length, bundle, deadline));
@@ -95,7 +123,8 @@ public final class ModelPackPublisher {
   }
 
   /** Pushes a bundle as a referrer of {@code subject} and lists it in the referrers tag index. */
-  public OciDigest attachBundle(OciReference repo, OciDigest subject, long subjectSize, byte[] bundle, Instant deadline) {
+  public OciDigest attachBundle(
+      OciReference repo, OciDigest subject, long subjectSize, byte[] bundle, Instant deadline) {
     byte[] empty = "{}".getBytes(StandardCharsets.UTF_8);
     OciDigest emptyDigest = registry.pushBlob(repo, empty, deadline);
     OciDigest bundleDigest = registry.pushBlob(repo, bundle, deadline);
@@ -106,27 +135,67 @@ public final class ModelPackPublisher {
     referrer.put("schemaVersion", 2);
     referrer.put("mediaType", MediaTypes.OCI_MANIFEST);
     referrer.put("artifactType", MediaTypes.SIGSTORE_BUNDLE);
-    referrer.put("config", Map.of("mediaType", MediaTypes.OCI_EMPTY, "digest", emptyDigest.toString(), "size", empty.length));
-    referrer.put("layers", List.of(Map.of("mediaType", MediaTypes.SIGSTORE_BUNDLE, "digest", bundleDigest.toString(), "size", bundle.length)));
-    referrer.put("subject", Map.of("mediaType", MediaTypes.OCI_MANIFEST, "digest", subject.toString(), "size", subjectSize));
+    referrer.put(
+        "config",
+        Map.of(
+            "mediaType",
+            MediaTypes.OCI_EMPTY,
+            "digest",
+            emptyDigest.toString(),
+            "size",
+            empty.length));
+    referrer.put(
+        "layers",
+        List.of(
+            Map.of(
+                "mediaType",
+                MediaTypes.SIGSTORE_BUNDLE,
+                "digest",
+                bundleDigest.toString(),
+                "size",
+                bundle.length)));
+    referrer.put(
+        "subject",
+        Map.of(
+            "mediaType",
+            MediaTypes.OCI_MANIFEST,
+            "digest",
+            subject.toString(),
+            "size",
+            subjectSize));
     referrer.put("annotations", annotations);
     byte[] referrerBytes = json(referrer);
-    OciDigest referrerDigest = registry.pushManifest(repo, OciDigest.sha256(referrerBytes).toString(), referrerBytes, MediaTypes.OCI_MANIFEST, deadline);
+    OciDigest referrerDigest =
+        registry.pushManifest(
+            repo,
+            OciDigest.sha256(referrerBytes).toString(),
+            referrerBytes,
+            MediaTypes.OCI_MANIFEST,
+            deadline);
     updateReferrersTag(repo, subject, referrerDigest, referrerBytes.length, annotations, deadline);
     return referrerDigest;
   }
 
-  private void updateReferrersTag(OciReference repo, OciDigest subject, OciDigest referrer, long size, Map<String, String> annotations, Instant deadline) {
+  private void updateReferrersTag(
+      OciReference repo,
+      OciDigest subject,
+      OciDigest referrer,
+      long size,
+      Map<String, String> annotations,
+      Instant deadline) {
     List<Object> manifests = new ArrayList<>();
     Optional<byte[]> existing = registry.indexAtTag(repo, subject.referrersTag(), deadline);
     if (existing.isPresent()) {
       try {
         StrictJson.mapper().readTree(existing.get()).path("manifests").forEach(manifests::add);
-      } catch (java.io.IOException e) {
+      } catch (IOException e) {
         // A broken fallback index is replaced by a fresh one.
       }
     }
-    manifests.removeIf(m -> m instanceof com.fasterxml.jackson.databind.JsonNode && ((com.fasterxml.jackson.databind.JsonNode) m).path("digest").asText().equals(referrer.toString()));
+    manifests.removeIf(
+        m ->
+            m instanceof JsonNode
+                && ((JsonNode) m).path("digest").asText().equals(referrer.toString()));
     Map<String, Object> entry = new LinkedHashMap<>();
     entry.put("mediaType", MediaTypes.OCI_MANIFEST);
     entry.put("digest", referrer.toString());
@@ -138,20 +207,25 @@ public final class ModelPackPublisher {
     index.put("schemaVersion", 2);
     index.put("mediaType", MediaTypes.OCI_INDEX);
     index.put("manifests", manifests);
-    registry.pushManifest(repo, subject.referrersTag(), json(index), MediaTypes.OCI_INDEX, deadline);
+    registry.pushManifest(
+        repo, subject.referrersTag(), json(index), MediaTypes.OCI_INDEX, deadline);
   }
 
   /** Through the same parser verification uses, so a bundle that would not verify is not pushed. */
   private static String predicateType(byte[] bundle) {
-    byte[] payload = new dev.modelgate.oms.BundleParser().parse(bundle).envelope().payload().toArray();
-    return StrictJson.forDocument(dev.modelgate.core.Reason.STATEMENT_MALFORMED, "bundle payload").parse(payload).path("predicateType").asText("");
+    byte[] payload = new BundleParser().parse(bundle).envelope().payload().toArray();
+    return StrictJson.forDocument(Reason.STATEMENT_MALFORMED, "bundle payload")
+        .parse(payload)
+        .path("predicateType")
+        .asText("");
   }
 
   /** ModelPack raw layer types by file kind (model-spec mediatype.go). */
   static String layerMediaType(String path) {
     String p = path.toLowerCase(Locale.ROOT);
     String base = p.substring(p.lastIndexOf('/') + 1);
-    if (p.matches(".*\\.(safetensors|gguf|bin|pt|pth|onnx|h5|ckpt|pkl|pickle|npz|msgpack|tflite|mlmodel)$")) {
+    if (p.matches(
+        ".*\\.(safetensors|gguf|bin|pt|pth|onnx|h5|ckpt|pkl|pickle|npz|msgpack|tflite|mlmodel)$")) {
       return "application/vnd.cncf.model.weight.v1.raw";
     }
     if (base.startsWith("readme") || base.startsWith("license") || p.endsWith(".md")) {
@@ -173,8 +247,11 @@ public final class ModelPackPublisher {
 
   private static void refuse(List<Failure> failures) {
     if (!failures.isEmpty()) {
-      throw new InvalidInputException(failures.get(0).reason(), "model cannot be published: " + failures.get(0).message()
-          + (failures.size() > 1 ? " (and " + (failures.size() - 1) + " more)" : ""));
+      throw new InvalidInputException(
+          failures.get(0).reason(),
+          "model cannot be published: "
+              + failures.get(0).message()
+              + (failures.size() > 1 ? " (and " + (failures.size() - 1) + " more)" : ""));
     }
   }
 }

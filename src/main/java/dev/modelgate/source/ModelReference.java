@@ -1,17 +1,25 @@
 package dev.modelgate.source;
 
 import dev.modelgate.oms.RelativePath;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
 
 /**
- * One model a workload uses: its logical name, where it lives, where its signature is when not
- * the default ({@code ""}), the field that named it, for messages
- * ({@code metadata.annotations[model.modelgate.dev/llama]}, {@code spec.volumes[2].image.reference}),
- * whose registry credentials may read it, where it is verified ({@link Placement}), and the other
- * fields of the workload that name the very same reference (pinned with it; one verdict for all).
+ * One model a workload uses: its logical name, where it lives, where its signature is when not the
+ * default ({@code ""}), the field that named it, for messages ({@code
+ * metadata.annotations[model.modelgate.dev/llama]}, {@code spec.volumes[2].image.reference}), whose
+ * registry credentials may read it, where it is verified ({@link Placement}), and the other fields
+ * of the workload that name the very same reference (pinned with it; one verdict for all).
  */
-public record ModelReference(String name, ModelUri uri, String signaturePath, String field, RegistryAccess access, Placement placement, List<String> alsoNamedAt) {
+public record ModelReference(
+    String name,
+    ModelUri uri,
+    String signaturePath,
+    String field,
+    RegistryAccess access,
+    Placement placement,
+    List<String> alsoNamedAt) {
   public ModelReference {
     Objects.requireNonNull(name, "name");
     Objects.requireNonNull(uri, "uri");
@@ -27,7 +35,8 @@ public record ModelReference(String name, ModelUri uri, String signaturePath, St
     }
   }
 
-  public ModelReference(String name, ModelUri uri, String signaturePath, String field, RegistryAccess access) {
+  public ModelReference(
+      String name, ModelUri uri, String signaturePath, String field, RegistryAccess access) {
     this(name, uri, signaturePath, field, access, Placement.of(uri), List.of());
   }
 
@@ -49,7 +58,7 @@ public record ModelReference(String name, ModelUri uri, String signaturePath, St
 
   /** The same model named at one more field too. */
   public ModelReference alsoAt(String otherField) {
-    List<String> more = new java.util.ArrayList<>(alsoNamedAt);
+    List<String> more = new ArrayList<>(alsoNamedAt);
     more.add(otherField);
     return new ModelReference(name, uri, signaturePath, field, access, placement, more);
   }

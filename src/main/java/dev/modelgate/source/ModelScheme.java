@@ -1,5 +1,7 @@
 package dev.modelgate.source;
 
+import java.util.Locale;
+
 /** Where a model's bytes live. */
 public enum ModelScheme {
   /** An OCI artifact in a registry. */
@@ -12,14 +14,14 @@ public enum ModelScheme {
   FILE,
   /**
    * A URI that a container of the pod downloads (KServe's storage initializer: {@code s3://},
-   * {@code gs://}, {@code hf://}, {@code https://}, ...), kept exactly as the workload wrote it.
-   * It is never parsed from a {@code model.modelgate.dev/} annotation: where the download lands
-   * is what ModelGate verifies, and only the workload's shape says that.
+   * {@code gs://}, {@code hf://}, {@code https://}, ...), kept exactly as the workload wrote it. It
+   * is never parsed from a {@code model.modelgate.dev/} annotation: where the download lands is
+   * what ModelGate verifies, and only the workload's shape says that.
    */
   DOWNLOAD;
 
   /** The URI prefix; a download URI keeps its own ({@code s3://}, ...). */
   public String prefix() {
-    return this == DOWNLOAD ? "" : name().toLowerCase(java.util.Locale.ROOT) + "://";
+    return this == DOWNLOAD ? "" : name().toLowerCase(Locale.ROOT) + "://";
   }
 }

@@ -47,8 +47,12 @@ public record ModelUri(ModelScheme scheme, String location, String path) {
       scheme = ModelScheme.DOWNLOAD;
     }
     if (scheme == ModelScheme.DOWNLOAD) {
-      throw bad(t, "has scheme '" + t.substring(0, sep) + "', which ModelGate cannot read at admission; expected oci, pvc, volume or file"
-          + " (a model a container downloads is declared where it lands: volume://<volume>/<path>)");
+      throw bad(
+          t,
+          "has scheme '"
+              + t.substring(0, sep)
+              + "', which ModelGate cannot read at admission; expected oci, pvc, volume or file"
+              + " (a model a container downloads is declared where it lands: volume://<volume>/<path>)");
     }
     String rest = t.substring(sep + 3);
     switch (scheme) {
@@ -61,7 +65,8 @@ public record ModelUri(ModelScheme scheme, String location, String path) {
         if (!rest.startsWith("/") || rest.length() < 2) {
           throw bad(t, "must name an absolute path (file:///dir)");
         }
-        String abs = rest.endsWith("/") && rest.length() > 1 ? rest.substring(0, rest.length() - 1) : rest;
+        String abs =
+            rest.endsWith("/") && rest.length() > 1 ? rest.substring(0, rest.length() - 1) : rest;
         if (!abs.equals(abs.strip())) {
           throw bad(t, "has a path ending in whitespace");
         }
@@ -73,7 +78,8 @@ public record ModelUri(ModelScheme scheme, String location, String path) {
         String name = slash < 0 ? rest : rest.substring(0, slash);
         String inner = slash < 0 || slash == rest.length() - 1 ? "" : rest.substring(slash + 1);
         if (!name.matches("[a-z0-9]([-a-z0-9.]{0,251}[a-z0-9])?")) {
-          throw bad(t, "names '" + name + "', which is not a valid Kubernetes volume or claim name");
+          throw bad(
+              t, "names '" + name + "', which is not a valid Kubernetes volume or claim name");
         }
         String trimmedInner = inner.endsWith("/") ? inner.substring(0, inner.length() - 1) : inner;
         if (!trimmedInner.equals(trimmedInner.strip())) {
@@ -82,16 +88,17 @@ public record ModelUri(ModelScheme scheme, String location, String path) {
         if (!inner.isEmpty()) {
           RelativePath.parse(trimmedInner);
         }
-        return new ModelUri(scheme, name, inner.endsWith("/") ? inner.substring(0, inner.length() - 1) : inner);
+        return new ModelUri(
+            scheme, name, inner.endsWith("/") ? inner.substring(0, inner.length() - 1) : inner);
       default:
         throw bad(t, "has an unsupported scheme");
     }
   }
 
   /**
-   * A URI a container of the pod downloads, as written ({@code s3://bucket/llama},
-   * {@code https://host/model.tar.gz}, KServe's {@code oci://} fetch): a scheme of letters, digits,
-   * {@code + . -}, then a non-empty rest without whitespace or control characters.
+   * A URI a container of the pod downloads, as written ({@code s3://bucket/llama}, {@code
+   * https://host/model.tar.gz}, KServe's {@code oci://} fetch): a scheme of letters, digits, {@code
+   * + . -}, then a non-empty rest without whitespace or control characters.
    */
   public static ModelUri download(String text) {
     if (text == null || text.isEmpty()) {
@@ -131,6 +138,7 @@ public record ModelUri(ModelScheme scheme, String location, String path) {
   }
 
   private static InvalidInputException bad(String text, String problem) {
-    return new InvalidInputException(Reason.MODEL_REFERENCE_INVALID, "model reference '" + text + "' " + problem);
+    return new InvalidInputException(
+        Reason.MODEL_REFERENCE_INVALID, "model reference '" + text + "' " + problem);
   }
 }

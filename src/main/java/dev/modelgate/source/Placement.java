@@ -4,21 +4,28 @@ import java.util.Objects;
 import java.util.Optional;
 
 /**
- * Where a model is verified, which follows from how the workload delivers it (docs/model-sources.md):
+ * Where a model is verified, which follows from how the workload delivers it
+ * (docs/model-sources.md):
  *
  * <ul>
- *   <li>{@link Stage#ADMISSION}: the webhook reads it itself (OCI artifacts and images, {@code file://});
- *   <li>{@link Stage#IN_POD}: it is on a pod volume ({@code volume}, a {@code pvc://} or {@code volume://}
- *       URI), read or written there; ModelGate's injected init container verifies it after the last
- *       init container that writes the volume and before anything else uses it;
- *   <li>{@link Stage#POD_REVIEW}: a pod template whose volume another webhook (KServe's pod mutator)
- *       adds only on the Pod; the Pod's own review verifies it, and this verdict says so;
- *   <li>{@link Stage#REFUSED}: nothing ModelGate can place checks it before use; denied with
- *       {@code detail}, which names the scheme and why.
+ *   <li>{@link Stage#ADMISSION}: the webhook reads it itself (OCI artifacts and images, {@code
+ *       file://});
+ *   <li>{@link Stage#IN_POD}: it is on a pod volume ({@code volume}, a {@code pvc://} or {@code
+ *       volume://} URI), read or written there; ModelGate's injected init container verifies it
+ *       after the last init container that writes the volume and before anything else uses it;
+ *   <li>{@link Stage#POD_REVIEW}: a pod template whose volume another webhook (KServe's pod
+ *       mutator) adds only on the Pod; the Pod's own review verifies it, and this verdict says so;
+ *   <li>{@link Stage#REFUSED}: nothing ModelGate can place checks it before use; denied with {@code
+ *       detail}, which names the scheme and why.
  * </ul>
  */
 public record Placement(Stage stage, Optional<ModelUri> volume, String detail) {
-  public enum Stage { ADMISSION, IN_POD, POD_REVIEW, REFUSED }
+  public enum Stage {
+    ADMISSION,
+    IN_POD,
+    POD_REVIEW,
+    REFUSED
+  }
 
   public static final Placement ADMISSION = new Placement(Stage.ADMISSION, Optional.empty(), "");
 
@@ -27,13 +34,16 @@ public record Placement(Stage stage, Optional<ModelUri> volume, String detail) {
     Objects.requireNonNull(volume, "volume");
     Objects.requireNonNull(detail, "detail");
     if ((stage == Stage.IN_POD) != volume.isPresent()) {
-      throw new IllegalArgumentException("a model verified in the pod names its volume, and only such a model does");
+      throw new IllegalArgumentException(
+          "a model verified in the pod names its volume, and only such a model does");
     }
-    volume.ifPresent(v -> {
-      if (v.scheme() != ModelScheme.PVC && v.scheme() != ModelScheme.VOLUME) {
-        throw new IllegalArgumentException("a pod location is a pvc:// or volume:// URI, not " + v);
-      }
-    });
+    volume.ifPresent(
+        v -> {
+          if (v.scheme() != ModelScheme.PVC && v.scheme() != ModelScheme.VOLUME) {
+            throw new IllegalArgumentException(
+                "a pod location is a pvc:// or volume:// URI, not " + v);
+          }
+        });
     if ((stage == Stage.POD_REVIEW || stage == Stage.REFUSED) && detail.isBlank()) {
       throw new IllegalArgumentException("a deferred or refused model says why");
     }
@@ -52,14 +62,19 @@ public record Placement(Stage stage, Optional<ModelUri> volume, String detail) {
     return new Placement(Stage.REFUSED, Optional.empty(), why);
   }
 
-  /** What a model named by this URI alone gets: volumes in the pod, downloads refused, the rest at admission. */
+  /**
+   * What a model named by this URI alone gets: volumes in the pod, downloads refused, the rest at
+   * admission.
+   */
   public static Placement of(ModelUri uri) {
     switch (uri.scheme()) {
       case PVC:
       case VOLUME:
         return inPod(uri);
       case DOWNLOAD:
-        return refused(uri.schemeName() + ":// is downloaded by a container of the pod, and ModelGate found no init container writing it to a volume it could verify");
+        return refused(
+            uri.schemeName()
+                + ":// is downloaded by a container of the pod, and ModelGate found no init container writing it to a volume it could verify");
       default:
         return ADMISSION;
     }

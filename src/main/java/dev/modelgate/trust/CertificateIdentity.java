@@ -2,6 +2,7 @@ package dev.modelgate.trust;
 
 import dev.modelgate.core.InvalidInputException;
 import dev.modelgate.core.Reason;
+import java.util.List;
 import java.util.Objects;
 import java.util.regex.Pattern;
 import java.util.regex.PatternSyntaxException;
@@ -24,7 +25,7 @@ public record CertificateIdentity(String subjectRegExp, String sanRegExp) {
     return subjectRegExp.isEmpty() || Pattern.compile(subjectRegExp).matcher(subject).matches();
   }
 
-  boolean anySanMatches(java.util.List<String> sans) {
+  boolean anySanMatches(List<String> sans) {
     if (sanRegExp.isEmpty()) {
       return true;
     }
@@ -32,13 +33,22 @@ public record CertificateIdentity(String subjectRegExp, String sanRegExp) {
     return sans.stream().anyMatch(s -> p.matcher(s).matches());
   }
 
-  /** Refuses a regular expression that does not compile, naming the field; "" (no constraint) passes. */
+  /**
+   * Refuses a regular expression that does not compile, naming the field; "" (no constraint)
+   * passes.
+   */
   static void requireRegex(String regex, String what) {
     try {
       Pattern.compile(regex);
     } catch (PatternSyntaxException e) {
       throw new InvalidInputException(
-          Reason.IDENTITY_MISMATCH, "the " + what + " regular expression '" + regex + "' does not compile: " + e.getDescription());
+          Reason.IDENTITY_MISMATCH,
+          "the "
+              + what
+              + " regular expression '"
+              + regex
+              + "' does not compile: "
+              + e.getDescription());
     }
   }
 }

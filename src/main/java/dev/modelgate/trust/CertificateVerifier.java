@@ -18,6 +18,7 @@ import java.util.ArrayList;
 import java.util.Collection;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Optional;
 import java.util.Set;
 
 /**
@@ -26,9 +27,9 @@ import java.util.Set;
  * optional {@link CertificateIdentity}.
  *
  * <p>As the reference does (model_signing {@code sign_certificate.py}), the chain is checked at the
- * signing certificate's notBefore: the bundle carries no trusted time, so expiry at verify time says
- * nothing about when it signed. Unlike the reference, there is no fallback to the web PKI: anchors
- * are required.
+ * signing certificate's notBefore: the bundle carries no trusted time, so expiry at verify time
+ * says nothing about when it signed. Unlike the reference, there is no fallback to the web PKI:
+ * anchors are required.
  */
 public final class CertificateVerifier implements SignatureVerifier {
   private static final String EKU_CODE_SIGNING = "1.3.6.1.5.5.7.3.3";
@@ -40,9 +41,9 @@ public final class CertificateVerifier implements SignatureVerifier {
 
   /**
    * @param trusted the certificates the operator trusts. As with OpenSSL's default store (which the
-   *     reference uses), a chain must end at a self-signed root among them; other certificates given
-   *     here only help build the chain. A set with no self-signed root is refused, since no chain
-   *     could ever verify against it.
+   *     reference uses), a chain must end at a self-signed root among them; other certificates
+   *     given here only help build the chain. A set with no self-signed root is refused, since no
+   *     chain could ever verify against it.
    */
   public CertificateVerifier(Collection<X509Certificate> trusted, CertificateIdentity identity) {
     Set<TrustAnchor> roots = new HashSet<>();
@@ -88,7 +89,8 @@ public final class CertificateVerifier implements SignatureVerifier {
     if (!(bundle.material() instanceof VerificationMaterial.CertificateChain)) {
       return SignerVerdict.Rejected.wrongMaterial(bundle.material(), "a certificate chain");
     }
-    List<X509Certificate> chain = ((VerificationMaterial.CertificateChain) bundle.material()).certificates();
+    List<X509Certificate> chain =
+        ((VerificationMaterial.CertificateChain) bundle.material()).certificates();
     X509Certificate leaf = chain.get(0);
     String subject = leaf.getSubjectX500Principal().getName();
     List<String> sans = FulcioIdentity.sans(leaf);
@@ -96,7 +98,9 @@ public final class CertificateVerifier implements SignatureVerifier {
     try {
       EcCurve.of(leaf.getPublicKey());
     } catch (InvalidInputException e) {
-      failures.add(new Failure(Reason.KEY_UNSUPPORTED, "signing certificate '" + subject + "': " + e.getMessage()));
+      failures.add(
+          new Failure(
+              Reason.KEY_UNSUPPORTED, "signing certificate '" + subject + "': " + e.getMessage()));
       return new SignerVerdict.Rejected(failures);
     }
     chainFailure(chain).ifPresent(failures::add);
@@ -109,7 +113,11 @@ public final class CertificateVerifier implements SignatureVerifier {
     }
     if (!identity.subjectMatches(subject)) {
       failures.add(
-          Failure.of(Reason.IDENTITY_MISMATCH, "certificate subject '%s' does not match '%s'", subject, identity.subjectRegExp()));
+          Failure.of(
+              Reason.IDENTITY_MISMATCH,
+              "certificate subject '%s' does not match '%s'",
+              subject,
+              identity.subjectRegExp()));
     }
     if (!identity.anySanMatches(sans)) {
       failures.add(
@@ -121,7 +129,8 @@ public final class CertificateVerifier implements SignatureVerifier {
               sans.isEmpty() ? "none" : String.join(", ", sans)));
     }
     DsseSignatureCheck.Result sig =
-        DsseSignatureCheck.check(bundle.envelope(), leaf.getPublicKey(), "signing certificate '" + subject + "'");
+        DsseSignatureCheck.check(
+            bundle.envelope(), leaf.getPublicKey(), "signing certificate '" + subject + "'");
     if (sig.failure() != null) {
       failures.add(sig.failure());
     }
@@ -129,10 +138,11 @@ public final class CertificateVerifier implements SignatureVerifier {
       return new SignerVerdict.Rejected(failures);
     }
     String issuer = leaf.getIssuerX500Principal().getName();
-    return new SignerVerdict.Verified(new Signer(SigningMethod.CERTIFICATE, subject, issuer, sans), sig.form().orElseThrow());
+    return new SignerVerdict.Verified(
+        new Signer(SigningMethod.CERTIFICATE, subject, issuer, sans), sig.form().orElseThrow());
   }
 
-  private java.util.Optional<Failure> chainFailure(List<X509Certificate> chain) {
+  private Optional<Failure> chainFailure(List<X509Certificate> chain) {
     X509Certificate leaf = chain.get(0);
     try {
       X509CertSelector target = new X509CertSelector();
@@ -142,11 +152,12 @@ public final class CertificateVerifier implements SignatureVerifier {
       params.setDate(leaf.getNotBefore());
       List<X509Certificate> pool = new ArrayList<>(chain);
       pool.addAll(configuredIntermediates);
-      params.addCertStore(CertStore.getInstance("Collection", new CollectionCertStoreParameters(pool)));
+      params.addCertStore(
+          CertStore.getInstance("Collection", new CollectionCertStoreParameters(pool)));
       CertPathBuilder.getInstance("PKIX").build(params);
-      return java.util.Optional.empty();
+      return Optional.empty();
     } catch (GeneralSecurityException e) {
-      return java.util.Optional.of(
+      return Optional.of(
           Failure.of(
               Reason.CHAIN_UNTRUSTED,
               "signing certificate '%s' (issued by '%s') does not chain to a trusted anchor at %s: %s",

@@ -11,8 +11,8 @@ import java.security.Signature;
 import java.util.Optional;
 
 /**
- * Verifies the one DSSE signature of an envelope with an EC key over the exact PAE bytes: first DSSE
- * v1 PAE with the curve's hash, then model_signing v0.2.0's encoding with SHA-256 (which that
+ * Verifies the one DSSE signature of an envelope with an EC key over the exact PAE bytes: first
+ * DSSE v1 PAE with the curve's hash, then model_signing v0.2.0's encoding with SHA-256 (which that
  * version used whatever the curve; oms-format.md section 5).
  */
 final class DsseSignatureCheck {
@@ -36,12 +36,16 @@ final class DsseSignatureCheck {
     } catch (InvalidInputException e) {
       // The key may come from a certificate in an untrusted bundle: an unsupported key is a failed
       // signature, never an exception that would abort the caller's other checks.
-      return new Result(Optional.empty(), Failure.of(Reason.KEY_UNSUPPORTED, "%s: %s", signerName, e.getMessage()));
+      return new Result(
+          Optional.empty(),
+          Failure.of(Reason.KEY_UNSUPPORTED, "%s: %s", signerName, e.getMessage()));
     }
-    if (verifies(curve.jcaSignatureAlgorithm(), key, Pae.encode(envelope.payloadType(), payload), sig)) {
+    if (verifies(
+        curve.jcaSignatureAlgorithm(), key, Pae.encode(envelope.payloadType(), payload), sig)) {
       return new Result(Optional.of(PaeForm.STANDARD), null);
     }
-    if (verifies("SHA256withECDSA", key, Pae.encodeLegacyV02(envelope.payloadType(), payload), sig)) {
+    if (verifies(
+        "SHA256withECDSA", key, Pae.encodeLegacyV02(envelope.payloadType(), payload), sig)) {
       return new Result(Optional.of(PaeForm.LEGACY_V02), null);
     }
     return new Result(

@@ -37,7 +37,9 @@ public enum EcCurve {
     if (!(key instanceof ECPublicKey)) {
       throw new InvalidInputException(
           Reason.KEY_UNSUPPORTED,
-          "key type " + key.getAlgorithm() + " is not supported; OMS keys are EC P-256, P-384 or P-521");
+          "key type "
+              + key.getAlgorithm()
+              + " is not supported; OMS keys are EC P-256, P-384 or P-521");
     }
     // By the curve's OID, not its field size: secp256k1 and brainpoolP256r1 are 256-bit curves too.
     ASN1ObjectIdentifier curve = namedCurve(key);
@@ -49,21 +51,29 @@ public enum EcCurve {
     String name = ECNamedCurveTable.getName(curve);
     throw new InvalidInputException(
         Reason.KEY_UNSUPPORTED,
-        "EC curve " + (name == null ? "" : name + " ") + "(OID " + curve.getId() + ") is not supported; OMS keys use P-256, P-384 or P-521");
+        "EC curve "
+            + (name == null ? "" : name + " ")
+            + "(OID "
+            + curve.getId()
+            + ") is not supported; OMS keys use P-256, P-384 or P-521");
   }
 
-  /** The named-curve OID of an EC key's SubjectPublicKeyInfo; explicit curve parameters are refused. */
+  /**
+   * The named-curve OID of an EC key's SubjectPublicKeyInfo; explicit curve parameters are refused.
+   */
   private static ASN1ObjectIdentifier namedCurve(PublicKey key) {
     AlgorithmIdentifier alg;
     try {
       alg = SubjectPublicKeyInfo.getInstance(key.getEncoded()).getAlgorithm();
     } catch (IllegalArgumentException | NullPointerException e) {
-      throw new InvalidInputException(Reason.KEY_UNSUPPORTED, "EC key cannot be encoded to read its curve");
+      throw new InvalidInputException(
+          Reason.KEY_UNSUPPORTED, "EC key cannot be encoded to read its curve");
     }
     ASN1Encodable params = alg.getParameters();
     if (!(params instanceof ASN1ObjectIdentifier)) {
       throw new InvalidInputException(
-          Reason.KEY_UNSUPPORTED, "EC key has explicit curve parameters instead of a named curve; OMS keys use P-256, P-384 or P-521");
+          Reason.KEY_UNSUPPORTED,
+          "EC key has explicit curve parameters instead of a named curve; OMS keys use P-256, P-384 or P-521");
     }
     return (ASN1ObjectIdentifier) params;
   }

@@ -27,7 +27,8 @@ public final class EcSigner {
   }
 
   public byte[] signWithKey(byte[] payload) {
-    return BundleWriter.withPublicKeyHint(PublicKeyHint.of(keys.getPublic()), payload, sign(payload));
+    return BundleWriter.withPublicKeyHint(
+        PublicKeyHint.of(keys.getPublic()), payload, sign(payload));
   }
 
   public byte[] signWithCertificates(List<X509Certificate> chain, byte[] payload) {

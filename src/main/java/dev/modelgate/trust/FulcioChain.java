@@ -4,6 +4,7 @@ import dev.sigstore.trustroot.CertificateAuthority;
 import java.security.GeneralSecurityException;
 import java.security.cert.CertPath;
 import java.security.cert.CertPathValidator;
+import java.security.cert.Certificate;
 import java.security.cert.CertificateFactory;
 import java.security.cert.PKIXParameters;
 import java.security.cert.X509Certificate;
@@ -28,17 +29,21 @@ final class FulcioChain {
   private FulcioChain() {}
 
   /** Why the chain does not verify against any of {@code cas}, or empty when one accepts it. */
-  static Optional<String> problem(List<X509Certificate> bundleChain, List<CertificateAuthority> cas) {
+  static Optional<String> problem(
+      List<X509Certificate> bundleChain, List<CertificateAuthority> cas) {
     X509Certificate leaf = bundleChain.get(0);
-    List<CertificateAuthority> candidates = CertificateAuthority.find(cas, leaf.getNotBefore().toInstant());
+    List<CertificateAuthority> candidates =
+        CertificateAuthority.find(cas, leaf.getNotBefore().toInstant());
     if (candidates.isEmpty()) {
-      return Optional.of("no trusted Fulcio CA was valid at the certificate's notBefore " + leaf.getNotBefore().toInstant());
+      return Optional.of(
+          "no trusted Fulcio CA was valid at the certificate's notBefore "
+              + leaf.getNotBefore().toInstant());
     }
     List<String> refusals = new ArrayList<>();
     for (CertificateAuthority ca : candidates) {
       try {
         List<X509Certificate> path = new ArrayList<>(bundleChain);
-        List<? extends java.security.cert.Certificate> caChain = ca.getCertPath().getCertificates();
+        List<? extends Certificate> caChain = ca.getCertPath().getCertificates();
         for (int i = 0; i < caChain.size() - 1; i++) {
           if (!path.contains(caChain.get(i))) {
             path.add((X509Certificate) caChain.get(i));

@@ -7,6 +7,7 @@ import java.security.cert.X509Certificate;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
+import java.util.Optional;
 import org.bouncycastle.asn1.ASN1Encodable;
 import org.bouncycastle.asn1.ASN1ObjectIdentifier;
 import org.bouncycastle.asn1.ASN1OctetString;
@@ -86,7 +87,7 @@ record FulcioIdentity(String issuer, List<String> subjectAlternativeNames) {
   }
 
   /** OtherName ::= SEQUENCE { type-id OID, value [0] EXPLICIT ANY }, for Fulcio's username. */
-  private static java.util.Optional<String> otherName(byte[] der) {
+  private static Optional<String> otherName(byte[] der) {
     try {
       ASN1Primitive p = ASN1Primitive.fromByteArray(der);
       if (p instanceof ASN1TaggedObject) {
@@ -95,16 +96,18 @@ record FulcioIdentity(String issuer, List<String> subjectAlternativeNames) {
       ASN1Sequence seq = ASN1Sequence.getInstance(p);
       String oid = ASN1ObjectIdentifier.getInstance(seq.getObjectAt(0)).getId();
       if (!USERNAME_OTHER_NAME.equals(oid)) {
-        return java.util.Optional.empty();
+        return Optional.empty();
       }
       // The JDK re-encodes OtherName with the value wrapped in [0] twice; unwrap every tag.
       ASN1Encodable value = seq.getObjectAt(1);
       for (int i = 0; i < 4 && value instanceof ASN1TaggedObject; i++) {
         value = ((ASN1TaggedObject) value).getBaseObject();
       }
-      return value instanceof ASN1String ? java.util.Optional.of(((ASN1String) value).getString()) : java.util.Optional.empty();
+      return value instanceof ASN1String
+          ? Optional.of(((ASN1String) value).getString())
+          : Optional.empty();
     } catch (IOException | RuntimeException e) {
-      return java.util.Optional.empty();
+      return Optional.empty();
     }
   }
 }

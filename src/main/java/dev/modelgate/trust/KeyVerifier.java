@@ -16,8 +16,8 @@ import java.util.List;
  *
  * <p>Stricter than the reference in one way, following OMS spec 7: the bundle must carry {@code
  * publicKey} material (the reference also accepts certificate bundles here). The {@code hint}, and
- * the PEM key in pre-1.1 {@code rawBytes}, must name the configured key when present: they are
- * only consistency checks, since trust never comes from the bundle.
+ * the PEM key in pre-1.1 {@code rawBytes}, must name the configured key when present: they are only
+ * consistency checks, since trust never comes from the bundle.
  */
 public final class KeyVerifier implements SignatureVerifier {
   private final PublicKey key;
@@ -48,12 +48,20 @@ public final class KeyVerifier implements SignatureVerifier {
     if (!material.hint().isEmpty() && !material.hint().equals(hint)) {
       failures.add(
           Failure.of(
-              Reason.KEY_MISMATCH, "bundle was signed by the key with hint %s, expected %s", material.hint(), hint));
+              Reason.KEY_MISMATCH,
+              "bundle was signed by the key with hint %s, expected %s",
+              material.hint(),
+              hint));
     }
     if (material.rawBytes().length() > 0 && !embeddedKeyMatches(material)) {
-      failures.add(Failure.of(Reason.KEY_MISMATCH, "bundle names a different public key than the one given (%s)", hint));
+      failures.add(
+          Failure.of(
+              Reason.KEY_MISMATCH,
+              "bundle names a different public key than the one given (%s)",
+              hint));
     }
-    DsseSignatureCheck.Result sig = DsseSignatureCheck.check(bundle.envelope(), key, "the given public key");
+    DsseSignatureCheck.Result sig =
+        DsseSignatureCheck.check(bundle.envelope(), key, "the given public key");
     if (sig.failure() != null) {
       failures.add(sig.failure());
     }
@@ -67,7 +75,9 @@ public final class KeyVerifier implements SignatureVerifier {
   private boolean embeddedKeyMatches(VerificationMaterial.PublicKey material) {
     try {
       PublicKey embedded =
-          PemReader.publicKey(new String(material.rawBytes().toArray(), StandardCharsets.US_ASCII), "bundle publicKey.rawBytes");
+          PemReader.publicKey(
+              new String(material.rawBytes().toArray(), StandardCharsets.US_ASCII),
+              "bundle publicKey.rawBytes");
       return Arrays.equals(embedded.getEncoded(), key.getEncoded());
     } catch (InvalidInputException e) {
       return false;

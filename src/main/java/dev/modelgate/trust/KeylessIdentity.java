@@ -12,7 +12,8 @@ import java.util.regex.Pattern;
  * value (not a substring). Exactly one of {@code issuer}/{@code issuerRegExp} and one of {@code
  * subject}/{@code subjectRegExp} is set.
  */
-public record KeylessIdentity(String issuer, String issuerRegExp, String subject, String subjectRegExp) {
+public record KeylessIdentity(
+    String issuer, String issuerRegExp, String subject, String subjectRegExp) {
   public KeylessIdentity {
     Objects.requireNonNull(issuer, "issuer");
     Objects.requireNonNull(issuerRegExp, "issuerRegExp");
@@ -20,11 +21,13 @@ public record KeylessIdentity(String issuer, String issuerRegExp, String subject
     Objects.requireNonNull(subjectRegExp, "subjectRegExp");
     if (issuer.isEmpty() == issuerRegExp.isEmpty()) {
       throw new InvalidInputException(
-          Reason.IDENTITY_MISMATCH, "a keyless identity needs exactly one of issuer and issuerRegExp");
+          Reason.IDENTITY_MISMATCH,
+          "a keyless identity needs exactly one of issuer and issuerRegExp");
     }
     if (subject.isEmpty() == subjectRegExp.isEmpty()) {
       throw new InvalidInputException(
-          Reason.IDENTITY_MISMATCH, "a keyless identity needs exactly one of subject and subjectRegExp");
+          Reason.IDENTITY_MISMATCH,
+          "a keyless identity needs exactly one of subject and subjectRegExp");
     }
     CertificateIdentity.requireRegex(issuerRegExp, "issuer");
     CertificateIdentity.requireRegex(subjectRegExp, "subject");
@@ -36,7 +39,9 @@ public record KeylessIdentity(String issuer, String issuerRegExp, String subject
 
   boolean matches(FulcioIdentity found) {
     boolean issuerOk =
-        issuer.isEmpty() ? Pattern.compile(issuerRegExp).matcher(found.issuer()).matches() : issuer.equals(found.issuer());
+        issuer.isEmpty()
+            ? Pattern.compile(issuerRegExp).matcher(found.issuer()).matches()
+            : issuer.equals(found.issuer());
     if (!issuerOk) {
       return false;
     }
@@ -49,7 +54,8 @@ public record KeylessIdentity(String issuer, String issuerRegExp, String subject
   @Override
   public String toString() {
     String i = issuer.isEmpty() ? "issuer ~ '" + issuerRegExp + "'" : "issuer '" + issuer + "'";
-    String s = subject.isEmpty() ? "subject ~ '" + subjectRegExp + "'" : "subject '" + subject + "'";
+    String s =
+        subject.isEmpty() ? "subject ~ '" + subjectRegExp + "'" : "subject '" + subject + "'";
     return s + " from " + i;
   }
 }

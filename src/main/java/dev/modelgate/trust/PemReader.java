@@ -32,8 +32,8 @@ import org.bouncycastle.openssl.PEMParser;
 import org.bouncycastle.openssl.jcajce.JcaPEMKeyConverter;
 
 /**
- * Reads keys and certificates from PEM text. Text outside the PEM blocks is skipped, so files
- * such as certtool's (a human-readable dump followed by the PEM block) read as expected.
+ * Reads keys and certificates from PEM text. Text outside the PEM blocks is skipped, so files such
+ * as certtool's (a human-readable dump followed by the PEM block) read as expected.
  */
 public final class PemReader {
   private static final JcaPEMKeyConverter CONVERTER = new JcaPEMKeyConverter();
@@ -44,12 +44,22 @@ public final class PemReader {
     return publicKey(read(file), file.toString());
   }
 
-  /** The one public key (or certificate's key) in PEM text; a file with more than one is refused, never read as its first. */
+  /**
+   * The one public key (or certificate's key) in PEM text; a file with more than one is refused,
+   * never read as its first.
+   */
   public static PublicKey publicKey(String pem, String source) {
     List<Object> all = objects(pem, source);
-    long keys = all.stream().filter(o -> o instanceof SubjectPublicKeyInfo || o instanceof X509CertificateHolder).count();
+    long keys =
+        all.stream()
+            .filter(o -> o instanceof SubjectPublicKeyInfo || o instanceof X509CertificateHolder)
+            .count();
     if (keys > 1) {
-      throw bad(source, "holds " + keys + " keys; give exactly one (which one is trusted must not depend on order)");
+      throw bad(
+          source,
+          "holds "
+              + keys
+              + " keys; give exactly one (which one is trusted must not depend on order)");
     }
     for (Object o : all) {
       try {
@@ -98,7 +108,8 @@ public final class PemReader {
   private static X509Certificate toX509(X509CertificateHolder holder, String source) {
     try {
       CertificateFactory cf = CertificateFactory.getInstance("X.509");
-      return (X509Certificate) cf.generateCertificate(new ByteArrayInputStream(holder.getEncoded()));
+      return (X509Certificate)
+          cf.generateCertificate(new ByteArrayInputStream(holder.getEncoded()));
     } catch (GeneralSecurityException | IOException e) {
       throw bad(source, "holds a certificate that cannot be decoded: " + e.getMessage());
     }
@@ -108,7 +119,8 @@ public final class PemReader {
   public static KeyPair keyPair(Path file) {
     String source = file.toString();
     List<Object> all = objects(read(file), source);
-    long keys = all.stream().filter(o -> o instanceof PEMKeyPair || o instanceof PrivateKeyInfo).count();
+    long keys =
+        all.stream().filter(o -> o instanceof PEMKeyPair || o instanceof PrivateKeyInfo).count();
     if (keys > 1) {
       throw bad(source, "holds " + keys + " private keys; give exactly one");
     }
@@ -134,7 +146,8 @@ public final class PemReader {
     throw bad(source, "holds no unencrypted PEM private key (EC PRIVATE KEY or PRIVATE KEY)");
   }
 
-  private static PublicKey derivePublic(PrivateKey priv, String source) throws GeneralSecurityException {
+  private static PublicKey derivePublic(PrivateKey priv, String source)
+      throws GeneralSecurityException {
     if (!(priv instanceof ECPrivateKey)) {
       throw bad(source, "holds a " + priv.getAlgorithm() + " key; OMS signing keys are EC");
     }
@@ -170,7 +183,8 @@ public final class PemReader {
     } catch (NoSuchFileException e) {
       throw new InvalidInputException(Reason.NOT_FOUND, "file " + file + " does not exist", e);
     } catch (IOException e) {
-      throw new InvalidInputException(Reason.IO_ERROR, "file " + file + " cannot be read: " + e.getMessage(), e);
+      throw new InvalidInputException(
+          Reason.IO_ERROR, "file " + file + " cannot be read: " + e.getMessage(), e);
     }
   }
 

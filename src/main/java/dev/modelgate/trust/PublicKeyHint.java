@@ -7,9 +7,9 @@ import java.util.Base64;
 import java.util.HexFormat;
 
 /**
- * The {@code publicKey.hint} of OMS key bundles: lowercase hex SHA-256 of the key's PEM text exactly
- * as Python {@code cryptography} writes it, base64 lines of 64 characters and a trailing newline
- * (model_signing {@code sign_ec_key.py}).
+ * The {@code publicKey.hint} of OMS key bundles: lowercase hex SHA-256 of the key's PEM text
+ * exactly as Python {@code cryptography} writes it, base64 lines of 64 characters and a trailing
+ * newline (model_signing {@code sign_ec_key.py}).
  */
 public final class PublicKeyHint {
   private PublicKeyHint() {}
@@ -20,7 +20,9 @@ public final class PublicKeyHint {
   }
 
   public static String pem(PublicKey key) {
-    String body = Base64.getMimeEncoder(64, "\n".getBytes(StandardCharsets.US_ASCII)).encodeToString(key.getEncoded());
+    String body =
+        Base64.getMimeEncoder(64, "\n".getBytes(StandardCharsets.US_ASCII))
+            .encodeToString(key.getEncoded());
     return "-----BEGIN PUBLIC KEY-----\n" + body + "\n-----END PUBLIC KEY-----\n";
   }
 }

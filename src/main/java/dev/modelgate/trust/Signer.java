@@ -2,8 +2,8 @@ package dev.modelgate.trust;
 
 import java.time.Instant;
 import java.util.List;
-import java.util.Optional;
 import java.util.Objects;
+import java.util.Optional;
 
 /**
  * Who signed, as established by a verifier: the method, a display identity (key hint, certificate
@@ -11,7 +11,11 @@ import java.util.Objects;
  * time when a log entry or timestamp proved it.
  */
 public record Signer(
-    SigningMethod method, String identity, String issuer, List<String> subjectAlternativeNames, Optional<Instant> signingTime) {
+    SigningMethod method,
+    String identity,
+    String issuer,
+    List<String> subjectAlternativeNames,
+    Optional<Instant> signingTime) {
   public Signer {
     Objects.requireNonNull(method, "method");
     Objects.requireNonNull(identity, "identity");
@@ -20,7 +24,8 @@ public record Signer(
     Objects.requireNonNull(signingTime, "signingTime");
   }
 
-  public Signer(SigningMethod method, String identity, String issuer, List<String> subjectAlternativeNames) {
+  public Signer(
+      SigningMethod method, String identity, String issuer, List<String> subjectAlternativeNames) {
     this(method, identity, issuer, subjectAlternativeNames, Optional.empty());
   }
 }

@@ -1,6 +1,8 @@
 package dev.modelgate.trust;
 
 import dev.modelgate.core.Failure;
+import dev.modelgate.core.Reason;
+import dev.modelgate.oms.VerificationMaterial;
 import java.util.List;
 import java.util.Objects;
 
@@ -25,11 +27,11 @@ public sealed interface SignerVerdict {
     }
 
     /** The bundle was made with another signing method than the verifier was configured for. */
-    public static Rejected wrongMaterial(dev.modelgate.oms.VerificationMaterial material, String configured) {
+    public static Rejected wrongMaterial(VerificationMaterial material, String configured) {
       return new Rejected(
           List.of(
               Failure.of(
-                  dev.modelgate.core.Reason.VERIFICATION_MATERIAL_MISMATCH,
+                  Reason.VERIFICATION_MATERIAL_MISMATCH,
                   "bundle carries %s material, but %s was given; verify it with the method it was signed with",
                   material.field(),
                   configured)));

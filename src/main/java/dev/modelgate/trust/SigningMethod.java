@@ -1,5 +1,7 @@
 package dev.modelgate.trust;
 
+import java.util.Locale;
+
 /** The OMS signing methods. */
 public enum SigningMethod {
   KEY,
@@ -7,6 +9,6 @@ public enum SigningMethod {
   KEYLESS;
 
   public String label() {
-    return name().toLowerCase(java.util.Locale.ROOT);
+    return name().toLowerCase(Locale.ROOT);
   }
 }

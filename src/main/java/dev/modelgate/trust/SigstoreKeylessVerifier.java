@@ -47,7 +47,9 @@ public final class SigstoreKeylessVerifier implements SignatureVerifier {
    */
   public SigstoreKeylessVerifier(SigstoreTrustRoot root, List<KeylessIdentity> identities) {
     if (identities.isEmpty()) {
-      throw new InvalidInputException(Reason.IDENTITY_MISMATCH, "keyless verification needs at least one identity (issuer and subject)");
+      throw new InvalidInputException(
+          Reason.IDENTITY_MISMATCH,
+          "keyless verification needs at least one identity (issuer and subject)");
     }
     this.root = root;
     this.identities = List.copyOf(identities);
@@ -65,22 +67,38 @@ public final class SigstoreKeylessVerifier implements SignatureVerifier {
     }
     VerificationMaterial.Keyless material = (VerificationMaterial.Keyless) bundle.material();
     if (material.tlogEntryCount() != 1) {
-      return reject(Failure.of(Reason.TLOG_ENTRY_COUNT, "bundle has %d transparency-log entries, expected exactly 1", material.tlogEntryCount()));
+      return reject(
+          Failure.of(
+              Reason.TLOG_ENTRY_COUNT,
+              "bundle has %d transparency-log entries, expected exactly 1",
+              material.tlogEntryCount()));
     }
     if (bundle.envelope().signatures().size() != 1) {
-      return reject(Failure.of(Reason.SIGNATURE_COUNT, "envelope has %d signatures, expected exactly 1", bundle.envelope().signatures().size()));
+      return reject(
+          Failure.of(
+              Reason.SIGNATURE_COUNT,
+              "envelope has %d signatures, expected exactly 1",
+              bundle.envelope().signatures().size()));
     }
     Bundle parsed;
     try {
-      parsed = Bundle.from(new StringReader(new String(material.bundleJson().toArray(), StandardCharsets.UTF_8)));
+      parsed =
+          Bundle.from(
+              new StringReader(
+                  new String(material.bundleJson().toArray(), StandardCharsets.UTF_8)));
     } catch (Exception e) {
-      return reject(Failure.of(Reason.BUNDLE_MALFORMED, "keyless bundle cannot be read: %s", e.getMessage()));
+      return reject(
+          Failure.of(Reason.BUNDLE_MALFORMED, "keyless bundle cannot be read: %s", e.getMessage()));
     }
     X509Certificate leaf = material.certificate();
     // Identity, signature and log body use our parse; the chain check uses sigstore-java's. Both
     // read the same bytes, but only one certificate may be judged: refuse if they ever differ.
-    if (parsed.getCertPath().getCertificates().isEmpty() || !parsed.getCertPath().getCertificates().get(0).equals(leaf)) {
-      return reject(Failure.of(Reason.BUNDLE_MALFORMED, "keyless bundle's signing certificate reads differently to sigstore-java; refusing to judge either"));
+    if (parsed.getCertPath().getCertificates().isEmpty()
+        || !parsed.getCertPath().getCertificates().get(0).equals(leaf)) {
+      return reject(
+          Failure.of(
+              Reason.BUNDLE_MALFORMED,
+              "keyless bundle's signing certificate reads differently to sigstore-java; refusing to judge either"));
     }
     FulcioIdentity found = FulcioIdentity.of(leaf);
     List<Failure> failures = new ArrayList<>();
@@ -88,19 +106,40 @@ public final class SigstoreKeylessVerifier implements SignatureVerifier {
     List<X509Certificate> chain = (List<X509Certificate>) parsed.getCertPath().getCertificates();
     Optional<String> untrusted = FulcioChain.problem(chain, root.certificateAuthorities);
     if (untrusted.isPresent()) {
-      failures.add(Failure.of(Reason.CHAIN_UNTRUSTED, "signing certificate of %s does not chain to a Fulcio CA of trusted root %s: %s", describe(found), root.source(), untrusted.get()));
+      failures.add(
+          Failure.of(
+              Reason.CHAIN_UNTRUSTED,
+              "signing certificate of %s does not chain to a Fulcio CA of trusted root %s: %s",
+              describe(found),
+              root.source(),
+              untrusted.get()));
     } else {
       try {
         // The chain verified just above, so what the library still refuses is the SCT step.
         root.fulcio.verifySigningCertificate(parsed.getCertPath());
       } catch (Exception e) {
-        failures.add(Failure.of(Reason.SCT_INVALID, "signing certificate of %s chains to trusted root %s, but its embedded SCT does not verify: %s", describe(found), root.source(), e.getMessage()));
+        failures.add(
+            Failure.of(
+                Reason.SCT_INVALID,
+                "signing certificate of %s chains to trusted root %s, but its embedded SCT does not verify: %s",
+                describe(found),
+                root.source(),
+                e.getMessage()));
       }
     }
     if (identities.stream().noneMatch(i -> i.matches(found))) {
-      failures.add(Failure.of(Reason.IDENTITY_MISMATCH, "signer %s is not one of the allowed identities (%s)", describe(found), identities));
+      failures.add(
+          Failure.of(
+              Reason.IDENTITY_MISMATCH,
+              "signer %s is not one of the allowed identities (%s)",
+              describe(found),
+              identities));
     }
-    DsseSignatureCheck.Result sig = DsseSignatureCheck.check(bundle.envelope(), leaf.getPublicKey(), "the keyless certificate of " + describe(found));
+    DsseSignatureCheck.Result sig =
+        DsseSignatureCheck.check(
+            bundle.envelope(),
+            leaf.getPublicKey(),
+            "the keyless certificate of " + describe(found));
     if (sig.failure() != null) {
       failures.add(sig.failure());
     }
@@ -108,14 +147,25 @@ public final class SigstoreKeylessVerifier implements SignatureVerifier {
     try {
       root.rekor.verifyEntry(entry);
     } catch (Exception e) {
-      failures.add(Failure.of(Reason.TLOG_INVALID, "transparency-log entry %d does not verify: %s", entry.getLogIndex(), e.getMessage()));
+      failures.add(
+          Failure.of(
+              Reason.TLOG_INVALID,
+              "transparency-log entry %d does not verify: %s",
+              entry.getLogIndex(),
+              e.getMessage()));
     }
     TlogBodyCheck.check(entry.getBody(), bundle.envelope(), leaf).ifPresent(failures::add);
     Optional<Instant> signedAt = signingTime(parsed, entry, leaf, bundle, failures);
     if (!failures.isEmpty()) {
       return new SignerVerdict.Rejected(failures);
     }
-    Signer signer = new Signer(SigningMethod.KEYLESS, primarySan(found), found.issuer(), found.subjectAlternativeNames(), signedAt);
+    Signer signer =
+        new Signer(
+            SigningMethod.KEYLESS,
+            primarySan(found),
+            found.issuer(),
+            found.subjectAlternativeNames(),
+            signedAt);
     return new SignerVerdict.Verified(signer, sig.form().orElseThrow());
   }
 
@@ -123,10 +173,17 @@ public final class SigstoreKeylessVerifier implements SignatureVerifier {
    * The certificate must have been valid when the log integrated the entry (if a SET vouches for
    * that time) and at every RFC 3161 timestamp; at least one of these times must have verified.
    */
-  private Optional<Instant> signingTime(Bundle parsed, RekorEntry entry, X509Certificate leaf, SigstoreBundle bundle, List<Failure> failures) {
+  private Optional<Instant> signingTime(
+      Bundle parsed,
+      RekorEntry entry,
+      X509Certificate leaf,
+      SigstoreBundle bundle,
+      List<Failure> failures) {
     Instant earliest = null;
     int verified = 0;
-    boolean hasSet = entry.getVerification() != null && entry.getVerification().getSignedEntryTimestamp() != null;
+    boolean hasSet =
+        entry.getVerification() != null
+            && entry.getVerification().getSignedEntryTimestamp() != null;
     if (hasSet) {
       Instant logged = entry.getIntegratedTimeInstant();
       if (validAt(leaf, logged, "logged", failures)) {
@@ -136,13 +193,19 @@ public final class SigstoreKeylessVerifier implements SignatureVerifier {
     }
     byte[] sig = bundle.envelope().signatures().get(0).sig().toArray();
     for (Bundle.Timestamp t : parsed.getTimestamps()) {
-      TimestampResponse token = ImmutableTimestampResponse.builder().encoded(t.getRfc3161Timestamp()).build();
+      TimestampResponse token =
+          ImmutableTimestampResponse.builder().encoded(t.getRfc3161Timestamp()).build();
       Instant stamped;
       try {
         root.timestamps.verify(token, sig);
         stamped = token.getGenTime().toInstant();
       } catch (Exception e) {
-        failures.add(Failure.of(Reason.TIMESTAMP_INVALID, "RFC 3161 timestamp does not verify against trusted root %s: %s", root.source(), e.getMessage()));
+        failures.add(
+            Failure.of(
+                Reason.TIMESTAMP_INVALID,
+                "RFC 3161 timestamp does not verify against trusted root %s: %s",
+                root.source(),
+                e.getMessage()));
         continue;
       }
       if (validAt(leaf, stamped, "timestamped", failures)) {
@@ -150,13 +213,22 @@ public final class SigstoreKeylessVerifier implements SignatureVerifier {
         earliest = earliest == null || stamped.isBefore(earliest) ? stamped : earliest;
       }
     }
-    if (verified == 0 && failures.stream().noneMatch(f -> f.reason() == Reason.SIGNING_TIME_INVALID || f.reason() == Reason.TIMESTAMP_INVALID)) {
-      failures.add(Failure.of(Reason.SIGNING_TIME_INVALID, "bundle has no signed entry timestamp and no RFC 3161 timestamp, so the signing time is unproven"));
+    if (verified == 0
+        && failures.stream()
+            .noneMatch(
+                f ->
+                    f.reason() == Reason.SIGNING_TIME_INVALID
+                        || f.reason() == Reason.TIMESTAMP_INVALID)) {
+      failures.add(
+          Failure.of(
+              Reason.SIGNING_TIME_INVALID,
+              "bundle has no signed entry timestamp and no RFC 3161 timestamp, so the signing time is unproven"));
     }
     return Optional.ofNullable(earliest);
   }
 
-  private static boolean validAt(X509Certificate leaf, Instant when, String how, List<Failure> failures) {
+  private static boolean validAt(
+      X509Certificate leaf, Instant when, String how, List<Failure> failures) {
     try {
       leaf.checkValidity(Date.from(when));
       return true;
@@ -165,7 +237,10 @@ public final class SigstoreKeylessVerifier implements SignatureVerifier {
           Failure.of(
               Reason.SIGNING_TIME_INVALID,
               "signing certificate was valid from %s to %s, but the signature was %s at %s",
-              leaf.getNotBefore().toInstant(), leaf.getNotAfter().toInstant(), how, when));
+              leaf.getNotBefore().toInstant(),
+              leaf.getNotAfter().toInstant(),
+              how,
+              when));
       return false;
     }
   }
@@ -175,7 +250,11 @@ public final class SigstoreKeylessVerifier implements SignatureVerifier {
   }
 
   private static String describe(FulcioIdentity found) {
-    return "'" + String.join("', '", found.subjectAlternativeNames()) + "' (issuer '" + found.issuer() + "')";
+    return "'"
+        + String.join("', '", found.subjectAlternativeNames())
+        + "' (issuer '"
+        + found.issuer()
+        + "')";
   }
 
   private static SignerVerdict reject(Failure f) {

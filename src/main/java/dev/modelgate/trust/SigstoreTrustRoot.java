@@ -1,8 +1,8 @@
 package dev.modelgate.trust;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import dev.modelgate.core.InvalidInputException;
 import dev.modelgate.core.Reason;
-import com.fasterxml.jackson.databind.JsonNode;
 import dev.modelgate.core.StrictJson;
 import dev.sigstore.fulcio.client.FulcioVerifier;
 import dev.sigstore.rekor.client.RekorVerifier;
@@ -30,10 +30,15 @@ public final class SigstoreTrustRoot {
   /** A trusted root is a few KiB; anything past this is not one. */
   private static final long MAX_BYTES = 4L * 1024 * 1024;
 
-  private static final String PUBLIC_GOOD_RESOURCE = "/dev/modelgate/trust/sigstore-public-good-trusted_root.json";
+  private static final String PUBLIC_GOOD_RESOURCE =
+      "/dev/modelgate/trust/sigstore-public-good-trusted_root.json";
 
-  /** The only ClientTrustConfig version protobuf-specs defines ("MUST be" this, sigstore_trustroot.proto). */
-  static final String CLIENT_TRUST_CONFIG_MEDIA_TYPE = "application/vnd.dev.sigstore.clienttrustconfig.v0.1+json";
+  /**
+   * The only ClientTrustConfig version protobuf-specs defines ("MUST be" this,
+   * sigstore_trustroot.proto).
+   */
+  static final String CLIENT_TRUST_CONFIG_MEDIA_TYPE =
+      "application/vnd.dev.sigstore.clienttrustconfig.v0.1+json";
 
   private final String source;
   final FulcioVerifier fulcio;
@@ -50,7 +55,8 @@ public final class SigstoreTrustRoot {
       throw invalid(source, "lists no transparency log (Rekor)");
     }
     if (root.getCTLogs().isEmpty()) {
-      throw invalid(source, "lists no certificate transparency log; sigstore-java 2.0.0 requires an SCT");
+      throw invalid(
+          source, "lists no certificate transparency log; sigstore-java 2.0.0 requires an SCT");
     }
     try {
       this.fulcio = FulcioVerifier.newFulcioVerifier(root);
@@ -111,19 +117,19 @@ public final class SigstoreTrustRoot {
 
   /**
    * From a Sigstore {@code ClientTrustConfig} file, the {@code --trust-config} of model_signing 1.1
-   * ({@code sigstore_models.ClientTrustConfig.from_json} in src/model_signing/_signing/sign_sigstore.py
-   * of sigstore/model-transparency @ e3430730). Only its {@code trustedRoot} matters for verifying;
-   * its {@code signingConfig} (where to sign: Fulcio, Rekor, TSA URLs) is read past, as model_signing's
-   * verifier does.
+   * ({@code sigstore_models.ClientTrustConfig.from_json} in
+   * src/model_signing/_signing/sign_sigstore.py of sigstore/model-transparency @ e3430730). Only
+   * its {@code trustedRoot} matters for verifying; its {@code signingConfig} (where to sign:
+   * Fulcio, Rekor, TSA URLs) is read past, as model_signing's verifier does.
    */
   public static SigstoreTrustRoot fromClientTrustConfigFile(Path file) {
     return fromClientTrustConfig(read(file, "trust config"), file.toString());
   }
 
   /**
-   * From the bytes of a {@code ClientTrustConfig} (protobuf-specs
-   * {@code dev.sigstore.trustroot.v1.ClientTrustConfig}): its media type must be the one version
-   * that exists, its trusted root must be present, and no field outside the message is accepted
+   * From the bytes of a {@code ClientTrustConfig} (protobuf-specs {@code
+   * dev.sigstore.trustroot.v1.ClientTrustConfig}): its media type must be the one version that
+   * exists, its trusted root must be present, and no field outside the message is accepted
    * (protobuf JSON names, camelCase or snake_case, are both read as protobuf's parser reads them).
    */
   public static SigstoreTrustRoot fromClientTrustConfig(byte[] json, String source) {
@@ -133,7 +139,8 @@ public final class SigstoreTrustRoot {
     if (json.length > MAX_BYTES) {
       throw invalidConfig(source, "is larger than " + MAX_BYTES + " bytes");
     }
-    JsonNode doc = StrictJson.forDocument(Reason.TRUST_ROOT_INVALID, "trust config " + source).parse(json);
+    JsonNode doc =
+        StrictJson.forDocument(Reason.TRUST_ROOT_INVALID, "trust config " + source).parse(json);
     if (!doc.isObject()) {
       throw invalidConfig(source, "is not a JSON object");
     }
@@ -142,28 +149,44 @@ public final class SigstoreTrustRoot {
       var field = it.next();
       switch (field.getKey()) {
         case "mediaType", "media_type" -> {
-          if (!field.getValue().isTextual() || !CLIENT_TRUST_CONFIG_MEDIA_TYPE.equals(field.getValue().asText())) {
-            boolean trustedRootFile = field.getValue().asText().startsWith("application/vnd.dev.sigstore.trustedroot");
+          if (!field.getValue().isTextual()
+              || !CLIENT_TRUST_CONFIG_MEDIA_TYPE.equals(field.getValue().asText())) {
+            boolean trustedRootFile =
+                field.getValue().asText().startsWith("application/vnd.dev.sigstore.trustedroot");
             throw invalidConfig(
                 source,
-                "has mediaType " + field.getValue() + ", expected \"" + CLIENT_TRUST_CONFIG_MEDIA_TYPE + "\""
-                    + (trustedRootFile ? " (this is a trusted_root.json: pass it as a trusted root, --trusted-root or sigstore.trustedRoot)" : ""));
+                "has mediaType "
+                    + field.getValue()
+                    + ", expected \""
+                    + CLIENT_TRUST_CONFIG_MEDIA_TYPE
+                    + "\""
+                    + (trustedRootFile
+                        ? " (this is a trusted_root.json: pass it as a trusted root, --trusted-root or sigstore.trustedRoot)"
+                        : ""));
           }
         }
         case "trustedRoot", "trusted_root" -> {
           if (trustedRoot != null) {
-            throw invalidConfig(source, "has its trusted root twice (trustedRoot and trusted_root)");
+            throw invalidConfig(
+                source, "has its trusted root twice (trustedRoot and trusted_root)");
           }
           trustedRoot = field.getValue();
         }
         case "signingConfig", "signing_config" -> {
           // Signing endpoints; verification never contacts them.
         }
-        default -> throw invalidConfig(source, "has an unknown field '" + field.getKey() + "'; is this a Sigstore ClientTrustConfig?");
+        default ->
+            throw invalidConfig(
+                source,
+                "has an unknown field '"
+                    + field.getKey()
+                    + "'; is this a Sigstore ClientTrustConfig?");
       }
     }
     if (!doc.has("mediaType") && !doc.has("media_type")) {
-      throw invalidConfig(source, "has no mediaType; a ClientTrustConfig says \"" + CLIENT_TRUST_CONFIG_MEDIA_TYPE + "\"");
+      throw invalidConfig(
+          source,
+          "has no mediaType; a ClientTrustConfig says \"" + CLIENT_TRUST_CONFIG_MEDIA_TYPE + "\"");
     }
     if (trustedRoot == null || !trustedRoot.isObject()) {
       throw invalidConfig(source, "has no trustedRoot object");
@@ -190,6 +213,7 @@ public final class SigstoreTrustRoot {
   }
 
   private static InvalidInputException problem(String what, String source, String problem) {
-    return new InvalidInputException(Reason.TRUST_ROOT_INVALID, what + " " + source + " " + problem);
+    return new InvalidInputException(
+        Reason.TRUST_ROOT_INVALID, what + " " + source + " " + problem);
   }
 }

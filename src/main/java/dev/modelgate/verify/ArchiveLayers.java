@@ -7,9 +7,14 @@ import dev.modelgate.oci.Descriptor;
 import dev.modelgate.oci.OciManifest;
 import dev.modelgate.oci.OciReference;
 import dev.modelgate.oci.RegistryClient;
+import dev.modelgate.oci.TarFiles;
 import dev.modelgate.oms.Digest;
 import dev.modelgate.oms.HashAlgorithm;
 import dev.modelgate.oms.RelativePath;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -29,7 +34,12 @@ final class ArchiveLayers {
    * each against its digest before reading it, and lists its files with their sha256, as if they
    * were raw layers. zstd is not supported and stays unverifiable.
    */
-  ArtifactContents download(OciReference pinned, OciManifest m, ArtifactContents contents, long budget, Instant deadline) {
+  ArtifactContents download(
+      OciReference pinned,
+      OciManifest m,
+      ArtifactContents contents,
+      long budget,
+      Instant deadline) {
     Map<RelativePath, Digest> raw = new LinkedHashMap<>(contents.rawFiles());
     List<RelativePath> archives = new ArrayList<>();
     List<Failure> problems = new ArrayList<>(contents.problems());
@@ -39,43 +49,74 @@ final class ArchiveLayers {
         continue;
       }
       String name = OciModelVerifier.layerName(l);
-      RelativePath layerPath = contents.archives().stream().filter(p -> p.value().equals(name)).findFirst().orElse(null);
+      RelativePath layerPath =
+          contents.archives().stream().filter(p -> p.value().equals(name)).findFirst().orElse(null);
       if (layerPath == null) {
         // contents() already reported this layer (no name, unsafe or duplicate path), which denies.
         continue;
       }
       boolean gzip = l.mediaType().endsWith("gzip");
       if (l.mediaType().endsWith("zstd")) {
-        problems.add(Failure.about(Reason.LAYER_NOT_VERIFIABLE, layerPath, "layer '%s' is zstd-compressed, which ModelGate cannot unpack", layerPath));
+        problems.add(
+            Failure.about(
+                Reason.LAYER_NOT_VERIFIABLE,
+                layerPath,
+                "layer '%s' is zstd-compressed, which ModelGate cannot unpack",
+                layerPath));
         continue;
       }
       if (l.size() > left) {
-        problems.add(Failure.about(Reason.LIMIT_EXCEEDED, layerPath, "layer '%s' has %d bytes, more than the %d left of verification.maxLayerDownloadBytes", layerPath, l.size(), left));
+        problems.add(
+            Failure.about(
+                Reason.LIMIT_EXCEEDED,
+                layerPath,
+                "layer '%s' has %d bytes, more than the %d left of verification.maxLayerDownloadBytes",
+                layerPath,
+                l.size(),
+                left));
         continue;
       }
-      java.nio.file.Path tmp = null;
+      Path tmp = null;
       try {
-        tmp = java.nio.file.Files.createTempFile("modelgate-layer", ".tar");
-        java.io.OutputStream out = java.nio.file.Files.newOutputStream(tmp);
+        tmp = Files.createTempFile("modelgate-layer", ".tar");
+        OutputStream out = Files.newOutputStream(tmp);
         try (out) {
-          // Capped at the declared size: a layer that under-declares cannot draw on the rest of the budget.
-          registry.streamBlob(pinned, l.digest(), l.size(), deadline, (bytes, n) -> out.write(bytes, 0, n));
+          // Capped at the declared size: a layer that under-declares cannot draw on the rest of the
+          // budget.
+          registry.streamBlob(
+              pinned, l.digest(), l.size(), deadline, (bytes, n) -> out.write(bytes, 0, n));
         }
         left -= l.size();
-        for (dev.modelgate.oci.TarFiles.Entry e : dev.modelgate.oci.TarFiles.read(tmp, gzip, budget, deadline)) {
+        for (TarFiles.Entry e : TarFiles.read(tmp, gzip, budget, deadline)) {
           try {
-            RelativePath p = RelativePath.parse(e.name().startsWith("./") ? e.name().substring(2) : e.name());
+            RelativePath p =
+                RelativePath.parse(e.name().startsWith("./") ? e.name().substring(2) : e.name());
             if (raw.put(p, Digest.fromHex(HashAlgorithm.SHA256, e.sha256Hex())) != null) {
-              problems.add(Failure.about(Reason.DUPLICATE_RESOURCE, p, "file '%s' is in more than one layer", p));
+              problems.add(
+                  Failure.about(
+                      Reason.DUPLICATE_RESOURCE, p, "file '%s' is in more than one layer", p));
             }
           } catch (InvalidInputException ex) {
-            problems.add(Failure.about(Reason.PATH_UNSAFE, e.name(), "layer '%s' holds an unsafe path: %s", layerPath, ex.getMessage()));
+            problems.add(
+                Failure.about(
+                    Reason.PATH_UNSAFE,
+                    e.name(),
+                    "layer '%s' holds an unsafe path: %s",
+                    layerPath,
+                    ex.getMessage()));
           }
         }
-      } catch (java.io.IOException e) {
-        problems.add(Failure.about(Reason.IO_ERROR, layerPath, "layer '%s' cannot be stored for hashing: %s", layerPath, e.getMessage()));
+      } catch (IOException e) {
+        problems.add(
+            Failure.about(
+                Reason.IO_ERROR,
+                layerPath,
+                "layer '%s' cannot be stored for hashing: %s",
+                layerPath,
+                e.getMessage()));
       } catch (InvalidInputException e) {
-        problems.add(Failure.about(e.reason(), layerPath, "layer '%s': %s", layerPath, e.getMessage()));
+        problems.add(
+            Failure.about(e.reason(), layerPath, "layer '%s': %s", layerPath, e.getMessage()));
       } finally {
         if (tmp != null) {
           tmp.toFile().delete();
@@ -84,5 +125,4 @@ final class ArchiveLayers {
     }
     return new ArtifactContents(raw, archives, problems);
   }
-
 }

@@ -2,6 +2,7 @@ package dev.modelgate.verify;
 
 import dev.modelgate.core.Failure;
 import dev.modelgate.core.Reason;
+import dev.modelgate.oms.Digest;
 import dev.modelgate.oms.HashAlgorithm;
 import dev.modelgate.oms.IgnoreRules;
 import dev.modelgate.oms.RelativePath;
@@ -10,8 +11,11 @@ import dev.modelgate.oms.ResourceKey;
 import dev.modelgate.oms.SerializationMethod;
 import java.util.ArrayList;
 import java.util.Comparator;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
+import java.util.stream.Collectors;
 
 /**
  * The signed file list matches the artifact's layers, with no weight downloaded: for a raw layer
@@ -33,9 +37,12 @@ final class ArtifactContentCheck implements Check {
     List<Failure> failures = new ArrayList<>(ctx.artifact.problems());
     var s = ctx.statement.serialization();
     if (s.method() != SerializationMethod.FILES || s.hashType() != HashAlgorithm.SHA256) {
-      failures.add(Failure.of(Reason.LAYER_NOT_VERIFIABLE,
-          "the signature hashes files with %s/%s; layer digests are sha256 of whole files, so only files/sha256 signatures can be checked against a manifest",
-          s.method().omsName(), s.hashType().omsName()));
+      failures.add(
+          Failure.of(
+              Reason.LAYER_NOT_VERIFIABLE,
+              "the signature hashes files with %s/%s; layer digests are sha256 of whole files, so only files/sha256 signatures can be checked against a manifest",
+              s.method().omsName(),
+              s.hashType().omsName()));
       return failures;
     }
     List<RelativePath> ignored = new ArrayList<>(ctx.options.ignorePaths());
@@ -45,23 +52,30 @@ final class ArtifactContentCheck implements Check {
     // Ignore rules do not apply to an archive's own name: its entries land wherever their tar paths
     // say, not under that name, so an unread archive is never ignorable.
     for (RelativePath archive : ctx.artifact.archives()) {
-      failures.add(Failure.about(Reason.LAYER_NOT_VERIFIABLE, archive,
-          "layer '%s' is an archive; its files cannot be checked without downloading it (set verification.allowLayerDownload)", archive));
+      failures.add(
+          Failure.about(
+              Reason.LAYER_NOT_VERIFIABLE,
+              archive,
+              "layer '%s' is an archive; its files cannot be checked without downloading it (set verification.allowLayerDownload)",
+              archive));
     }
     List<Resource> found = new ArrayList<>();
-    for (Map.Entry<RelativePath, dev.modelgate.oms.Digest> e : ctx.artifact.rawFiles().entrySet()) {
+    for (Map.Entry<RelativePath, Digest> e : ctx.artifact.rawFiles().entrySet()) {
       if (!ignore.ignores(e.getKey())) {
-        found.add(new Resource(ResourceKey.file(e.getKey()), HashAlgorithm.SHA256.omsName(), e.getValue()));
+        found.add(
+            new Resource(
+                ResourceKey.file(e.getKey()), HashAlgorithm.SHA256.omsName(), e.getValue()));
       }
     }
     found.sort(Comparator.comparing(Resource::key));
-    List<Resource> signed = ctx.statement.resources().stream().filter(r -> !ignore.ignores(r.key().path())).toList();
+    List<Resource> signed =
+        ctx.statement.resources().stream().filter(r -> !ignore.ignores(r.key().path())).toList();
     if (ctx.options.ignoreUnsignedFilesUnsafe()) {
-      var names = signed.stream().map(r -> r.key()).collect(java.util.stream.Collectors.toSet());
+      var names = signed.stream().map(r -> r.key()).collect(Collectors.toSet());
       found.removeIf(r -> !names.contains(r.key()));
     }
     ctx.filesChecked = found.size();
-    java.util.Set<String> reported = new java.util.HashSet<>();
+    Set<String> reported = new HashSet<>();
     failures.forEach(f -> reported.add(f.subject()));
     failures.addAll(ManifestComparison.compare(signed, found, reported));
     return failures;

@@ -13,6 +13,7 @@ import dev.modelgate.trust.SignerVerdict;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
+import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -31,6 +32,7 @@ import java.util.stream.Stream;
 public final class AttestationCollector {
   /** Most attestation bundles read for one model. */
   public static final int MAX_ATTESTATIONS = 64;
+
   public static final String SUFFIX = ".attestations";
 
   private AttestationCollector() {}
@@ -48,8 +50,13 @@ public final class AttestationCollector {
       return out;
     }
     try (Stream<Path> s = Files.list(dir)) {
-      for (Path f : s.filter(p -> p.getFileName().toString().endsWith(".json")).sorted().limit(MAX_ATTESTATIONS).toList()) {
-        if (Files.isRegularFile(f, java.nio.file.LinkOption.NOFOLLOW_LINKS) && Files.size(f) <= Limits.MAX_BUNDLE_BYTES) {
+      for (Path f :
+          s.filter(p -> p.getFileName().toString().endsWith(".json"))
+              .sorted()
+              .limit(MAX_ATTESTATIONS)
+              .toList()) {
+        if (Files.isRegularFile(f, LinkOption.NOFOLLOW_LINKS)
+            && Files.size(f) <= Limits.MAX_BUNDLE_BYTES) {
           out.add(new Source(f.toString(), Files.readAllBytes(f)));
         }
       }
@@ -62,7 +69,8 @@ public final class AttestationCollector {
   /** A bundle and where it came from. */
   public record Source(String name, byte[] bytes) {}
 
-  public static List<VerifiedAttestation> check(List<Source> sources, Set<String> subjectDigests, List<Authority> authorities) {
+  public static List<VerifiedAttestation> check(
+      List<Source> sources, Set<String> subjectDigests, List<Authority> authorities) {
     List<VerifiedAttestation> out = new ArrayList<>();
     for (Source s : sources) {
       out.add(checkOne(s, subjectDigests, authorities));
@@ -70,7 +78,8 @@ public final class AttestationCollector {
     return out;
   }
 
-  private static VerifiedAttestation checkOne(Source s, Set<String> subjectDigests, List<Authority> authorities) {
+  private static VerifiedAttestation checkOne(
+      Source s, Set<String> subjectDigests, List<Authority> authorities) {
     List<String> problems = new ArrayList<>();
     SigstoreBundle bundle;
     try {
@@ -93,7 +102,10 @@ public final class AttestationCollector {
         about |= subjectDigests.contains("sha256:" + subj.path("digest").path("sha256").asText());
       }
       if (!about) {
-        problems.add("is about another subject (expected digest " + String.join(" or ", subjectDigests) + ")");
+        problems.add(
+            "is about another subject (expected digest "
+                + String.join(" or ", subjectDigests)
+                + ")");
       }
       if (!st.path("predicate").isObject()) {
         problems.add("has no predicate object");
@@ -109,7 +121,8 @@ public final class AttestationCollector {
       for (Authority a : authorities) {
         SignerVerdict v = a.verifier().verify(bundle);
         // The model_signing v0.2 encoding is a quirk of the legacy model-signature predicate only.
-        if (v instanceof SignerVerdict.Verified verified && verified.paeForm() == PaeForm.STANDARD) {
+        if (v instanceof SignerVerdict.Verified verified
+            && verified.paeForm() == PaeForm.STANDARD) {
           signedBy.add(a.name());
         }
       }
@@ -117,6 +130,7 @@ public final class AttestationCollector {
         problems.add("is signed by none of the policy's authorities");
       }
     }
-    return new VerifiedAttestation(s.name(), predicateType, problems.isEmpty() ? statement : "", signedBy, problems);
+    return new VerifiedAttestation(
+        s.name(), predicateType, problems.isEmpty() ? statement : "", signedBy, problems);
   }
 }

@@ -19,8 +19,11 @@ import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.nio.file.attribute.BasicFileAttributes;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Locale;
+import java.util.Optional;
 import java.util.Set;
 
 /**
@@ -48,7 +51,8 @@ final class ContentCheck implements Check {
   public List<Failure> run(VerificationContext ctx) {
     VerifyOptions options = ctx.options;
     OmsStatement statement = ctx.statement;
-    SymlinkPolicy links = options.allowSymlinks() ? SymlinkPolicy.FOLLOW_WITHIN_ROOT : SymlinkPolicy.REFUSE;
+    SymlinkPolicy links =
+        options.allowSymlinks() ? SymlinkPolicy.FOLLOW_WITHIN_ROOT : SymlinkPolicy.REFUSE;
     ModelContents contents;
     IgnoreRules ignore;
     try {
@@ -63,19 +67,26 @@ final class ContentCheck implements Check {
     }
     List<Failure> failures = new ArrayList<>(contents.failures());
     // Names and lengths first: what is unsigned or of the wrong length is never read.
-    FileSetComparison.Outcome cheap = FileSetComparison.compare(statement.resources(), statement.serialization().method(), contents.files());
+    FileSetComparison.Outcome cheap =
+        FileSetComparison.compare(
+            statement.resources(), statement.serialization().method(), contents.files());
     failures.addAll(cheap.failures());
     if (cheap.zeroByteUncovered() > 0) {
-      ctx.warnings.add(String.format(java.util.Locale.ROOT,
-          "%d empty file(s) in the model are not covered: a shards signature has no entry for an empty file (format limit),"
-              + " so an added empty file cannot be detected; sign with the files serialization, or require it (verification.serializations: [files])",
-          cheap.zeroByteUncovered()));
+      ctx.warnings.add(
+          String.format(
+              Locale.ROOT,
+              "%d empty file(s) in the model are not covered: a shards signature has no entry for an empty file (format limit),"
+                  + " so an added empty file cannot be detected; sign with the files serialization, or require it (verification.serializations: [files])",
+              cheap.zeroByteUncovered()));
     }
-    HashedModel hashed = hasher.hash(cheap.toHash(), statement.serialization(), ctx.request.progress());
+    HashedModel hashed =
+        hasher.hash(cheap.toHash(), statement.serialization(), ctx.request.progress());
     failures.addAll(hashed.failures());
     ctx.filesChecked = contents.files().size();
     ctx.bytesHashed = cheap.toHash().stream().mapToLong(ModelFile::size).sum();
-    failures.addAll(ManifestComparison.compare(statement.resources(), hashed.resources(), broken(failures), ignore::ignores));
+    failures.addAll(
+        ManifestComparison.compare(
+            statement.resources(), hashed.resources(), broken(failures), ignore::ignores));
     return failures;
   }
 
@@ -90,23 +101,27 @@ final class ContentCheck implements Check {
     return new IgnoreRules(paths);
   }
 
-  private static java.util.Optional<RelativePath> signatureInsideModel(Path model, Path signature) {
+  private static Optional<RelativePath> signatureInsideModel(Path model, Path signature) {
     try {
       Path root = model.toRealPath();
       Path sig = signature.toAbsolutePath().normalize();
       Path sigDir = sig.getParent() == null ? sig : sig.getParent().toRealPath();
       Path real = sigDir.resolve(sig.getFileName());
       if (Files.isDirectory(root) && real.startsWith(root) && !real.equals(root)) {
-        return java.util.Optional.of(RelativePath.between(root, real));
+        return Optional.of(RelativePath.between(root, real));
       }
     } catch (IOException | InvalidInputException e) {
       // The walk reports an unreadable model; a signature elsewhere needs no rule.
     }
-    return java.util.Optional.empty();
+    return Optional.empty();
   }
 
-  /** With --ignore-unsigned-files: only the files named in the signature, each checked to be a plain file in the model. */
-  private static ModelContents signedFilesOnly(Path model, OmsStatement statement, IgnoreRules ignore, SymlinkPolicy links) {
+  /**
+   * With --ignore-unsigned-files: only the files named in the signature, each checked to be a plain
+   * file in the model.
+   */
+  private static ModelContents signedFilesOnly(
+      Path model, OmsStatement statement, IgnoreRules ignore, SymlinkPolicy links) {
     Path root;
     try {
       root = model.toRealPath();
@@ -124,14 +139,22 @@ final class ContentCheck implements Check {
     for (RelativePath p : paths) {
       Path file = p.resolveIn(root);
       try {
-        BasicFileAttributes a = Files.readAttributes(file, BasicFileAttributes.class, LinkOption.NOFOLLOW_LINKS);
+        BasicFileAttributes a =
+            Files.readAttributes(file, BasicFileAttributes.class, LinkOption.NOFOLLOW_LINKS);
         Path real = file.toRealPath();
         if (!real.startsWith(root) || (a.isSymbolicLink() && links == SymlinkPolicy.REFUSE)) {
-          failures.add(Failure.about(Reason.SYMLINK_REFUSED, p, "'%s' is a symbolic link or lies under one, and is not followed", p));
+          failures.add(
+              Failure.about(
+                  Reason.SYMLINK_REFUSED,
+                  p,
+                  "'%s' is a symbolic link or lies under one, and is not followed",
+                  p));
         } else if (!Files.isRegularFile(real, LinkOption.NOFOLLOW_LINKS)) {
-          failures.add(Failure.about(Reason.SPECIAL_FILE_REFUSED, p, "'%s' is not a regular file", p));
+          failures.add(
+              Failure.about(Reason.SPECIAL_FILE_REFUSED, p, "'%s' is not a regular file", p));
         } else if (!real.equals(file) && links == SymlinkPolicy.REFUSE) {
-          failures.add(Failure.about(Reason.SYMLINK_REFUSED, p, "'%s' lies under a symbolic link", p));
+          failures.add(
+              Failure.about(Reason.SYMLINK_REFUSED, p, "'%s' lies under a symbolic link", p));
         } else {
           files.add(new ModelFile(p, real, Files.size(real), !real.equals(file)));
         }
@@ -142,9 +165,12 @@ final class ContentCheck implements Check {
     return new ModelContents(root, Files.isRegularFile(root), files, failures);
   }
 
-  /** Paths already reported as unreadable or refused, so the comparison does not call them missing too. */
+  /**
+   * Paths already reported as unreadable or refused, so the comparison does not call them missing
+   * too.
+   */
   private static Set<String> broken(List<Failure> failures) {
-    Set<String> out = new java.util.HashSet<>();
+    Set<String> out = new HashSet<>();
     failures.forEach(f -> out.add(f.subject()));
     return out;
   }

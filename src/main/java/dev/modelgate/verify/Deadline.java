@@ -12,29 +12,36 @@ import java.util.concurrent.TimeoutException;
 
 /**
  * Runs one verification on its own daemon thread and answers within a time budget: when the budget
- * is spent the thread is interrupted (hashing stops within one chunk and releases a read blocked
- * on a swapped-in FIFO) and the answer is {@link Reason#UNAVAILABLE}, never a wait without end. A
+ * is spent the thread is interrupted (hashing stops within one chunk and releases a read blocked on
+ * a swapped-in FIFO) and the answer is {@link Reason#UNAVAILABLE}, never a wait without end. A
  * thread stuck in the kernel anyway is abandoned; being a daemon, it does not keep the JVM alive.
  */
 public final class Deadline {
   private Deadline() {}
 
-  public static VerificationResult within(String shownAs, Duration budget, Callable<VerificationResult> verification) {
+  public static VerificationResult within(
+      String shownAs, Duration budget, Callable<VerificationResult> verification) {
     CompletableFuture<VerificationResult> result = new CompletableFuture<>();
-    Thread t = new Thread(() -> {
-      try {
-        result.complete(verification.call());
-      } catch (Throwable e) {
-        result.completeExceptionally(e);
-      }
-    }, "modelgate-verify-deadline");
+    Thread t =
+        new Thread(
+            () -> {
+              try {
+                result.complete(verification.call());
+              } catch (Throwable e) {
+                result.completeExceptionally(e);
+              }
+            },
+            "modelgate-verify-deadline");
     t.setDaemon(true);
     t.start();
     try {
       return result.get(Math.max(1, budget.toMillis()), TimeUnit.MILLISECONDS);
     } catch (TimeoutException e) {
       t.interrupt();
-      return failed(Reason.UNAVAILABLE, shownAs, "did not finish within the timeout of " + budget.toMillis() + " ms");
+      return failed(
+          Reason.UNAVAILABLE,
+          shownAs,
+          "did not finish within the timeout of " + budget.toMillis() + " ms");
     } catch (InterruptedException e) {
       t.interrupt();
       Thread.currentThread().interrupt();

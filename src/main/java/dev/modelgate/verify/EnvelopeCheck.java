@@ -30,7 +30,10 @@ final class EnvelopeCheck implements Check {
     }
     if (env.signatures().size() != 1) {
       failures.add(
-          Failure.of(Reason.SIGNATURE_COUNT, "envelope has %d signatures, expected exactly 1", env.signatures().size()));
+          Failure.of(
+              Reason.SIGNATURE_COUNT,
+              "envelope has %d signatures, expected exactly 1",
+              env.signatures().size()));
     }
     return failures;
   }

@@ -11,9 +11,9 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * The cheap half of the comparison, before any byte is read: files the signature does not name
- * are unsigned, and (with {@code shards}, whose entries give each file's length as the end of its
- * last shard) a file of another length has changed. Neither is hashed: an unsigned 20 GiB file is
+ * The cheap half of the comparison, before any byte is read: files the signature does not name are
+ * unsigned, and (with {@code shards}, whose entries give each file's length as the end of its last
+ * shard) a file of another length has changed. Neither is hashed: an unsigned 20 GiB file is
  * reported at once. {@code files} manifests record no length, so there only the names are compared
  * here.
  *
@@ -35,7 +35,8 @@ final class FileSetComparison {
   static Outcome compare(List<Resource> signed, SerializationMethod method, List<ModelFile> found) {
     Map<String, Long> signedLength = new HashMap<>();
     for (Resource r : signed) {
-      signedLength.merge(r.key().path().value(), r.key().isShard() ? r.key().end() : -1L, Math::max);
+      signedLength.merge(
+          r.key().path().value(), r.key().isShard() ? r.key().end() : -1L, Math::max);
     }
     long present = found.stream().filter(f -> signedLength.containsKey(f.path().value())).count();
     boolean someMissing = present < signedLength.size();
@@ -55,18 +56,34 @@ final class FileSetComparison {
         if (++unsigned <= MAX_LISTED_UNSIGNED && someMissing && f.size() <= RENAME_HINT_MAX_BYTES) {
           toHash.add(f);
         } else if (unsigned <= MAX_LISTED_UNSIGNED) {
-          failures.add(Failure.about(Reason.UNSIGNED_FILE, f.path(), "file '%s' is not covered by the signature", f.path()));
+          failures.add(
+              Failure.about(
+                  Reason.UNSIGNED_FILE,
+                  f.path(),
+                  "file '%s' is not covered by the signature",
+                  f.path()));
         }
       } else if (length >= 0 && length != f.size()) {
         failures.add(
-            Failure.about(Reason.DIGEST_MISMATCH, f.path(), "file '%s' has %d bytes, signed %d bytes", f.path(), f.size(), length));
+            Failure.about(
+                Reason.DIGEST_MISMATCH,
+                f.path(),
+                "file '%s' has %d bytes, signed %d bytes",
+                f.path(),
+                f.size(),
+                length));
       } else {
         toHash.add(f);
       }
     }
     if (unsigned > MAX_LISTED_UNSIGNED) {
-      failures.add(Failure.of(Reason.UNSIGNED_FILE, "%d more files are not covered by the signature (%d in all; the first %d are named)",
-          unsigned - MAX_LISTED_UNSIGNED, unsigned, MAX_LISTED_UNSIGNED));
+      failures.add(
+          Failure.of(
+              Reason.UNSIGNED_FILE,
+              "%d more files are not covered by the signature (%d in all; the first %d are named)",
+              unsigned - MAX_LISTED_UNSIGNED,
+              unsigned,
+              MAX_LISTED_UNSIGNED));
     }
     return new Outcome(toHash, failures, zeroByte);
   }

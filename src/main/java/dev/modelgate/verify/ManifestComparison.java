@@ -12,6 +12,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.function.Predicate;
 
 /**
  * Compares the signed manifest with the one computed from the model: every difference becomes a
@@ -21,7 +22,8 @@ import java.util.Set;
 final class ManifestComparison {
   private ManifestComparison() {}
 
-  static List<Failure> compare(List<Resource> signed, List<Resource> found, Set<String> alreadyReported) {
+  static List<Failure> compare(
+      List<Resource> signed, List<Resource> found, Set<String> alreadyReported) {
     return compare(signed, found, alreadyReported, path -> false);
   }
 
@@ -30,7 +32,10 @@ final class ManifestComparison {
    *     checked, and is reported as ignored, not as missing
    */
   static List<Failure> compare(
-      List<Resource> signed, List<Resource> found, Set<String> alreadyReported, java.util.function.Predicate<RelativePath> ignored) {
+      List<Resource> signed,
+      List<Resource> found,
+      Set<String> alreadyReported,
+      Predicate<RelativePath> ignored) {
     Map<ResourceKey, Digest> expected = new LinkedHashMap<>();
     signed.forEach(r -> expected.put(r.key(), r.digest()));
     Map<ResourceKey, Digest> actual = new LinkedHashMap<>();
@@ -42,24 +47,44 @@ final class ManifestComparison {
       Digest got = actual.get(e.getKey());
       if (got == null) {
         if (ignored.test(e.getKey().path())) {
-          failures.add(Failure.about(Reason.FILE_MISSING, e.getKey().path(),
-              "signed %s is ignored by the verifier's rules, so it was not checked; stop ignoring it or re-sign without it", describe(e.getKey())));
+          failures.add(
+              Failure.about(
+                  Reason.FILE_MISSING,
+                  e.getKey().path(),
+                  "signed %s is ignored by the verifier's rules, so it was not checked; stop ignoring it or re-sign without it",
+                  describe(e.getKey())));
         } else if (!alreadyReported.contains(e.getKey().path().value())) {
           missingByDigest.putIfAbsent(e.getValue(), e.getKey());
-          failures.add(Failure.about(Reason.FILE_MISSING, e.getKey().path(), "signed %s is missing", describe(e.getKey())));
+          failures.add(
+              Failure.about(
+                  Reason.FILE_MISSING,
+                  e.getKey().path(),
+                  "signed %s is missing",
+                  describe(e.getKey())));
         }
       } else if (!got.equals(e.getValue())) {
         failures.add(
             Failure.about(
-                Reason.DIGEST_MISMATCH, e.getKey().path(), "%s has %s, signed %s", describe(e.getKey()), got, e.getValue()));
+                Reason.DIGEST_MISMATCH,
+                e.getKey().path(),
+                "%s has %s, signed %s",
+                describe(e.getKey()),
+                got,
+                e.getValue()));
       }
     }
     for (Map.Entry<ResourceKey, Digest> e : actual.entrySet()) {
       if (!expected.containsKey(e.getKey())) {
         ResourceKey was = missingByDigest.get(e.getValue());
-        String hint = was == null ? "" : "; it has the content signed for '" + was.path() + "' (renamed?)";
+        String hint =
+            was == null ? "" : "; it has the content signed for '" + was.path() + "' (renamed?)";
         failures.add(
-            Failure.about(Reason.UNSIGNED_FILE, e.getKey().path(), "%s is not covered by the signature%s", describe(e.getKey()), hint));
+            Failure.about(
+                Reason.UNSIGNED_FILE,
+                e.getKey().path(),
+                "%s is not covered by the signature%s",
+                describe(e.getKey()),
+                hint));
       }
     }
     return failures;

@@ -15,10 +15,10 @@ import java.util.List;
  * step that fails (later steps would only read untrusted data), and returns every failure of that
  * step. Thread-safe; one instance can serve many requests.
  *
- * <p>With several authorities, the signature is checked against each; the threshold counts
- * distinct authorities, and one signature bundle counts for one authority only, so naming the same
- * key twice cannot meet a threshold of two. The model's content is hashed once, whatever the number
- * of authorities.
+ * <p>With several authorities, the signature is checked against each; the threshold counts distinct
+ * authorities, and one signature bundle counts for one authority only, so naming the same key twice
+ * cannot meet a threshold of two. The model's content is hashed once, whatever the number of
+ * authorities.
  */
 public final class ModelVerifier {
   private final List<Check> before;
@@ -28,15 +28,21 @@ public final class ModelVerifier {
   public ModelVerifier(ModelHasher hasher) {
     this.before = List.of(new BundleCheck(), new EnvelopeCheck());
     this.after = List.of(new StatementCheck(), new RootDigestCheck(), new ContentCheck(hasher));
-    this.afterForArtifacts = List.of(new StatementCheck(), new RootDigestCheck(), new ArtifactContentCheck());
+    this.afterForArtifacts =
+        List.of(new StatementCheck(), new RootDigestCheck(), new ArtifactContentCheck());
   }
 
   /**
    * Verifies an OCI artifact's files, known by their layer digests, against a fetched bundle: no
    * model bytes are read. {@code shownAs} names the model in the result.
    */
-  public VerificationResult verifyArtifact(String shownAs, byte[] bundle, ArtifactContents contents, VerificationPolicy policy) {
-    return verify(new VerificationContext(bundle, contents, policy.options()), policy, afterForArtifacts, shownAs);
+  public VerificationResult verifyArtifact(
+      String shownAs, byte[] bundle, ArtifactContents contents, VerificationPolicy policy) {
+    return verify(
+        new VerificationContext(bundle, contents, policy.options()),
+        policy,
+        afterForArtifacts,
+        shownAs);
   }
 
   public VerificationResult verify(VerificationRequest request, SignatureVerifier verifier) {
@@ -47,7 +53,8 @@ public final class ModelVerifier {
     return verify(new VerificationContext(request), policy, after, request.model().toString());
   }
 
-  private VerificationResult verify(VerificationContext ctx, VerificationPolicy policy, List<Check> after, String shownAs) {
+  private VerificationResult verify(
+      VerificationContext ctx, VerificationPolicy policy, List<Check> after, String shownAs) {
     List<Failure> early = run(before, ctx);
     if (!early.isEmpty()) {
       return result(ctx, early, shownAs);
@@ -58,7 +65,9 @@ public final class ModelVerifier {
       try {
         verdict = a.verifier().verify(ctx.bundle);
       } catch (RuntimeException e) {
-        verdict = new SignerVerdict.Rejected(List.of(InternalFailures.of("signer check of authority '" + a.name() + "'", e)));
+        verdict =
+            new SignerVerdict.Rejected(
+                List.of(InternalFailures.of("signer check of authority '" + a.name() + "'", e)));
       }
       if (verdict instanceof SignerVerdict.Verified) {
         ctx.authorities.add(a.name());
@@ -67,7 +76,11 @@ public final class ModelVerifier {
         }
       } else if (verdict instanceof SignerVerdict.Rejected) {
         for (Failure f : ((SignerVerdict.Rejected) verdict).failures()) {
-          signerFailures.add(a.name().isEmpty() ? f : new Failure(f.reason(), f.subject(), "authority '" + a.name() + "': " + f.message()));
+          signerFailures.add(
+              a.name().isEmpty()
+                  ? f
+                  : new Failure(
+                      f.reason(), f.subject(), "authority '" + a.name() + "': " + f.message()));
         }
       }
     }
@@ -107,13 +120,22 @@ public final class ModelVerifier {
     return List.of();
   }
 
-  private static VerificationResult result(VerificationContext ctx, List<Failure> failures, String shownAs) {
-    List<String> names = ctx.statement == null || !failures.isEmpty()
-        ? List.of() : ctx.statement.resources().stream().map(r -> r.key().path().value()).distinct().toList();
-    return resultWithoutFiles(ctx, failures, shownAs).withSignedFiles(names).withWarnings(ctx.warnings);
+  private static VerificationResult result(
+      VerificationContext ctx, List<Failure> failures, String shownAs) {
+    List<String> names =
+        ctx.statement == null || !failures.isEmpty()
+            ? List.of()
+            : ctx.statement.resources().stream()
+                .map(r -> r.key().path().value())
+                .distinct()
+                .toList();
+    return resultWithoutFiles(ctx, failures, shownAs)
+        .withSignedFiles(names)
+        .withWarnings(ctx.warnings);
   }
 
-  private static VerificationResult resultWithoutFiles(VerificationContext ctx, List<Failure> failures, String shownAs) {
+  private static VerificationResult resultWithoutFiles(
+      VerificationContext ctx, List<Failure> failures, String shownAs) {
     return new VerificationResult(
         shownAs,
         ctx.signer == null ? null : ctx.signer.signer(),

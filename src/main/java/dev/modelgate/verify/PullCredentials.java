@@ -1,7 +1,6 @@
 package dev.modelgate.verify;
 
 import dev.modelgate.oci.RegistryCredentials;
-
 import dev.modelgate.source.RegistryAccess;
 
 /**

@@ -28,7 +28,8 @@ final class StatementCheck implements Check {
     } catch (InvalidInputException e) {
       return List.of(e.toFailure());
     }
-    if (ctx.signer.paeForm() == PaeForm.LEGACY_V02 && ctx.statement.kind() != PredicateKind.LEGACY_DIGESTS_V01) {
+    if (ctx.signer.paeForm() == PaeForm.LEGACY_V02
+        && ctx.statement.kind() != PredicateKind.LEGACY_DIGESTS_V01) {
       return List.of(
           Failure.of(
               Reason.SIGNATURE_INVALID,
@@ -44,7 +45,10 @@ final class StatementCheck implements Check {
               Reason.HASH_ALGORITHM_UNSUPPORTED,
               "signature uses the '%s' serialization, which the policy does not accept (verification.serializations: %s)",
               method.omsName(),
-              ctx.options.serializations().stream().map(SerializationMethod::omsName).sorted().toList()));
+              ctx.options.serializations().stream()
+                  .map(SerializationMethod::omsName)
+                  .sorted()
+                  .toList()));
     }
     return List.of();
   }

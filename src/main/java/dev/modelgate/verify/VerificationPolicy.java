@@ -15,7 +15,8 @@ import java.util.concurrent.atomic.AtomicLong;
  *     results and a changed policy or rotated trust root never sees them. Policies built in code
  *     get an identity of their own.
  */
-public record VerificationPolicy(List<Authority> authorities, int threshold, VerifyOptions options, String identity) {
+public record VerificationPolicy(
+    List<Authority> authorities, int threshold, VerifyOptions options, String identity) {
   private static final AtomicLong BUILT_IN_CODE = new AtomicLong();
 
   public VerificationPolicy {
@@ -30,7 +31,10 @@ public record VerificationPolicy(List<Authority> authorities, int threshold, Ver
     }
     if (threshold < 1 || threshold > authorities.size()) {
       throw new IllegalArgumentException(
-          "threshold must be from 1 to the number of authorities (" + authorities.size() + "), got " + threshold);
+          "threshold must be from 1 to the number of authorities ("
+              + authorities.size()
+              + "), got "
+              + threshold);
     }
   }
 

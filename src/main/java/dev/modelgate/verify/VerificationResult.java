@@ -26,13 +26,38 @@ public final class VerificationResult {
   private List<String> warnings = List.of();
 
   VerificationResult(
-      String model, Signer signer, Digest rootDigest, long files, long bytes, List<String> authorities, String resolvedDigest, List<Failure> failures) {
-    this(model, signer, rootDigest, files, bytes, authorities, resolvedDigest, failures, List.of(), List.of());
+      String model,
+      Signer signer,
+      Digest rootDigest,
+      long files,
+      long bytes,
+      List<String> authorities,
+      String resolvedDigest,
+      List<Failure> failures) {
+    this(
+        model,
+        signer,
+        rootDigest,
+        files,
+        bytes,
+        authorities,
+        resolvedDigest,
+        failures,
+        List.of(),
+        List.of());
   }
 
   VerificationResult(
-      String model, Signer signer, Digest rootDigest, long files, long bytes, List<String> authorities, String resolvedDigest, List<Failure> failures,
-      List<String> signedFiles, List<VerifiedAttestation> attestations) {
+      String model,
+      Signer signer,
+      Digest rootDigest,
+      long files,
+      long bytes,
+      List<String> authorities,
+      String resolvedDigest,
+      List<Failure> failures,
+      List<String> signedFiles,
+      List<VerifiedAttestation> attestations) {
     this.signedFiles = List.copyOf(signedFiles);
     this.attestations = List.copyOf(attestations);
     this.model = Objects.requireNonNull(model, "model");
@@ -59,7 +84,18 @@ public final class VerificationResult {
   }
 
   VerificationResult withWarnings(List<String> found) {
-    VerificationResult r = new VerificationResult(model, signer, rootDigest, files, bytes, authorities, resolvedDigest, failures, signedFiles, attestations);
+    VerificationResult r =
+        new VerificationResult(
+            model,
+            signer,
+            rootDigest,
+            files,
+            bytes,
+            authorities,
+            resolvedDigest,
+            failures,
+            signedFiles,
+            attestations);
     r.warnings = List.copyOf(found);
     return r;
   }
@@ -70,15 +106,48 @@ public final class VerificationResult {
   }
 
   VerificationResult withModel(String shownAs, String digest) {
-    return keepWarnings(new VerificationResult(shownAs, signer, rootDigest, files, bytes, authorities, digest, failures, signedFiles, attestations));
+    return keepWarnings(
+        new VerificationResult(
+            shownAs,
+            signer,
+            rootDigest,
+            files,
+            bytes,
+            authorities,
+            digest,
+            failures,
+            signedFiles,
+            attestations));
   }
 
   VerificationResult withSignedFiles(List<String> names) {
-    return keepWarnings(new VerificationResult(model, signer, rootDigest, files, bytes, authorities, resolvedDigest, failures, names, attestations));
+    return keepWarnings(
+        new VerificationResult(
+            model,
+            signer,
+            rootDigest,
+            files,
+            bytes,
+            authorities,
+            resolvedDigest,
+            failures,
+            names,
+            attestations));
   }
 
   VerificationResult withAttestations(List<VerifiedAttestation> found) {
-    return keepWarnings(new VerificationResult(model, signer, rootDigest, files, bytes, authorities, resolvedDigest, failures, signedFiles, found));
+    return keepWarnings(
+        new VerificationResult(
+            model,
+            signer,
+            rootDigest,
+            files,
+            bytes,
+            authorities,
+            resolvedDigest,
+            failures,
+            signedFiles,
+            found));
   }
 
   /** The file names the verified signature lists (what file rules and CEL's model.files see). */

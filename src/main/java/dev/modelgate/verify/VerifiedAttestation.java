@@ -8,7 +8,12 @@ import java.util.Objects;
  * signed, and the policy authorities whose signature on it verified (none when it verified for
  * nobody, kept so a denial can say so).
  */
-public record VerifiedAttestation(String source, String predicateType, String statementJson, List<String> authorities, List<String> problems) {
+public record VerifiedAttestation(
+    String source,
+    String predicateType,
+    String statementJson,
+    List<String> authorities,
+    List<String> problems) {
   public VerifiedAttestation {
     Objects.requireNonNull(source, "source");
     Objects.requireNonNull(predicateType, "predicateType");

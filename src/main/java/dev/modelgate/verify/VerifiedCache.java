@@ -42,23 +42,34 @@ import java.util.function.Supplier;
  */
 public final class VerifiedCache {
   /** How long each kind of answer is kept, and how many. */
-  public record Settings(boolean enabled, Duration passTtl, Duration failureTtl, Duration tagTtl, long maxEntries) {
+  public record Settings(
+      boolean enabled, Duration passTtl, Duration failureTtl, Duration tagTtl, long maxEntries) {
     public Settings {
       Objects.requireNonNull(passTtl, "passTtl");
       Objects.requireNonNull(failureTtl, "failureTtl");
       Objects.requireNonNull(tagTtl, "tagTtl");
-      if (passTtl.isNegative() || failureTtl.isNegative() || tagTtl.isNegative() || maxEntries < 1) {
-        throw new IllegalArgumentException("cache durations must not be negative and the size must be positive");
+      if (passTtl.isNegative()
+          || failureTtl.isNegative()
+          || tagTtl.isNegative()
+          || maxEntries < 1) {
+        throw new IllegalArgumentException(
+            "cache durations must not be negative and the size must be positive");
       }
     }
 
-    public static final Settings DEFAULTS = new Settings(true, Duration.ofMinutes(10), Duration.ofSeconds(30), Duration.ofSeconds(30), 4096);
+    public static final Settings DEFAULTS =
+        new Settings(
+            true, Duration.ofMinutes(10), Duration.ofSeconds(30), Duration.ofSeconds(30), 4096);
 
     /** Nothing kept; verifications in flight are still shared. */
-    public static final Settings DISABLED = new Settings(false, Duration.ZERO, Duration.ZERO, Duration.ZERO, 1);
+    public static final Settings DISABLED =
+        new Settings(false, Duration.ZERO, Duration.ZERO, Duration.ZERO, 1);
   }
 
-  /** A verified result's key: one manifest, under one policy's content, seen with one registry access. */
+  /**
+   * A verified result's key: one manifest, under one policy's content, seen with one registry
+   * access.
+   */
   public record Key(String manifest, String policy, String access) {}
 
   /** A tag's key: the access matters, since credentials decide what a registry shows. */
@@ -67,7 +78,8 @@ public final class VerifiedCache {
   private final Settings settings;
   private final Cache<Key, VerificationResult> results;
   private final Cache<TagKey, OciDigest> tags;
-  private final ConcurrentHashMap<Object, CompletableFuture<VerificationResult>> inFlight = new ConcurrentHashMap<>();
+  private final ConcurrentHashMap<Object, CompletableFuture<VerificationResult>> inFlight =
+      new ConcurrentHashMap<>();
   private final AtomicLong shared = new AtomicLong();
 
   public VerifiedCache() {
@@ -85,26 +97,38 @@ public final class VerifiedCache {
 
   public VerifiedCache(Settings settings, Ticker ticker) {
     this.settings = settings;
-    this.results = Caffeine.newBuilder().maximumSize(settings.maxEntries()).ticker(ticker).recordStats()
-        .expireAfter(new Expiry<Key, VerificationResult>() {
-          @Override
-          public long expireAfterCreate(Key key, VerificationResult r, long now) {
-            return (r.verified() ? settings.passTtl() : settings.failureTtl()).toNanos();
-          }
+    this.results =
+        Caffeine.newBuilder()
+            .maximumSize(settings.maxEntries())
+            .ticker(ticker)
+            .recordStats()
+            .expireAfter(
+                new Expiry<Key, VerificationResult>() {
+                  @Override
+                  public long expireAfterCreate(Key key, VerificationResult r, long now) {
+                    return (r.verified() ? settings.passTtl() : settings.failureTtl()).toNanos();
+                  }
 
-          @Override
-          public long expireAfterUpdate(Key key, VerificationResult r, long now, long current) {
-            return expireAfterCreate(key, r, now);
-          }
+                  @Override
+                  public long expireAfterUpdate(
+                      Key key, VerificationResult r, long now, long current) {
+                    return expireAfterCreate(key, r, now);
+                  }
 
-          @Override
-          public long expireAfterRead(Key key, VerificationResult r, long now, long current) {
-            return current;
-          }
-        })
-        .build();
-    this.tags = Caffeine.newBuilder().maximumSize(settings.maxEntries()).ticker(ticker).recordStats()
-        .expireAfterWrite(settings.tagTtl()).build();
+                  @Override
+                  public long expireAfterRead(
+                      Key key, VerificationResult r, long now, long current) {
+                    return current;
+                  }
+                })
+            .build();
+    this.tags =
+        Caffeine.newBuilder()
+            .maximumSize(settings.maxEntries())
+            .ticker(ticker)
+            .recordStats()
+            .expireAfterWrite(settings.tagTtl())
+            .build();
   }
 
   /** A kept result, without any I/O. */
@@ -129,7 +153,8 @@ public final class VerifiedCache {
    * has still to be resolved) wait for it until their own {@code deadline}, then answer {@code
    * UNAVAILABLE}; the work runs on the first caller's thread, within its deadline.
    */
-  public VerificationResult verifyOnce(Object flight, String shown, Instant deadline, Supplier<VerificationResult> verification) {
+  public VerificationResult verifyOnce(
+      Object flight, String shown, Instant deadline, Supplier<VerificationResult> verification) {
     CompletableFuture<VerificationResult> mine = new CompletableFuture<>();
     CompletableFuture<VerificationResult> running = inFlight.putIfAbsent(flight, mine);
     if (running != null) {
@@ -156,20 +181,37 @@ public final class VerifiedCache {
     }
   }
 
-  private static VerificationResult await(CompletableFuture<VerificationResult> running, String shown, Instant deadline) {
+  private static VerificationResult await(
+      CompletableFuture<VerificationResult> running, String shown, Instant deadline) {
     long left = Duration.between(Instant.now(), deadline).toMillis();
     try {
       return running.get(Math.max(0, left), TimeUnit.MILLISECONDS);
     } catch (TimeoutException e) {
-      return VerificationResult.failed(shown, List.of(Failure.of(Reason.UNAVAILABLE,
-          "the verification of %s that another review started did not finish before this review's deadline", shown)));
+      return VerificationResult.failed(
+          shown,
+          List.of(
+              Failure.of(
+                  Reason.UNAVAILABLE,
+                  "the verification of %s that another review started did not finish before this review's deadline",
+                  shown)));
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
-      return VerificationResult.failed(shown, List.of(Failure.of(Reason.UNAVAILABLE, "interrupted while waiting for the verification of %s", shown)));
+      return VerificationResult.failed(
+          shown,
+          List.of(
+              Failure.of(
+                  Reason.UNAVAILABLE,
+                  "interrupted while waiting for the verification of %s",
+                  shown)));
     } catch (ExecutionException e) {
       // The first caller's thread reports its own exception; a waiter only learns that it failed.
-      return VerificationResult.failed(shown, List.of(Failure.of(Reason.INTERNAL_ERROR,
-          "the verification of %s that another review started failed unexpectedly (see ModelGate's log)", shown)));
+      return VerificationResult.failed(
+          shown,
+          List.of(
+              Failure.of(
+                  Reason.INTERNAL_ERROR,
+                  "the verification of %s that another review started failed unexpectedly (see ModelGate's log)",
+                  shown)));
     }
   }
 

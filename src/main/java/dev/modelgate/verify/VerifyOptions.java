@@ -1,7 +1,9 @@
 package dev.modelgate.verify;
 
 import dev.modelgate.oms.RelativePath;
+import dev.modelgate.oms.SerializationMethod;
 import java.util.List;
+import java.util.Set;
 
 /**
  * What the verifier (not the signer) decides about a model's files.
@@ -12,8 +14,8 @@ import java.util.List;
  * @param allowSymlinks follow symbolic links whose target is a regular file inside the model
  * @param ignoreGitPaths ignore .git, .gitattributes, .github, .gitignore at the model root
  * @param maxLayerDownloadBytes OCI archive layers (tar, tar+gzip) are downloaded and their files
- *     hashed, up to this many bytes in all; 0 (the default) denies archive layers instead. The
- *     same budget holds for all layers of a container image used as a model (a modelcar)
+ *     hashed, up to this many bytes in all; 0 (the default) denies archive layers instead. The same
+ *     budget holds for all layers of a container image used as a model (a modelcar)
  * @param imageModelPath the model directory inside a container image used as a model: absolute,
  *     normalised; {@code /models} (KServe's modelcar convention) by default
  * @param serializations the OMS serializations a signature may use; empty accepts any
@@ -25,13 +27,13 @@ public record VerifyOptions(
     boolean ignoreGitPaths,
     long maxLayerDownloadBytes,
     String imageModelPath,
-    java.util.Set<dev.modelgate.oms.SerializationMethod> serializations) {
+    Set<SerializationMethod> serializations) {
 
   public static final VerifyOptions DEFAULTS = new VerifyOptions(List.of(), false, false, true);
 
   public VerifyOptions {
     ignorePaths = List.copyOf(ignorePaths);
-    serializations = java.util.Set.copyOf(serializations);
+    serializations = Set.copyOf(serializations);
     if (maxLayerDownloadBytes < 0) {
       throw new IllegalArgumentException("maxLayerDownloadBytes must not be negative");
     }
@@ -41,8 +43,19 @@ public record VerifyOptions(
     }
   }
 
-  public VerifyOptions(List<RelativePath> ignorePaths, boolean ignoreUnsignedFilesUnsafe, boolean allowSymlinks, boolean ignoreGitPaths, long maxLayerDownloadBytes) {
-    this(ignorePaths, ignoreUnsignedFilesUnsafe, allowSymlinks, ignoreGitPaths, maxLayerDownloadBytes, ImageLayers.DEFAULT_MODEL_PATH);
+  public VerifyOptions(
+      List<RelativePath> ignorePaths,
+      boolean ignoreUnsignedFilesUnsafe,
+      boolean allowSymlinks,
+      boolean ignoreGitPaths,
+      long maxLayerDownloadBytes) {
+    this(
+        ignorePaths,
+        ignoreUnsignedFilesUnsafe,
+        allowSymlinks,
+        ignoreGitPaths,
+        maxLayerDownloadBytes,
+        ImageLayers.DEFAULT_MODEL_PATH);
   }
 
   /** Why {@code path} cannot be an image's model directory, or null when it can. */
@@ -52,29 +65,53 @@ public record VerifyOptions(
     }
     for (String seg : path.substring(1).split("/", -1)) {
       if (seg.isEmpty() || seg.equals(".") || seg.equals("..") || seg.indexOf('\0') >= 0) {
-        return "must be a normalised path without empty, '.' or '..' segments or a trailing '/', not '" + path + "'";
+        return "must be a normalised path without empty, '.' or '..' segments or a trailing '/', not '"
+            + path
+            + "'";
       }
     }
     return null;
   }
 
-  public VerifyOptions(List<RelativePath> ignorePaths, boolean ignoreUnsignedFilesUnsafe, boolean allowSymlinks, boolean ignoreGitPaths) {
+  public VerifyOptions(
+      List<RelativePath> ignorePaths,
+      boolean ignoreUnsignedFilesUnsafe,
+      boolean allowSymlinks,
+      boolean ignoreGitPaths) {
     this(ignorePaths, ignoreUnsignedFilesUnsafe, allowSymlinks, ignoreGitPaths, 0);
   }
 
   public VerifyOptions(
-      List<RelativePath> ignorePaths, boolean ignoreUnsignedFilesUnsafe, boolean allowSymlinks, boolean ignoreGitPaths, long maxLayerDownloadBytes,
+      List<RelativePath> ignorePaths,
+      boolean ignoreUnsignedFilesUnsafe,
+      boolean allowSymlinks,
+      boolean ignoreGitPaths,
+      long maxLayerDownloadBytes,
       String imageModelPath) {
-    this(ignorePaths, ignoreUnsignedFilesUnsafe, allowSymlinks, ignoreGitPaths, maxLayerDownloadBytes, imageModelPath, java.util.Set.of());
+    this(
+        ignorePaths,
+        ignoreUnsignedFilesUnsafe,
+        allowSymlinks,
+        ignoreGitPaths,
+        maxLayerDownloadBytes,
+        imageModelPath,
+        Set.of());
   }
 
   /** These options, accepting only signatures with one of {@code methods} (empty: any). */
-  public VerifyOptions withSerializations(java.util.Set<dev.modelgate.oms.SerializationMethod> methods) {
-    return new VerifyOptions(ignorePaths, ignoreUnsignedFilesUnsafe, allowSymlinks, ignoreGitPaths, maxLayerDownloadBytes, imageModelPath, methods);
+  public VerifyOptions withSerializations(Set<SerializationMethod> methods) {
+    return new VerifyOptions(
+        ignorePaths,
+        ignoreUnsignedFilesUnsafe,
+        allowSymlinks,
+        ignoreGitPaths,
+        maxLayerDownloadBytes,
+        imageModelPath,
+        methods);
   }
 
   /** Whether a signature with this serialization is accepted: any, unless the policy names some. */
-  public boolean accepts(dev.modelgate.oms.SerializationMethod method) {
+  public boolean accepts(SerializationMethod method) {
     return serializations.isEmpty() || serializations.contains(method);
   }
 }

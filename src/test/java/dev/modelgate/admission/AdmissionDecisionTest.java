@@ -34,12 +34,14 @@ class AdmissionDecisionTest {
   }
 
   static String pod(String annotations) {
-    return "apiVersion: v1\nkind: Pod\nmetadata:\n  name: llm-0\n  namespace: ml\n  labels: {app: llm}\n  annotations:\n" + annotations
+    return "apiVersion: v1\nkind: Pod\nmetadata:\n  name: llm-0\n  namespace: ml\n  labels: {app: llm}\n  annotations:\n"
+        + annotations
         + "spec:\n  containers: [{name: server, image: server}]\n";
   }
 
   static String template(String annotations) {
-    return "    metadata:\n      labels: {app: llm}\n      annotations:\n" + annotations.replace("    ", "        ")
+    return "    metadata:\n      labels: {app: llm}\n      annotations:\n"
+        + annotations.replace("    ", "        ")
         + "    spec:\n      containers: [{name: server, image: server}]\n";
   }
 
@@ -50,22 +52,36 @@ class AdmissionDecisionTest {
         Arguments.of("StatefulSet", "apps/v1", "spec:\n  template:\n"),
         Arguments.of("DaemonSet", "apps/v1", "spec:\n  template:\n"),
         Arguments.of("Job", "batch/v1", "spec:\n  template:\n"),
-        Arguments.of("CronJob", "batch/v1", "spec:\n  schedule: '@daily'\n  jobTemplate:\n    spec:\n      template:\n"));
+        Arguments.of(
+            "CronJob",
+            "batch/v1",
+            "spec:\n  schedule: '@daily'\n  jobTemplate:\n    spec:\n      template:\n"));
   }
 
-  private static String workload(String kind, String apiVersion, String specHead, String annotations) {
+  private static String workload(
+      String kind, String apiVersion, String specHead, String annotations) {
     String t = template(annotations);
     if (kind.equals("CronJob")) {
       t = t.replaceAll("(?m)^", "    ");
     }
-    return "apiVersion: " + apiVersion + "\nkind: " + kind + "\nmetadata:\n  name: w\n  namespace: ml\n" + specHead + t;
+    return "apiVersion: "
+        + apiVersion
+        + "\nkind: "
+        + kind
+        + "\nmetadata:\n  name: w\n  namespace: ml\n"
+        + specHead
+        + t;
   }
 
   @ParameterizedTest(name = "{0}")
   @MethodSource("workloadKinds")
-  void everyWorkloadKindIsAdmittedWithASignedModelAndDeniedWithATamperedOne(String kind, String apiVersion, String specHead) {
-    harness.policy("p.yaml", AdmissionHarness.keyPolicy("signed", "Enforce", "file://**", signed.publicKey, ""));
-    String yaml = workload(kind, apiVersion, specHead, "    model.modelgate.dev/llm: " + uri() + "\n");
+  void everyWorkloadKindIsAdmittedWithASignedModelAndDeniedWithATamperedOne(
+      String kind, String apiVersion, String specHead) {
+    harness.policy(
+        "p.yaml",
+        AdmissionHarness.keyPolicy("signed", "Enforce", "file://**", signed.publicKey, ""));
+    String yaml =
+        workload(kind, apiVersion, specHead, "    model.modelgate.dev/llm: " + uri() + "\n");
 
     AdmissionOutcome ok = harness.review(AdmissionHarness.create(yaml));
     TestModels.write(signed.model.resolve("config.json"), "changed");
@@ -81,22 +97,33 @@ class AdmissionDecisionTest {
 
   @Test
   void warnModeAdmitsWithAWarningThatNamesTheModel() {
-    harness.policy("p.yaml", AdmissionHarness.keyPolicy("warned", "Warn", "file://**", signed.publicKey, ""));
+    harness.policy(
+        "p.yaml", AdmissionHarness.keyPolicy("warned", "Warn", "file://**", signed.publicKey, ""));
     TestModels.write(signed.model.resolve("extra.bin"), "x");
 
-    AdmissionOutcome o = harness.review(AdmissionHarness.create(pod("    model.modelgate.dev/llm: " + uri() + "\n")));
+    AdmissionOutcome o =
+        harness.review(
+            AdmissionHarness.create(pod("    model.modelgate.dev/llm: " + uri() + "\n")));
 
     assertThat(o.allowed()).isTrue();
-    assertThat(o.warnings()).singleElement().asString().contains("failed ClusterModelPolicy/warned").contains("UNSIGNED_FILE: file 'extra.bin'");
+    assertThat(o.warnings())
+        .singleElement()
+        .asString()
+        .contains("failed ClusterModelPolicy/warned")
+        .contains("UNSIGNED_FILE: file 'extra.bin'");
     assertThat(harness.events).hasSize(1);
   }
 
   @Test
   void auditModeAdmitsSilentlyButRecordsTheVerdict() {
-    harness.policy("p.yaml", AdmissionHarness.keyPolicy("audited", "Audit", "file://**", signed.publicKey, ""));
+    harness.policy(
+        "p.yaml",
+        AdmissionHarness.keyPolicy("audited", "Audit", "file://**", signed.publicKey, ""));
     TestModels.write(signed.model.resolve("extra.bin"), "x");
 
-    AdmissionOutcome o = harness.review(AdmissionHarness.create(pod("    model.modelgate.dev/llm: " + uri() + "\n")));
+    AdmissionOutcome o =
+        harness.review(
+            AdmissionHarness.create(pod("    model.modelgate.dev/llm: " + uri() + "\n")));
 
     assertThat(o.allowed()).isTrue();
     assertThat(o.warnings()).isEmpty();
@@ -106,22 +133,40 @@ class AdmissionDecisionTest {
   @Test
   void everyMatchingPolicyMustPass() throws Exception {
     SignedModel other = SignedModel.create(Files.createDirectories(tmp.resolve("other")));
-    harness.policy("a.yaml", AdmissionHarness.keyPolicy("ours", "Enforce", "file://**", signed.publicKey, ""));
-    harness.policy("b.yaml", AdmissionHarness.keyPolicy("theirs", "Enforce", "file://**", other.publicKey, ""));
+    harness.policy(
+        "a.yaml", AdmissionHarness.keyPolicy("ours", "Enforce", "file://**", signed.publicKey, ""));
+    harness.policy(
+        "b.yaml",
+        AdmissionHarness.keyPolicy("theirs", "Enforce", "file://**", other.publicKey, ""));
 
-    AdmissionOutcome o = harness.review(AdmissionHarness.create(pod("    model.modelgate.dev/llm: " + uri() + "\n")));
+    AdmissionOutcome o =
+        harness.review(
+            AdmissionHarness.create(pod("    model.modelgate.dev/llm: " + uri() + "\n")));
 
     assertThat(o.allowed()).isFalse();
-    assertThat(o.message()).contains("failed ClusterModelPolicy/theirs").doesNotContain("failed ClusterModelPolicy/ours");
+    assertThat(o.message())
+        .contains("failed ClusterModelPolicy/theirs")
+        .doesNotContain("failed ClusterModelPolicy/ours");
   }
 
   @Test
   void modelGlobsDecideWhichPolicyApplies() {
-    harness.policy("p.yaml", AdmissionHarness.keyPolicy("elsewhere", "Enforce", "file:///nowhere/**", signed.publicKey, ""));
+    harness.policy(
+        "p.yaml",
+        AdmissionHarness.keyPolicy(
+            "elsewhere", "Enforce", "file:///nowhere/**", signed.publicKey, ""));
 
-    AdmissionOutcome denied = harness.review(AdmissionHarness.create(pod("    model.modelgate.dev/llm: " + uri() + "\n")));
-    AdmissionOutcome allowed = harness.noMatch(NoMatchBehaviour.ALLOW).review(AdmissionHarness.create(pod("    model.modelgate.dev/llm: " + uri() + "\n")));
-    AdmissionOutcome warned = harness.noMatch(NoMatchBehaviour.WARN).review(AdmissionHarness.create(pod("    model.modelgate.dev/llm: " + uri() + "\n")));
+    AdmissionOutcome denied =
+        harness.review(
+            AdmissionHarness.create(pod("    model.modelgate.dev/llm: " + uri() + "\n")));
+    AdmissionOutcome allowed =
+        harness
+            .noMatch(NoMatchBehaviour.ALLOW)
+            .review(AdmissionHarness.create(pod("    model.modelgate.dev/llm: " + uri() + "\n")));
+    AdmissionOutcome warned =
+        harness
+            .noMatch(NoMatchBehaviour.WARN)
+            .review(AdmissionHarness.create(pod("    model.modelgate.dev/llm: " + uri() + "\n")));
 
     assertThat(denied.allowed()).isFalse();
     assertThat(denied.message()).contains("NO_POLICY: no policy matches this model");
@@ -134,15 +179,21 @@ class AdmissionDecisionTest {
   @Test
   void workloadSelectorAndNamespaceSelectorNarrowThePolicy() {
     String selectors = "";
-    harness.policy("p.yaml", AdmissionHarness.keyPolicy("selected", "Enforce", "file://**", signed.publicKey, selectors)
-        .replace("  match:\n", "  match:\n    namespaceSelector:\n      matchLabels: {team: ml}\n    workloadSelector:\n      matchExpressions: [{key: app, operator: In, values: [llm]}]\n"));
+    harness.policy(
+        "p.yaml",
+        AdmissionHarness.keyPolicy("selected", "Enforce", "file://**", signed.publicKey, selectors)
+            .replace(
+                "  match:\n",
+                "  match:\n    namespaceSelector:\n      matchLabels: {team: ml}\n    workloadSelector:\n      matchExpressions: [{key: app, operator: In, values: [llm]}]\n"));
     TestModels.write(signed.model.resolve("extra.bin"), "x");
     String podYaml = pod("    model.modelgate.dev/llm: " + uri() + "\n");
 
-    AdmissionOutcome unlabelledNamespace = harness.noMatch(NoMatchBehaviour.ALLOW).review(AdmissionHarness.create(podYaml));
+    AdmissionOutcome unlabelledNamespace =
+        harness.noMatch(NoMatchBehaviour.ALLOW).review(AdmissionHarness.create(podYaml));
     harness.namespaceLabels.put("ml", Map.of("team", "ml"));
     AdmissionOutcome labelled = harness.review(AdmissionHarness.create(podYaml));
-    AdmissionOutcome otherApp = harness.review(AdmissionHarness.create(podYaml.replace("{app: llm}", "{app: web}")));
+    AdmissionOutcome otherApp =
+        harness.review(AdmissionHarness.create(podYaml.replace("{app: llm}", "{app: web}")));
 
     assertThat(unlabelledNamespace.allowed()).isTrue();
     assertThat(labelled.allowed()).isFalse();
@@ -151,34 +202,61 @@ class AdmissionDecisionTest {
 
   @Test
   void thresholdOfTwoFailsWithOneSignature() throws Exception {
-    String policy = AdmissionHarness.keyPolicy("two", "Enforce", "file://**", signed.publicKey, "  signatures: {threshold: 2}\n");
+    String policy =
+        AdmissionHarness.keyPolicy(
+            "two", "Enforce", "file://**", signed.publicKey, "  signatures: {threshold: 2}\n");
     SignedModel second = SignedModel.create(Files.createDirectories(tmp.resolve("models2")));
     String pem = Files.readString(second.publicKey).strip().replace("\n", "\n          ");
-    policy = policy.replace("  signatures:", "    - name: second-key\n      key:\n        publicKey: |\n          " + pem + "\n  signatures:");
+    policy =
+        policy.replace(
+            "  signatures:",
+            "    - name: second-key\n      key:\n        publicKey: |\n          "
+                + pem
+                + "\n  signatures:");
     harness.policy("p.yaml", policy);
 
-    AdmissionOutcome o = harness.review(AdmissionHarness.create(pod("    model.modelgate.dev/llm: " + uri() + "\n")));
+    AdmissionOutcome o =
+        harness.review(
+            AdmissionHarness.create(pod("    model.modelgate.dev/llm: " + uri() + "\n")));
 
     assertThat(o.allowed()).isFalse();
-    assertThat(o.message()).contains("THRESHOLD_NOT_MET: 1 of 2 required authorities signed (release-key)");
+    assertThat(o.message())
+        .contains("THRESHOLD_NOT_MET: 1 of 2 required authorities signed (release-key)");
   }
 
   @Test
   void brokenPolicyDeniesWhatItMatchesWithTheCompileError() {
-    harness.policy("p.yaml", AdmissionHarness.keyPolicy("broken", "Enforce", "file://**", signed.publicKey, "")
-        .replace("    - name: release-key\n", "    - name: corp\n      certificate: {trustRootRef: missing, sanRegExp: '(['}\n    - name: release-key\n"));
+    harness.policy(
+        "p.yaml",
+        AdmissionHarness.keyPolicy("broken", "Enforce", "file://**", signed.publicKey, "")
+            .replace(
+                "    - name: release-key\n",
+                "    - name: corp\n      certificate: {trustRootRef: missing, sanRegExp: '(['}\n    - name: release-key\n"));
 
-    AdmissionOutcome o = harness.review(AdmissionHarness.create(pod("    model.modelgate.dev/llm: " + uri() + "\n")));
+    AdmissionOutcome o =
+        harness.review(
+            AdmissionHarness.create(pod("    model.modelgate.dev/llm: " + uri() + "\n")));
 
     assertThat(o.allowed()).isFalse();
-    assertThat(o.message()).contains("POLICY_INVALID: policy ClusterModelPolicy/broken does not compile").contains("trustRootRef 'missing' names no ModelTrustRoot");
+    assertThat(o.message())
+        .contains("POLICY_INVALID: policy ClusterModelPolicy/broken does not compile")
+        .contains("trustRootRef 'missing' names no ModelTrustRoot");
   }
 
   @Test
   void policyWithAnUnknownFieldDeniesEverythingAndNamesTheField() {
-    harness.policy("p.yaml", AdmissionHarness.keyPolicy("typo", "Enforce", "file://**", signed.publicKey, "  verificaton: {allowSymlinks: true}\n"));
+    harness.policy(
+        "p.yaml",
+        AdmissionHarness.keyPolicy(
+            "typo",
+            "Enforce",
+            "file://**",
+            signed.publicKey,
+            "  verificaton: {allowSymlinks: true}\n"));
 
-    AdmissionOutcome o = harness.review(AdmissionHarness.create(pod("    model.modelgate.dev/llm: " + uri() + "\n")));
+    AdmissionOutcome o =
+        harness.review(
+            AdmissionHarness.create(pod("    model.modelgate.dev/llm: " + uri() + "\n")));
 
     assertThat(o.allowed()).isFalse();
     assertThat(o.message()).contains("unknown field 'spec.verificaton'");
@@ -186,10 +264,14 @@ class AdmissionDecisionTest {
 
   @Test
   void policyWithABadRegularExpressionDenies() {
-    harness.policy("p.yaml", "apiVersion: modelgate.dev/v1alpha1\nkind: ClusterModelPolicy\nmetadata: {name: bad-regex}\nspec:\n  authorities:\n"
-        + "    - name: ci\n      keyless:\n        identities: [{issuer: 'https://x', subjectRegExp: '(['}]\n");
+    harness.policy(
+        "p.yaml",
+        "apiVersion: modelgate.dev/v1alpha1\nkind: ClusterModelPolicy\nmetadata: {name: bad-regex}\nspec:\n  authorities:\n"
+            + "    - name: ci\n      keyless:\n        identities: [{issuer: 'https://x', subjectRegExp: '(['}]\n");
 
-    AdmissionOutcome o = harness.review(AdmissionHarness.create(pod("    model.modelgate.dev/llm: " + uri() + "\n")));
+    AdmissionOutcome o =
+        harness.review(
+            AdmissionHarness.create(pod("    model.modelgate.dev/llm: " + uri() + "\n")));
 
     assertThat(o.allowed()).isFalse();
     assertThat(o.message()).contains("the subject regular expression '([' does not compile");
@@ -197,12 +279,18 @@ class AdmissionDecisionTest {
 
   @Test
   void unparsableModelUriIsDeniedWithTheField() {
-    harness.policy("p.yaml", AdmissionHarness.keyPolicy("signed", "Enforce", "file://**", signed.publicKey, ""));
+    harness.policy(
+        "p.yaml",
+        AdmissionHarness.keyPolicy("signed", "Enforce", "file://**", signed.publicKey, ""));
 
-    AdmissionOutcome o = harness.review(AdmissionHarness.create(pod("    model.modelgate.dev/llm: 's3://bucket/model'\n")));
+    AdmissionOutcome o =
+        harness.review(
+            AdmissionHarness.create(pod("    model.modelgate.dev/llm: 's3://bucket/model'\n")));
 
     assertThat(o.allowed()).isFalse();
-    assertThat(o.message()).contains("metadata.annotations[model.modelgate.dev/llm]: MODEL_REFERENCE_INVALID: model reference 's3://bucket/model' has scheme 's3', which ModelGate cannot read at admission")
+    assertThat(o.message())
+        .contains(
+            "metadata.annotations[model.modelgate.dev/llm]: MODEL_REFERENCE_INVALID: model reference 's3://bucket/model' has scheme 's3', which ModelGate cannot read at admission")
         .contains("declared where it lands: volume://<volume>/<path>");
   }
 
@@ -215,39 +303,67 @@ class AdmissionDecisionTest {
     AdmissionOutcome o = harness.review(AdmissionHarness.create(pod(a.toString())));
 
     assertThat(o.allowed()).isFalse();
-    assertThat(o.message()).contains("names 300 models; ModelGate verifies at most 64 per workload");
+    assertThat(o.message())
+        .contains("names 300 models; ModelGate verifies at most 64 per workload");
   }
 
   @Test
   void volumeModelsThePodDoesNotMountAreDenied() {
-    harness.policy("p.yaml", AdmissionHarness.keyPolicy("all", "Enforce", "**", signed.publicKey, ""));
+    harness.policy(
+        "p.yaml", AdmissionHarness.keyPolicy("all", "Enforce", "**", signed.publicKey, ""));
 
-    AdmissionOutcome o = harness.review(AdmissionHarness.create(pod("    model.modelgate.dev/a: pvc://models-claim/llama\n    model.modelgate.dev/b: volume://weights/v1\n")));
+    AdmissionOutcome o =
+        harness.review(
+            AdmissionHarness.create(
+                pod(
+                    "    model.modelgate.dev/a: pvc://models-claim/llama\n    model.modelgate.dev/b: volume://weights/v1\n")));
 
     assertThat(o.allowed()).isFalse();
-    assertThat(o.verdicts()).extracting(v -> v.failures().get(0).reason().code()).containsOnly("MODEL_VOLUME_NOT_MOUNTED");
-    assertThat(o.message()).contains("the pod mounts no volume for pvc://models-claim/llama").contains("no volume named weights");
+    assertThat(o.verdicts())
+        .extracting(v -> v.failures().get(0).reason().code())
+        .containsOnly("MODEL_VOLUME_NOT_MOUNTED");
+    assertThat(o.message())
+        .contains("the pod mounts no volume for pvc://models-claim/llama")
+        .contains("no volume named weights");
   }
 
   @Test
   void ociModelInAnUnreachableRegistryIsUnavailableAndDenied() {
-    harness.policy("p.yaml", AdmissionHarness.keyPolicy("all", "Enforce", "**", signed.publicKey, ""));
+    harness.policy(
+        "p.yaml", AdmissionHarness.keyPolicy("all", "Enforce", "**", signed.publicKey, ""));
 
-    AdmissionOutcome o = harness.review(AdmissionHarness.create(pod("    model.modelgate.dev/c: oci://127.0.0.1:1/models/m:1\n")));
+    AdmissionOutcome o =
+        harness.review(
+            AdmissionHarness.create(
+                pod("    model.modelgate.dev/c: oci://127.0.0.1:1/models/m:1\n")));
 
     assertThat(o.allowed()).isFalse();
-    assertThat(o.message()).contains("UNAVAILABLE: registry 127.0.0.1:1 cannot be reached: connection refused").doesNotContain("java.net", "Exception");
+    assertThat(o.message())
+        .contains("UNAVAILABLE: registry 127.0.0.1:1 cannot be reached: connection refused")
+        .doesNotContain("java.net", "Exception");
   }
 
   @Test
   void signatureAnnotationPointsInsideTheModel() throws Exception {
-    harness.policy("p.yaml", AdmissionHarness.keyPolicy("signed", "Enforce", "file://**", signed.publicKey, ""));
+    harness.policy(
+        "p.yaml",
+        AdmissionHarness.keyPolicy("signed", "Enforce", "file://**", signed.publicKey, ""));
     Files.move(signed.signature, signed.model.resolve("sigs.json"));
 
-    AdmissionOutcome withAnnotation = harness.review(AdmissionHarness.create(pod(
-        "    model.modelgate.dev/llm: " + uri() + "\n    signature.modelgate.dev/llm: sigs.json\n")));
-    AdmissionOutcome escaping = harness.review(AdmissionHarness.create(pod(
-        "    model.modelgate.dev/llm: " + uri() + "\n    signature.modelgate.dev/llm: ../../etc/passwd\n")));
+    AdmissionOutcome withAnnotation =
+        harness.review(
+            AdmissionHarness.create(
+                pod(
+                    "    model.modelgate.dev/llm: "
+                        + uri()
+                        + "\n    signature.modelgate.dev/llm: sigs.json\n")));
+    AdmissionOutcome escaping =
+        harness.review(
+            AdmissionHarness.create(
+                pod(
+                    "    model.modelgate.dev/llm: "
+                        + uri()
+                        + "\n    signature.modelgate.dev/llm: ../../etc/passwd\n")));
 
     assertThat(withAnnotation.allowed()).as(withAnnotation.message()).isTrue();
     assertThat(escaping.allowed()).isFalse();
@@ -256,10 +372,23 @@ class AdmissionDecisionTest {
 
   @Test
   void dryRunGetsTheSameAnswerAndNoEvent() {
-    harness.policy("p.yaml", AdmissionHarness.keyPolicy("signed", "Enforce", "file://**", signed.publicKey, ""));
+    harness.policy(
+        "p.yaml",
+        AdmissionHarness.keyPolicy("signed", "Enforce", "file://**", signed.publicKey, ""));
     TestModels.write(signed.model.resolve("config.json"), "changed");
     var r = AdmissionHarness.create(pod("    model.modelgate.dev/llm: " + uri() + "\n"));
-    var dry = new AdmissionRequest(r.apiVersion(), r.uid(), r.kind(), r.namespace(), r.name(), r.operation(), "", true, r.object(), r.oldObject());
+    var dry =
+        new AdmissionRequest(
+            r.apiVersion(),
+            r.uid(),
+            r.kind(),
+            r.namespace(),
+            r.name(),
+            r.operation(),
+            "",
+            true,
+            r.object(),
+            r.oldObject());
 
     AdmissionOutcome o = harness.review(dry);
 
@@ -269,7 +398,10 @@ class AdmissionDecisionTest {
 
   @Test
   void unknownKindIsDeniedWithTheReason() {
-    AdmissionOutcome o = harness.review(AdmissionHarness.create("apiVersion: v1\nkind: ConfigMap\nmetadata: {name: c}\ndata: {a: b}\n"));
+    AdmissionOutcome o =
+        harness.review(
+            AdmissionHarness.create(
+                "apiVersion: v1\nkind: ConfigMap\nmetadata: {name: c}\ndata: {a: b}\n"));
 
     assertThat(o.allowed()).isFalse();
     assertThat(o.message()).contains("kind ConfigMap is not a workload ModelGate inspects");
@@ -277,13 +409,19 @@ class AdmissionDecisionTest {
 
   @Test
   void modelPolicyAppliesOnlyInItsOwnNamespace() {
-    harness.policy("p.yaml", AdmissionHarness.keyPolicy("team", "Enforce", "file://**", signed.publicKey, "")
-        .replace("kind: ClusterModelPolicy\nmetadata:\n  name: team", "kind: ModelPolicy\nmetadata:\n  name: team\n  namespace: ml"));
+    harness.policy(
+        "p.yaml",
+        AdmissionHarness.keyPolicy("team", "Enforce", "file://**", signed.publicKey, "")
+            .replace(
+                "kind: ClusterModelPolicy\nmetadata:\n  name: team",
+                "kind: ModelPolicy\nmetadata:\n  name: team\n  namespace: ml"));
     TestModels.write(signed.model.resolve("extra.bin"), "x");
     String inMl = pod("    model.modelgate.dev/llm: " + uri() + "\n");
 
-    AdmissionOutcome ml = harness.noMatch(NoMatchBehaviour.ALLOW).review(AdmissionHarness.create(inMl));
-    AdmissionOutcome other = harness.review(AdmissionHarness.create(inMl.replace("namespace: ml", "namespace: web")));
+    AdmissionOutcome ml =
+        harness.noMatch(NoMatchBehaviour.ALLOW).review(AdmissionHarness.create(inMl));
+    AdmissionOutcome other =
+        harness.review(AdmissionHarness.create(inMl.replace("namespace: ml", "namespace: web")));
 
     assertThat(ml.allowed()).isFalse();
     assertThat(ml.message()).contains("failed ModelPolicy/ml/team");
@@ -292,10 +430,14 @@ class AdmissionDecisionTest {
 
   @Test
   void modelPolicyWithoutANamespaceIsInvalidRatherThanClusterWide() {
-    harness.policy("p.yaml", AdmissionHarness.keyPolicy("team", "Enforce", "file://**", signed.publicKey, "")
-        .replace("kind: ClusterModelPolicy", "kind: ModelPolicy"));
+    harness.policy(
+        "p.yaml",
+        AdmissionHarness.keyPolicy("team", "Enforce", "file://**", signed.publicKey, "")
+            .replace("kind: ClusterModelPolicy", "kind: ModelPolicy"));
 
-    AdmissionOutcome o = harness.review(AdmissionHarness.create(pod("    model.modelgate.dev/llm: " + uri() + "\n")));
+    AdmissionOutcome o =
+        harness.review(
+            AdmissionHarness.create(pod("    model.modelgate.dev/llm: " + uri() + "\n")));
 
     assertThat(o.allowed()).isFalse();
     assertThat(o.message()).contains("a ModelPolicy needs metadata.namespace");

@@ -28,7 +28,8 @@ class AdmissionFixturesTest {
   }
 
   static String fixture(String name) throws Exception {
-    return Files.readString(Fixtures.shared().resolve("fixtures/admission/" + name), StandardCharsets.UTF_8);
+    return Files.readString(
+        Fixtures.shared().resolve("fixtures/admission/" + name), StandardCharsets.UTF_8);
   }
 
   @Test
@@ -42,7 +43,11 @@ class AdmissionFixturesTest {
 
   @Test
   void deploymentDryRunIsDecidedWithoutEvents() throws Exception {
-    AdmissionRequest r = new AdmissionReviewParser().parse(fixture("02-deployment-create-dryrun.v1.kube-review.json").getBytes(StandardCharsets.UTF_8));
+    AdmissionRequest r =
+        new AdmissionReviewParser()
+            .parse(
+                fixture("02-deployment-create-dryrun.v1.kube-review.json")
+                    .getBytes(StandardCharsets.UTF_8));
     AdmissionOutcome o = harness.review(r);
 
     assertThat(r.dryRun()).isTrue();
@@ -52,7 +57,8 @@ class AdmissionFixturesTest {
 
   @Test
   void scaleDownIsAllowedWithoutInspection() throws Exception {
-    AdmissionOutcome o = harness.reviewJson(fixture("03-replicaset-update-scaledown.v1.connaisseur.json"));
+    AdmissionOutcome o =
+        harness.reviewJson(fixture("03-replicaset-update-scaledown.v1.connaisseur.json"));
 
     assertThat(o.allowed()).isTrue();
     assertThat(o.skipped()).isEqualTo("scale-down with an unchanged pod template");
@@ -60,7 +66,10 @@ class AdmissionFixturesTest {
 
   @Test
   void deleteIsAllowedAtOnce() throws Exception {
-    String wrapped = "{\"apiVersion\":\"admission.k8s.io/v1\",\"kind\":\"AdmissionReview\",\"request\":" + fixture("04-pod-delete.request-only.pepr.json") + "}";
+    String wrapped =
+        "{\"apiVersion\":\"admission.k8s.io/v1\",\"kind\":\"AdmissionReview\",\"request\":"
+            + fixture("04-pod-delete.request-only.pepr.json")
+            + "}";
 
     AdmissionOutcome o = harness.reviewJson(wrapped);
 
@@ -79,7 +88,8 @@ class AdmissionFixturesTest {
 
   @Test
   void schemaCompleteFixtureParsesAndItsUnknownKindIsDeniedWithAReason() throws Exception {
-    AdmissionOutcome o = harness.reviewJson(fixture("05-schema-complete-fixture.v1.kubernetes.json"));
+    AdmissionOutcome o =
+        harness.reviewJson(fixture("05-schema-complete-fixture.v1.kubernetes.json"));
 
     assertThat(o.uid()).isEqualTo("uidValue");
     assertThat(o.allowed()).isFalse();
@@ -102,13 +112,18 @@ class AdmissionFixturesTest {
 
   @Test
   void imageVolumePodNamesItsOciModelAndIsDeniedWithoutAMatchingPolicy() throws Exception {
-    ObjectNode review = (ObjectNode) new ObjectMapper().readTree(fixture("01-pod-create.v1.connaisseur.json"));
-    JsonNode pod = new YAMLMapper().readTree(fixture("07-pod-with-image-volume.manifest-only.k8s-website.yaml"));
+    ObjectNode review =
+        (ObjectNode) new ObjectMapper().readTree(fixture("01-pod-create.v1.connaisseur.json"));
+    JsonNode pod =
+        new YAMLMapper()
+            .readTree(fixture("07-pod-with-image-volume.manifest-only.k8s-website.yaml"));
     ((ObjectNode) review.get("request")).set("object", pod);
 
     AdmissionOutcome o = harness.reviewJson(review.toString());
 
     assertThat(o.allowed()).isFalse();
-    assertThat(o.message()).contains("model 'volume' (oci://quay.io/crio/artifact:v2)").contains("NO_POLICY");
+    assertThat(o.message())
+        .contains("model 'volume' (oci://quay.io/crio/artifact:v2)")
+        .contains("NO_POLICY");
   }
 }

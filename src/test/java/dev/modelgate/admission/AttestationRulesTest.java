@@ -41,39 +41,64 @@ class AttestationRulesTest {
     ciKey = TestKeys.writePem(tmp.resolve("ci.key"), ci.getPrivate());
     ciPub = TestKeys.writePem(tmp.resolve("ci.pub"), ci.getPublic());
     harness = new AdmissionHarness(tmp);
-    policy("predicate.metrics.accuracy >= 0.9", "  files:\n    deny: ['**/*.pkl', '**/*.pickle']\n    require: ['**/*.safetensors']\n");
+    policy(
+        "predicate.metrics.accuracy >= 0.9",
+        "  files:\n    deny: ['**/*.pkl', '**/*.pickle']\n    require: ['**/*.safetensors']\n");
   }
 
   private void policy(String condition, String extra) throws Exception {
     String ciPem = Files.readString(ciPub).strip().replace("\n", "\n          ");
-    String yaml = AdmissionHarness.keyPolicy("release", "Enforce", "file://**", signed.publicKey, extra
-        + "  attestations:\n    - name: accuracy\n      predicateType: " + EVAL + "\n      authorities: [ci]\n      condition: \"" + condition.replace("\"", "\\\"") + "\"\n")
-        .replace("  signatures", "  signatures")
-        .replace("  authorities:\n", "  authorities:\n    - name: ci\n      key:\n        publicKey: |\n          " + ciPem + "\n");
+    String yaml =
+        AdmissionHarness.keyPolicy(
+                "release",
+                "Enforce",
+                "file://**",
+                signed.publicKey,
+                extra
+                    + "  attestations:\n    - name: accuracy\n      predicateType: "
+                    + EVAL
+                    + "\n      authorities: [ci]\n      condition: \""
+                    + condition.replace("\"", "\\\"")
+                    + "\"\n")
+            .replace("  signatures", "  signatures")
+            .replace(
+                "  authorities:\n",
+                "  authorities:\n    - name: ci\n      key:\n        publicKey: |\n          "
+                    + ciPem
+                    + "\n");
     harness.policy("p.yaml", yaml);
   }
 
   private Cli.Result attest(Path model, Path key, String predicateJson) {
-    Path predicate = TestModels.write(tmp.resolve("predicate-" + System.nanoTime() + ".json"), predicateJson);
-    return Cli.run("attest", model, "--predicate-type", EVAL, "--predicate", predicate, "--private-key", key);
+    Path predicate =
+        TestModels.write(tmp.resolve("predicate-" + System.nanoTime() + ".json"), predicateJson);
+    return Cli.run(
+        "attest", model, "--predicate-type", EVAL, "--predicate", predicate, "--private-key", key);
   }
 
   private AdmissionOutcome review() {
-    return harness.review(AdmissionHarness.create("apiVersion: v1\nkind: Pod\nmetadata:\n  name: p\n  namespace: ml\n  annotations:\n    model.modelgate.dev/llm: file://"
-        + signed.model + "\nspec:\n  containers: [{name: s, image: s}]\n"));
+    return harness.review(
+        AdmissionHarness.create(
+            "apiVersion: v1\nkind: Pod\nmetadata:\n  name: p\n  namespace: ml\n  annotations:\n    model.modelgate.dev/llm: file://"
+                + signed.model
+                + "\nspec:\n  containers: [{name: s, image: s}]\n"));
   }
 
   @Test
   void everyClauseHoldsAndTheAnswerNamesTheAttestation() {
-    assertThat(attest(signed.model, ciKey, "{\"metrics\": {\"accuracy\": 0.93}}").exitCode()).isZero();
+    assertThat(attest(signed.model, ciKey, "{\"metrics\": {\"accuracy\": 0.93}}").exitCode())
+        .isZero();
 
     AdmissionOutcome o = review();
 
     assertThat(o.allowed()).as(o.message()).isTrue();
-    assertThat(o.verdicts()).singleElement().satisfies(v -> {
-      assertThat(v.attestations()).containsExactly("accuracy");
-      assertThat(v.authorities()).contains("release-key");
-    });
+    assertThat(o.verdicts())
+        .singleElement()
+        .satisfies(
+            v -> {
+              assertThat(v.attestations()).containsExactly("accuracy");
+              assertThat(v.authorities()).contains("release-key");
+            });
     assertThat(AttestationCollector.directoryFor(signed.model)).isDirectory();
   }
 
@@ -84,7 +109,9 @@ class AttestationRulesTest {
     AdmissionOutcome o = review();
 
     assertThat(o.allowed()).isFalse();
-    assertThat(o.message()).contains("ATTESTATION_FAILED: attestation 'accuracy' (" + EVAL + ") does not hold").contains("condition 'predicate.metrics.accuracy >= 0.9' is false");
+    assertThat(o.message())
+        .contains("ATTESTATION_FAILED: attestation 'accuracy' (" + EVAL + ") does not hold")
+        .contains("condition 'predicate.metrics.accuracy >= 0.9' is false");
   }
 
   @Test
@@ -92,7 +119,11 @@ class AttestationRulesTest {
     AdmissionOutcome o = review();
 
     assertThat(o.allowed()).isFalse();
-    assertThat(o.message()).contains("ATTESTATION_MISSING: attestation 'accuracy': none of type " + EVAL + " found for this model");
+    assertThat(o.message())
+        .contains(
+            "ATTESTATION_MISSING: attestation 'accuracy': none of type "
+                + EVAL
+                + " found for this model");
   }
 
   @Test
@@ -125,17 +156,25 @@ class AttestationRulesTest {
 
   @Test
   void predicateThatDoesNotParseDenies() throws Exception {
-    byte[] payload = "{\"_type\": \"https://in-toto.io/Statement/v1\", \"predicateType\": \"".concat(EVAL).concat("\", \"predicate\": ").getBytes(StandardCharsets.UTF_8);
+    byte[] payload =
+        "{\"_type\": \"https://in-toto.io/Statement/v1\", \"predicateType\": \""
+            .concat(EVAL)
+            .concat("\", \"predicate\": ")
+            .getBytes(StandardCharsets.UTF_8);
     Signature s = Signature.getInstance("SHA256withECDSA");
     s.initSign(ci.getPrivate());
     s.update(Pae.encode(DsseEnvelope.IN_TOTO_PAYLOAD_TYPE, payload));
     Path dir = Files.createDirectories(AttestationCollector.directoryFor(signed.model));
-    Files.write(dir.resolve("broken.json"), BundleWriter.withPublicKeyHint(PublicKeyHint.of(ci.getPublic()), payload, s.sign()));
+    Files.write(
+        dir.resolve("broken.json"),
+        BundleWriter.withPublicKeyHint(PublicKeyHint.of(ci.getPublic()), payload, s.sign()));
 
     AdmissionOutcome o = review();
 
     assertThat(o.allowed()).isFalse();
-    assertThat(o.message()).contains("ATTESTATION_").contains("attestation statement is not valid JSON");
+    assertThat(o.message())
+        .contains("ATTESTATION_")
+        .contains("attestation statement is not valid JSON");
   }
 
   @Test
@@ -163,18 +202,30 @@ class AttestationRulesTest {
   void conditionOfTheWrongTypeMakesThePolicyInvalid() throws Exception {
     policy("predicate.metrics.accuracy + 1", "");
 
-    assertThat(review().message()).contains("POLICY_INVALID").contains("condition does not compile");
+    assertThat(review().message())
+        .contains("POLICY_INVALID")
+        .contains("condition does not compile");
   }
 
   @Test
   void slsaBuilderAndDatasetAllowListConditions() throws Exception {
-    policy("predicate.runDetails.builder.id.startsWith('https://github.com/acme/') && predicate.datasets.all(d, d in ['wikipedia', 'c4']) && model.files.exists(f, f.endsWith('.safetensors'))", "");
-    attest(signed.model, ciKey, "{\"runDetails\": {\"builder\": {\"id\": \"https://github.com/acme/train/.github/workflows/train.yml\"}}, \"datasets\": [\"wikipedia\", \"c4\"]}");
+    policy(
+        "predicate.runDetails.builder.id.startsWith('https://github.com/acme/') && predicate.datasets.all(d, d in ['wikipedia', 'c4']) && model.files.exists(f, f.endsWith('.safetensors'))",
+        "");
+    attest(
+        signed.model,
+        ciKey,
+        "{\"runDetails\": {\"builder\": {\"id\": \"https://github.com/acme/train/.github/workflows/train.yml\"}}, \"datasets\": [\"wikipedia\", \"c4\"]}");
 
     assertThat(review().allowed()).as(review().message()).isTrue();
 
-    Files.walk(AttestationCollector.directoryFor(signed.model)).filter(Files::isRegularFile).forEach(f -> f.toFile().delete());
-    attest(signed.model, ciKey, "{\"runDetails\": {\"builder\": {\"id\": \"https://github.com/acme/train\"}}, \"datasets\": [\"wikipedia\", \"scraped-web\"]}");
+    Files.walk(AttestationCollector.directoryFor(signed.model))
+        .filter(Files::isRegularFile)
+        .forEach(f -> f.toFile().delete());
+    attest(
+        signed.model,
+        ciKey,
+        "{\"runDetails\": {\"builder\": {\"id\": \"https://github.com/acme/train\"}}, \"datasets\": [\"wikipedia\", \"scraped-web\"]}");
 
     assertThat(review().allowed()).isFalse();
   }
@@ -185,7 +236,9 @@ class AttestationRulesTest {
     TestModels.write(signed.model.resolve("weights/model.pkl"), "pickle");
     Files.delete(signed.model.resolve("model.safetensors"));
     Cli.run("sign", signed.model, "--private-key", signed.privateKey);
-    Files.walk(AttestationCollector.directoryFor(signed.model)).filter(Files::isRegularFile).forEach(f -> f.toFile().delete());
+    Files.walk(AttestationCollector.directoryFor(signed.model))
+        .filter(Files::isRegularFile)
+        .forEach(f -> f.toFile().delete());
     attest(signed.model, ciKey, "{\"metrics\": {\"accuracy\": 0.93}}");
 
     AdmissionOutcome o = review();

@@ -6,6 +6,8 @@ import dev.modelgate.testing.AdmissionHarness;
 import dev.modelgate.testing.Cli;
 import dev.modelgate.testing.TestKeys;
 import dev.modelgate.testing.TestModels;
+import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.KeyPair;
@@ -14,8 +16,8 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * "Derived only from base models signed by vendor Y": a fine-tuned model's SLSA provenance names its
- * base by URI and digest; the base is verified against the lineage authorities and followed.
+ * "Derived only from base models signed by vendor Y": a fine-tuned model's SLSA provenance names
+ * its base by URI and digest; the base is verified against the lineage authorities and followed.
  */
 class LineageTest {
   @TempDir Path tmp;
@@ -42,7 +44,8 @@ class LineageTest {
   }
 
   private Path model(String name, String weights, Path key) {
-    Path dir = TestModels.write(tmp.resolve("models/" + name + "/model.safetensors"), weights).getParent();
+    Path dir =
+        TestModels.write(tmp.resolve("models/" + name + "/model.safetensors"), weights).getParent();
     assertThat(Cli.run("sign", dir, "--private-key", key).exitCode()).isZero();
     return dir;
   }
@@ -52,28 +55,54 @@ class LineageTest {
   }
 
   private void provenance(Path of, Path key, Path baseModel, String digestHex) {
-    Path predicate = TestModels.write(tmp.resolve("prov-" + System.nanoTime() + ".json"),
-        "{\"buildDefinition\": {\"buildType\": \"https://example.com/fine-tune/v1\", \"resolvedDependencies\": ["
-            + "{\"uri\": \"file://" + baseModel + "\", \"digest\": {\"sha256\": \"" + digestHex + "\"}},"
-            + "{\"uri\": \"git+https://example.com/recipes\", \"digest\": {\"gitCommit\": \"abc\"}}]}}");
-    Cli.Result r = Cli.run("attest", of, "--predicate-type", "https://slsa.dev/provenance/v1", "--predicate", predicate, "--private-key", key);
+    Path predicate =
+        TestModels.write(
+            tmp.resolve("prov-" + System.nanoTime() + ".json"),
+            "{\"buildDefinition\": {\"buildType\": \"https://example.com/fine-tune/v1\", \"resolvedDependencies\": ["
+                + "{\"uri\": \"file://"
+                + baseModel
+                + "\", \"digest\": {\"sha256\": \""
+                + digestHex
+                + "\"}},"
+                + "{\"uri\": \"git+https://example.com/recipes\", \"digest\": {\"gitCommit\": \"abc\"}}]}}");
+    Cli.Result r =
+        Cli.run(
+            "attest",
+            of,
+            "--predicate-type",
+            "https://slsa.dev/provenance/v1",
+            "--predicate",
+            predicate,
+            "--private-key",
+            key);
     assertThat(r.exitCode()).as(r.toString()).isZero();
   }
 
   private void policy(int depth, String extra) {
     try {
       String vendor = Files.readString(vendorPub).strip().replace("\n", "\n          ");
-      harness.policy("p.yaml", AdmissionHarness.keyPolicy("lineage", "Enforce", "file://**/tuned", releasePub, extra)
-          .replace("  authorities:\n", "  authorities:\n    - name: vendor\n      key:\n        publicKey: |\n          " + vendor + "\n")
-          + "  lineage: {maxDepth: " + depth + ", authorities: [vendor]}\n");
-    } catch (java.io.IOException e) {
-      throw new java.io.UncheckedIOException(e);
+      harness.policy(
+          "p.yaml",
+          AdmissionHarness.keyPolicy("lineage", "Enforce", "file://**/tuned", releasePub, extra)
+                  .replace(
+                      "  authorities:\n",
+                      "  authorities:\n    - name: vendor\n      key:\n        publicKey: |\n          "
+                          + vendor
+                          + "\n")
+              + "  lineage: {maxDepth: "
+              + depth
+              + ", authorities: [vendor]}\n");
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
     }
   }
 
   private AdmissionOutcome review() {
-    return harness.review(AdmissionHarness.create("apiVersion: v1\nkind: Pod\nmetadata:\n  name: p\n  namespace: ml\n  annotations:\n    model.modelgate.dev/tuned: file://"
-        + tuned + "\nspec:\n  containers: [{name: s, image: s}]\n"));
+    return harness.review(
+        AdmissionHarness.create(
+            "apiVersion: v1\nkind: Pod\nmetadata:\n  name: p\n  namespace: ml\n  annotations:\n    model.modelgate.dev/tuned: file://"
+                + tuned
+                + "\nspec:\n  containers: [{name: s, image: s}]\n"));
   }
 
   @Test
@@ -83,8 +112,19 @@ class LineageTest {
     AdmissionOutcome o = review();
 
     assertThat(o.allowed()).as(o.message()).isTrue();
-    assertThat(o.verdicts()).singleElement().satisfies(v -> assertThat(v.lineage()).singleElement().asString()
-        .startsWith("depth 1: file://" + base + " sha256:" + digest(base) + " signed by sha256:"));
+    assertThat(o.verdicts())
+        .singleElement()
+        .satisfies(
+            v ->
+                assertThat(v.lineage())
+                    .singleElement()
+                    .asString()
+                    .startsWith(
+                        "depth 1: file://"
+                            + base
+                            + " sha256:"
+                            + digest(base)
+                            + " signed by sha256:"));
   }
 
   @Test
@@ -105,7 +145,15 @@ class LineageTest {
     AdmissionOutcome o = review();
 
     assertThat(o.allowed()).isFalse();
-    assertThat(o.message()).contains("LINEAGE_INVALID: base model file://" + base + " (sha256:" + before + "): provenance says it was derived from sha256:" + before + ", but that model now is sha256:");
+    assertThat(o.message())
+        .contains(
+            "LINEAGE_INVALID: base model file://"
+                + base
+                + " (sha256:"
+                + before
+                + "): provenance says it was derived from sha256:"
+                + before
+                + ", but that model now is sha256:");
   }
 
   @Test
@@ -116,7 +164,9 @@ class LineageTest {
     AdmissionOutcome o = review();
 
     assertThat(o.allowed()).isFalse();
-    assertThat(o.message()).contains("LINEAGE_INVALID: base model file://" + impostor).contains("does not verify");
+    assertThat(o.message())
+        .contains("LINEAGE_INVALID: base model file://" + impostor)
+        .contains("does not verify");
   }
 
   @Test
@@ -149,8 +199,21 @@ class LineageTest {
 
   @Test
   void unreachableAncestorFollowsOnError() {
-    Path predicate = TestModels.write(tmp.resolve("p.json"), "{\"buildDefinition\": {\"resolvedDependencies\": [{\"uri\": \"oci://127.0.0.1:1/base/model:1\", \"digest\": {\"sha256\": \"" + "a".repeat(64) + "\"}}]}}");
-    Cli.run("attest", tuned, "--predicate-type", "https://slsa.dev/provenance/v1", "--predicate", predicate, "--private-key", releaseKey);
+    Path predicate =
+        TestModels.write(
+            tmp.resolve("p.json"),
+            "{\"buildDefinition\": {\"resolvedDependencies\": [{\"uri\": \"oci://127.0.0.1:1/base/model:1\", \"digest\": {\"sha256\": \""
+                + "a".repeat(64)
+                + "\"}}]}}");
+    Cli.run(
+        "attest",
+        tuned,
+        "--predicate-type",
+        "https://slsa.dev/provenance/v1",
+        "--predicate",
+        predicate,
+        "--private-key",
+        releaseKey);
 
     AdmissionOutcome denied = review();
     policy(1, "  onError: Allow\n");
@@ -159,6 +222,9 @@ class LineageTest {
     assertThat(denied.allowed()).isFalse();
     assertThat(denied.message()).contains("UNAVAILABLE").contains("cannot be reached");
     assertThat(warned.allowed()).isTrue();
-    assertThat(warned.warnings()).singleElement().asString().contains("admitted unverified: onError Allow");
+    assertThat(warned.warnings())
+        .singleElement()
+        .asString()
+        .contains("admitted unverified: onError Allow");
   }
 }

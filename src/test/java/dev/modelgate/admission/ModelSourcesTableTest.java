@@ -32,52 +32,138 @@ class ModelSourcesTableTest {
   static Map<String, Example> examples() throws Exception {
     Map<String, Example> e = new LinkedHashMap<>();
     Predicate<ModelReference> any = m -> true;
-    e.put("OCI image volume", new Example(pod("", "  volumes: [{name: w, image: {reference: 'registry.example.com/models/llama:1'}}]\n"), any));
-    e.put("Annotated `oci://` model", new Example(pod("model.modelgate.dev/llm: 'oci://registry.example.com/models/llama:1'", ""), any));
-    e.put("Annotated `file://` model (embedded mode)", new Example(pod("model.modelgate.dev/llm: 'file:///models/llama'", ""), any));
-    e.put("Annotated `pvc://claim/path` model", new Example(pod("model.modelgate.dev/llm: 'pvc://store/llama'", "  volumes: [{name: w, persistentVolumeClaim: {claimName: store}}]\n"), any));
-    e.put("Annotated `volume://volume/path` model", new Example(pod("model.modelgate.dev/llm: 'volume://w/llama'", "  volumes: [{name: w, emptyDir: {}}]\n"), any));
-    e.put("Annotated download (`s3://`, `hf://`, … as a model annotation)", new Example(pod("model.modelgate.dev/llm: 's3://bucket/llama'", ""), any));
-    e.put("KServe `s3://` storageUri", new Example(KServePods.afterStorageInitializer("s3://bucket/llama"), any));
-    e.put("KServe `gs://` storageUri", new Example(KServePods.afterStorageInitializer("gs://bucket/llama"), any));
-    e.put("KServe `hf://` storageUri", new Example(KServePods.afterStorageInitializer("hf://meta-llama/Meta-Llama-3-8B"), any));
-    e.put("KServe `https://` storageUri (file or archive)", new Example(KServePods.afterStorageInitializer("https://models.example.com/llama.tar.gz"), any));
-    e.put("KServe Azure blob / file share storageUri", new Example(KServePods.afterStorageInitializer("https://acct.blob.core.windows.net/models/llama"), any));
-    e.put("KServe `hdfs://` / `webhdfs://` storageUri", new Example(KServePods.afterStorageInitializer("hdfs://namenode/models/llama"), any));
-    e.put("KServe `oci+fetch://` storageUri", new Example(KServePods.afterOciFetch("registry.example.com/models/llama:1"), any));
-    e.put("KServe storage spec (`storage: {key, path}`)", new Example(KServePods.afterStorageSpec("bucket", "llama"), any));
-    JsonNode multi = KServePods.multiStorageUrisDeployment("s3://b/base", "hf://org/lora", "adapters", "r.example.com/a:1", "r.example.com/b:1");
-    e.put("KServe multi-model `storageUris` downloads", new Example(multi, m -> m.uri().toString().equals("hf://org/lora")));
-    e.put("KServe multi-model `storageUris` claims", new Example(multi, m -> m.name().equals("mnt-adapters")));
-    e.put("KServe `pvc://` storageUri on the Pod", new Example(KServePods.afterPvc("store", "llama"), any));
-    e.put("KServe `pvc://` storageUri on a Deployment", new Example(deployment(KServePods.predictorPod("pvc://store/llama")), any));
-    e.put("KServe download storageUri on a Deployment", new Example(deployment(KServePods.predictorPod("s3://bucket/llama")), any));
-    e.put("KServe LocalModelCache", new Example(KServePods.afterLocalModelCache("hf://org/llama", "cache-pvc", KServeModels.storageKey("hf://org/llama")), any));
+    e.put(
+        "OCI image volume",
+        new Example(
+            pod(
+                "",
+                "  volumes: [{name: w, image: {reference: 'registry.example.com/models/llama:1'}}]\n"),
+            any));
+    e.put(
+        "Annotated `oci://` model",
+        new Example(
+            pod("model.modelgate.dev/llm: 'oci://registry.example.com/models/llama:1'", ""), any));
+    e.put(
+        "Annotated `file://` model (embedded mode)",
+        new Example(pod("model.modelgate.dev/llm: 'file:///models/llama'", ""), any));
+    e.put(
+        "Annotated `pvc://claim/path` model",
+        new Example(
+            pod(
+                "model.modelgate.dev/llm: 'pvc://store/llama'",
+                "  volumes: [{name: w, persistentVolumeClaim: {claimName: store}}]\n"),
+            any));
+    e.put(
+        "Annotated `volume://volume/path` model",
+        new Example(
+            pod(
+                "model.modelgate.dev/llm: 'volume://w/llama'",
+                "  volumes: [{name: w, emptyDir: {}}]\n"),
+            any));
+    e.put(
+        "Annotated download (`s3://`, `hf://`, … as a model annotation)",
+        new Example(pod("model.modelgate.dev/llm: 's3://bucket/llama'", ""), any));
+    e.put(
+        "KServe `s3://` storageUri",
+        new Example(KServePods.afterStorageInitializer("s3://bucket/llama"), any));
+    e.put(
+        "KServe `gs://` storageUri",
+        new Example(KServePods.afterStorageInitializer("gs://bucket/llama"), any));
+    e.put(
+        "KServe `hf://` storageUri",
+        new Example(KServePods.afterStorageInitializer("hf://meta-llama/Meta-Llama-3-8B"), any));
+    e.put(
+        "KServe `https://` storageUri (file or archive)",
+        new Example(
+            KServePods.afterStorageInitializer("https://models.example.com/llama.tar.gz"), any));
+    e.put(
+        "KServe Azure blob / file share storageUri",
+        new Example(
+            KServePods.afterStorageInitializer("https://acct.blob.core.windows.net/models/llama"),
+            any));
+    e.put(
+        "KServe `hdfs://` / `webhdfs://` storageUri",
+        new Example(KServePods.afterStorageInitializer("hdfs://namenode/models/llama"), any));
+    e.put(
+        "KServe `oci+fetch://` storageUri",
+        new Example(KServePods.afterOciFetch("registry.example.com/models/llama:1"), any));
+    e.put(
+        "KServe storage spec (`storage: {key, path}`)",
+        new Example(KServePods.afterStorageSpec("bucket", "llama"), any));
+    JsonNode multi =
+        KServePods.multiStorageUrisDeployment(
+            "s3://b/base", "hf://org/lora", "adapters", "r.example.com/a:1", "r.example.com/b:1");
+    e.put(
+        "KServe multi-model `storageUris` downloads",
+        new Example(multi, m -> m.uri().toString().equals("hf://org/lora")));
+    e.put(
+        "KServe multi-model `storageUris` claims",
+        new Example(multi, m -> m.name().equals("mnt-adapters")));
+    e.put(
+        "KServe `pvc://` storageUri on the Pod",
+        new Example(KServePods.afterPvc("store", "llama"), any));
+    e.put(
+        "KServe `pvc://` storageUri on a Deployment",
+        new Example(deployment(KServePods.predictorPod("pvc://store/llama")), any));
+    e.put(
+        "KServe download storageUri on a Deployment",
+        new Example(deployment(KServePods.predictorPod("s3://bucket/llama")), any));
+    e.put(
+        "KServe LocalModelCache",
+        new Example(
+            KServePods.afterLocalModelCache(
+                "hf://org/llama", "cache-pvc", KServeModels.storageKey("hf://org/llama")),
+            any));
     ObjectNode modelcar = KServePods.predictorPod("x");
     ((ObjectNode) modelcar.at("/metadata/annotations")).removeAll();
-    ((ArrayNode) modelcar.at("/spec/containers")).addObject().put("name", "modelcar").put("image", "registry.example.com/models/llama:1");
+    ((ArrayNode) modelcar.at("/spec/containers"))
+        .addObject()
+        .put("name", "modelcar")
+        .put("image", "registry.example.com/models/llama:1");
     e.put("KServe modelcar (`oci://`)", new Example(modelcar, any));
-    e.put("KServe `oci://` storageUri annotation", new Example(KServePods.predictorPod("oci://registry.example.com/models/llama:1"), any));
-    e.put("KServe download storageUri on a Pod without its initializer", new Example(KServePods.predictorPod("s3://bucket/llama"), any));
+    e.put(
+        "KServe `oci://` storageUri annotation",
+        new Example(KServePods.predictorPod("oci://registry.example.com/models/llama:1"), any));
+    e.put(
+        "KServe download storageUri on a Pod without its initializer",
+        new Example(KServePods.predictorPod("s3://bucket/llama"), any));
     ObjectNode agent = KServePods.predictorPod("x");
     ((ObjectNode) agent.at("/metadata/annotations")).removeAll();
-    ((ArrayNode) agent.at("/spec/containers")).addObject().put("name", "agent").put("image", "kserve/agent").putArray("args").add("--enable-puller");
+    ((ArrayNode) agent.at("/spec/containers"))
+        .addObject()
+        .put("name", "agent")
+        .put("image", "kserve/agent")
+        .putArray("args")
+        .add("--enable-puller");
     e.put("KServe model agent (TrainedModels)", new Example(agent, any));
-    e.put("Server that fetches its own model (vLLM `--model`, TGI `MODEL_ID`, Ollama)",
-        new Example(deployment(new YAMLMapper().readTree("spec:\n  containers: [{name: vllm, image: vllm/vllm-openai, args: ['--model', 'meta-llama/Meta-Llama-3-8B']}]\n")), any));
+    e.put(
+        "Server that fetches its own model (vLLM `--model`, TGI `MODEL_ID`, Ollama)",
+        new Example(
+            deployment(
+                new YAMLMapper()
+                    .readTree(
+                        "spec:\n  containers: [{name: vllm, image: vllm/vllm-openai, args: ['--model', 'meta-llama/Meta-Llama-3-8B']}]\n")),
+            any));
     return e;
   }
 
   private static JsonNode pod(String annotation, String volumes) throws Exception {
-    return new YAMLMapper().readTree("apiVersion: v1\nkind: Pod\nmetadata:\n  name: p\n  namespace: ml\n  annotations: {" + annotation + "}\n"
-        + "spec:\n  containers: [{name: server, image: server}]\n" + volumes);
+    return new YAMLMapper()
+        .readTree(
+            "apiVersion: v1\nkind: Pod\nmetadata:\n  name: p\n  namespace: ml\n  annotations: {"
+                + annotation
+                + "}\n"
+                + "spec:\n  containers: [{name: server, image: server}]\n"
+                + volumes);
   }
 
   private static JsonNode deployment(JsonNode pod) {
-    ObjectNode d = new YAMLMapper().createObjectNode().put("apiVersion", "apps/v1").put("kind", "Deployment");
+    ObjectNode d =
+        new YAMLMapper().createObjectNode().put("apiVersion", "apps/v1").put("kind", "Deployment");
     d.putObject("metadata").put("name", "d").put("namespace", "ml");
     ObjectNode template = d.putObject("spec").putObject("template");
-    template.set("metadata", pod.path("metadata").isObject() ? pod.get("metadata") : template.objectNode());
+    template.set(
+        "metadata", pod.path("metadata").isObject() ? pod.get("metadata") : template.objectNode());
     template.set("spec", pod.get("spec"));
     return d;
   }
@@ -85,7 +171,9 @@ class ModelSourcesTableTest {
   /** Where the inspector says the example's model is verified, in the table's words. */
   private static String verifiedAt(Example example) {
     JsonNode o = example.object();
-    Workload w = new WorkloadInspector().inspect(o.path("kind").asText(), "ml", o.at("/metadata/name").asText(), o);
+    Workload w =
+        new WorkloadInspector()
+            .inspect(o.path("kind").asText(), "ml", o.at("/metadata/name").asText(), o);
     if (!w.problems().isEmpty()) {
       return "refused";
     }
@@ -112,7 +200,10 @@ class ModelSourcesTableTest {
   /** Rows: source to "where it is verified" (the last column). */
   static Map<String, String> table(Path file) throws Exception {
     String text = Files.readString(file);
-    assertThat(text).as(file + " holds the table between its markers").contains(START).contains(END);
+    assertThat(text)
+        .as(file + " holds the table between its markers")
+        .contains(START)
+        .contains(END);
     Map<String, String> rows = new LinkedHashMap<>();
     for (String line : text.substring(text.indexOf(START), text.indexOf(END)).split("\n")) {
       if (!line.startsWith("| ") || line.startsWith("| Source ")) {
@@ -130,15 +221,18 @@ class ModelSourcesTableTest {
     Map<String, String> rows = table(Path.of("docs/model-sources.md"));
     Map<String, Example> examples = examples();
 
-    assertThat(rows.keySet()).as("rows without an example here, or examples without a row").containsExactlyInAnyOrderElementsOf(examples.keySet());
+    assertThat(rows.keySet())
+        .as("rows without an example here, or examples without a row")
+        .containsExactlyInAnyOrderElementsOf(examples.keySet());
     List<String> wrong = new ArrayList<>();
-    rows.forEach((source, where) -> {
-      String actual = verifiedAt(examples.get(source));
-      if (where.equals("refused") && actual.equals("refused") || where.equals(actual)) {
-        return;
-      }
-      wrong.add(source + ": the table says '" + where + "', the inspector '" + actual + "'");
-    });
+    rows.forEach(
+        (source, where) -> {
+          String actual = verifiedAt(examples.get(source));
+          if (where.equals("refused") && actual.equals("refused") || where.equals(actual)) {
+            return;
+          }
+          wrong.add(source + ": the table says '" + where + "', the inspector '" + actual + "'");
+        });
     assertThat(wrong).isEmpty();
   }
 

@@ -17,15 +17,21 @@ import java.util.Set;
 import java.util.stream.Collectors;
 import org.junit.jupiter.api.Test;
 
-/** What the leader renews when, on a clock the test moves: creation, renewal windows, a CA rotation with overlap. */
+/**
+ * What the leader renews when, on a clock the test moves: creation, renewal windows, a CA rotation
+ * with overlap.
+ */
 class RenewalPlanTest {
-  static final List<String> NAMES = List.of("gate.modelgate-system.svc", "gate.modelgate-system.svc.cluster.local");
+  static final List<String> NAMES =
+      List.of("gate.modelgate-system.svc", "gate.modelgate-system.svc.cluster.local");
   final ManualClock clock = ManualClock.atNow();
   final CertificateIssuer issuer = new CertificateIssuer(clock, CertificateLifetimes.DEFAULT);
   final RenewalPlan plan = new RenewalPlan(clock, issuer, NAMES);
 
   static Set<String> fingerprints(WebhookTlsState s) {
-    return s.trustedAuthorities().stream().map(KeyAndCertificate::fingerprint).collect(Collectors.toSet());
+    return s.trustedAuthorities().stream()
+        .map(KeyAndCertificate::fingerprint)
+        .collect(Collectors.toSet());
   }
 
   static Observations served(WebhookTlsState bundle, X509Certificate... replicas) {
@@ -53,15 +59,18 @@ class RenewalPlanTest {
     WebhookTlsState s = plan.next(Optional.empty(), Observations.none()).state();
 
     clock.advance(Duration.ofDays(59));
-    assertThat(plan.next(Optional.of(s), served(s, s.serving().certificate())).action()).isEqualTo(Action.NONE);
+    assertThat(plan.next(Optional.of(s), served(s, s.serving().certificate())).action())
+        .isEqualTo(Action.NONE);
 
     clock.advance(Duration.ofDays(1).plusMinutes(6));
     Step renew = plan.next(Optional.of(s), served(s, s.serving().certificate()));
     assertThat(renew.action()).isEqualTo(Action.RENEW_SERVING);
     assertThat(renew.reason()).contains("renewal due from");
     assertThat(renew.state().authority()).as("same CA").isEqualTo(s.authority());
-    assertThat(renew.state().serving().certificate().getNotAfter()).isAfter(s.serving().certificate().getNotAfter());
-    assertThat(plan.next(Optional.of(renew.state()), Observations.none()).action()).isEqualTo(Action.NONE);
+    assertThat(renew.state().serving().certificate().getNotAfter())
+        .isAfter(s.serving().certificate().getNotAfter());
+    assertThat(plan.next(Optional.of(renew.state()), Observations.none()).action())
+        .isEqualTo(Action.NONE);
   }
 
   @Test
@@ -74,7 +83,8 @@ class RenewalPlanTest {
     assertThat(rename.reason()).contains("the service needs [other.modelgate-system.svc]");
 
     KeyAndCertificate stranger = issuer.newAuthority("stranger");
-    WebhookTlsState foreign = WebhookTlsState.fresh(s.authority(), issuer.issueServing(stranger, NAMES));
+    WebhookTlsState foreign =
+        WebhookTlsState.fresh(s.authority(), issuer.issueServing(stranger, NAMES));
     Step fix = plan.next(Optional.of(foreign), Observations.none());
     assertThat(fix.action()).isEqualTo(Action.RENEW_SERVING);
     assertThat(fix.reason()).contains("not signed by the current CA");
@@ -85,13 +95,17 @@ class RenewalPlanTest {
     WebhookTlsState s = plan.next(Optional.empty(), Observations.none()).state();
     X509Certificate oldServing = s.serving().certificate();
     clock.advance(Duration.ofDays(4 * 365 + 1));
-    // The serving certificate was renewed on schedule meanwhile; the CA is now in its rotation window.
+    // The serving certificate was renewed on schedule meanwhile; the CA is now in its rotation
+    // window.
     s = WebhookTlsState.fresh(s.authority(), issuer.issueServing(s.authority(), NAMES));
 
     Step stage = plan.next(Optional.of(s), served(s, s.serving().certificate()));
     assertThat(stage.action()).isEqualTo(Action.STAGE_AUTHORITY);
     WebhookTlsState staged = stage.state();
-    assertThat(staged.trustedAuthorities()).hasSize(2).first().isEqualTo(s.authority().certificate());
+    assertThat(staged.trustedAuthorities())
+        .hasSize(2)
+        .first()
+        .isEqualTo(s.authority().certificate());
     assertThat(staged.serving()).as("the old CA still signs").isEqualTo(s.serving());
 
     Step notYet = plan.next(Optional.of(staged), served(s, s.serving().certificate()));
@@ -101,19 +115,41 @@ class RenewalPlanTest {
     Step promote = plan.next(Optional.of(staged), served(staged, s.serving().certificate()));
     assertThat(promote.action()).isEqualTo(Action.PROMOTE_AUTHORITY);
     WebhookTlsState promoted = promote.state();
-    promoted.serving().certificate().verify(staged.nextAuthority().orElseThrow().certificate().getPublicKey());
-    assertThat(promoted.trustedAuthorities()).containsExactly(staged.nextAuthority().get().certificate(), s.authority().certificate());
+    promoted
+        .serving()
+        .certificate()
+        .verify(staged.nextAuthority().orElseThrow().certificate().getPublicKey());
+    assertThat(promoted.trustedAuthorities())
+        .containsExactly(staged.nextAuthority().get().certificate(), s.authority().certificate());
 
-    Step oneOld = plan.next(Optional.of(promoted), served(promoted, promoted.serving().certificate(), s.serving().certificate(), promoted.serving().certificate()));
+    Step oneOld =
+        plan.next(
+            Optional.of(promoted),
+            served(
+                promoted,
+                promoted.serving().certificate(),
+                s.serving().certificate(),
+                promoted.serving().certificate()));
     assertThat(oneOld.action()).isEqualTo(Action.NONE);
     assertThat(oneOld.reason()).contains("1 of 3 ready replicas still serve");
-    assertThat(plan.next(Optional.of(promoted), new Observations(fingerprints(promoted), Optional.empty())).action())
-        .as("replicas unknown: overlap kept").isEqualTo(Action.NONE);
-    assertThat(plan.next(Optional.of(promoted), served(promoted)).action()).as("no ready replica seen").isEqualTo(Action.NONE);
+    assertThat(
+            plan.next(
+                    Optional.of(promoted),
+                    new Observations(fingerprints(promoted), Optional.empty()))
+                .action())
+        .as("replicas unknown: overlap kept")
+        .isEqualTo(Action.NONE);
+    assertThat(plan.next(Optional.of(promoted), served(promoted)).action())
+        .as("no ready replica seen")
+        .isEqualTo(Action.NONE);
 
-    Step retire = plan.next(Optional.of(promoted), served(promoted, promoted.serving().certificate(), promoted.serving().certificate()));
+    Step retire =
+        plan.next(
+            Optional.of(promoted),
+            served(promoted, promoted.serving().certificate(), promoted.serving().certificate()));
     assertThat(retire.action()).isEqualTo(Action.RETIRE_AUTHORITY);
-    assertThat(retire.state().trustedAuthorities()).containsExactly(promoted.authority().certificate());
+    assertThat(retire.state().trustedAuthorities())
+        .containsExactly(promoted.authority().certificate());
     assertThat(oldServing).isNotNull();
   }
 
@@ -123,7 +159,12 @@ class RenewalPlanTest {
     clock.advance(Duration.ofDays(4 * 365 + 1));
     KeyAndCertificate next = issuer.newAuthority("next");
     clock.advance(Duration.ofDays(365));
-    WebhookTlsState renewed = new WebhookTlsState(next, Optional.empty(), Optional.of(s.authority().certificate()), issuer.issueServing(next, NAMES));
+    WebhookTlsState renewed =
+        new WebhookTlsState(
+            next,
+            Optional.empty(),
+            Optional.of(s.authority().certificate()),
+            issuer.issueServing(next, NAMES));
 
     Step step = plan.next(Optional.of(renewed), Observations.none());
 
@@ -155,32 +196,52 @@ class RenewalPlanTest {
   @Test
   void secretDataRoundTripsAndBadDataIsRefusedWithTheKeyNamed() {
     WebhookTlsState s = plan.next(Optional.empty(), Observations.none()).state();
-    WebhookTlsState staged = new WebhookTlsState(s.authority(), Optional.of(issuer.newAuthority("n")), Optional.empty(), s.serving());
+    WebhookTlsState staged =
+        new WebhookTlsState(
+            s.authority(), Optional.of(issuer.newAuthority("n")), Optional.empty(), s.serving());
 
     WebhookTlsState back = WebhookTlsState.parse(staged.toData());
     assertThat(back.caBundle()).isEqualTo(staged.caBundle());
-    assertThat(back.nextAuthority().orElseThrow().fingerprint()).isEqualTo(staged.nextAuthority().get().fingerprint());
+    assertThat(back.nextAuthority().orElseThrow().fingerprint())
+        .isEqualTo(staged.nextAuthority().get().fingerprint());
 
     Map<String, byte[]> swapped = new HashMap<>(s.toData());
     swapped.put(WebhookTlsState.TLS_KEY, s.toData().get(WebhookTlsState.CA_KEY));
-    assertThatThrownBy(() -> WebhookTlsState.parse(swapped)).isInstanceOf(TlsDataException.class)
-        .hasMessageContaining("serving (tls.crt/tls.key)").hasMessageContaining("does not belong");
+    assertThatThrownBy(() -> WebhookTlsState.parse(swapped))
+        .isInstanceOf(TlsDataException.class)
+        .hasMessageContaining("serving (tls.crt/tls.key)")
+        .hasMessageContaining("does not belong");
 
     Map<String, byte[]> garbage = new HashMap<>(s.toData());
     garbage.put(WebhookTlsState.CA_CERT, "not pem".getBytes());
-    assertThatThrownBy(() -> WebhookTlsState.parse(garbage)).isInstanceOf(TlsDataException.class).hasMessageContaining("CA (ca.crt/ca.key)");
+    assertThatThrownBy(() -> WebhookTlsState.parse(garbage))
+        .isInstanceOf(TlsDataException.class)
+        .hasMessageContaining("CA (ca.crt/ca.key)");
 
     Map<String, byte[]> noKey = new HashMap<>(s.toData());
     noKey.remove(WebhookTlsState.CA_KEY);
-    assertThatThrownBy(() -> WebhookTlsState.parse(noKey)).hasMessageContaining("CA (ca.crt/ca.key) key is missing");
+    assertThatThrownBy(() -> WebhookTlsState.parse(noKey))
+        .hasMessageContaining("CA (ca.crt/ca.key) key is missing");
     assertThat(WebhookTlsState.isEmpty(Map.of())).isTrue();
   }
 
   @Test
   void lifetimesThatCannotRenewInTimeAreRefused() {
-    assertThatThrownBy(() -> new CertificateLifetimes(Duration.ofDays(365), Duration.ofDays(30), Duration.ofDays(90), Duration.ofDays(90)))
+    assertThatThrownBy(
+            () ->
+                new CertificateLifetimes(
+                    Duration.ofDays(365),
+                    Duration.ofDays(30),
+                    Duration.ofDays(90),
+                    Duration.ofDays(90)))
         .hasMessageContaining("renewed before they expire");
-    assertThatThrownBy(() -> new CertificateLifetimes(Duration.ofDays(365), Duration.ofDays(10), Duration.ofDays(90), Duration.ofDays(30)))
+    assertThatThrownBy(
+            () ->
+                new CertificateLifetimes(
+                    Duration.ofDays(365),
+                    Duration.ofDays(10),
+                    Duration.ofDays(90),
+                    Duration.ofDays(30)))
         .hasMessageContaining("must be longer than the serving renewal window");
   }
 }

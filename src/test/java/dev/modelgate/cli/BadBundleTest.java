@@ -13,6 +13,8 @@ import dev.modelgate.trust.PublicKeyHint;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Arrays;
+import java.util.Base64;
 import java.util.List;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -47,21 +49,25 @@ class BadBundleTest {
   @Test
   void truncatedBundleIsRejected() throws Exception {
     byte[] whole = Files.readAllBytes(signed.signature);
-    Files.write(signed.signature, java.util.Arrays.copyOf(whole, whole.length / 2));
+    Files.write(signed.signature, Arrays.copyOf(whole, whole.length / 2));
     assertRejected("BUNDLE_MALFORMED: signature bundle is not valid JSON");
   }
 
   @Test
   void oversizedBundleIsRejectedBeforeParsing() throws Exception {
     Files.write(signed.signature, new byte[17 * 1024 * 1024]);
-    assertRejected("LIMIT_EXCEEDED: signature file " + signed.signature + " has 17825792 bytes, more than the limit of 16777216");
+    assertRejected(
+        "LIMIT_EXCEEDED: signature file "
+            + signed.signature
+            + " has 17825792 bytes, more than the limit of 16777216");
   }
 
   @Test
   void duplicateJsonKeysAreRejected() {
     String json = signed.bundle().toString();
     signed.writeBundle(json.replaceFirst("\\{", "{\"mediaType\":\"x\","));
-    assertRejected("BUNDLE_MALFORMED: signature bundle is not valid JSON: Duplicate field 'mediaType'");
+    assertRejected(
+        "BUNDLE_MALFORMED: signature bundle is not valid JSON: Duplicate field 'mediaType'");
   }
 
   @Test
@@ -69,7 +75,8 @@ class BadBundleTest {
     ObjectNode b = signed.bundle();
     b.put("mediaType", "application/vnd.dev.sigstore.bundle+json;version=0.1");
     signed.writeBundle(b);
-    assertRejected("BUNDLE_VERSION_UNSUPPORTED: signature bundle has mediaType 'application/vnd.dev.sigstore.bundle+json;version=0.1'");
+    assertRejected(
+        "BUNDLE_VERSION_UNSUPPORTED: signature bundle has mediaType 'application/vnd.dev.sigstore.bundle+json;version=0.1'");
   }
 
   @Test
@@ -77,7 +84,8 @@ class BadBundleTest {
     ObjectNode b = signed.bundle();
     ((ObjectNode) b.get("dsseEnvelope")).put("payloadType", "text/plain");
     signed.writeBundle(b);
-    assertRejected("PAYLOAD_TYPE_UNSUPPORTED: envelope payloadType is 'text/plain', expected application/vnd.in-toto+json");
+    assertRejected(
+        "PAYLOAD_TYPE_UNSUPPORTED: envelope payloadType is 'text/plain', expected application/vnd.in-toto+json");
   }
 
   @Test
@@ -99,8 +107,18 @@ class BadBundleTest {
 
   @Test
   void tamperedPayloadFailsTheSignature() {
-    signed.writeBundle(signed.bundle().toString().replace(signed.bundle().at("/dsseEnvelope/payload").asText(),
-        java.util.Base64.getEncoder().encodeToString(signed.statement().replace("config.json", "config.jsom").getBytes(StandardCharsets.UTF_8))));
+    signed.writeBundle(
+        signed
+            .bundle()
+            .toString()
+            .replace(
+                signed.bundle().at("/dsseEnvelope/payload").asText(),
+                Base64.getEncoder()
+                    .encodeToString(
+                        signed
+                            .statement()
+                            .replace("config.json", "config.jsom")
+                            .getBytes(StandardCharsets.UTF_8))));
     assertRejected("SIGNATURE_INVALID: DSSE signature does not verify with the given public key");
   }
 
@@ -108,26 +126,42 @@ class BadBundleTest {
   void signatureFromAnotherKeyIsRejectedAndNamesTheKey() throws Exception {
     byte[] payload = signed.statement().getBytes(StandardCharsets.UTF_8);
     SignedModel forger = SignedModel.create(Files.createDirectories(tmp.resolve("forger")));
-    byte[] sig = forger.sign(Pae.encode(DsseEnvelope.IN_TOTO_PAYLOAD_TYPE, payload), "SHA256withECDSA");
-    signed.writeBundle(new String(BundleWriter.withPublicKeyHint(PublicKeyHint.of(forger.keys.getPublic()), payload, sig), StandardCharsets.UTF_8));
+    byte[] sig =
+        forger.sign(Pae.encode(DsseEnvelope.IN_TOTO_PAYLOAD_TYPE, payload), "SHA256withECDSA");
+    signed.writeBundle(
+        new String(
+            BundleWriter.withPublicKeyHint(PublicKeyHint.of(forger.keys.getPublic()), payload, sig),
+            StandardCharsets.UTF_8));
 
     Cli.Result r = signed.verify();
 
     assertThat(r.exitCode()).isEqualTo(1);
-    assertThat(r.err()).contains("KEY_MISMATCH: bundle was signed by the key with hint " + PublicKeyHint.of(forger.keys.getPublic())).contains("SIGNATURE_INVALID");
+    assertThat(r.err())
+        .contains(
+            "KEY_MISMATCH: bundle was signed by the key with hint "
+                + PublicKeyHint.of(forger.keys.getPublic()))
+        .contains("SIGNATURE_INVALID");
   }
 
   @Test
   void subjectDigestThatIsNotTheRootDigestIsRejected() {
     String st = signed.statement();
-    String subject = signed.bundle().isNull() ? "" : st.replaceAll("(?s).*\"sha256\": \"([0-9a-f]{64})\".*", "$1");
+    String subject =
+        signed.bundle().isNull()
+            ? ""
+            : st.replaceAll("(?s).*\"sha256\": \"([0-9a-f]{64})\".*", "$1");
     signed.resign(st.replace(subject, "0".repeat(64)));
-    assertRejected("SUBJECT_DIGEST_MISMATCH: subject digest is sha256:" + "0".repeat(64) + ", but the signed resources give sha256:" + subject);
+    assertRejected(
+        "SUBJECT_DIGEST_MISMATCH: subject digest is sha256:"
+            + "0".repeat(64)
+            + ", but the signed resources give sha256:"
+            + subject);
   }
 
   @Test
   void unknownHashAlgorithmIsRejected() {
-    signed.resign(signed.statement().replace("\"hash_type\": \"sha256\"", "\"hash_type\": \"md5\""));
+    signed.resign(
+        signed.statement().replace("\"hash_type\": \"sha256\"", "\"hash_type\": \"md5\""));
     assertRejected("HASH_ALGORITHM_UNSUPPORTED: unsupported hash algorithm 'md5'");
   }
 
@@ -135,7 +169,8 @@ class BadBundleTest {
   void digestOfTheWrongLengthIsRejected() {
     String st = signed.statement();
     String first = st.replaceAll("(?s).*?\"digest\": \"([0-9a-f]{64})\".*", "$1");
-    signed.resign(st.replace("\"digest\": \"" + first + "\"", "\"digest\": \"" + first.substring(2) + "\""));
+    signed.resign(
+        st.replace("\"digest\": \"" + first + "\"", "\"digest\": \"" + first.substring(2) + "\""));
     assertRejected("DIGEST_MALFORMED");
     assertThat(signed.verify().err()).contains("a sha256 digest has 64 hex characters, got 62");
   }
@@ -150,28 +185,42 @@ class BadBundleTest {
   void anEmptyManifestIsRejectedEvenForAnEmptyDirectory() throws Exception {
     String st = signed.statement().replaceAll("(?s)\"resources\": \\[.*?\\]", "\"resources\": []");
     signed.resign(st);
-    for (Path p : List.of("config.json", "model.safetensors", "tokenizer/vocab.txt", "tokenizer.json", "empty").stream().map(signed.model::resolve).toList()) {
+    for (Path p :
+        List.of(
+                "config.json",
+                "model.safetensors",
+                "tokenizer/vocab.txt",
+                "tokenizer.json",
+                "empty")
+            .stream()
+            .map(signed.model::resolve)
+            .toList()) {
       Files.delete(p);
     }
 
-    assertRejected("STATEMENT_MALFORMED: statement lists no resources; OMS v1.0 requires at least one");
+    assertRejected(
+        "STATEMENT_MALFORMED: statement lists no resources; OMS v1.0 requires at least one");
   }
 
   @Test
   void aSignedNameHoldingAReplacementCharacterIsRejected() {
-    signed.resign(signed.statement().replace("\"name\": \"config.json\"", "\"name\": \"config\uFFFD.json\""));
-    assertRejected("PATH_UNSAFE: unsafe path 'config\uFFFD.json': is not valid UTF-8 or contains U+FFFD");
+    signed.resign(
+        signed.statement().replace("\"name\": \"config.json\"", "\"name\": \"config\uFFFD.json\""));
+    assertRejected(
+        "PATH_UNSAFE: unsafe path 'config\uFFFD.json': is not valid UTF-8 or contains U+FFFD");
   }
 
   @Test
   void dotDotInResourceNameIsRejected() {
-    signed.resign(signed.statement().replace("\"name\": \"config.json\"", "\"name\": \"../../etc/passwd\""));
+    signed.resign(
+        signed.statement().replace("\"name\": \"config.json\"", "\"name\": \"../../etc/passwd\""));
     assertRejected("PATH_UNSAFE: unsafe path '../../etc/passwd': contains '..'");
   }
 
   @Test
   void absoluteResourceNameIsRejected() {
-    signed.resign(signed.statement().replace("\"name\": \"config.json\"", "\"name\": \"/etc/passwd\""));
+    signed.resign(
+        signed.statement().replace("\"name\": \"config.json\"", "\"name\": \"/etc/passwd\""));
     assertRejected("PATH_UNSAFE: unsafe path '/etc/passwd': absolute");
   }
 
@@ -184,9 +233,15 @@ class BadBundleTest {
   @Test
   void legacyV02EncodingCannotCarryAModernStatement() {
     byte[] payload = signed.statement().getBytes(StandardCharsets.UTF_8);
-    byte[] sig = signed.sign(Pae.encodeLegacyV02(DsseEnvelope.IN_TOTO_PAYLOAD_TYPE, payload), "SHA256withECDSA");
-    signed.writeBundle(new String(BundleWriter.withPublicKeyHint(PublicKeyHint.of(signed.keys.getPublic()), payload, sig), StandardCharsets.UTF_8));
-    assertRejected("SIGNATURE_INVALID: signature uses the model_signing v0.2 encoding, which is accepted only for predicate https://model_signing/Digests/v0.1");
+    byte[] sig =
+        signed.sign(
+            Pae.encodeLegacyV02(DsseEnvelope.IN_TOTO_PAYLOAD_TYPE, payload), "SHA256withECDSA");
+    signed.writeBundle(
+        new String(
+            BundleWriter.withPublicKeyHint(PublicKeyHint.of(signed.keys.getPublic()), payload, sig),
+            StandardCharsets.UTF_8));
+    assertRejected(
+        "SIGNATURE_INVALID: signature uses the model_signing v0.2 encoding, which is accepted only for predicate https://model_signing/Digests/v0.1");
   }
 
   @Test
@@ -196,6 +251,7 @@ class BadBundleTest {
     Cli.Result r = signed.verify();
 
     assertThat(r.exitCode()).isEqualTo(2);
-    assertThat(r.err()).contains("NOT_FOUND: signature file " + signed.signature + " does not exist");
+    assertThat(r.err())
+        .contains("NOT_FOUND: signature file " + signed.signature + " does not exist");
   }
 }

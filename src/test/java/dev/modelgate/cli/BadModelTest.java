@@ -41,14 +41,18 @@ class BadModelTest {
 
     Cli.Result r = assertFails();
 
-    assertThat(r.err()).containsPattern("DIGEST_MISMATCH: file 'config.json' has sha256:[0-9a-f]{64}, signed sha256:[0-9a-f]{64}");
+    assertThat(r.err())
+        .containsPattern(
+            "DIGEST_MISMATCH: file 'config.json' has sha256:[0-9a-f]{64}, signed sha256:[0-9a-f]{64}");
   }
 
   @Test
   void aSignedFileTheVerifierIgnoresIsReportedAsIgnoredNotMissing() {
     Cli.Result r = assertFails("--ignore-paths", signed.model.resolve("config.json"));
 
-    assertThat(r.err()).contains("FILE_MISSING: signed file 'config.json' is ignored by the verifier's rules, so it was not checked")
+    assertThat(r.err())
+        .contains(
+            "FILE_MISSING: signed file 'config.json' is ignored by the verifier's rules, so it was not checked")
         .doesNotContain("is missing");
   }
 
@@ -56,7 +60,8 @@ class BadModelTest {
   void addedFileIsUnsigned() {
     TestModels.write(signed.model.resolve("tokenizer/extra.py"), "import os");
 
-    assertThat(assertFails().err()).contains("UNSIGNED_FILE: file 'tokenizer/extra.py' is not covered by the signature");
+    assertThat(assertFails().err())
+        .contains("UNSIGNED_FILE: file 'tokenizer/extra.py' is not covered by the signature");
   }
 
   @Test
@@ -70,14 +75,16 @@ class BadModelTest {
   void removedFileIsMissing() throws Exception {
     Files.delete(signed.model.resolve("tokenizer/vocab.txt"));
 
-    assertThat(assertFails().err()).contains("FILE_MISSING: signed file 'tokenizer/vocab.txt' is missing");
+    assertThat(assertFails().err())
+        .contains("FILE_MISSING: signed file 'tokenizer/vocab.txt' is missing");
   }
 
   @Test
   void removedFileIsMissingEvenWithIgnoreUnsignedFiles() throws Exception {
     Files.delete(signed.model.resolve("config.json"));
 
-    assertThat(assertFails("--ignore-unsigned-files").err()).contains("FILE_MISSING: signed file 'config.json' is missing");
+    assertThat(assertFails("--ignore-unsigned-files").err())
+        .contains("FILE_MISSING: signed file 'config.json' is missing");
   }
 
   @Test
@@ -86,14 +93,16 @@ class BadModelTest {
 
     assertThat(assertFails().err())
         .contains("FILE_MISSING: signed file 'config.json' is missing")
-        .contains("UNSIGNED_FILE: file 'config.yaml' is not covered by the signature; it has the content signed for 'config.json' (renamed?)");
+        .contains(
+            "UNSIGNED_FILE: file 'config.yaml' is not covered by the signature; it has the content signed for 'config.json' (renamed?)");
   }
 
   @Test
   void symlinkIsRefusedByDefault() throws Exception {
     Files.createSymbolicLink(signed.model.resolve("link"), signed.model.resolve("config.json"));
 
-    assertThat(assertFails().err()).contains("SYMLINK_REFUSED: 'link' is a symbolic link and symbolic links are not allowed");
+    assertThat(assertFails().err())
+        .contains("SYMLINK_REFUSED: 'link' is a symbolic link and symbolic links are not allowed");
   }
 
   @Test
@@ -102,7 +111,9 @@ class BadModelTest {
     Files.delete(signed.model.resolve("config.json"));
     Files.createSymbolicLink(signed.model.resolve("config.json"), secret);
 
-    assertThat(assertFails("--allow-symlinks").err()).contains("SYMLINK_REFUSED: 'config.json' is a symbolic link that points outside the model");
+    assertThat(assertFails("--allow-symlinks").err())
+        .contains(
+            "SYMLINK_REFUSED: 'config.json' is a symbolic link that points outside the model");
   }
 
   @Test
@@ -111,7 +122,8 @@ class BadModelTest {
     Files.delete(signed.model.resolve("config.json"));
     Files.createSymbolicLink(signed.model.resolve("config.json"), secret);
 
-    assertThat(assertFails("--ignore-unsigned-files", "--allow-symlinks").err()).contains("SYMLINK_REFUSED: 'config.json'");
+    assertThat(assertFails("--ignore-unsigned-files", "--allow-symlinks").err())
+        .contains("SYMLINK_REFUSED: 'config.json'");
   }
 
   @Test
@@ -120,7 +132,8 @@ class BadModelTest {
     Process p = new ProcessBuilder("mkfifo", signed.model.resolve("pipe").toString()).start();
     assertThat(p.waitFor()).isZero();
 
-    assertThat(assertFails().err()).contains("SPECIAL_FILE_REFUSED: 'pipe' is a special file (FIFO, socket or device)");
+    assertThat(assertFails().err())
+        .contains("SPECIAL_FILE_REFUSED: 'pipe' is a special file (FIFO, socket or device)");
   }
 
   @Test
@@ -142,7 +155,14 @@ class BadModelTest {
 
   @Test
   void missingModelIsBadInput() {
-    Cli.Result r = Cli.run("verify", tmp.resolve("nope"), "--public-key", signed.publicKey, "--signature", signed.signature);
+    Cli.Result r =
+        Cli.run(
+            "verify",
+            tmp.resolve("nope"),
+            "--public-key",
+            signed.publicKey,
+            "--signature",
+            signed.signature);
 
     assertThat(r.exitCode()).isEqualTo(2);
     assertThat(r.err()).contains("model " + tmp.resolve("nope") + " does not exist");

@@ -13,7 +13,9 @@ import java.time.Instant;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** The certificate method against chains, usages, identities and validity periods the tests mint. */
+/**
+ * The certificate method against chains, usages, identities and validity periods the tests mint.
+ */
 class CertificateMethodTest {
   @TempDir Path tmp;
   final TestPki pki = new TestPki("corp");
@@ -25,14 +27,16 @@ class CertificateMethodTest {
         Cli.run(
             "sign", model,
             "--private-key", TestKeys.writePem(tmp.resolve("leaf.key"), keys.getPrivate()),
-            "--signing-certificate", TestKeys.writePem(tmp.resolve("leaf.pem"), pki.leaf(keys, spec)),
+            "--signing-certificate",
+                TestKeys.writePem(tmp.resolve("leaf.pem"), pki.leaf(keys, spec)),
             "--certificate-chain", TestKeys.writePem(tmp.resolve("int.pem"), pki.intermediate));
     assertThat(r.exitCode()).as(r.toString()).isZero();
     return model;
   }
 
   private Path root(TestPki which) {
-    return TestKeys.writePem(tmp.resolve("root-" + which.root.getSerialNumber() + ".pem"), which.root);
+    return TestKeys.writePem(
+        tmp.resolve("root-" + which.root.getSerialNumber() + ".pem"), which.root);
   }
 
   @Test
@@ -42,7 +46,9 @@ class CertificateMethodTest {
     Cli.Result r = Cli.run("verify", model, "--certificate-chain", root(new TestPki("other")));
 
     assertThat(r.exitCode()).isEqualTo(1);
-    assertThat(r.err()).contains("CHAIN_UNTRUSTED: signing certificate 'CN=model signer' (issued by 'CN=corp intermediate') does not chain to a trusted anchor");
+    assertThat(r.err())
+        .contains(
+            "CHAIN_UNTRUSTED: signing certificate 'CN=model signer' (issued by 'CN=corp intermediate') does not chain to a trusted anchor");
   }
 
   @Test
@@ -52,24 +58,42 @@ class CertificateMethodTest {
     Cli.Result r = Cli.run("verify", model, "--certificate-chain", root(pki));
 
     assertThat(r.exitCode()).isEqualTo(1);
-    assertThat(r.err()).contains("CERTIFICATE_USAGE: signing certificate 'CN=model signer' has neither key usage digitalSignature nor extended key usage codeSigning");
+    assertThat(r.err())
+        .contains(
+            "CERTIFICATE_USAGE: signing certificate 'CN=model signer' has neither key usage digitalSignature nor extended key usage codeSigning");
   }
 
   @Test
   void wrongSanIsAnIdentityMismatchThatListsWhatWasFound() {
     Path model = signWith(new TestPki.Leaf().email("intern@acme.example"));
 
-    Cli.Result r = Cli.run("verify", model, "--certificate-chain", root(pki), "--san-regexp", "release@acme\\.example");
+    Cli.Result r =
+        Cli.run(
+            "verify",
+            model,
+            "--certificate-chain",
+            root(pki),
+            "--san-regexp",
+            "release@acme\\.example");
 
     assertThat(r.exitCode()).isEqualTo(1);
-    assertThat(r.err()).contains("IDENTITY_MISMATCH: no subject alternative name of 'CN=model signer' matches 'release@acme\\.example' (found intern@acme.example)");
+    assertThat(r.err())
+        .contains(
+            "IDENTITY_MISMATCH: no subject alternative name of 'CN=model signer' matches 'release@acme\\.example' (found intern@acme.example)");
   }
 
   @Test
   void sanPatternMustMatchWholeNameNotAPrefix() {
     Path model = signWith(new TestPki.Leaf().email("release@acme.example.evil.test"));
 
-    Cli.Result r = Cli.run("verify", model, "--certificate-chain", root(pki), "--san-regexp", "release@acme\\.example");
+    Cli.Result r =
+        Cli.run(
+            "verify",
+            model,
+            "--certificate-chain",
+            root(pki),
+            "--san-regexp",
+            "release@acme\\.example");
 
     assertThat(r.exitCode()).isEqualTo(1);
     assertThat(r.err()).contains("IDENTITY_MISMATCH");
@@ -79,10 +103,19 @@ class CertificateMethodTest {
   void wrongSubjectIsAnIdentityMismatch() {
     Path model = signWith(new TestPki.Leaf().subject("CN=someone else"));
 
-    Cli.Result r = Cli.run("verify", model, "--certificate-chain", root(pki), "--subject-regexp", "CN=model signer");
+    Cli.Result r =
+        Cli.run(
+            "verify",
+            model,
+            "--certificate-chain",
+            root(pki),
+            "--subject-regexp",
+            "CN=model signer");
 
     assertThat(r.exitCode()).isEqualTo(1);
-    assertThat(r.err()).contains("IDENTITY_MISMATCH: certificate subject 'CN=someone else' does not match 'CN=model signer'");
+    assertThat(r.err())
+        .contains(
+            "IDENTITY_MISMATCH: certificate subject 'CN=someone else' does not match 'CN=model signer'");
   }
 
   @Test
@@ -98,7 +131,8 @@ class CertificateMethodTest {
   @Test
   void certificateIssuedBeforeTheCaExistedIsUntrusted() {
     Instant before = pki.root.getNotBefore().toInstant().minus(Duration.ofDays(30));
-    Path model = signWith(new TestPki.Leaf().validity(before, Instant.now().plus(Duration.ofDays(1))));
+    Path model =
+        signWith(new TestPki.Leaf().validity(before, Instant.now().plus(Duration.ofDays(1))));
 
     Cli.Result r = Cli.run("verify", model, "--certificate-chain", root(pki));
 
@@ -115,7 +149,10 @@ class CertificateMethodTest {
         Cli.run(
             "sign", model,
             "--private-key", TestKeys.writePem(tmp.resolve("k.pem"), keys.getPrivate()),
-            "--signing-certificate", TestKeys.writePem(tmp.resolve("leaf.pem"), pki.leaf(TestKeys.ec("secp256r1"), new TestPki.Leaf())));
+            "--signing-certificate",
+                TestKeys.writePem(
+                    tmp.resolve("leaf.pem"),
+                    pki.leaf(TestKeys.ec("secp256r1"), new TestPki.Leaf())));
 
     assertThat(r.exitCode()).isEqualTo(2);
     assertThat(r.err()).contains("does not hold the public key of the given private key");

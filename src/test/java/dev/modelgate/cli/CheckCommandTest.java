@@ -2,21 +2,33 @@ package dev.modelgate.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.fasterxml.jackson.dataformat.yaml.YAMLMapper;
+import dev.modelgate.admission.AdmissionReviewParser;
+import dev.modelgate.testing.AdmissionHarness;
 import dev.modelgate.testing.Cli;
+import dev.modelgate.testing.SignedModel;
 import dev.modelgate.testing.TestModels;
+import java.net.ServerSocket;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** {@code modelgate check} gives the webhook's decision offline on the shipped policies/ and testdata/. */
+/**
+ * {@code modelgate check} gives the webhook's decision offline on the shipped policies/ and
+ * testdata/.
+ */
 class CheckCommandTest {
   @TempDir Path tmp;
 
   private Path render(String workload) throws Exception {
-    String text = Files.readString(Path.of("testdata/workloads").resolve(workload))
-        .replace("@MODELS@", Path.of("testdata/models").toAbsolutePath().toString())
-        .replace("@MODEL@", "sample");
+    String text =
+        Files.readString(Path.of("testdata/workloads").resolve(workload))
+            .replace("@MODELS@", Path.of("testdata/models").toAbsolutePath().toString())
+            .replace("@MODEL@", "sample");
     return TestModels.write(tmp.resolve(workload), text);
   }
 
@@ -25,16 +37,23 @@ class CheckCommandTest {
     Cli.Result r = Cli.run("check", "--policies", "policies", render("deployment-signed.yaml"));
 
     assertThat(r.exitCode()).as(r.toString()).isZero();
-    assertThat(r.err()).contains("ADMIT Deployment inference/llm-server").contains("verified by ClusterModelPolicy/testdata-signed-models");
+    assertThat(r.err())
+        .contains("ADMIT Deployment inference/llm-server")
+        .contains("verified by ClusterModelPolicy/testdata-signed-models");
   }
 
   @Test
   void tamperedDeploymentIsDeniedWithTheFileNamed() throws Exception {
-    Cli.Result r = Cli.run("check", "--policies", "policies", render("deployment-tampered.yaml"), "--json");
+    Cli.Result r =
+        Cli.run("check", "--policies", "policies", render("deployment-tampered.yaml"), "--json");
 
     assertThat(r.exitCode()).isEqualTo(1);
-    assertThat(r.err()).contains("DENY  Deployment inference/llm-server-tampered").contains("DIGEST_MISMATCH: file 'config.json'");
-    assertThat(r.out()).contains("\"schemaVersion\" : \"modelgate.dev/check-result/v1\"").contains("\"admitted\" : false");
+    assertThat(r.err())
+        .contains("DENY  Deployment inference/llm-server-tampered")
+        .contains("DIGEST_MISMATCH: file 'config.json'");
+    assertThat(r.out())
+        .contains("\"schemaVersion\" : \"modelgate.dev/check-result/v1\"")
+        .contains("\"admitted\" : false");
   }
 
   @Test
@@ -58,32 +77,50 @@ class CheckCommandTest {
   @Test
   void duplicateKeysInWorkloadYamlAreRefusedAsKubectlDoes() throws Exception {
     // Two "image" keys: one tool would read the first, another the last.
-    Path dup = TestModels.write(tmp.resolve("dup.yaml"), String.join("\n",
-        "apiVersion: v1", "kind: Pod", "metadata:", "  name: p", "spec:", "  containers:",
-        "  - name: c", "    image: registry.example/ok:1", "    image: registry.example/other:1", ""));
+    Path dup =
+        TestModels.write(
+            tmp.resolve("dup.yaml"),
+            String.join(
+                "\n",
+                "apiVersion: v1",
+                "kind: Pod",
+                "metadata:",
+                "  name: p",
+                "spec:",
+                "  containers:",
+                "  - name: c",
+                "    image: registry.example/ok:1",
+                "    image: registry.example/other:1",
+                ""));
 
     Cli.Result r = Cli.run("check", "--policies", "policies", dup);
 
     assertThat(r.exitCode()).as(r.toString()).isEqualTo(2);
-    assertThat(r.err()).contains("is not YAML or JSON at line 9, column 10: Duplicate field 'image'");
+    assertThat(r.err())
+        .contains("is not YAML or JSON at line 9, column 10: Duplicate field 'image'");
   }
 
   @Test
   void aWorkloadFileOverTheWebhooksLimitIsRefusedBeforeParsing() throws Exception {
     Path big = tmp.resolve("big.yaml");
-    byte[] bytes = ("kind: Pod\nmetadata: {name: p}\n# " + "x".repeat((int) dev.modelgate.admission.AdmissionReviewParser.MAX_BYTES) + "\n")
-        .getBytes(java.nio.charset.StandardCharsets.UTF_8);
-    java.nio.file.Files.write(big, bytes);
+    byte[] bytes =
+        ("kind: Pod\nmetadata: {name: p}\n# "
+                + "x".repeat((int) AdmissionReviewParser.MAX_BYTES)
+                + "\n")
+            .getBytes(StandardCharsets.UTF_8);
+    Files.write(big, bytes);
 
     Cli.Result r = Cli.run("check", "--policies", "policies", big);
 
     assertThat(r.exitCode()).as(r.toString()).isEqualTo(2);
-    assertThat(r.err()).contains("is larger than 16777216 bytes, the limit the webhook applies too");
+    assertThat(r.err())
+        .contains("is larger than 16777216 bytes, the limit the webhook applies too");
   }
 
   @Test
   void missingPolicyDirectoryIsBadInput() throws Exception {
-    Cli.Result r = Cli.run("check", "--policies", tmp.resolve("nope"), render("deployment-signed.yaml"));
+    Cli.Result r =
+        Cli.run("check", "--policies", tmp.resolve("nope"), render("deployment-signed.yaml"));
 
     assertThat(r.exitCode()).isEqualTo(2);
     assertThat(r.err()).contains("policy directory " + tmp.resolve("nope") + " does not exist");
@@ -91,20 +128,30 @@ class CheckCommandTest {
 
   @Test
   void volumeModelShowsTheInitContainerMutateWouldInject() {
-    Cli.Result r = Cli.run("check", "--policies", "policies", Path.of("testdata/workloads/deployment-pvc.yaml"), "--json");
+    Cli.Result r =
+        Cli.run(
+            "check",
+            "--policies",
+            "policies",
+            Path.of("testdata/workloads/deployment-pvc.yaml"),
+            "--json");
 
     assertThat(r.exitCode()).as(r.toString()).isZero();
     assertThat(r.err())
         .contains("ADMIT Deployment inference/vllm")
-        .contains("will be verified on the volume by ModelGate's init container before use (ClusterModelPolicy/volume-models-signed)")
+        .contains(
+            "will be verified on the volume by ModelGate's init container before use (ClusterModelPolicy/volume-models-signed)")
         .contains("mutate: add /spec/template/spec/initContainers");
     assertThat(r.out()).contains("modelgate-verify-llama").contains("verify-volume");
   }
 
   @Test
   void writableMountOfAVolumeModelIsDenied() throws Exception {
-    Path w = TestModels.write(tmp.resolve("w.yaml"), Files.readString(Path.of("testdata/workloads/deployment-pvc.yaml"))
-        .replace("subPath: llama-3-8b, readOnly: true}", "subPath: llama-3-8b}"));
+    Path w =
+        TestModels.write(
+            tmp.resolve("w.yaml"),
+            Files.readString(Path.of("testdata/workloads/deployment-pvc.yaml"))
+                .replace("subPath: llama-3-8b, readOnly: true}", "subPath: llama-3-8b}"));
 
     Cli.Result r = Cli.run("check", "--policies", "policies", w);
 
@@ -116,8 +163,12 @@ class CheckCommandTest {
   private Path policiesSelecting(String selector) throws Exception {
     Path dir = Files.createDirectories(tmp.resolve("policies-" + Math.abs(selector.hashCode())));
     Files.copy(Path.of("policies/trust-roots.yaml"), dir.resolve("trust-roots.yaml"));
-    TestModels.write(dir.resolve("testdata-models.yaml"), Files.readString(Path.of("policies/testdata-models.yaml"))
-        .replace("  match:\n", "  match:\n    namespaceSelector: {matchLabels: " + selector + "}\n"));
+    TestModels.write(
+        dir.resolve("testdata-models.yaml"),
+        Files.readString(Path.of("policies/testdata-models.yaml"))
+            .replace(
+                "  match:\n",
+                "  match:\n    namespaceSelector: {matchLabels: " + selector + "}\n"));
     return dir;
   }
 
@@ -134,13 +185,20 @@ class CheckCommandTest {
   @Test
   void namespaceDocumentsAmongTheInputsLabelTheirNamespaceWhereverTheyCome() throws Exception {
     Path policies = policiesSelecting("{team: ml}");
-    Path ns = TestModels.write(tmp.resolve("ns.yaml"), "apiVersion: v1\nkind: Namespace\nmetadata:\n  name: inference\n  labels: {team: ml}\n");
+    Path ns =
+        TestModels.write(
+            tmp.resolve("ns.yaml"),
+            "apiVersion: v1\nkind: Namespace\nmetadata:\n  name: inference\n  labels: {team: ml}\n");
 
-    Cli.Result withNamespace = Cli.run("check", "--policies", policies, render("deployment-signed.yaml"), ns);
+    Cli.Result withNamespace =
+        Cli.run("check", "--policies", policies, render("deployment-signed.yaml"), ns);
     Cli.Result without = Cli.run("check", "--policies", policies, render("deployment-signed.yaml"));
 
     assertThat(withNamespace.exitCode()).as(withNamespace.toString()).isZero();
-    assertThat(withNamespace.err()).contains("NAMESPACE inference").contains("team=ml").contains("verified by ClusterModelPolicy/testdata-signed-models");
+    assertThat(withNamespace.err())
+        .contains("NAMESPACE inference")
+        .contains("team=ml")
+        .contains("verified by ClusterModelPolicy/testdata-signed-models");
     assertThat(without.exitCode()).as(without.toString()).isEqualTo(1);
     assertThat(without.err()).contains("no policy");
   }
@@ -152,15 +210,18 @@ class CheckCommandTest {
     Cli.Result r = Cli.runWithStdin(yaml, "check", "--policies", "policies", "-");
 
     assertThat(r.exitCode()).as(r.toString()).isEqualTo(1);
-    assertThat(r.err()).contains("DENY  Deployment inference/llm-server-tampered (stdin)").contains("DIGEST_MISMATCH: file 'config.json'");
+    assertThat(r.err())
+        .contains("DENY  Deployment inference/llm-server-tampered (stdin)")
+        .contains("DIGEST_MISMATCH: file 'config.json'");
   }
 
   @Test
   void listIsUnwrappedAndEachItemReviewed() throws Exception {
-    // kubectl get deploy -o yaml: kind List, items with their kind; the API's DeploymentList leaves kind out of items.
-    com.fasterxml.jackson.databind.ObjectMapper yaml = new com.fasterxml.jackson.dataformat.yaml.YAMLMapper();
+    // kubectl get deploy -o yaml: kind List, items with their kind; the API's DeploymentList leaves
+    // kind out of items.
+    ObjectMapper yaml = new YAMLMapper();
     var signedDoc = yaml.readTree(render("deployment-signed.yaml").toFile());
-    var tampered = (com.fasterxml.jackson.databind.node.ObjectNode) yaml.readTree(render("deployment-tampered.yaml").toFile());
+    var tampered = (ObjectNode) yaml.readTree(render("deployment-tampered.yaml").toFile());
     tampered.remove("kind");
     var inner = yaml.createObjectNode().put("apiVersion", "apps/v1").put("kind", "DeploymentList");
     inner.putArray("items").add(tampered);
@@ -171,30 +232,40 @@ class CheckCommandTest {
     Cli.Result r = Cli.run("check", "--policies", "policies", f, "--json");
 
     assertThat(r.exitCode()).as(r.toString()).isEqualTo(1);
-    assertThat(r.err()).contains("ADMIT Deployment inference/llm-server (").contains("DENY  Deployment inference/llm-server-tampered (");
+    assertThat(r.err())
+        .contains("ADMIT Deployment inference/llm-server (")
+        .contains("DENY  Deployment inference/llm-server-tampered (");
   }
 
   @Test
   void kindsTheWebhookIsNeverSentAreNotReviewedAndDoNotFail() throws Exception {
-    String isvc = "apiVersion: serving.kserve.io/v1beta1\nkind: InferenceService\nmetadata: {name: llm, namespace: ml}\n"
-        + "spec:\n  predictor:\n    model:\n      modelFormat: {name: huggingface}\n      storageUri: s3://bucket/llm\n"
-        + "---\napiVersion: v1\nkind: Service\nmetadata: {name: llm, namespace: ml}\nspec: {ports: [{port: 80}]}\n";
+    String isvc =
+        "apiVersion: serving.kserve.io/v1beta1\nkind: InferenceService\nmetadata: {name: llm, namespace: ml}\n"
+            + "spec:\n  predictor:\n    model:\n      modelFormat: {name: huggingface}\n      storageUri: s3://bucket/llm\n"
+            + "---\napiVersion: v1\nkind: Service\nmetadata: {name: llm, namespace: ml}\nspec: {ports: [{port: 80}]}\n";
     Path f = TestModels.write(tmp.resolve("isvc.yaml"), isvc);
 
     Cli.Result r = Cli.run("check", "--policies", "policies", f, "--json");
 
     assertThat(r.exitCode()).as(r.toString()).isZero();
-    assertThat(r.err()).contains("SKIP  InferenceService ml/llm (" + f + "): not reviewed by the webhook (its pods are)")
+    assertThat(r.err())
+        .contains(
+            "SKIP  InferenceService ml/llm (" + f + "): not reviewed by the webhook (its pods are)")
         .contains("SKIP  Service ml/llm (" + f + "): not reviewed by the webhook (it runs no pods)")
-        .contains("no workload to review among 2 document(s)").doesNotContain("DENY");
+        .contains("no workload to review among 2 document(s)")
+        .doesNotContain("DENY");
     assertThat(r.out()).contains("\"reviewed\" : false").contains("\"admitted\" : true");
   }
 
   @Test
   void notReviewedDocumentsNextToADeniedWorkloadStillExitOne() throws Exception {
-    Path cm = TestModels.write(tmp.resolve("cm.yaml"), "apiVersion: v1\nkind: ConfigMap\nmetadata: {name: c}\ndata: {a: b}\n");
+    Path cm =
+        TestModels.write(
+            tmp.resolve("cm.yaml"),
+            "apiVersion: v1\nkind: ConfigMap\nmetadata: {name: c}\ndata: {a: b}\n");
 
-    Cli.Result r = Cli.run("check", "--policies", "policies", cm, render("deployment-tampered.yaml"));
+    Cli.Result r =
+        Cli.run("check", "--policies", "policies", cm, render("deployment-tampered.yaml"));
 
     assertThat(r.exitCode()).isEqualTo(1);
   }
@@ -209,7 +280,10 @@ class CheckCommandTest {
 
   @Test
   void yamlErrorNamesTheLine() throws Exception {
-    Path bad = TestModels.write(tmp.resolve("bad.yaml"), "apiVersion: v1\nkind: Pod\nmetadata:\n  name: x\n    namespace: y\n");
+    Path bad =
+        TestModels.write(
+            tmp.resolve("bad.yaml"),
+            "apiVersion: v1\nkind: Pod\nmetadata:\n  name: x\n    namespace: y\n");
 
     Cli.Result r = Cli.run("check", "--policies", "policies", bad);
 
@@ -220,25 +294,36 @@ class CheckCommandTest {
   @Test
   void unreachableRegistrySaysWhyInWordsAndCouldNotDecide() throws Exception {
     int port;
-    try (java.net.ServerSocket s = new java.net.ServerSocket(0)) {
+    try (ServerSocket s = new ServerSocket(0)) {
       port = s.getLocalPort();
     }
     Path policies = Files.createDirectories(tmp.resolve("oci-policies"));
-    dev.modelgate.testing.SignedModel signed = dev.modelgate.testing.SignedModel.create(Files.createDirectories(tmp.resolve("m")));
-    TestModels.write(policies.resolve("p.yaml"), dev.modelgate.testing.AdmissionHarness.keyPolicy("oci", "Enforce", "oci://**", signed.publicKey, ""));
-    Path pod = TestModels.write(tmp.resolve("pod.yaml"), "apiVersion: v1\nkind: Pod\nmetadata:\n  name: llm\n  namespace: ml\n  annotations:\n"
-        + "    model.modelgate.dev/llm: oci://127.0.0.1:" + port + "/models/llm:v1\nspec:\n  containers: [{name: s, image: server}]\n");
+    SignedModel signed = SignedModel.create(Files.createDirectories(tmp.resolve("m")));
+    TestModels.write(
+        policies.resolve("p.yaml"),
+        AdmissionHarness.keyPolicy("oci", "Enforce", "oci://**", signed.publicKey, ""));
+    Path pod =
+        TestModels.write(
+            tmp.resolve("pod.yaml"),
+            "apiVersion: v1\nkind: Pod\nmetadata:\n  name: llm\n  namespace: ml\n  annotations:\n"
+                + "    model.modelgate.dev/llm: oci://127.0.0.1:"
+                + port
+                + "/models/llm:v1\nspec:\n  containers: [{name: s, image: server}]\n");
 
     Cli.Result r = Cli.run("check", "--policies", policies, pod);
 
     assertThat(r.exitCode()).as(r.toString()).isEqualTo(3);
-    assertThat(r.err()).contains("registry 127.0.0.1:" + port + " cannot be reached: connection refused").doesNotContain("java.");
+    assertThat(r.err())
+        .contains("registry 127.0.0.1:" + port + " cannot be reached: connection refused")
+        .doesNotContain("java.");
   }
 
   @Test
   void policyYamlErrorNamesTheLineToo() throws Exception {
     Path policies = Files.createDirectories(tmp.resolve("broken-policies"));
-    TestModels.write(policies.resolve("p.yaml"), "apiVersion: modelgate.dev/v1alpha1\nkind: ClusterModelPolicy\nmetadata:\n  name: p\n spec: {}\n");
+    TestModels.write(
+        policies.resolve("p.yaml"),
+        "apiVersion: modelgate.dev/v1alpha1\nkind: ClusterModelPolicy\nmetadata:\n  name: p\n spec: {}\n");
 
     Cli.Result r = Cli.run("check", "--policies", policies, render("deployment-signed.yaml"));
 

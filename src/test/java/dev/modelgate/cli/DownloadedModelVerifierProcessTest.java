@@ -46,10 +46,27 @@ class DownloadedModelVerifierProcessTest {
     published = SignedModel.create(Files.createDirectories(tmp.resolve("bucket")));
     emptyDir = Files.createDirectories(tmp.resolve("kserve-provision-location"));
     storageInitializerDownload(published.model, emptyDir);
-    AdmissionHarness harness = new AdmissionHarness(tmp).policy("p.yaml", AdmissionHarness.keyPolicy("downloads", "Enforce", "s3://**", published.publicKey, ""));
+    AdmissionHarness harness =
+        new AdmissionHarness(tmp)
+            .policy(
+                "p.yaml",
+                AdmissionHarness.keyPolicy(
+                    "downloads", "Enforce", "s3://**", published.publicKey, ""));
     JsonNode pod = KServePods.afterStorageInitializer(URI);
-    var r = new AdmissionRequest("admission.k8s.io/v1", "u", "Pod", "ml", "p", "CREATE", "", false, pod, MissingNode.getInstance());
-    AdmissionOutcome mutate = harness.service().review(r, Instant.now().plus(Duration.ofSeconds(10)), true);
+    var r =
+        new AdmissionRequest(
+            "admission.k8s.io/v1",
+            "u",
+            "Pod",
+            "ml",
+            "p",
+            "CREATE",
+            "",
+            false,
+            pod,
+            MissingNode.getInstance());
+    AdmissionOutcome mutate =
+        harness.service().review(r, Instant.now().plus(Duration.ofSeconds(10)), true);
     JsonNode patched = JsonPatch.apply(new ObjectMapper().valueToTree(mutate.patch()), pod);
     verifier = patched.at("/spec/initContainers/1");
     assertThat(verifier.path("name").asText()).isEqualTo("modelgate-verify-kserve-storage");
@@ -68,19 +85,39 @@ class DownloadedModelVerifierProcessTest {
 
   record Run(int exit, String log, String termination) {}
 
-  /** The injected container's args and environment; its mount (/modelgate/model) is the emptyDir here. */
+  /**
+   * The injected container's args and environment; its mount (/modelgate/model) is the emptyDir
+   * here.
+   */
   private Run runInjectedVerifier() throws Exception {
     Path terminationLog = tmp.resolve("termination-log");
-    List<String> cmd = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-cp", System.getProperty("java.class.path"), "dev.modelgate.cli.Main"));
-    verifier.path("args").forEach(a -> cmd.add(a.asText().replace(verifier.at("/volumeMounts/0/mountPath").asText(), emptyDir.toString())));
+    List<String> cmd =
+        new ArrayList<>(
+            List.of(
+                Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-cp",
+                System.getProperty("java.class.path"),
+                "dev.modelgate.cli.Main"));
+    verifier
+        .path("args")
+        .forEach(
+            a ->
+                cmd.add(
+                    a.asText()
+                        .replace(
+                            verifier.at("/volumeMounts/0/mountPath").asText(),
+                            emptyDir.toString())));
     cmd.addAll(List.of("--termination-log", terminationLog.toString()));
     ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true);
     pb.environment().remove("MODELGATE_POLICIES");
-    verifier.path("env").forEach(e -> pb.environment().put(e.path("name").asText(), e.path("value").asText()));
+    verifier
+        .path("env")
+        .forEach(e -> pb.environment().put(e.path("name").asText(), e.path("value").asText()));
     Process p = pb.start();
     String log = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
     assertThat(p.waitFor(120, TimeUnit.SECONDS)).isTrue();
-    return new Run(p.exitValue(), log, Files.exists(terminationLog) ? Files.readString(terminationLog) : "");
+    return new Run(
+        p.exitValue(), log, Files.exists(terminationLog) ? Files.readString(terminationLog) : "");
   }
 
   @Test
@@ -88,7 +125,8 @@ class DownloadedModelVerifierProcessTest {
     Run r = runInjectedVerifier();
 
     assertThat(r.exit()).as(r.log()).isZero();
-    assertThat(r.log()).contains("model 'kserve-storage' (" + URI + ") verified by ClusterModelPolicy/downloads");
+    assertThat(r.log())
+        .contains("model 'kserve-storage' (" + URI + ") verified by ClusterModelPolicy/downloads");
   }
 
   @Test
@@ -98,7 +136,11 @@ class DownloadedModelVerifierProcessTest {
     Run r = runInjectedVerifier();
 
     assertThat(r.exit()).isEqualTo(1);
-    assertThat(r.termination()).startsWith("model 'kserve-storage' (" + URI + ") failed ClusterModelPolicy/downloads: DIGEST_MISMATCH: file 'model.safetensors'");
+    assertThat(r.termination())
+        .startsWith(
+            "model 'kserve-storage' ("
+                + URI
+                + ") failed ClusterModelPolicy/downloads: DIGEST_MISMATCH: file 'model.safetensors'");
   }
 
   @Test
@@ -108,7 +150,8 @@ class DownloadedModelVerifierProcessTest {
     Run r = runInjectedVerifier();
 
     assertThat(r.exit()).isEqualTo(1);
-    assertThat(r.termination()).contains("(" + URI + ") failed ClusterModelPolicy/downloads: NOT_FOUND: signature file");
+    assertThat(r.termination())
+        .contains("(" + URI + ") failed ClusterModelPolicy/downloads: NOT_FOUND: signature file");
   }
 
   @Test

@@ -12,7 +12,9 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
+import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -47,7 +49,9 @@ class HostileFileNamesTest {
     Cli.Result r = Cli.run("sign", model, "--private-key", key);
 
     assertThat(r.exitCode()).as(r.toString()).isEqualTo(2);
-    assertThat(r.err()).contains("file name refused: unsafe path 'x\uFFFD': is not valid UTF-8").doesNotContain("Exception");
+    assertThat(r.err())
+        .contains("file name refused: unsafe path 'x\uFFFD': is not valid UTF-8")
+        .doesNotContain("Exception");
     assertThat(model.resolve("model.sig")).doesNotExist();
   }
 
@@ -75,21 +79,28 @@ class HostileFileNamesTest {
     long tookMs = (System.nanoTime() - start) / 1_000_000;
 
     assertThat(r.exitCode()).as(r.toString()).isEqualTo(3);
-    assertThat(r.err()).contains("UNAVAILABLE: verification did not finish within the timeout of 50 ms");
+    assertThat(r.err())
+        .contains("UNAVAILABLE: verification did not finish within the timeout of 50 ms");
     assertThat(tookMs).as("answered long before hashing 768 MiB would end").isLessThan(30_000);
   }
 
   @Test
   void aTimeoutThatIsNotADurationIsBadUsage() {
-    Cli.Result r = Cli.run("verify", tmp, "--public-key", tmp.resolve("k.pub"), "--timeout", "soon");
+    Cli.Result r =
+        Cli.run("verify", tmp, "--public-key", tmp.resolve("k.pub"), "--timeout", "soon");
 
     assertThat(r.exitCode()).isEqualTo(2);
     assertThat(r.err()).contains("'soon' is not a timeout");
   }
 
-  private static Process java(java.util.Map<String, String> env, String... args) throws Exception {
-    List<String> cmd = new java.util.ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-        "-cp", System.getProperty("java.class.path"), "dev.modelgate.cli.Main"));
+  private static Process java(Map<String, String> env, String... args) throws Exception {
+    List<String> cmd =
+        new ArrayList<>(
+            List.of(
+                Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-cp",
+                System.getProperty("java.class.path"),
+                "dev.modelgate.cli.Main"));
     cmd.addAll(List.of(args));
     ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true);
     pb.environment().keySet().removeIf(k -> k.startsWith("LC_") || k.equals("LANG"));
@@ -101,13 +112,16 @@ class HostileFileNamesTest {
   void refusesToStartWhenLangNamesAUtf8LocaleTheHostLacks() throws Exception {
     // The common SSH/container set-up: LANG says UTF-8, but the locale is not installed, so the
     // JVM falls back to ASCII file names. -Dsun.jnu.encoding cannot fix that on JDK 17.
-    Process p = java(java.util.Map.of("LANG", "xx_NOWHERE.UTF-8"), "--version");
+    Process p = java(Map.of("LANG", "xx_NOWHERE.UTF-8"), "--version");
     String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
     assertThat(p.waitFor(60, TimeUnit.SECONDS)).isTrue();
 
     assertThat(p.exitValue()).as(out).isEqualTo(2);
-    assertThat(out.strip().lines()).singleElement().asString()
-        .startsWith("modelgate: cannot start: this JVM decodes file names as ANSI_X3.4-1968, not UTF-8")
+    assertThat(out.strip().lines())
+        .singleElement()
+        .asString()
+        .startsWith(
+            "modelgate: cannot start: this JVM decodes file names as ANSI_X3.4-1968, not UTF-8")
         .endsWith("run with LC_ALL=C.UTF-8");
   }
 
@@ -125,8 +139,9 @@ class HostileFileNamesTest {
     Files.writeString(fakeJava, "#!/bin/sh\necho \"LC_ALL=$LC_ALL LANG=$LANG\"\n");
     Files.setPosixFilePermissions(fakeJava, PosixFilePermissions.fromString("rwxr-xr-x"));
 
-    ProcessBuilder pb = new ProcessBuilder("/bin/bash", home.resolve("modelgate").toString(), "--version")
-        .redirectError(ProcessBuilder.Redirect.DISCARD);
+    ProcessBuilder pb =
+        new ProcessBuilder("/bin/bash", home.resolve("modelgate").toString(), "--version")
+            .redirectError(ProcessBuilder.Redirect.DISCARD);
     pb.environment().put("PATH", bin + ":/usr/bin:/bin");
     pb.environment().put("LANG", "xx_NOWHERE.UTF-8");
     pb.environment().put("LC_ALL", "xx_NOWHERE.UTF-8");
@@ -142,7 +157,8 @@ class HostileFileNamesTest {
     Path model = Files.createDirectories(tmp.resolve("m"));
     RawNames.create(model, "café.py".getBytes(StandardCharsets.UTF_8), "print(1)");
 
-    Process p = java(java.util.Map.of("LANG", "xx_NOWHERE.UTF-8", "LC_ALL", "C.UTF-8"), "digest", model.toString());
+    Process p =
+        java(Map.of("LANG", "xx_NOWHERE.UTF-8", "LC_ALL", "C.UTF-8"), "digest", model.toString());
     String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
     assertThat(p.waitFor(60, TimeUnit.SECONDS)).isTrue();
 
@@ -153,26 +169,35 @@ class HostileFileNamesTest {
   void controlCharactersInAFileNameArePrintedEscapedNeverRaw() throws Exception {
     SignedModel signed = SignedModel.create(tmp);
     // A carriage return and an ANSI colour sequence: raw, a terminal would show a green "Verified".
-    RawNames.create(signed.model, "x\r\u001b[32mVerified model\u001b[0m".getBytes(StandardCharsets.UTF_8), "payload");
+    RawNames.create(
+        signed.model,
+        "x\r\u001b[32mVerified model\u001b[0m".getBytes(StandardCharsets.UTF_8),
+        "payload");
 
     Cli.Result r = signed.verify();
 
     assertThat(r.exitCode()).isEqualTo(1);
-    assertThat(r.err()).contains("UNSIGNED_FILE: file 'x\\x0d\\x1b[32mVerified model\\x1b[0m' is not covered by the signature");
+    assertThat(r.err())
+        .contains(
+            "UNSIGNED_FILE: file 'x\\x0d\\x1b[32mVerified model\\x1b[0m' is not covered by the signature");
     assertThat(r.err()).doesNotContain("\u001b").doesNotContain("\r");
   }
 
   @Test
   void aSignatureThatIsNotJsonIsNeverEchoed() throws Exception {
     SignedModel signed = SignedModel.create(tmp);
-    Path secret = Files.writeString(tmp.resolve("shadow"), "root:$6$secret-hash:19000:0:99999:7:::\n");
+    Path secret =
+        Files.writeString(tmp.resolve("shadow"), "root:$6$secret-hash:19000:0:99999:7:::\n");
     Files.delete(signed.signature);
     Files.createSymbolicLink(signed.signature, secret);
 
     Cli.Result r = signed.verify();
 
     assertThat(r.exitCode()).as(r.toString()).isEqualTo(1);
-    assertThat(r.err()).contains("BUNDLE_MALFORMED: signature bundle is not valid JSON at line 1, column").contains("(content not shown)")
-        .doesNotContain("root").doesNotContain("secret");
+    assertThat(r.err())
+        .contains("BUNDLE_MALFORMED: signature bundle is not valid JSON at line 1, column")
+        .contains("(content not shown)")
+        .doesNotContain("root")
+        .doesNotContain("secret");
   }
 }

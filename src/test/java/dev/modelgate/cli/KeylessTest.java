@@ -10,6 +10,7 @@ import dev.modelgate.oms.ModelHasher;
 import dev.modelgate.oms.RelativePath;
 import dev.modelgate.oms.Serialization;
 import dev.modelgate.testing.Cli;
+import dev.modelgate.testing.Fixtures;
 import dev.modelgate.testing.TestModels;
 import dev.modelgate.testing.TestSigstore;
 import java.nio.file.Files;
@@ -42,7 +43,11 @@ class KeylessTest {
     ignore.add(RelativePath.parse("model.sig"));
     byte[] statement =
         new ManifestBuilder(ModelHasher.allCores())
-            .build(model, Serialization.files(HashAlgorithm.SHA256, false), new IgnoreRules(ignore), HashProgress.NONE)
+            .build(
+                model,
+                Serialization.files(HashAlgorithm.SHA256, false),
+                new IgnoreRules(ignore),
+                HashProgress.NONE)
             .statement();
     TestSigstore.Options o = new TestSigstore.Options();
     tweak.accept(o);
@@ -52,7 +57,8 @@ class KeylessTest {
   private Cli.Result verify(Object... extra) {
     List<Object> args = new ArrayList<>(List.of("verify", model, "--trusted-root", trustedRoot));
     if (extra.length == 0) {
-      args.addAll(List.of("--identity", "signer@test.local", "--identity-provider", TestSigstore.ISSUER));
+      args.addAll(
+          List.of("--identity", "signer@test.local", "--identity-provider", TestSigstore.ISSUER));
     }
     args.addAll(List.of(extra));
     return Cli.run(args.toArray());
@@ -67,7 +73,13 @@ class KeylessTest {
   void keylessSignatureWithSetVerifiesAndReportsSignerIssuerAndTime() {
     sign(o -> {});
 
-    Cli.Result r = verify("--identity", "signer@test.local", "--identity-provider", TestSigstore.ISSUER, "--json");
+    Cli.Result r =
+        verify(
+            "--identity",
+            "signer@test.local",
+            "--identity-provider",
+            TestSigstore.ISSUER,
+            "--json");
 
     assertThat(r.exitCode()).as(r.toString()).isZero();
     assertThat(r.out())
@@ -79,23 +91,35 @@ class KeylessTest {
 
   @Test
   void keylessSignatureWithOnlyAnRfc3161TimestampVerifies() {
-    sign(o -> {
-      o.withSet = false;
-      o.withTimestamp = true;
-    });
+    sign(
+        o -> {
+          o.withSet = false;
+          o.withTimestamp = true;
+        });
 
     assertThat(verify().exitCode()).as(verify().toString()).isZero();
   }
 
   @Test
   void uriIdentityMatchesByFullRegularExpression() {
-    sign(o -> {
-      o.san = "https://github.com/acme/models/.github/workflows/sign.yml@refs/heads/main";
-      o.sanIsUri = true;
-    });
+    sign(
+        o -> {
+          o.san = "https://github.com/acme/models/.github/workflows/sign.yml@refs/heads/main";
+          o.sanIsUri = true;
+        });
 
-    Cli.Result ok = verify("--identity-regex", "https://github\\.com/acme/.*@refs/heads/main", "--identity-provider-regex", "https://issuer\\.test\\..*");
-    Cli.Result partial = verify("--identity-regex", "https://github\\.com/acme", "--identity-provider", TestSigstore.ISSUER);
+    Cli.Result ok =
+        verify(
+            "--identity-regex",
+            "https://github\\.com/acme/.*@refs/heads/main",
+            "--identity-provider-regex",
+            "https://issuer\\.test\\..*");
+    Cli.Result partial =
+        verify(
+            "--identity-regex",
+            "https://github\\.com/acme",
+            "--identity-provider",
+            TestSigstore.ISSUER);
 
     assertThat(ok.exitCode()).as(ok.toString()).isZero();
     assertRejected(partial, "IDENTITY_MISMATCH");
@@ -104,13 +128,17 @@ class KeylessTest {
   @Test
   void wrongSubjectIsRejected() {
     sign(o -> o.san = "mallory@test.local");
-    assertRejected(verify(), "IDENTITY_MISMATCH: signer 'mallory@test.local' (issuer 'https://issuer.test.local') is not one of the allowed identities");
+    assertRejected(
+        verify(),
+        "IDENTITY_MISMATCH: signer 'mallory@test.local' (issuer 'https://issuer.test.local') is not one of the allowed identities");
   }
 
   @Test
   void wrongIssuerIsRejected() {
     sign(o -> o.issuer = "https://accounts.evil.test");
-    assertRejected(verify(), "IDENTITY_MISMATCH: signer 'signer@test.local' (issuer 'https://accounts.evil.test')");
+    assertRejected(
+        verify(),
+        "IDENTITY_MISMATCH: signer 'signer@test.local' (issuer 'https://accounts.evil.test')");
   }
 
   @Test
@@ -125,7 +153,9 @@ class KeylessTest {
   void missingSctIsRejected() {
     sign(o -> o.noSct = true);
     Cli.Result r = verify();
-    assertRejected(r, "SCT_INVALID: signing certificate of 'signer@test.local' (issuer 'https://issuer.test.local') chains to trusted root");
+    assertRejected(
+        r,
+        "SCT_INVALID: signing certificate of 'signer@test.local' (issuer 'https://issuer.test.local') chains to trusted root");
     assertThat(r.err()).doesNotContain("CHAIN_UNTRUSTED");
   }
 
@@ -140,7 +170,9 @@ class KeylessTest {
   @Test
   void tamperedPayloadIsRejected() {
     sign(o -> o.tamperPayloadAfterSigning = true);
-    assertRejected(verify(), "SIGNATURE_INVALID: DSSE signature does not verify with the keyless certificate of 'signer@test.local'");
+    assertRejected(
+        verify(),
+        "SIGNATURE_INVALID: DSSE signature does not verify with the keyless certificate of 'signer@test.local'");
   }
 
   @Test
@@ -175,17 +207,20 @@ class KeylessTest {
 
   @Test
   void timestampFromAnUnknownTsaIsRejected() {
-    sign(o -> {
-      o.withTimestamp = true;
-      o.timestampFromUnknownTsa = true;
-    });
-    assertRejected(verify(), "TIMESTAMP_INVALID: RFC 3161 timestamp does not verify against trusted root");
+    sign(
+        o -> {
+          o.withTimestamp = true;
+          o.timestampFromUnknownTsa = true;
+        });
+    assertRejected(
+        verify(), "TIMESTAMP_INVALID: RFC 3161 timestamp does not verify against trusted root");
   }
 
   @Test
   void twoLogEntriesAreRejected() {
     sign(o -> o.twoEntries = true);
-    assertRejected(verify(), "TLOG_ENTRY_COUNT: bundle has 2 transparency-log entries, expected exactly 1");
+    assertRejected(
+        verify(), "TLOG_ENTRY_COUNT: bundle has 2 transparency-log entries, expected exactly 1");
   }
 
   @Test
@@ -197,12 +232,15 @@ class KeylessTest {
   @Test
   void emptyTrustedRootIsAConfigurationError() throws Exception {
     sign(o -> {});
-    Files.writeString(trustedRoot, "{\"mediaType\": \"application/vnd.dev.sigstore.trustedroot+json;version=0.1\"}");
+    Files.writeString(
+        trustedRoot,
+        "{\"mediaType\": \"application/vnd.dev.sigstore.trustedroot+json;version=0.1\"}");
 
     Cli.Result r = verify();
 
     assertThat(r.exitCode()).isEqualTo(2);
-    assertThat(r.err()).contains("trusted root " + trustedRoot + " lists no certificate authority (Fulcio)");
+    assertThat(r.err())
+        .contains("trusted root " + trustedRoot + " lists no certificate authority (Fulcio)");
   }
 
   @Test
@@ -229,8 +267,16 @@ class KeylessTest {
   @Test
   void keyBundleIsRefusedByTheKeylessMethod() {
     Cli.Result r =
-        Cli.run("verify", dev.modelgate.testing.Fixtures.oms("v1.1.0-elliptic-key"), "--identity", "a@b", "--identity-provider", "https://x");
+        Cli.run(
+            "verify",
+            Fixtures.oms("v1.1.0-elliptic-key"),
+            "--identity",
+            "a@b",
+            "--identity-provider",
+            "https://x");
 
-    assertRejected(r, "VERIFICATION_MATERIAL_MISMATCH: bundle carries publicKey material, but a keyless identity was given");
+    assertRejected(
+        r,
+        "VERIFICATION_MATERIAL_MISMATCH: bundle carries publicKey material, but a keyless identity was given");
   }
 }

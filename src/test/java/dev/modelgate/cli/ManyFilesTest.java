@@ -38,15 +38,27 @@ class ManyFilesTest {
     emptyFiles(signed.model.resolve("stray"), 100_000);
     // 100,000 files in half the injected verifier's default heap (128 MiB, a quarter of its
     // 512 Mi limit); BENCHMARKS.md has 300,000 in 128 MiB.
-    List<String> cmd = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-        "-Xmx64m", "-XX:+UseSerialGC", "-cp", System.getProperty("java.class.path"), "dev.modelgate.cli.Main",
-        "verify", signed.model.toString(), "--public-key", signed.publicKey.toString()));
+    List<String> cmd =
+        new ArrayList<>(
+            List.of(
+                Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-Xmx64m",
+                "-XX:+UseSerialGC",
+                "-cp",
+                System.getProperty("java.class.path"),
+                "dev.modelgate.cli.Main",
+                "verify",
+                signed.model.toString(),
+                "--public-key",
+                signed.publicKey.toString()));
     Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
     String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
     assertThat(p.waitFor(300, TimeUnit.SECONDS)).isTrue();
 
     assertThat(p.exitValue()).as(out).isEqualTo(1);
-    assertThat(out).doesNotContain("OutOfMemoryError").doesNotContain("Exception")
+    assertThat(out)
+        .doesNotContain("OutOfMemoryError")
+        .doesNotContain("Exception")
         .contains("and 81 more");
     assertThat(out.lines().count()).as(out).isLessThan(150);
   }
@@ -60,7 +72,9 @@ class ManyFilesTest {
     Cli.Result r = Cli.run("sign", model, "--private-key", key);
 
     assertThat(r.exitCode()).as(r.toString()).isEqualTo(2);
-    assertThat(r.err()).contains("(100000 manifest entries), more than the 16777216 bytes verify reads; nothing was signed");
+    assertThat(r.err())
+        .contains(
+            "(100000 manifest entries), more than the 16777216 bytes verify reads; nothing was signed");
     assertThat(model.resolve("model.sig")).doesNotExist();
   }
 }

@@ -21,8 +21,8 @@ import org.junit.jupiter.params.provider.ValueSource;
  * -m model_signing}. The command lines follow its CLI test scripts (scripts/tests/test-verify-*.sh,
  * test-sign-verify.sh, test-sign-verify-allversions.sh) and README, sigstore/model-transparency @
  * e3430730bca924e672b2e59f10524a7ffb5adf79, spelled as they spell them (underscores included), with
- * absolute paths; the commands that depend on the current directory are in
- * {@link ModelSigningWorkingDirectoryTest}.
+ * absolute paths; the commands that depend on the current directory are in {@link
+ * ModelSigningWorkingDirectoryTest}.
  */
 class ModelSigningGrammarTest {
   static final String IDENTITY = "stefanb@us.ibm.com";
@@ -48,26 +48,60 @@ class ModelSigningGrammarTest {
   }
 
   private Cli.Result signKey() {
-    return Cli.run("sign", "key", "--signature", sig, "--private_key", key("signing-key.pem"), "--ignore-paths", ignore, model);
+    return Cli.run(
+        "sign",
+        "key",
+        "--signature",
+        sig,
+        "--private_key",
+        key("signing-key.pem"),
+        "--ignore-paths",
+        ignore,
+        model);
   }
 
   private Cli.Result signCertificate(Object... extra) {
-    List<Object> args = new ArrayList<>(List.of(
-        "sign", "certificate", "--signature", sig, "--private_key", key("signing-key.pem"),
-        "--signing_certificate", key("signing-key-cert.pem"), "--certificate_chain", key("int-ca-cert.pem"), "--ignore-paths", ignore));
+    List<Object> args =
+        new ArrayList<>(
+            List.of(
+                "sign",
+                "certificate",
+                "--signature",
+                sig,
+                "--private_key",
+                key("signing-key.pem"),
+                "--signing_certificate",
+                key("signing-key-cert.pem"),
+                "--certificate_chain",
+                key("int-ca-cert.pem"),
+                "--ignore-paths",
+                ignore));
     args.addAll(List.of(extra));
     args.add(model);
     return Cli.run(args.toArray());
   }
 
   private Cli.Result verifyCertificate(Object... extra) {
-    List<Object> args = new ArrayList<>(List.of("verify", "certificate", "--signature", sig, "--certificate_chain", key("ca-cert.pem"), "--ignore-paths", ignore));
+    List<Object> args =
+        new ArrayList<>(
+            List.of(
+                "verify",
+                "certificate",
+                "--signature",
+                sig,
+                "--certificate_chain",
+                key("ca-cert.pem"),
+                "--ignore-paths",
+                ignore));
     args.addAll(List.of(extra));
     args.add(model);
     return Cli.run(args.toArray());
   }
 
-  /** The verify command line of scripts/tests/test-verify-&lt;dir&gt;.sh, from the fixture's directory name. */
+  /**
+   * The verify command line of scripts/tests/test-verify-&lt;dir&gt;.sh, from the fixture's
+   * directory name.
+   */
   static List<Object> scriptVerifyCommand(String dir) {
     Path d = Fixtures.oms(dir);
     List<Object> args = new ArrayList<>(List.of("verify"));
@@ -82,17 +116,32 @@ class ModelSigningGrammarTest {
       args.addAll(List.of("--ignore-paths", d.resolve("ignore-me")));
     }
     args.addAll(List.of("--signature", d.resolve("model.sig")));
-    // v0.3.1 and v1.0.0 signed a single file with the key method (test-verify-v1.0.0-elliptic-key.sh)
-    args.add(dir.equals("v0.3.1-elliptic-key") || dir.equals("v1.0.0-elliptic-key") ? d.resolve("signme-1") : d);
+    // v0.3.1 and v1.0.0 signed a single file with the key method
+    // (test-verify-v1.0.0-elliptic-key.sh)
+    args.add(
+        dir.equals("v0.3.1-elliptic-key") || dir.equals("v1.0.0-elliptic-key")
+            ? d.resolve("signme-1")
+            : d);
     return args;
   }
 
   @ParameterizedTest
-  @ValueSource(strings = {
-    "v0.2.0-certificate", "v0.3.1-certificate", "v0.3.1-elliptic-key", "v0.3.1-sigstore",
-    "v1.0.0-certificate", "v1.0.0-elliptic-key", "v1.0.0-sigstore",
-    "v1.0.1-certificate", "v1.0.1-elliptic-key", "v1.0.1-sigstore",
-    "v1.1.0-certificate", "v1.1.0-elliptic-key", "v1.1.0-sigstore"})
+  @ValueSource(
+      strings = {
+        "v0.2.0-certificate",
+        "v0.3.1-certificate",
+        "v0.3.1-elliptic-key",
+        "v0.3.1-sigstore",
+        "v1.0.0-certificate",
+        "v1.0.0-elliptic-key",
+        "v1.0.0-sigstore",
+        "v1.0.1-certificate",
+        "v1.0.1-elliptic-key",
+        "v1.0.1-sigstore",
+        "v1.1.0-certificate",
+        "v1.1.0-elliptic-key",
+        "v1.1.0-sigstore"
+      })
   void everyReferenceSignatureVerifiesWithTheCommandLineOfItsTestScript(String dir) {
     Cli.Result r = Cli.run(scriptVerifyCommand(dir).toArray());
 
@@ -119,7 +168,17 @@ class ModelSigningGrammarTest {
   void signKeyThenVerifyKeySignsOnlyTheFilesNotIgnored() throws Exception {
     assertThat(signKey().out()).isEqualTo("Signing succeeded\n");
 
-    Cli.Result r = Cli.run("verify", "key", "--signature", sig, "--public_key", key("signing-key-pub.pem"), "--ignore-paths", ignore, model);
+    Cli.Result r =
+        Cli.run(
+            "verify",
+            "key",
+            "--signature",
+            sig,
+            "--public_key",
+            key("signing-key-pub.pem"),
+            "--ignore-paths",
+            ignore,
+            model);
 
     assertThat(r.exitCode()).as(r.toString()).isZero();
     assertThat(BundlePayload.of(sig).resourceNames()).containsExactly("signme-1", "signme-2");
@@ -153,15 +212,28 @@ class ModelSigningGrammarTest {
     signKey();
     TestModels.write(model.resolve("signme-2"), "signme-X\n");
 
-    Cli.Result r = Cli.run("verify", "key", "--signature", sig, "--public_key", key("signing-key-pub.pem"), "--ignore-paths", ignore, model);
+    Cli.Result r =
+        Cli.run(
+            "verify",
+            "key",
+            "--signature",
+            sig,
+            "--public_key",
+            key("signing-key-pub.pem"),
+            "--ignore-paths",
+            ignore,
+            model);
 
     assertThat(r.exitCode()).isEqualTo(1);
     assertThat(r.err()).contains("DIGEST_MISMATCH: file 'signme-2'");
   }
 
-  /** test-sign-verify.sh: "Pass signature verification by ignoring any unsigned files or symlinks". */
+  /**
+   * test-sign-verify.sh: "Pass signature verification by ignoring any unsigned files or symlinks".
+   */
   @Test
-  void anUnsignedSymlinkIsRefusedButPassesWithIgnoreUnsignedFilesEvenWithoutAllowSymlinks() throws Exception {
+  void anUnsignedSymlinkIsRefusedButPassesWithIgnoreUnsignedFilesEvenWithoutAllowSymlinks()
+      throws Exception {
     signCertificate();
     TestModels.write(model.resolve("symlinked"), "foo\n");
     Files.createSymbolicLink(model.resolve("symlink"), Path.of("symlinked"));
@@ -173,43 +245,75 @@ class ModelSigningGrammarTest {
     assertThat(r.exitCode()).as(r.toString()).isZero();
   }
 
-  /** test-sign-verify.sh: sign with --allow_symlinks, then an extra symlink and an extra file need --ignore_unsigned_files. */
+  /**
+   * test-sign-verify.sh: sign with --allow_symlinks, then an extra symlink and an extra file need
+   * --ignore_unsigned_files.
+   */
   @Test
-  void signedSymlinksVerifyWithAllowSymlinksAndExtrasOnlyWithIgnoreUnsignedFiles() throws Exception {
+  void signedSymlinksVerifyWithAllowSymlinksAndExtrasOnlyWithIgnoreUnsignedFiles()
+      throws Exception {
     TestModels.write(model.resolve("subdir/symlinked"), "foo\n");
     Files.createSymbolicLink(model.resolve("symlink"), Path.of("subdir/symlinked"));
     assertThat(signCertificate("--allow_symlinks").exitCode()).isZero();
-    assertThat(BundlePayload.of(sig).resourceNames()).containsExactly("signme-1", "signme-2", "subdir/symlinked", "symlink");
+    assertThat(BundlePayload.of(sig).resourceNames())
+        .containsExactly("signme-1", "signme-2", "subdir/symlinked", "symlink");
     assertThat(verifyCertificate("--allow_symlinks").exitCode()).isZero();
     assertThat(verifyCertificate().err()).contains("SYMLINK_REFUSED");
 
     Files.createSymbolicLink(model.resolve("symlink2"), Path.of("subdir/symlinked"));
-    assertThat(verifyCertificate("--allow_symlinks").err()).contains("UNSIGNED_FILE: file 'symlink2'");
-    assertThat(verifyCertificate("--allow_symlinks", "--ignore_unsigned_files").exitCode()).isZero();
+    assertThat(verifyCertificate("--allow_symlinks").err())
+        .contains("UNSIGNED_FILE: file 'symlink2'");
+    assertThat(verifyCertificate("--allow_symlinks", "--ignore_unsigned_files").exitCode())
+        .isZero();
 
     Files.delete(model.resolve("symlink2"));
     Files.createFile(model.resolve("newfile"));
-    assertThat(verifyCertificate("--allow_symlinks").err()).contains("UNSIGNED_FILE: file 'newfile'");
-    assertThat(verifyCertificate("--allow_symlinks", "--ignore_unsigned_files").exitCode()).isZero();
+    assertThat(verifyCertificate("--allow_symlinks").err())
+        .contains("UNSIGNED_FILE: file 'newfile'");
+    assertThat(verifyCertificate("--allow_symlinks", "--ignore_unsigned_files").exitCode())
+        .isZero();
   }
 
-  /** test-sign-verify-allversions.sh passes the directory's ignore-me even when the model is one file in it. */
+  /**
+   * test-sign-verify-allversions.sh passes the directory's ignore-me even when the model is one
+   * file in it.
+   */
   @Test
   void anIgnorePathOutsideASingleFileModelIsSkippedWithANote() {
     Path dir = Fixtures.oms("v1.0.0-elliptic-key");
 
-    Cli.Result r = Cli.run("verify", "key", "--signature", dir.resolve("model.sig"), "--public_key", key("signing-key-pub.pem"),
-        "--ignore-paths", dir.resolve("ignore-me"), dir.resolve("signme-1"));
+    Cli.Result r =
+        Cli.run(
+            "verify",
+            "key",
+            "--signature",
+            dir.resolve("model.sig"),
+            "--public_key",
+            key("signing-key-pub.pem"),
+            "--ignore-paths",
+            dir.resolve("ignore-me"),
+            dir.resolve("signme-1"));
 
     assertThat(r.exitCode()).as(r.toString()).isZero();
-    assertThat(r.err()).contains("note: --ignore-paths " + dir.resolve("ignore-me") + " is not inside the model");
+    assertThat(r.err())
+        .contains("note: --ignore-paths " + dir.resolve("ignore-me") + " is not inside the model");
   }
 
   @Test
   void ignoringTheModelItselfIsBadUsage() {
     signKey();
 
-    Cli.Result r = Cli.run("verify", "key", "--signature", sig, "--public_key", key("signing-key-pub.pem"), "--ignore-paths", model, model);
+    Cli.Result r =
+        Cli.run(
+            "verify",
+            "key",
+            "--signature",
+            sig,
+            "--public_key",
+            key("signing-key-pub.pem"),
+            "--ignore-paths",
+            model,
+            model);
 
     assertThat(r.exitCode()).isEqualTo(2);
     assertThat(r.err()).contains("is the model itself");
@@ -221,18 +325,49 @@ class ModelSigningGrammarTest {
     signKey();
     assertThat(BundlePayload.of(sig).resourceNames()).containsExactly("signme-1", "signme-2");
 
-    Cli.run("sign", "key", "--signature", sig, "--private_key", key("signing-key.pem"), "--ignore-paths", ignore, "--no_ignore_git_paths", model);
+    Cli.run(
+        "sign",
+        "key",
+        "--signature",
+        sig,
+        "--private_key",
+        key("signing-key.pem"),
+        "--ignore-paths",
+        ignore,
+        "--no_ignore_git_paths",
+        model);
 
-    assertThat(BundlePayload.of(sig).resourceNames()).containsExactly(".gitignore", "signme-1", "signme-2");
-    assertThat(Cli.run("verify", "key", "--signature", sig, "--public_key", key("signing-key-pub.pem"), "--ignore-paths", ignore,
-        "--no-ignore-git-paths", model).exitCode()).isZero();
+    assertThat(BundlePayload.of(sig).resourceNames())
+        .containsExactly(".gitignore", "signme-1", "signme-2");
+    assertThat(
+            Cli.run(
+                    "verify",
+                    "key",
+                    "--signature",
+                    sig,
+                    "--public_key",
+                    key("signing-key-pub.pem"),
+                    "--ignore-paths",
+                    ignore,
+                    "--no-ignore-git-paths",
+                    model)
+                .exitCode())
+        .isZero();
   }
 
   @Test
   void onlyOptionNamesAreRespelledNotTheirValues() {
     Path underscored = tmp.resolve("my_model.sig");
 
-    Cli.Result r = Cli.run("sign", "key", "--signature=" + underscored, "--private_key=" + key("signing-key.pem"), "--ignore-paths", ignore, model);
+    Cli.Result r =
+        Cli.run(
+            "sign",
+            "key",
+            "--signature=" + underscored,
+            "--private_key=" + key("signing-key.pem"),
+            "--ignore-paths",
+            ignore,
+            model);
 
     assertThat(r.exitCode()).as(r.toString()).isZero();
     assertThat(underscored).exists();
@@ -250,10 +385,13 @@ class ModelSigningGrammarTest {
   void verifyCertificateWithoutAChainRefusesToFallBackToWebPki() {
     signCertificate();
 
-    Cli.Result r = Cli.run("verify", "certificate", "--signature", sig, "--ignore-paths", ignore, model);
+    Cli.Result r =
+        Cli.run("verify", "certificate", "--signature", sig, "--ignore-paths", ignore, model);
 
     assertThat(r.exitCode()).isEqualTo(2);
-    assertThat(r.err()).contains("verify certificate needs --certificate-chain").contains("does not fall back to web PKI");
+    assertThat(r.err())
+        .contains("verify certificate needs --certificate-chain")
+        .contains("does not fall back to web PKI");
   }
 
   @Test
@@ -263,18 +401,32 @@ class ModelSigningGrammarTest {
     Cli.Result r = verifyCertificate("--log_fingerprints");
 
     assertThat(r.exitCode()).isZero();
-    assertThat(r.err()).containsPattern("\\[  init  \\] sha256 Fingerprint: ([0-9A-F]{2}:){31}[0-9A-F]{2}  CN=root-ca")
-        .containsPattern("\\[ verify \\] sha256 Fingerprint: ([0-9A-F]{2}:){31}[0-9A-F]{2}  CN=intermediate-ca");
+    assertThat(r.err())
+        .containsPattern(
+            "\\[  init  \\] sha256 Fingerprint: ([0-9A-F]{2}:){31}[0-9A-F]{2}  CN=root-ca")
+        .containsPattern(
+            "\\[ verify \\] sha256 Fingerprint: ([0-9A-F]{2}:){31}[0-9A-F]{2}  CN=intermediate-ca");
   }
 
   @ParameterizedTest
   @ValueSource(strings = {"sigstore", "pkcs11-key", "pkcs11_key", "pkcs11-certificate"})
   void signingMethodsThatCannotWorkHereSayWhyInOneLine(String method) {
-    Cli.Result r = Cli.run("sign", method, "--signature", sig, "--identity_token", "eyJ...", "--pkcs11_uri", "pkcs11:token=t", model);
+    Cli.Result r =
+        Cli.run(
+            "sign",
+            method,
+            "--signature",
+            sig,
+            "--identity_token",
+            "eyJ...",
+            "--pkcs11_uri",
+            "pkcs11:token=t",
+            model);
 
     assertThat(r.exitCode()).isEqualTo(2);
     assertThat(r.err().lines()).hasSize(1);
-    assertThat(r.err()).startsWith("modelgate: sign " + method.replace('_', '-') + " is not available: ");
+    assertThat(r.err())
+        .startsWith("modelgate: sign " + method.replace('_', '-') + " is not available: ");
     assertThat(sig).doesNotExist();
   }
 
@@ -289,10 +441,22 @@ class ModelSigningGrammarTest {
 
   @Test
   void encryptedKeysAreRefusedWithTheWayOut() {
-    Cli.Result r = Cli.run("sign", "key", "--signature", sig, "--private_key", key("signing-key.pem"), "--password", "secret", model);
+    Cli.Result r =
+        Cli.run(
+            "sign",
+            "key",
+            "--signature",
+            sig,
+            "--private_key",
+            key("signing-key.pem"),
+            "--password",
+            "secret",
+            model);
 
     assertThat(r.exitCode()).isEqualTo(2);
-    assertThat(r.err()).contains("--password: encrypted private keys are not read").contains("openssl pkey");
+    assertThat(r.err())
+        .contains("--password: encrypted private keys are not read")
+        .contains("openssl pkey");
     assertThat(sig).doesNotExist();
   }
 
@@ -311,7 +475,8 @@ class ModelSigningGrammarTest {
   /**
    * The config's only TSA is GitHub's, while v1.1.0-sigstore carries a sigstore-tsa timestamp
    * (fixtures README). sigstore-python skips a timestamp it cannot verify when the Rekor time
-   * verifies; ModelGate refuses a timestamp that does not verify (docs/coming-from-model-signing.md).
+   * verifies; ModelGate refuses a timestamp that does not verify
+   * (docs/coming-from-model-signing.md).
    */
   @Test
   void aTimestampTheTrustConfigCannotVerifyIsRefused() {
@@ -321,14 +486,26 @@ class ModelSigningGrammarTest {
     Cli.Result r = Cli.run(args.toArray());
 
     assertThat(r.exitCode()).isEqualTo(1);
-    assertThat(r.err()).contains("TIMESTAMP_INVALID: RFC 3161 timestamp does not verify against trusted root " + Fixtures.oms("trust/custom_trust_config.json"));
+    assertThat(r.err())
+        .contains(
+            "TIMESTAMP_INVALID: RFC 3161 timestamp does not verify against trusted root "
+                + Fixtures.oms("trust/custom_trust_config.json"));
   }
 
   @Test
   void theFlagFormTakesTheTrustConfigToo() {
     Path dir = Fixtures.oms("v1.0.0-sigstore");
 
-    Cli.Result r = Cli.run("verify", dir, "--identity", IDENTITY, "--identity-provider", ISSUER, "--trust-config", Fixtures.oms("trust/custom_trust_config.json"));
+    Cli.Result r =
+        Cli.run(
+            "verify",
+            dir,
+            "--identity",
+            IDENTITY,
+            "--identity-provider",
+            ISSUER,
+            "--trust-config",
+            Fixtures.oms("trust/custom_trust_config.json"));
 
     assertThat(r.exitCode()).as(r.toString()).isZero();
   }
@@ -336,8 +513,13 @@ class ModelSigningGrammarTest {
   @Test
   void trustedRootAndTrustConfigTogetherAreBadUsage() {
     List<Object> args = scriptVerifyCommand("v1.0.0-sigstore");
-    args.addAll(2, List.of("--trust-config", Fixtures.oms("trust/custom_trust_config.json"),
-        "--trusted-root", Fixtures.shared().resolve("fixtures/sigstore/public-good-trusted_root.json")));
+    args.addAll(
+        2,
+        List.of(
+            "--trust-config",
+            Fixtures.oms("trust/custom_trust_config.json"),
+            "--trusted-root",
+            Fixtures.shared().resolve("fixtures/sigstore/public-good-trusted_root.json")));
 
     Cli.Result r = Cli.run(args.toArray());
 
@@ -354,14 +536,18 @@ class ModelSigningGrammarTest {
 
     assertThat(r.exitCode()).isEqualTo(2);
     assertThat(r.err().lines()).hasSize(1);
-    assertThat(r.err()).contains("--use-staging: no Sigstore staging trusted root ships with ModelGate").contains("--trust-config FILE");
+    assertThat(r.err())
+        .contains("--use-staging: no Sigstore staging trusted root ships with ModelGate")
+        .contains("--trust-config FILE");
   }
 
   /** As in model_signing's verifier, a trust config wins over --use-staging. */
   @Test
   void useStagingWithATrustConfigUsesTheTrustConfig() {
     List<Object> args = scriptVerifyCommand("v1.0.0-sigstore");
-    args.addAll(2, List.of("--use-staging", "--trust-config", Fixtures.oms("trust/custom_trust_config.json")));
+    args.addAll(
+        2,
+        List.of("--use-staging", "--trust-config", Fixtures.oms("trust/custom_trust_config.json")));
 
     assertThat(Cli.run(args.toArray()).exitCode()).isZero();
   }
@@ -369,7 +555,11 @@ class ModelSigningGrammarTest {
   @Test
   void aTrustedRootGivenAsTrustConfigIsBadInputThatNamesTheRightOption() {
     List<Object> args = scriptVerifyCommand("v1.0.0-sigstore");
-    args.addAll(2, List.of("--trust-config", Fixtures.shared().resolve("fixtures/sigstore/public-good-trusted_root.json")));
+    args.addAll(
+        2,
+        List.of(
+            "--trust-config",
+            Fixtures.shared().resolve("fixtures/sigstore/public-good-trusted_root.json")));
 
     Cli.Result r = Cli.run(args.toArray());
 
@@ -384,7 +574,10 @@ class ModelSigningGrammarTest {
     Cli.Result r = Cli.run("verify", "sigstore", "--signature", dir.resolve("model.sig"), dir);
 
     assertThat(r.exitCode()).isEqualTo(2);
-    assertThat(r.err()).contains("Missing required options").contains("--identity=IDENTITY").contains("--identity-provider=IDENTITY_PROVIDER");
+    assertThat(r.err())
+        .contains("Missing required options")
+        .contains("--identity=IDENTITY")
+        .contains("--identity-provider=IDENTITY_PROVIDER");
   }
 
   @Test
@@ -394,16 +587,30 @@ class ModelSigningGrammarTest {
     Cli.Result key = Cli.run("verify", "key", "--help");
 
     assertThat(verify.exitCode()).isZero();
-    assertThat(verify.out()).contains("--public-key").contains("key").contains("certificate").contains("sigstore").contains("model_signing");
-    assertThat(sign.out()).contains("--private-key").contains("pkcs11-key").contains("pkcs11-certificate").contains("model_signing");
-    assertThat(key.out()).contains("--signature=SIGNATURE_PATH").contains("--[no-]ignore-git-paths").contains("--[no-]ignore-unsigned-files");
+    assertThat(verify.out())
+        .contains("--public-key")
+        .contains("key")
+        .contains("certificate")
+        .contains("sigstore")
+        .contains("model_signing");
+    assertThat(sign.out())
+        .contains("--private-key")
+        .contains("pkcs11-key")
+        .contains("pkcs11-certificate")
+        .contains("model_signing");
+    assertThat(key.out())
+        .contains("--signature=SIGNATURE_PATH")
+        .contains("--[no-]ignore-git-paths")
+        .contains("--[no-]ignore-unsigned-files");
   }
 
   @Test
   void theFlagFormStillWorksAlongside() {
     signKey();
 
-    Cli.Result r = Cli.run("verify", model, "--public-key", key("signing-key-pub.pem"), "--ignore-paths", ignore);
+    Cli.Result r =
+        Cli.run(
+            "verify", model, "--public-key", key("signing-key-pub.pem"), "--ignore-paths", ignore);
 
     assertThat(r.exitCode()).as(r.toString()).isZero();
     assertThat(r.out()).isEmpty();
@@ -412,21 +619,57 @@ class ModelSigningGrammarTest {
   /** model_signing's README: {@code model_signing --log-level debug sign …}. */
   @Test
   void theTopLevelLogLevelOfModelSigningIsAccepted() {
-    assertThat(Cli.run("--log-level", "debug", "sign", "key", "--signature", sig, "--private_key", key("signing-key.pem"), model).exitCode()).isZero();
+    assertThat(
+            Cli.run(
+                    "--log-level",
+                    "debug",
+                    "sign",
+                    "key",
+                    "--signature",
+                    sig,
+                    "--private_key",
+                    key("signing-key.pem"),
+                    model)
+                .exitCode())
+        .isZero();
 
-    Cli.Result bad = Cli.run("--log-level", "loud", "sign", "key", "--signature", sig, "--private_key", key("signing-key.pem"), model);
+    Cli.Result bad =
+        Cli.run(
+            "--log-level",
+            "loud",
+            "sign",
+            "key",
+            "--signature",
+            sig,
+            "--private_key",
+            key("signing-key.pem"),
+            model);
 
     assertThat(bad.exitCode()).isEqualTo(2);
-    assertThat(bad.err()).contains("--log-level must be one of DEBUG, INFO, WARNING, ERROR, CRITICAL, got 'loud'");
+    assertThat(bad.err())
+        .contains("--log-level must be one of DEBUG, INFO, WARNING, ERROR, CRITICAL, got 'loud'");
   }
 
-  /** model_signing's README: {@code model_signing verify MODEL --signature … --trust-config … --identity … --identity-provider …}, no method. */
+  /**
+   * model_signing's README: {@code model_signing verify MODEL --signature … --trust-config …
+   * --identity … --identity-provider …}, no method.
+   */
   @Test
   void verifyWithoutAMethodIsSigstoreAsInModelSigningsReadme() {
     Path dir = Fixtures.oms("v1.0.0-sigstore");
 
-    Cli.Result r = Cli.run("verify", dir, "--signature", dir.resolve("model.sig"), "--trust-config", Fixtures.oms("trust/custom_trust_config.json"),
-        "--identity", IDENTITY, "--identity-provider", ISSUER);
+    Cli.Result r =
+        Cli.run(
+            "verify",
+            dir,
+            "--signature",
+            dir.resolve("model.sig"),
+            "--trust-config",
+            Fixtures.oms("trust/custom_trust_config.json"),
+            "--identity",
+            IDENTITY,
+            "--identity-provider",
+            ISSUER);
 
     assertThat(r.exitCode()).as(r.toString()).isZero();
   }
@@ -441,7 +684,15 @@ class ModelSigningGrammarTest {
 
   @Test
   void aSignatureInADirectoryThatDoesNotExistIsBadInput() {
-    Cli.Result r = Cli.run("sign", "key", "--signature", tmp.resolve("absent/model.sig"), "--private_key", key("signing-key.pem"), model);
+    Cli.Result r =
+        Cli.run(
+            "sign",
+            "key",
+            "--signature",
+            tmp.resolve("absent/model.sig"),
+            "--private_key",
+            key("signing-key.pem"),
+            model);
 
     assertThat(r.exitCode()).isEqualTo(2);
     assertThat(r.err()).contains("cannot write the signature").contains("does not exist");

@@ -38,16 +38,32 @@ class OnePolicyEndToEndTest {
     run("sign", base, "--private-key", vendor.resolveSibling("vendor.key"));
     run("sign", tuned, "--private-key", release.resolveSibling("release.key"));
     String baseDigest = Cli.run("digest", base).out().trim().substring(7);
-    attest("https://slsa.dev/provenance/v1", "{\"buildDefinition\": {\"resolvedDependencies\": [{\"uri\": \"file://" + base + "\", \"digest\": {\"sha256\": \"" + baseDigest + "\"}}]}}", "release.key");
+    attest(
+        "https://slsa.dev/provenance/v1",
+        "{\"buildDefinition\": {\"resolvedDependencies\": [{\"uri\": \"file://"
+            + base
+            + "\", \"digest\": {\"sha256\": \""
+            + baseDigest
+            + "\"}}]}}",
+        "release.key");
     attest("https://example.com/evaluation/v1", "{\"metrics\": {\"accuracy\": 0.92}}", "ci.key");
     policies = Files.createDirectories(tmp.resolve("policies"));
-    Files.writeString(policies.resolve("prod.yaml"), "apiVersion: modelgate.dev/v1alpha1\nkind: ClusterModelPolicy\nmetadata: {name: prod-models}\nspec:\n"
-        + "  match: {models: ['file://**']}\n  authorities:\n" + authority("release-key", release) + authority("vendor-y", vendor) + authority("ci", ci)
-        + "  files: {deny: ['**/*.pkl'], require: ['**/*.safetensors']}\n"
-        + "  attestations:\n    - {name: accuracy, predicateType: 'https://example.com/evaluation/v1', authorities: [ci], condition: 'predicate.metrics.accuracy >= 0.9'}\n"
-        + "  lineage: {maxDepth: 2, authorities: [vendor-y]}\n");
-    workload = TestModels.write(tmp.resolve("pod.yaml"), "apiVersion: v1\nkind: Pod\nmetadata:\n  name: llm\n  namespace: prod\n  annotations:\n    model.modelgate.dev/llm: file://" + tuned
-        + "\nspec:\n  containers: [{name: s, image: s}]\n");
+    Files.writeString(
+        policies.resolve("prod.yaml"),
+        "apiVersion: modelgate.dev/v1alpha1\nkind: ClusterModelPolicy\nmetadata: {name: prod-models}\nspec:\n"
+            + "  match: {models: ['file://**']}\n  authorities:\n"
+            + authority("release-key", release)
+            + authority("vendor-y", vendor)
+            + authority("ci", ci)
+            + "  files: {deny: ['**/*.pkl'], require: ['**/*.safetensors']}\n"
+            + "  attestations:\n    - {name: accuracy, predicateType: 'https://example.com/evaluation/v1', authorities: [ci], condition: 'predicate.metrics.accuracy >= 0.9'}\n"
+            + "  lineage: {maxDepth: 2, authorities: [vendor-y]}\n");
+    workload =
+        TestModels.write(
+            tmp.resolve("pod.yaml"),
+            "apiVersion: v1\nkind: Pod\nmetadata:\n  name: llm\n  namespace: prod\n  annotations:\n    model.modelgate.dev/llm: file://"
+                + tuned
+                + "\nspec:\n  containers: [{name: s, image: s}]\n");
   }
 
   private Path key(String name) {
@@ -57,12 +73,24 @@ class OnePolicyEndToEndTest {
   }
 
   private static String authority(String name, Path pub) throws Exception {
-    return "    - name: " + name + "\n      key:\n        publicKey: |\n          " + Files.readString(pub).strip().replace("\n", "\n          ") + "\n";
+    return "    - name: "
+        + name
+        + "\n      key:\n        publicKey: |\n          "
+        + Files.readString(pub).strip().replace("\n", "\n          ")
+        + "\n";
   }
 
   private void attest(String type, String predicate, String key) {
     Path p = TestModels.write(tmp.resolve("pred-" + System.nanoTime() + ".json"), predicate);
-    run("attest", tuned, "--predicate-type", type, "--predicate", p, "--private-key", tmp.resolve(key));
+    run(
+        "attest",
+        tuned,
+        "--predicate-type",
+        type,
+        "--predicate",
+        p,
+        "--private-key",
+        tmp.resolve(key));
   }
 
   private static void run(Object... args) {
@@ -91,7 +119,10 @@ class OnePolicyEndToEndTest {
     Cli.Result r = Cli.run("check", "--policies", policies, workload);
 
     assertThat(r.exitCode()).isEqualTo(1);
-    assertThat(r.err()).contains("FILE_DENIED: signed file 'legacy.pkl' matches denied pattern '**/*.pkl'")
-        .contains("ATTESTATION_FAILED").contains("LINEAGE_INVALID").contains("is about another subject");
+    assertThat(r.err())
+        .contains("FILE_DENIED: signed file 'legacy.pkl' matches denied pattern '**/*.pkl'")
+        .contains("ATTESTATION_FAILED")
+        .contains("LINEAGE_INVALID")
+        .contains("is about another subject");
   }
 }

@@ -21,8 +21,8 @@ import org.junit.jupiter.params.provider.MethodSource;
 
 /**
  * {@code sign} and {@code digest} reproduce all 21 reference payload goldens byte for byte: the
- * statement layout, resource order (component-wise paths, numeric shard offsets), shard naming
- * and the {@code shard_size} double.
+ * statement layout, resource order (component-wise paths, numeric shard offsets), shard naming and
+ * the {@code shard_size} double.
  */
 class PayloadGoldensTest {
   @TempDir Path tmp;
@@ -42,7 +42,10 @@ class PayloadGoldensTest {
 
     Cli.Result r = Cli.run(flags(golden, "sign", model, "--private-key", key, "--signature", sig));
 
-    if (new ObjectMapper().readTree(Fixtures.golden(golden).toFile()).at("/predicate/resources").isEmpty()) {
+    if (new ObjectMapper()
+        .readTree(Fixtures.golden(golden).toFile())
+        .at("/predicate/resources")
+        .isEmpty()) {
       // The reference signs empty manifests; ModelGate refuses to (OMS v1.0 requires a resource,
       // and verify refuses them), while digest still reproduces their subject digest below.
       assertThat(r.exitCode()).as(r.toString()).isEqualTo(2);
@@ -61,7 +64,11 @@ class PayloadGoldensTest {
   @MethodSource("goldens")
   void digestPrintsTheGoldenSubjectDigest(String golden) throws IOException {
     Path model = model(golden);
-    String subject = new ObjectMapper().readTree(Fixtures.golden(golden).toFile()).at("/subject/0/digest/sha256").asText();
+    String subject =
+        new ObjectMapper()
+            .readTree(Fixtures.golden(golden).toFile())
+            .at("/subject/0/digest/sha256")
+            .asText();
 
     Cli.Result r = Cli.run(flags(golden, "digest", model, "--signature", tmp.resolve("none.sig")));
 

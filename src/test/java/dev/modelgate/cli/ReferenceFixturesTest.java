@@ -6,12 +6,15 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.modelgate.testing.Cli;
 import dev.modelgate.testing.Fixtures;
+import dev.modelgate.testing.TestKeys;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
@@ -47,7 +50,8 @@ class ReferenceFixturesTest {
       }
       if (v.has("ignorePaths")) {
         args.add("--ignore-paths");
-        v.get("ignorePaths").forEach(c -> args.add(Fixtures.oms(m.get("dir").asText()).resolve(c.asText())));
+        v.get("ignorePaths")
+            .forEach(c -> args.add(Fixtures.oms(m.get("dir").asText()).resolve(c.asText())));
       }
       out.add(Arguments.of(m.get("dir").asText(), args));
     }
@@ -84,42 +88,63 @@ class ReferenceFixturesTest {
 
   @Test
   void v020LegacyPredicateVerifiesWithItsPaeQuirk() {
-    Cli.Result r = Cli.run("verify", Fixtures.oms("v0.2.0-certificate"), "--certificate-chain", Fixtures.caCert(), "--json");
+    Cli.Result r =
+        Cli.run(
+            "verify",
+            Fixtures.oms("v0.2.0-certificate"),
+            "--certificate-chain",
+            Fixtures.caCert(),
+            "--json");
 
     assertThat(r.exitCode()).as(r.toString()).isZero();
-    assertThat(r.out()).contains("\"rootDigest\" : \"sha256:61d4849d9d90076d6215f4d525f13d6574af8e3f67aef3e6f36fc40a14fdd226\"");
+    assertThat(r.out())
+        .contains(
+            "\"rootDigest\" : \"sha256:61d4849d9d90076d6215f4d525f13d6574af8e3f67aef3e6f36fc40a14fdd226\"");
   }
 
   @Test
   void certificateBundleIsRefusedByTheKeyMethodUnlikeTheReference() {
-    Cli.Result r = Cli.run("verify", Fixtures.oms("v1.0.0-certificate"), "--public-key", Fixtures.signingPublicKey());
+    Cli.Result r =
+        Cli.run(
+            "verify",
+            Fixtures.oms("v1.0.0-certificate"),
+            "--public-key",
+            Fixtures.signingPublicKey());
 
     assertThat(r.exitCode()).isEqualTo(1);
-    assertThat(r.err()).contains("VERIFICATION_MATERIAL_MISMATCH: bundle carries x509CertificateChain material, but a public key was given");
+    assertThat(r.err())
+        .contains(
+            "VERIFICATION_MATERIAL_MISMATCH: bundle carries x509CertificateChain material, but a public key was given");
   }
 
   @Test
   void intermediateAloneIsRefusedAsTrustAnchorConfiguration() {
-    Cli.Result r = Cli.run("verify", Fixtures.oms("v1.1.0-certificate"), "--certificate-chain", Fixtures.intermediateCert());
+    Cli.Result r =
+        Cli.run(
+            "verify",
+            Fixtures.oms("v1.1.0-certificate"),
+            "--certificate-chain",
+            Fixtures.intermediateCert());
 
     assertThat(r.exitCode()).isEqualTo(2);
     assertThat(r.err()).contains("needs a self-signed root CA as trust anchor");
   }
 
   @Test
-  void keyFixtureFailsWithAnotherKeyAndNamesBothHints(@org.junit.jupiter.api.io.TempDir Path tmp) {
-    Path other = dev.modelgate.testing.TestKeys.writePem(tmp.resolve("other.pub"), dev.modelgate.testing.TestKeys.ec("secp384r1").getPublic());
+  void keyFixtureFailsWithAnotherKeyAndNamesBothHints(@TempDir Path tmp) {
+    Path other = TestKeys.writePem(tmp.resolve("other.pub"), TestKeys.ec("secp384r1").getPublic());
 
     Cli.Result r = Cli.run("verify", Fixtures.oms("v1.1.0-elliptic-key"), "--public-key", other);
 
     assertThat(r.exitCode()).isEqualTo(1);
     assertThat(r.err())
-        .contains("KEY_MISMATCH: bundle was signed by the key with hint e8450dec4eb99dae995da9af1bc2cc9f76ed669ee2e744f57abba763df3e3f8e")
+        .contains(
+            "KEY_MISMATCH: bundle was signed by the key with hint e8450dec4eb99dae995da9af1bc2cc9f76ed669ee2e744f57abba763df3e3f8e")
         .contains("SIGNATURE_INVALID");
   }
 
   static Object[] concat(Object[] a, Object[] b) {
-    Object[] out = java.util.Arrays.copyOf(a, a.length + b.length);
+    Object[] out = Arrays.copyOf(a, a.length + b.length);
     System.arraycopy(b, 0, out, a.length, b.length);
     return out;
   }

@@ -20,9 +20,14 @@ class ReferenceKeylessFixturesTest {
 
   private static Cli.Result verify(String dir, boolean sharedRoot, String identity, String issuer) {
     Path model = Fixtures.oms(dir);
-    List<Object> args = new ArrayList<>(List.of("verify", model, "--identity", identity, "--identity-provider", issuer));
+    List<Object> args =
+        new ArrayList<>(
+            List.of("verify", model, "--identity", identity, "--identity-provider", issuer));
     if (sharedRoot) {
-      args.addAll(List.of("--trusted-root", Fixtures.shared().resolve("fixtures/sigstore/public-good-trusted_root.json")));
+      args.addAll(
+          List.of(
+              "--trusted-root",
+              Fixtures.shared().resolve("fixtures/sigstore/public-good-trusted_root.json")));
     }
     if (model.resolve("ignore-me").toFile().exists()) {
       args.addAll(List.of("--ignore-paths", model.resolve("ignore-me")));
@@ -31,7 +36,8 @@ class ReferenceKeylessFixturesTest {
   }
 
   @ParameterizedTest
-  @ValueSource(strings = {"v0.3.1-sigstore", "v1.0.0-sigstore", "v1.0.1-sigstore", "v1.1.0-sigstore"})
+  @ValueSource(
+      strings = {"v0.3.1-sigstore", "v1.0.0-sigstore", "v1.0.1-sigstore", "v1.1.0-sigstore"})
   void realKeylessSignatureVerifiesOffline(String dir) {
     Cli.Result r = verify(dir, true, IDENTITY, ISSUER);
 
@@ -46,16 +52,19 @@ class ReferenceKeylessFixturesTest {
   }
 
   @ParameterizedTest
-  @ValueSource(strings = {"v0.3.1-sigstore", "v1.0.0-sigstore", "v1.0.1-sigstore", "v1.1.0-sigstore"})
+  @ValueSource(
+      strings = {"v0.3.1-sigstore", "v1.0.0-sigstore", "v1.0.1-sigstore", "v1.1.0-sigstore"})
   void realKeylessSignatureFailsForAnotherIdentity(String dir) {
     Cli.Result r = verify(dir, true, "someone@us.ibm.com", ISSUER);
 
     assertThat(r.exitCode()).isEqualTo(1);
-    assertThat(r.err()).contains("IDENTITY_MISMATCH: signer 'stefanb@us.ibm.com' (issuer '" + ISSUER + "')");
+    assertThat(r.err())
+        .contains("IDENTITY_MISMATCH: signer 'stefanb@us.ibm.com' (issuer '" + ISSUER + "')");
   }
 
   @ParameterizedTest
-  @ValueSource(strings = {"v0.3.1-sigstore", "v1.0.0-sigstore", "v1.0.1-sigstore", "v1.1.0-sigstore"})
+  @ValueSource(
+      strings = {"v0.3.1-sigstore", "v1.0.0-sigstore", "v1.0.1-sigstore", "v1.1.0-sigstore"})
   void realKeylessSignatureFailsForAnotherIssuer(String dir) {
     Cli.Result r = verify(dir, true, IDENTITY, "https://accounts.google.com");
 

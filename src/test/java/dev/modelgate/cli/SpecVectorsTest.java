@@ -21,11 +21,16 @@ class SpecVectorsTest {
   void validKeyVectorVerifiesTheModelItDescribes() {
     Cli.Result r =
         Cli.run(
-            "verify", Fixtures.oms("v1.1.0-elliptic-key"),
-            "--signature", Fixtures.specVector("valid/key.bundle.json"),
-            "--public-key", Fixtures.signingPublicKey(),
+            "verify",
+            Fixtures.oms("v1.1.0-elliptic-key"),
+            "--signature",
+            Fixtures.specVector("valid/key.bundle.json"),
+            "--public-key",
+            Fixtures.signingPublicKey(),
             // This bundle's ignore_paths lacks the model.sig that sits in that directory.
-            "--ignore-paths", Fixtures.oms("v1.1.0-elliptic-key/model.sig"), Fixtures.oms("v1.1.0-elliptic-key/ignore-me"));
+            "--ignore-paths",
+            Fixtures.oms("v1.1.0-elliptic-key/model.sig"),
+            Fixtures.oms("v1.1.0-elliptic-key/ignore-me"));
 
     assertThat(r.exitCode()).as(r.toString()).isZero();
   }
@@ -34,10 +39,15 @@ class SpecVectorsTest {
   void validCertificateVectorVerifiesTheModelItDescribes() {
     Cli.Result r =
         Cli.run(
-            "verify", Fixtures.oms("v1.1.0-elliptic-key"),
-            "--signature", Fixtures.specVector("valid/certificate.bundle.json"),
-            "--certificate-chain", Fixtures.caCert(),
-            "--ignore-paths", Fixtures.oms("v1.1.0-elliptic-key/model.sig"), Fixtures.oms("v1.1.0-elliptic-key/ignore-me"));
+            "verify",
+            Fixtures.oms("v1.1.0-elliptic-key"),
+            "--signature",
+            Fixtures.specVector("valid/certificate.bundle.json"),
+            "--certificate-chain",
+            Fixtures.caCert(),
+            "--ignore-paths",
+            Fixtures.oms("v1.1.0-elliptic-key/model.sig"),
+            Fixtures.oms("v1.1.0-elliptic-key/ignore-me"));
 
     assertThat(r.exitCode()).as(r.toString()).isZero();
   }
@@ -54,7 +64,13 @@ class SpecVectorsTest {
       })
   void invalidVectorIsRejectedWithItsReason(String vector, String expected) {
     Cli.Result r =
-        Cli.run("verify", Fixtures.oms("v1.1.0-elliptic-key"), "--signature", Fixtures.specVector(vector), "--public-key", Fixtures.signingPublicKey());
+        Cli.run(
+            "verify",
+            Fixtures.oms("v1.1.0-elliptic-key"),
+            "--signature",
+            Fixtures.specVector(vector),
+            "--public-key",
+            Fixtures.signingPublicKey());
 
     assertThat(r.exitCode()).as(r.toString()).isEqualTo(1);
     assertThat(r.err()).contains(expected);
@@ -63,7 +79,10 @@ class SpecVectorsTest {
   @Test
   void wrongPredicateVectorIsAlsoRejectedForItsPredicateType() throws Exception {
     String payload =
-        new ObjectMapper().readTree(Fixtures.specVector("invalid-payload/wrong-predicate.bundle.json").toFile()).at("/dsseEnvelope/payload").asText();
+        new ObjectMapper()
+            .readTree(Fixtures.specVector("invalid-payload/wrong-predicate.bundle.json").toFile())
+            .at("/dsseEnvelope/payload")
+            .asText();
 
     assertThatThrownBy(() -> new StatementParser().parse(Base64.getDecoder().decode(payload)))
         .isInstanceOf(InvalidInputException.class)

@@ -14,7 +14,8 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * A ModelTrustRoot can hold model_signing's ClientTrustConfig as {@code sigstore.trustConfig}; the
  * embedded mode ({@code serve --policies DIR}, here through {@code check}) verifies a real keyless
- * signature with its trusted root, and a trust root that names two sources is an error, not a choice.
+ * signature with its trusted root, and a trust root that names two sources is an error, not a
+ * choice.
  */
 class TrustConfigPolicyTest {
   @TempDir Path tmp;
@@ -24,7 +25,10 @@ class TrustConfigPolicyTest {
   @BeforeEach
   void workload() {
     policies = tmp.resolve("policies");
-    pod = TestModels.write(tmp.resolve("pod.yaml"), """
+    pod =
+        TestModels.write(
+            tmp.resolve("pod.yaml"),
+            """
         apiVersion: v1
         kind: Pod
         metadata:
@@ -34,11 +38,14 @@ class TrustConfigPolicyTest {
             model.modelgate.dev/sample: "file://%s"
         spec:
           containers: [{name: server, image: registry.example.com/llm-server:1.0}]
-        """.formatted(Fixtures.oms("v1.0.0-sigstore")));
+        """
+                .formatted(Fixtures.oms("v1.0.0-sigstore")));
   }
 
   private void writePolicies(String trustRootSpec) {
-    TestModels.write(policies.resolve("policies.yaml"), """
+    TestModels.write(
+        policies.resolve("policies.yaml"),
+        """
         apiVersion: modelgate.dev/v1alpha1
         kind: ModelTrustRoot
         metadata: {name: private-sigstore}
@@ -55,7 +62,8 @@ class TrustConfigPolicyTest {
               keyless:
                 trustRootRef: private-sigstore
                 identities: [{issuer: "https://sigstore.verify.ibm.com/oauth2", subject: "stefanb@us.ibm.com"}]
-        """.formatted(trustRootSpec));
+        """
+            .formatted(trustRootSpec));
   }
 
   private static String indented(String text, int spaces) {
@@ -63,7 +71,8 @@ class TrustConfigPolicyTest {
   }
 
   private static String trustConfig() throws Exception {
-    return "  sigstore:\n    trustConfig: |\n" + indented(Files.readString(Fixtures.oms("trust/custom_trust_config.json")), 6);
+    return "  sigstore:\n    trustConfig: |\n"
+        + indented(Files.readString(Fixtures.oms("trust/custom_trust_config.json")), 6);
   }
 
   @Test
@@ -73,27 +82,38 @@ class TrustConfigPolicyTest {
     Cli.Result r = Cli.run("check", "--policies", policies, pod);
 
     assertThat(r.exitCode()).as(r.toString()).isZero();
-    assertThat(r.err()).contains("ADMIT Pod inference/llm-0").contains("ClusterModelPolicy/keyless-models");
+    assertThat(r.err())
+        .contains("ADMIT Pod inference/llm-0")
+        .contains("ClusterModelPolicy/keyless-models");
   }
 
   @Test
   void trustConfigTogetherWithTrustedRootIsAPolicyErrorThatDenies() throws Exception {
-    String root = Files.readString(Fixtures.shared().resolve("fixtures/sigstore/public-good-trusted_root.json"));
+    String root =
+        Files.readString(
+            Fixtures.shared().resolve("fixtures/sigstore/public-good-trusted_root.json"));
     writePolicies(trustConfig() + "\n    trustedRoot: |\n" + indented(root, 6));
 
     Cli.Result r = Cli.run("check", "--policies", policies, pod);
 
     assertThat(r.exitCode()).as(r.toString()).isEqualTo(1);
-    assertThat(r.err()).contains("DENY").contains("ModelTrustRoot 'private-sigstore' sigstore has trustConfig and trustedRoot; give one");
+    assertThat(r.err())
+        .contains("DENY")
+        .contains(
+            "ModelTrustRoot 'private-sigstore' sigstore has trustConfig and trustedRoot; give one");
   }
 
   @Test
   void aTrustConfigThatIsNotOneDeniesWithTheReason() throws Exception {
-    writePolicies("  sigstore:\n    trustConfig: '{\"mediaType\": \"application/vnd.dev.sigstore.clienttrustconfig.v0.1+json\"}'");
+    writePolicies(
+        "  sigstore:\n    trustConfig: '{\"mediaType\": \"application/vnd.dev.sigstore.clienttrustconfig.v0.1+json\"}'");
 
     Cli.Result r = Cli.run("check", "--policies", policies, pod);
 
     assertThat(r.exitCode()).as(r.toString()).isEqualTo(1);
-    assertThat(r.err()).contains("DENY").contains("trust config of ModelTrustRoot 'private-sigstore' sigstore.trustConfig has no trustedRoot object");
+    assertThat(r.err())
+        .contains("DENY")
+        .contains(
+            "trust config of ModelTrustRoot 'private-sigstore' sigstore.trustConfig has no trustedRoot object");
   }
 }

@@ -8,6 +8,7 @@ import dev.modelgate.testing.Cli;
 import dev.modelgate.testing.Fixtures;
 import dev.modelgate.testing.SignedModel;
 import dev.modelgate.testing.TestKeys;
+import dev.modelgate.testing.TestModels;
 import java.nio.file.Path;
 import java.util.Iterator;
 import org.junit.jupiter.api.Test;
@@ -22,7 +23,11 @@ class UsageTest {
     Cli.Result r = Cli.run("--help");
 
     assertThat(r.exitCode()).isZero();
-    assertThat(r.out()).contains("verify").contains("digest").contains("sign").contains("Exit codes");
+    assertThat(r.out())
+        .contains("verify")
+        .contains("digest")
+        .contains("sign")
+        .contains("Exit codes");
   }
 
   @Test
@@ -53,12 +58,18 @@ class UsageTest {
     Cli.Result r = Cli.run("verify", Fixtures.oms("v1.1.0-elliptic-key"), "--public-key", rsa);
 
     assertThat(r.exitCode()).isEqualTo(2);
-    assertThat(r.err()).contains("key type RSA is not supported; OMS keys are EC P-256, P-384 or P-521");
+    assertThat(r.err())
+        .contains("key type RSA is not supported; OMS keys are EC P-256, P-384 or P-521");
   }
 
   @Test
   void publicKeyFileWithoutAKeyIsBadInput() {
-    Cli.Result r = Cli.run("verify", Fixtures.oms("v1.1.0-elliptic-key"), "--public-key", Fixtures.caCert().resolveSibling("nonexistent.pem"));
+    Cli.Result r =
+        Cli.run(
+            "verify",
+            Fixtures.oms("v1.1.0-elliptic-key"),
+            "--public-key",
+            Fixtures.caCert().resolveSibling("nonexistent.pem"));
 
     assertThat(r.exitCode()).isEqualTo(2);
     assertThat(r.err()).contains("does not exist");
@@ -66,7 +77,14 @@ class UsageTest {
 
   @Test
   void badIdentityRegularExpressionIsBadInput() {
-    Cli.Result r = Cli.run("verify", Fixtures.oms("v1.1.0-certificate"), "--certificate-chain", Fixtures.caCert(), "--san-regexp", "([");
+    Cli.Result r =
+        Cli.run(
+            "verify",
+            Fixtures.oms("v1.1.0-certificate"),
+            "--certificate-chain",
+            Fixtures.caCert(),
+            "--san-regexp",
+            "([");
 
     assertThat(r.exitCode()).isEqualTo(2);
     assertThat(r.err()).contains("the SAN regular expression '([' does not compile");
@@ -75,7 +93,7 @@ class UsageTest {
   @Test
   void jsonResultHasASchemaVersionAndOnlyCamelCaseKeys() throws Exception {
     SignedModel signed = SignedModel.create(tmp);
-    dev.modelgate.testing.TestModels.write(signed.model.resolve("new.txt"), "x");
+    TestModels.write(signed.model.resolve("new.txt"), "x");
 
     Cli.Result r = signed.verify("--json");
 

@@ -9,6 +9,7 @@ import dev.modelgate.testing.TestModels;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
@@ -34,9 +35,21 @@ class VerifyVolumeProcessTest {
   record Run(int exit, String log, String termination) {}
 
   private Run run(String policies, String... extra) throws Exception {
-    List<String> cmd = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-        "-cp", System.getProperty("java.class.path"), "dev.modelgate.cli.Main", "verify-volume", signed.model.toString(),
-        "--model-uri", "pvc://models/llama", "--model-name", "llm", "--termination-log", terminationLog.toString()));
+    List<String> cmd =
+        new ArrayList<>(
+            List.of(
+                Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-cp",
+                System.getProperty("java.class.path"),
+                "dev.modelgate.cli.Main",
+                "verify-volume",
+                signed.model.toString(),
+                "--model-uri",
+                "pvc://models/llama",
+                "--model-name",
+                "llm",
+                "--termination-log",
+                terminationLog.toString()));
     cmd.addAll(List.of(extra));
     ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true);
     pb.environment().remove("MODELGATE_POLICIES");
@@ -59,7 +72,9 @@ class VerifyVolumeProcessTest {
     Run r = run(policy("Enforce"));
 
     assertThat(r.exit()).as(r.log()).isZero();
-    assertThat(r.log()).contains("model 'llm' (pvc://models/llama) verified by ClusterModelPolicy/volumes").contains("hashing 5 files");
+    assertThat(r.log())
+        .contains("model 'llm' (pvc://models/llama) verified by ClusterModelPolicy/volumes")
+        .contains("hashing 5 files");
     assertThat(r.termination()).isEmpty();
   }
 
@@ -70,7 +85,9 @@ class VerifyVolumeProcessTest {
     Run r = run(policy("Enforce"));
 
     assertThat(r.exit()).isEqualTo(1);
-    assertThat(r.termination()).startsWith("model 'llm' (pvc://models/llama) failed ClusterModelPolicy/volumes: DIGEST_MISMATCH: file 'model.safetensors' has sha256:");
+    assertThat(r.termination())
+        .startsWith(
+            "model 'llm' (pvc://models/llama) failed ClusterModelPolicy/volumes: DIGEST_MISMATCH: file 'model.safetensors' has sha256:");
   }
 
   @Test
@@ -87,12 +104,14 @@ class VerifyVolumeProcessTest {
   void signatureOfAnotherModelFails() throws Exception {
     Path other = TestModels.write(tmp.resolve("other/weights.bin"), "other model").getParent();
     Cli.run("sign", other, "--private-key", signed.privateKey);
-    Files.copy(other.resolve("model.sig"), signed.signature, java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+    Files.copy(other.resolve("model.sig"), signed.signature, StandardCopyOption.REPLACE_EXISTING);
 
     Run r = run(policy("Enforce"));
 
     assertThat(r.exit()).isEqualTo(1);
-    assertThat(r.termination()).contains("failed ClusterModelPolicy/volumes: FILE_MISSING: signed file 'weights.bin' is missing");
+    assertThat(r.termination())
+        .contains(
+            "failed ClusterModelPolicy/volumes: FILE_MISSING: signed file 'weights.bin' is missing");
   }
 
   @Test
@@ -102,7 +121,9 @@ class VerifyVolumeProcessTest {
     Run r = run(policy("Warn"));
 
     assertThat(r.exit()).isZero();
-    assertThat(r.log()).contains("UNSIGNED_FILE: file 'extra.py'").contains("(mode WARN, not blocking)");
+    assertThat(r.log())
+        .contains("UNSIGNED_FILE: file 'extra.py'")
+        .contains("(mode WARN, not blocking)");
   }
 
   @Test

@@ -10,11 +10,13 @@ import org.junit.jupiter.api.Test;
 /**
  * deploy/modelgate.yaml is the chart rendered with its defaults (release "modelgate" in
  * "modelgate-system") after a Namespace, so `kubectl apply -f deploy/` and `helm install` give the
- * same cluster. Regenerate with {@code mvn -B test -Dtest=DeployManifestsTest -Dmodelgate.writeDeploy=true}.
+ * same cluster. Regenerate with {@code mvn -B test -Dtest=DeployManifestsTest
+ * -Dmodelgate.writeDeploy=true}.
  */
 class DeployManifestsTest {
   static final Path DEPLOY = Path.of("deploy/modelgate.yaml");
-  static final String HEADER = """
+  static final String HEADER =
+      """
       # ModelGate in a cluster, as plain manifests: charts/modelgate rendered with its default values
       # (release "modelgate", namespace "modelgate-system"). Apply deploy/crds/ first, then this file:
       #   kubectl apply -f deploy/crds/ && kubectl apply -f deploy/modelgate.yaml
@@ -29,7 +31,14 @@ class DeployManifestsTest {
       """;
 
   static String rendered() {
-    return HEADER + "---" + new Helm(HelmChartTest.CHART).template().withName("modelgate").withNamespace("modelgate-system").call().replaceFirst("^---", "");
+    return HEADER
+        + "---"
+        + new Helm(HelmChartTest.CHART)
+            .template()
+            .withName("modelgate")
+            .withNamespace("modelgate-system")
+            .call()
+            .replaceFirst("^---", "");
   }
 
   @Test
@@ -39,6 +48,8 @@ class DeployManifestsTest {
       Files.writeString(DEPLOY, expected);
     }
 
-    assertThat(Files.readString(DEPLOY)).as("deploy/modelgate.yaml is stale: run with -Dmodelgate.writeDeploy=true").isEqualTo(expected);
+    assertThat(Files.readString(DEPLOY))
+        .as("deploy/modelgate.yaml is stale: run with -Dmodelgate.writeDeploy=true")
+        .isEqualTo(expected);
   }
 }

@@ -24,7 +24,8 @@ class HelmChartTest {
       t = t.set(sets[i], sets[i + 1]);
     }
     List<JsonNode> docs = new ArrayList<>();
-    try (MappingIterator<JsonNode> it = new YAMLMapper().readerFor(JsonNode.class).readValues(t.call())) {
+    try (MappingIterator<JsonNode> it =
+        new YAMLMapper().readerFor(JsonNode.class).readValues(t.call())) {
       while (it.hasNextValue()) {
         JsonNode n = it.nextValue();
         if (n != null && n.isObject()) {
@@ -53,31 +54,63 @@ class HelmChartTest {
     JsonNode deployment = kind(docs, "Deployment").orElseThrow();
     assertThat(deployment.at("/spec/template/spec/containers/0/args").toString())
         .contains("\"serve\"", "\"--source\"", "\"kubernetes\"", "\"--no-match\"", "\"deny\"");
-    assertThat(deployment.at("/spec/template/spec/containers/0/image").asText()).isEqualTo("ghcr.io/modelgate/modelgate:0.1.0");
-    assertThat(kind(docs, "ValidatingWebhookConfiguration").orElseThrow().at("/webhooks/0/clientConfig/service/path").asText()).isEqualTo("/validate");
+    assertThat(deployment.at("/spec/template/spec/containers/0/image").asText())
+        .isEqualTo("ghcr.io/modelgate/modelgate:0.1.0");
+    assertThat(
+            kind(docs, "ValidatingWebhookConfiguration")
+                .orElseThrow()
+                .at("/webhooks/0/clientConfig/service/path")
+                .asText())
+        .isEqualTo("/validate");
     JsonNode mutating = kind(docs, "MutatingWebhookConfiguration").orElseThrow();
     assertThat(mutating.at("/webhooks/0/clientConfig/service/path").asText()).isEqualTo("/mutate");
-    assertThat(mutating.at("/webhooks/0/namespaceSelector/matchExpressions/0/values").toString()).contains("kube-system", "modelgate-system");
-    assertThat(kind(docs, "ClusterRole").orElseThrow().toString()).contains("clustermodelpolicies", "secrets", "events");
+    assertThat(mutating.at("/webhooks/0/namespaceSelector/matchExpressions/0/values").toString())
+        .contains("kube-system", "modelgate-system");
+    assertThat(kind(docs, "ClusterRole").orElseThrow().toString())
+        .contains("clustermodelpolicies", "secrets", "events");
     assertThat(kind(docs, "Service")).isPresent();
-    assertThat(kind(docs, "ValidatingWebhookConfiguration").orElseThrow().at("/webhooks/0/rules/0/resources").toString())
-        .as("kubectl debug is reviewed").isEqualTo("[\"pods\",\"pods/ephemeralcontainers\"]");
+    assertThat(
+            kind(docs, "ValidatingWebhookConfiguration")
+                .orElseThrow()
+                .at("/webhooks/0/rules/0/resources")
+                .toString())
+        .as("kubectl debug is reviewed")
+        .isEqualTo("[\"pods\",\"pods/ephemeralcontainers\"]");
     assertThat(mutating.at("/webhooks/0/rules/0/resources").toString()).isEqualTo("[\"pods\"]");
   }
 
   @Test
   void valuesChangeWhatIsRendered() throws Exception {
-    List<JsonNode> docs = render(new Helm(CHART), "noMatch", "warn", "image.digest", "sha256:" + "a".repeat(64),
-        "readPullSecrets", "false", "certManager.enabled", "true", "verificationCache", "false");
+    List<JsonNode> docs =
+        render(
+            new Helm(CHART),
+            "noMatch",
+            "warn",
+            "image.digest",
+            "sha256:" + "a".repeat(64),
+            "readPullSecrets",
+            "false",
+            "certManager.enabled",
+            "true",
+            "verificationCache",
+            "false");
 
     JsonNode deployment = kind(docs, "Deployment").orElseThrow();
-    assertThat(deployment.at("/spec/template/spec/containers/0/args").toString()).contains("\"warn\"", "--no-cache");
-    assertThat(deployment.at("/spec/template/spec/containers/0/image").asText()).endsWith("@sha256:" + "a".repeat(64));
+    assertThat(deployment.at("/spec/template/spec/containers/0/args").toString())
+        .contains("\"warn\"", "--no-cache");
+    assertThat(deployment.at("/spec/template/spec/containers/0/image").asText())
+        .endsWith("@sha256:" + "a".repeat(64));
     assertThat(kind(docs, "ClusterRole").orElseThrow().toString()).doesNotContain("secrets");
     // Without the RBAC, the server must not try to read pull secrets (each refusal would deny).
-    assertThat(deployment.at("/spec/template/spec/containers/0/env").toString()).contains("{\"name\":\"MODELGATE_READ_PULL_SECRETS\",\"value\":\"false\"}");
+    assertThat(deployment.at("/spec/template/spec/containers/0/env").toString())
+        .contains("{\"name\":\"MODELGATE_READ_PULL_SECRETS\",\"value\":\"false\"}");
     assertThat(kind(docs, "Certificate")).isPresent();
-    assertThat(kind(docs, "ValidatingWebhookConfiguration").orElseThrow().at("/metadata/annotations").toString()).contains("cert-manager.io/inject-ca-from");
+    assertThat(
+            kind(docs, "ValidatingWebhookConfiguration")
+                .orElseThrow()
+                .at("/metadata/annotations")
+                .toString())
+        .contains("cert-manager.io/inject-ca-from");
   }
 
   static List<JsonNode> all(List<JsonNode> docs, String kind) {
@@ -90,26 +123,42 @@ class HelmChartTest {
 
     JsonNode pod = kind(docs, "Deployment").orElseThrow().at("/spec/template/spec");
     assertThat(kind(docs, "Deployment").orElseThrow().at("/spec/replicas").asInt()).isEqualTo(3);
-    assertThat(kind(docs, "Deployment").orElseThrow().at("/spec/strategy/rollingUpdate/maxUnavailable").asInt()).isZero();
+    assertThat(
+            kind(docs, "Deployment")
+                .orElseThrow()
+                .at("/spec/strategy/rollingUpdate/maxUnavailable")
+                .asInt())
+        .isZero();
     JsonNode pdb = kind(docs, "PodDisruptionBudget").orElseThrow();
     assertThat(pdb.at("/spec/maxUnavailable").asInt()).isEqualTo(1);
-    assertThat(pdb.at("/spec/selector/matchLabels")).isEqualTo(kind(docs, "Deployment").orElseThrow().at("/spec/selector/matchLabels"));
-    assertThat(pod.at("/topologySpreadConstraints/0/topologyKey").asText()).isEqualTo("kubernetes.io/hostname");
-    assertThat(pod.at("/topologySpreadConstraints/0/labelSelector/matchLabels")).isEqualTo(pdb.at("/spec/selector/matchLabels"));
-    assertThat(pod.at("/terminationGracePeriodSeconds").asInt()).as("longer than quarkus.shutdown.timeout (30 s)").isGreaterThan(30);
+    assertThat(pdb.at("/spec/selector/matchLabels"))
+        .isEqualTo(kind(docs, "Deployment").orElseThrow().at("/spec/selector/matchLabels"));
+    assertThat(pod.at("/topologySpreadConstraints/0/topologyKey").asText())
+        .isEqualTo("kubernetes.io/hostname");
+    assertThat(pod.at("/topologySpreadConstraints/0/labelSelector/matchLabels"))
+        .isEqualTo(pdb.at("/spec/selector/matchLabels"));
+    assertThat(pod.at("/terminationGracePeriodSeconds").asInt())
+        .as("longer than quarkus.shutdown.timeout (30 s)")
+        .isGreaterThan(30);
     assertThat(pod.has("priorityClassName")).isFalse();
     JsonNode container = pod.at("/containers/0");
     assertThat(container.at("/args").toString()).doesNotContain("--tls-cert");
-    assertThat(container.at("/env").toString()).contains("MODELGATE_WEBHOOK_TLS_SECRET", "\"modelgate-tls\"", "POD_NAMESPACE");
+    assertThat(container.at("/env").toString())
+        .contains("MODELGATE_WEBHOOK_TLS_SECRET", "\"modelgate-tls\"", "POD_NAMESPACE");
     assertThat(container.at("/volumeMounts").toString()).doesNotContain("/tls");
     for (String k : List.of("ValidatingWebhookConfiguration", "MutatingWebhookConfiguration")) {
       JsonNode w = kind(docs, k).orElseThrow().at("/webhooks/0");
-      assertThat(w.at("/clientConfig/caBundle").isMissingNode()).as(k + " has no caBundle to paste").isTrue();
-      assertThat(w.at("/namespaceSelector/matchExpressions/0/values").toString()).contains("kube-system", "modelgate-system");
+      assertThat(w.at("/clientConfig/caBundle").isMissingNode())
+          .as(k + " has no caBundle to paste")
+          .isTrue();
+      assertThat(w.at("/namespaceSelector/matchExpressions/0/values").toString())
+          .contains("kube-system", "modelgate-system");
       assertThat(w.at("/failurePolicy").asText()).isEqualTo("Fail");
     }
-    assertThat(kind(docs, "Secret").orElseThrow().at("/metadata/name").asText()).isEqualTo("modelgate-tls");
-    assertThat(kind(docs, "Lease").orElseThrow().at("/metadata/name").asText()).isEqualTo("gate-tls");
+    assertThat(kind(docs, "Secret").orElseThrow().at("/metadata/name").asText())
+        .isEqualTo("modelgate-tls");
+    assertThat(kind(docs, "Lease").orElseThrow().at("/metadata/name").asText())
+        .isEqualTo("gate-tls");
     assertThat(kind(docs, "Certificate")).isEmpty();
   }
 
@@ -123,13 +172,17 @@ class HelmChartTest {
     for (JsonNode r : rules) {
       String resources = r.path("resources").toString();
       String verbs = r.path("verbs").toString();
-      assertThat(verbs).as(resources).doesNotContain("delete", "\"*\"", "escalate", "bind", "impersonate");
+      assertThat(verbs)
+          .as(resources)
+          .doesNotContain("delete", "\"*\"", "escalate", "bind", "impersonate");
       if (resources.contains("webhookconfigurations")) {
         assertThat(r.path("resourceNames").toString()).isEqualTo("[\"gate\"]");
         assertThat(verbs).isEqualTo("[\"get\",\"update\"]");
       }
       if (resources.contains("secrets")) {
-        assertThat(r.path("resourceNames").toString()).as("with readPullSecrets off, only the TLS Secret").isEqualTo("[\"modelgate-tls\"]");
+        assertThat(r.path("resourceNames").toString())
+            .as("with readPullSecrets off, only the TLS Secret")
+            .isEqualTo("[\"modelgate-tls\"]");
         assertThat(verbs).isEqualTo("[\"get\",\"update\"]");
       }
       if (resources.contains("leases")) {
@@ -140,58 +193,119 @@ class HelmChartTest {
         assertThat(resources).as("the only create: Events").isEqualTo("[\"events\"]");
       }
       if (verbs.contains("list")) {
-        assertThat(resources).isIn("[\"clustermodelpolicies\",\"modelpolicies\",\"modeltrustroots\"]", "[\"endpointslices\"]");
+        assertThat(resources)
+            .isIn(
+                "[\"clustermodelpolicies\",\"modelpolicies\",\"modeltrustroots\"]",
+                "[\"endpointslices\"]");
       }
     }
-    assertThat(kind(docs, "Role").orElseThrow().at("/metadata/namespace").asText()).isEqualTo("modelgate-system");
-    assertThat(kind(docs, "ClusterRole").orElseThrow().path("rules").toString()).doesNotContain("\"secrets\"");
+    assertThat(kind(docs, "Role").orElseThrow().at("/metadata/namespace").asText())
+        .isEqualTo("modelgate-system");
+    assertThat(kind(docs, "ClusterRole").orElseThrow().path("rules").toString())
+        .doesNotContain("\"secrets\"");
   }
 
   @Test
   void certManagerModeMountsItsSecretAndGrantsNoWebhookOrSecretWrites() throws Exception {
     List<JsonNode> docs = render(new Helm(CHART), "certManager.enabled", "true");
 
-    JsonNode container = kind(docs, "Deployment").orElseThrow().at("/spec/template/spec/containers/0");
+    JsonNode container =
+        kind(docs, "Deployment").orElseThrow().at("/spec/template/spec/containers/0");
     assertThat(container.at("/args").toString()).contains("\"--tls-cert\",\"/tls/tls.crt\"");
     assertThat(container.at("/env").toString()).doesNotContain("MODELGATE_WEBHOOK_TLS_SECRET");
     assertThat(kind(docs, "Role")).isEmpty();
     assertThat(kind(docs, "Lease")).isEmpty();
     assertThat(kind(docs, "Secret")).as("cert-manager creates it").isEmpty();
-    assertThat(kind(docs, "ClusterRole").orElseThrow().toString()).doesNotContain("webhookconfigurations");
-    assertThat(kind(docs, "Certificate").orElseThrow().at("/spec/dnsNames").toString()).contains("gate.modelgate-system.svc");
+    assertThat(kind(docs, "ClusterRole").orElseThrow().toString())
+        .doesNotContain("webhookconfigurations");
+    assertThat(kind(docs, "Certificate").orElseThrow().at("/spec/dnsNames").toString())
+        .contains("gate.modelgate-system.svc");
   }
 
   @Test
   void haValuesAreHonoured() throws Exception {
-    List<JsonNode> docs = render(new Helm(CHART), "replicas", "5", "podDisruptionBudget.maxUnavailable", "2", "priorityClassName", "system-cluster-critical",
-        "topologySpread.whenUnsatisfiable", "DoNotSchedule", "webhook.failurePolicy", "Ignore", "webhook.timeoutSeconds", "5");
+    List<JsonNode> docs =
+        render(
+            new Helm(CHART),
+            "replicas",
+            "5",
+            "podDisruptionBudget.maxUnavailable",
+            "2",
+            "priorityClassName",
+            "system-cluster-critical",
+            "topologySpread.whenUnsatisfiable",
+            "DoNotSchedule",
+            "webhook.failurePolicy",
+            "Ignore",
+            "webhook.timeoutSeconds",
+            "5");
 
     JsonNode d = kind(docs, "Deployment").orElseThrow();
     assertThat(d.at("/spec/replicas").asInt()).isEqualTo(5);
-    assertThat(d.at("/spec/template/spec/priorityClassName").asText()).isEqualTo("system-cluster-critical");
-    assertThat(d.at("/spec/template/spec/topologySpreadConstraints/0/whenUnsatisfiable").asText()).isEqualTo("DoNotSchedule");
-    assertThat(kind(docs, "PodDisruptionBudget").orElseThrow().at("/spec/maxUnavailable").asInt()).isEqualTo(2);
-    assertThat(kind(docs, "MutatingWebhookConfiguration").orElseThrow().at("/webhooks/0/failurePolicy").asText()).isEqualTo("Ignore");
-    assertThat(kind(docs, "ValidatingWebhookConfiguration").orElseThrow().at("/webhooks/0/timeoutSeconds").asInt()).isEqualTo(5);
+    assertThat(d.at("/spec/template/spec/priorityClassName").asText())
+        .isEqualTo("system-cluster-critical");
+    assertThat(d.at("/spec/template/spec/topologySpreadConstraints/0/whenUnsatisfiable").asText())
+        .isEqualTo("DoNotSchedule");
+    assertThat(kind(docs, "PodDisruptionBudget").orElseThrow().at("/spec/maxUnavailable").asInt())
+        .isEqualTo(2);
+    assertThat(
+            kind(docs, "MutatingWebhookConfiguration")
+                .orElseThrow()
+                .at("/webhooks/0/failurePolicy")
+                .asText())
+        .isEqualTo("Ignore");
+    assertThat(
+            kind(docs, "ValidatingWebhookConfiguration")
+                .orElseThrow()
+                .at("/webhooks/0/timeoutSeconds")
+                .asInt())
+        .isEqualTo(5);
 
-    List<JsonNode> off = render(new Helm(CHART), "podDisruptionBudget.enabled", "false", "topologySpread.enabled", "false");
+    List<JsonNode> off =
+        render(
+            new Helm(CHART),
+            "podDisruptionBudget.enabled",
+            "false",
+            "topologySpread.enabled",
+            "false");
     assertThat(kind(off, "PodDisruptionBudget")).isEmpty();
-    assertThat(kind(off, "Deployment").orElseThrow().at("/spec/template/spec/topologySpreadConstraints").isMissingNode()).isTrue();
+    assertThat(
+            kind(off, "Deployment")
+                .orElseThrow()
+                .at("/spec/template/spec/topologySpreadConstraints")
+                .isMissingNode())
+        .isTrue();
   }
 
   @Test
   void ownCaBundleModeMountsTheGivenSecret() throws Exception {
     List<JsonNode> docs = render(new Helm(CHART), "tls.caBundle", "Y2E=");
 
-    assertThat(kind(docs, "ValidatingWebhookConfiguration").orElseThrow().at("/webhooks/0/clientConfig/caBundle").asText()).isEqualTo("Y2E=");
-    assertThat(kind(docs, "Deployment").orElseThrow().at("/spec/template/spec/containers/0/args").toString()).contains("--tls-cert");
+    assertThat(
+            kind(docs, "ValidatingWebhookConfiguration")
+                .orElseThrow()
+                .at("/webhooks/0/clientConfig/caBundle")
+                .asText())
+        .isEqualTo("Y2E=");
+    assertThat(
+            kind(docs, "Deployment")
+                .orElseThrow()
+                .at("/spec/template/spec/containers/0/args")
+                .toString())
+        .contains("--tls-cert");
     assertThat(kind(docs, "Lease")).isEmpty();
   }
 
   @Test
   void chartShipsTheGeneratedCrds() throws Exception {
-    for (String crd : List.of("clustermodelpolicies.modelgate.dev-v1.yml", "modelpolicies.modelgate.dev-v1.yml", "modeltrustroots.modelgate.dev-v1.yml")) {
-      assertThat(Files.readString(CHART.resolve("crds").resolve(crd))).as(crd + " differs from deploy/crds").isEqualTo(Files.readString(Path.of("deploy/crds").resolve(crd)));
+    for (String crd :
+        List.of(
+            "clustermodelpolicies.modelgate.dev-v1.yml",
+            "modelpolicies.modelgate.dev-v1.yml",
+            "modeltrustroots.modelgate.dev-v1.yml")) {
+      assertThat(Files.readString(CHART.resolve("crds").resolve(crd)))
+          .as(crd + " differs from deploy/crds")
+          .isEqualTo(Files.readString(Path.of("deploy/crds").resolve(crd)));
     }
   }
 }

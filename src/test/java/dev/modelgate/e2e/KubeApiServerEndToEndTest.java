@@ -69,40 +69,74 @@ class KubeApiServerEndToEndTest {
   }
 
   static HasMetadata workload(String file) throws Exception {
-    String yaml = Files.readString(Path.of("testdata/workloads").resolve(file)).replace("@MODELS@", Path.of("testdata/models").toAbsolutePath().toString());
-    return RealApiServer.client.load(new ByteArrayInputStream(yaml.getBytes(StandardCharsets.UTF_8))).items().get(0);
+    String yaml =
+        Files.readString(Path.of("testdata/workloads").resolve(file))
+            .replace("@MODELS@", Path.of("testdata/models").toAbsolutePath().toString());
+    return RealApiServer.client
+        .load(new ByteArrayInputStream(yaml.getBytes(StandardCharsets.UTF_8)))
+        .items()
+        .get(0);
   }
 
   @Test
   void theApiServerCallsModelGateWhichAdmitsSignedAndRejectsTamperedModels() throws Exception {
     var k = RealApiServer.client;
-    for (Path p : List.of(Path.of("policies/trust-roots.yaml"), Path.of("policies/testdata-models.yaml"))) {
+    for (Path p :
+        List.of(Path.of("policies/trust-roots.yaml"), Path.of("policies/testdata-models.yaml"))) {
       try (var in = Files.newInputStream(p)) {
         k.load(in).createOrReplace();
       }
     }
-    await("both webhook configurations carry the CA", () -> {
-      var v = k.admissionRegistration().v1().validatingWebhookConfigurations().withName("modelgate").get();
-      var m = k.admissionRegistration().v1().mutatingWebhookConfigurations().withName("modelgate").get();
-      return v.getWebhooks().get(0).getClientConfig().getCaBundle() != null && m.getWebhooks().get(0).getClientConfig().getCaBundle() != null;
-    });
-    await("the policy reports Ready", () -> {
-      ClusterModelPolicy p = k.resources(ClusterModelPolicy.class).withName("testdata-signed-models").get();
-      return p != null && p.getStatus() != null && p.getStatus().toString().contains("Ready");
-    });
+    await(
+        "both webhook configurations carry the CA",
+        () -> {
+          var v =
+              k.admissionRegistration()
+                  .v1()
+                  .validatingWebhookConfigurations()
+                  .withName("modelgate")
+                  .get();
+          var m =
+              k.admissionRegistration()
+                  .v1()
+                  .mutatingWebhookConfigurations()
+                  .withName("modelgate")
+                  .get();
+          return v.getWebhooks().get(0).getClientConfig().getCaBundle() != null
+              && m.getWebhooks().get(0).getClientConfig().getCaBundle() != null;
+        });
+    await(
+        "the policy reports Ready",
+        () -> {
+          ClusterModelPolicy p =
+              k.resources(ClusterModelPolicy.class).withName("testdata-signed-models").get();
+          return p != null && p.getStatus() != null && p.getStatus().toString().contains("Ready");
+        });
 
     Deployment signed = (Deployment) k.resource(workload("deployment-signed.yaml")).create();
     assertThat(signed.getMetadata().getUid()).isNotBlank();
-    Pod pod = new PodBuilder().withNewMetadata().withName("llm").withNamespace(signed.getMetadata().getNamespace())
-        .withAnnotations(signed.getSpec().getTemplate().getMetadata().getAnnotations()).endMetadata()
-        .withSpec(signed.getSpec().getTemplate().getSpec()).build();
+    Pod pod =
+        new PodBuilder()
+            .withNewMetadata()
+            .withName("llm")
+            .withNamespace(signed.getMetadata().getNamespace())
+            .withAnnotations(signed.getSpec().getTemplate().getMetadata().getAnnotations())
+            .endMetadata()
+            .withSpec(signed.getSpec().getTemplate().getSpec())
+            .build();
     assertThat(k.resource(pod).create().getMetadata().getUid()).isNotBlank();
 
     assertThatThrownBy(() -> k.resource(workload("deployment-tampered.yaml")).create())
         .isInstanceOf(KubernetesClientException.class)
         .hasMessageContaining("denied the request")
         .hasMessageContaining("DIGEST_MISMATCH");
-    await("a denial Event on the Deployment", () -> k.v1().events().inNamespace("inference").list().getItems().stream()
-        .anyMatch(e -> "ModelPolicyDenied".equals(e.getReason()) && "llm-server-tampered".equals(e.getInvolvedObject().getName())));
+    await(
+        "a denial Event on the Deployment",
+        () ->
+            k.v1().events().inNamespace("inference").list().getItems().stream()
+                .anyMatch(
+                    e ->
+                        "ModelPolicyDenied".equals(e.getReason())
+                            && "llm-server-tampered".equals(e.getInvolvedObject().getName())));
   }
 }

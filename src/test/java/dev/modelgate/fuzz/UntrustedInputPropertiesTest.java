@@ -11,6 +11,7 @@ import dev.modelgate.oms.ResourceKey;
 import dev.modelgate.oms.StatementParser;
 import dev.modelgate.source.ModelUri;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
 import java.util.function.Supplier;
 import net.jqwik.api.Arbitraries;
 import net.jqwik.api.Arbitrary;
@@ -33,9 +34,14 @@ class UntrustedInputPropertiesTest {
 
   @Provide
   Arbitrary<String> jsonLike() {
-    return Arbitraries.strings().withChars("{}[]\":,0123456789abcdefghijklmnopqrstuvwxyz_.-/ ").ofMaxLength(200)
+    return Arbitraries.strings()
+        .withChars("{}[]\":,0123456789abcdefghijklmnopqrstuvwxyz_.-/ ")
+        .ofMaxLength(200)
         .injectDuplicates(0.1)
-        .edgeCases(e -> e.add("{\"mediaType\":\"application/vnd.dev.sigstore.bundle.v0.3+json\",\"verificationMaterial\":{}}"));
+        .edgeCases(
+            e ->
+                e.add(
+                    "{\"mediaType\":\"application/vnd.dev.sigstore.bundle.v0.3+json\",\"verificationMaterial\":{}}"));
   }
 
   private static <T> T acceptOrRefuse(Supplier<T> parse) {
@@ -54,12 +60,13 @@ class UntrustedInputPropertiesTest {
       assertThat(p.value()).isEqualTo(s);
       assertThat(p.segments()).doesNotContain("..", "", ".");
       assertThat(p.value()).doesNotStartWith("/");
-      assertThat(java.nio.file.Path.of("/model").resolve(p.value()).normalize().startsWith("/model")).isTrue();
+      assertThat(Path.of("/model").resolve(p.value()).normalize().startsWith("/model")).isTrue();
     }
   }
 
   @Property(tries = 2000, seed = "20261130")
-  void shardNamesParseOrAreRefused(@ForAll("pathLike") String path, @ForAll long a, @ForAll long b) {
+  void shardNamesParseOrAreRefused(
+      @ForAll("pathLike") String path, @ForAll long a, @ForAll long b) {
     ResourceKey k = acceptOrRefuse(() -> ResourceKey.parseShard(path + ":" + a + ":" + b));
     if (k != null) {
       assertThat(k.start()).isGreaterThanOrEqualTo(0);

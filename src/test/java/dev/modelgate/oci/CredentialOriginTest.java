@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
+import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
@@ -39,41 +40,50 @@ class CredentialOriginTest {
   @BeforeEach
   void setUp() throws IOException {
     storage = HttpServer.create(new InetSocketAddress("127.0.0.2", 0), 0);
-    storage.createContext("/", ex -> {
-      storageRequests.add(ex.getRequestMethod() + " " + ex.getRequestURI().getPath() + " auth=" + ex.getRequestHeaders().getFirst("Authorization"));
-      ex.getRequestBody().readAllBytes();
-      if (ex.getRequestMethod().equals("PUT")) {
-        reply(ex, 201, new byte[0]);
-      } else {
-        reply(ex, 200, BLOB);
-      }
-    });
+    storage.createContext(
+        "/",
+        ex -> {
+          storageRequests.add(
+              ex.getRequestMethod()
+                  + " "
+                  + ex.getRequestURI().getPath()
+                  + " auth="
+                  + ex.getRequestHeaders().getFirst("Authorization"));
+          ex.getRequestBody().readAllBytes();
+          if (ex.getRequestMethod().equals("PUT")) {
+            reply(ex, 201, new byte[0]);
+          } else {
+            reply(ex, 200, BLOB);
+          }
+        });
     storage.start();
     String elsewhere = "http://127.0.0.2:" + storage.getAddress().getPort();
 
     registry = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
-    registry.createContext("/v2/", ex -> {
-      String auth = ex.getRequestHeaders().getFirst("Authorization");
-      ex.getRequestBody().readAllBytes();
-      if (!BASIC.equals(auth)) {
-        ex.getResponseHeaders().add("WWW-Authenticate", "Basic realm=\"registry\"");
-        reply(ex, 401, new byte[0]);
-        return;
-      }
-      registryAuth.add(ex.getRequestMethod() + " " + ex.getRequestURI().getPath());
-      String path = ex.getRequestURI().getPath();
-      if (ex.getRequestMethod().equals("HEAD")) {
-        reply(ex, 404, null);
-      } else if (ex.getRequestMethod().equals("POST") && path.endsWith("/blobs/uploads/")) {
-        ex.getResponseHeaders().add("Location", elsewhere + "/upload/session-1");
-        reply(ex, 202, new byte[0]);
-      } else if (ex.getRequestMethod().equals("GET") && path.contains("/blobs/")) {
-        ex.getResponseHeaders().add("Location", elsewhere + "/storage/blob");
-        reply(ex, 307, new byte[0]);
-      } else {
-        reply(ex, 404, new byte[0]);
-      }
-    });
+    registry.createContext(
+        "/v2/",
+        ex -> {
+          String auth = ex.getRequestHeaders().getFirst("Authorization");
+          ex.getRequestBody().readAllBytes();
+          if (!BASIC.equals(auth)) {
+            ex.getResponseHeaders().add("WWW-Authenticate", "Basic realm=\"registry\"");
+            reply(ex, 401, new byte[0]);
+            return;
+          }
+          registryAuth.add(ex.getRequestMethod() + " " + ex.getRequestURI().getPath());
+          String path = ex.getRequestURI().getPath();
+          if (ex.getRequestMethod().equals("HEAD")) {
+            reply(ex, 404, null);
+          } else if (ex.getRequestMethod().equals("POST") && path.endsWith("/blobs/uploads/")) {
+            ex.getResponseHeaders().add("Location", elsewhere + "/upload/session-1");
+            reply(ex, 202, new byte[0]);
+          } else if (ex.getRequestMethod().equals("GET") && path.contains("/blobs/")) {
+            ex.getResponseHeaders().add("Location", elsewhere + "/storage/blob");
+            reply(ex, 307, new byte[0]);
+          } else {
+            reply(ex, 404, new byte[0]);
+          }
+        });
     registry.start();
     String host = "127.0.0.1:" + registry.getAddress().getPort();
     client = new RegistryClient(RegistryCredentials.basic(host, "pusher", "s3cret"), Set.of());
@@ -103,7 +113,11 @@ class CredentialOriginTest {
     client.pushBlob(repo, BLOB, soon());
 
     assertThat(registryAuth).contains("POST /v2/models/llm/blobs/uploads/");
-    assertThat(storageRequests).singleElement().asString().startsWith("PUT /upload/session-1").endsWith("auth=null");
+    assertThat(storageRequests)
+        .singleElement()
+        .asString()
+        .startsWith("PUT /upload/session-1")
+        .endsWith("auth=null");
   }
 
   @Test
@@ -113,7 +127,11 @@ class CredentialOriginTest {
     client.pushBlob(repo, OciDigest.sha256(BLOB), file, soon());
 
     assertThat(registryAuth).contains("POST /v2/models/llm/blobs/uploads/");
-    assertThat(storageRequests).singleElement().asString().startsWith("PUT /upload/session-1").endsWith("auth=null");
+    assertThat(storageRequests)
+        .singleElement()
+        .asString()
+        .startsWith("PUT /upload/session-1")
+        .endsWith("auth=null");
   }
 
   @Test
@@ -127,9 +145,10 @@ class CredentialOriginTest {
 
   @Test
   void streamedBlobAnswersTheChallengeAndItsRedirectCarriesNoAuthorization() {
-    java.io.ByteArrayOutputStream streamed = new java.io.ByteArrayOutputStream();
+    ByteArrayOutputStream streamed = new ByteArrayOutputStream();
 
-    client.streamBlob(repo, OciDigest.sha256(BLOB), 1024, soon(), (bytes, n) -> streamed.write(bytes, 0, n));
+    client.streamBlob(
+        repo, OciDigest.sha256(BLOB), 1024, soon(), (bytes, n) -> streamed.write(bytes, 0, n));
 
     assertThat(streamed.toByteArray()).isEqualTo(BLOB);
     assertThat(registryAuth).anyMatch(r -> r.startsWith("GET /v2/models/llm/blobs/"));

@@ -9,6 +9,7 @@ import java.nio.file.Path;
 import java.time.Instant;
 import java.util.List;
 import java.util.stream.Collectors;
+import org.assertj.core.api.Assertions;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -36,8 +37,15 @@ class ImageFilesystemTest {
 
   @Test
   void opaqueWhiteoutAppliesBeforeTheLayersOwnEntriesWhateverTheirOrder() throws Exception {
-    ImageFilesystem fs = apply(ImageLayer.create().dir("models/a/b/c").file("models/a/b/c/bar", "old"),
-        ImageLayer.create().dir("models/a").dir("models/a/b").dir("models/a/b/c").file("models/a/b/c/foo", "new").opaque("models/a"));
+    ImageFilesystem fs =
+        apply(
+            ImageLayer.create().dir("models/a/b/c").file("models/a/b/c/bar", "old"),
+            ImageLayer.create()
+                .dir("models/a")
+                .dir("models/a/b")
+                .dir("models/a/b/c")
+                .file("models/a/b/c/foo", "new")
+                .opaque("models/a"));
 
     assertThat(fs.modelFiles()).containsOnlyKeys("a/b/c/foo");
     assertThat(fs.problems()).isEmpty();
@@ -45,7 +53,10 @@ class ImageFilesystemTest {
 
   @Test
   void opaqueWhiteoutAtTheRootRemovesTheModelDirectoryOfLowerLayers() throws Exception {
-    ImageFilesystem fs = apply(ImageLayer.create().file("models/config.json", "{}"), ImageLayer.create().file(".wh..wh..opq", "").file("etc/os-release", "x"));
+    ImageFilesystem fs =
+        apply(
+            ImageLayer.create().file("models/config.json", "{}"),
+            ImageLayer.create().file(".wh..wh..opq", "").file("etc/os-release", "x"));
 
     assertThat(fs.modelFiles()).isEmpty();
     assertThat(problems(fs)).contains("NOT_FOUND: the image has no /models directory");
@@ -53,46 +64,72 @@ class ImageFilesystemTest {
 
   @Test
   void fileReplacingTheModelDirectoryRemovesEverythingBelowIt() throws Exception {
-    ImageFilesystem fs = apply(ImageLayer.create().file("models/config.json", "{}"), ImageLayer.create().file("models", "not a directory"));
+    ImageFilesystem fs =
+        apply(
+            ImageLayer.create().file("models/config.json", "{}"),
+            ImageLayer.create().file("models", "not a directory"));
 
     assertThat(fs.modelFiles()).isEmpty();
-    assertThat(problems(fs)).contains("LAYER_NOT_VERIFIABLE: /models in the image is a regular file (layer 1), not a directory");
+    assertThat(problems(fs))
+        .contains(
+            "LAYER_NOT_VERIFIABLE: /models in the image is a regular file (layer 1), not a directory");
   }
 
   @Test
   void whiteoutOfADirectoryRemovesItsWholeSubtreeAndANewDirectoryStartsEmpty() throws Exception {
-    ImageFilesystem fs = apply(ImageLayer.create().file("models/tokenizer/vocab.txt", "a").file("models/config.json", "{}"),
-        ImageLayer.create().whiteout("models", "tokenizer"), ImageLayer.create().dir("models/tokenizer").file("models/tokenizer/merges.txt", "m"));
+    ImageFilesystem fs =
+        apply(
+            ImageLayer.create()
+                .file("models/tokenizer/vocab.txt", "a")
+                .file("models/config.json", "{}"),
+            ImageLayer.create().whiteout("models", "tokenizer"),
+            ImageLayer.create().dir("models/tokenizer").file("models/tokenizer/merges.txt", "m"));
 
     assertThat(fs.modelFiles()).containsOnlyKeys("config.json", "tokenizer/merges.txt");
   }
 
   @Test
   void whiteoutAppliesToLowerLayersOnlyAndALayerThatAlsoAddsThePathIsRefused() throws Exception {
-    ImageFilesystem fs = apply(ImageLayer.create().file("models/config.json", "old"),
-        ImageLayer.create().file("models/config.json", "new").whiteout("models", "config.json"));
+    ImageFilesystem fs =
+        apply(
+            ImageLayer.create().file("models/config.json", "old"),
+            ImageLayer.create()
+                .file("models/config.json", "new")
+                .whiteout("models", "config.json"));
 
-    assertThat(problems(fs)).contains("LAYER_NOT_VERIFIABLE: layer 1 both removes '/models/config.json' (whiteout) and adds '/models/config.json'");
+    assertThat(problems(fs))
+        .contains(
+            "LAYER_NOT_VERIFIABLE: layer 1 both removes '/models/config.json' (whiteout) and adds '/models/config.json'");
   }
 
   @Test
   void pathWrittenTwiceInOneLayerIsRefused() throws Exception {
-    ImageFilesystem fs = apply(ImageLayer.create().file("models/config.json", "a").file("models/config.json", "b"));
+    ImageFilesystem fs =
+        apply(ImageLayer.create().file("models/config.json", "a").file("models/config.json", "b"));
 
-    assertThat(problems(fs)).contains("DUPLICATE_RESOURCE: layer 0 holds '/models/config.json' twice");
+    assertThat(problems(fs))
+        .contains("DUPLICATE_RESOURCE: layer 0 holds '/models/config.json' twice");
   }
 
   @Test
   void aufsWhiteoutMetadataInsideTheModelIsRefusedAndIgnoredElsewhere() throws Exception {
-    ImageFilesystem fs = apply(ImageLayer.create().file("models/config.json", "{}").file("models/.wh..wh.plnk", "").file("var/.wh..wh.aufs", ""));
+    ImageFilesystem fs =
+        apply(
+            ImageLayer.create()
+                .file("models/config.json", "{}")
+                .file("models/.wh..wh.plnk", "")
+                .file("var/.wh..wh.aufs", ""));
 
-    assertThat(problems(fs)).contains("'/models/.wh..wh.plnk' is aufs whiteout metadata inside /models").doesNotContain("var/");
+    assertThat(problems(fs))
+        .contains("'/models/.wh..wh.plnk' is aufs whiteout metadata inside /models")
+        .doesNotContain("var/");
     assertThat(fs.modelFiles()).containsOnlyKeys("config.json");
   }
 
   @Test
   void namesWithDotSlashOrLeadingSlashLandWhereARuntimePutsThem() throws Exception {
-    ImageFilesystem fs = apply(ImageLayer.create().dir("./").file("./models/a", "1").file("/models/b", "2"));
+    ImageFilesystem fs =
+        apply(ImageLayer.create().dir("./").file("./models/a", "1").file("/models/b", "2"));
 
     assertThat(fs.modelFiles()).containsOnlyKeys("a", "b");
     assertThat(fs.problems()).isEmpty();
@@ -100,8 +137,15 @@ class ImageFilesystemTest {
 
   @Test
   void linksOutsideTheModelDirectoryAreNotTheModels() throws Exception {
-    ImageFilesystem fs = apply(ImageLayer.create().file("bin/[", "x").hardlink("bin/sh", "bin/[").symlink("lib64", "lib").characterDevice("dev/null")
-        .file("models/config.json", "{}").hardlink("usr/bin/config", "models/config.json"));
+    ImageFilesystem fs =
+        apply(
+            ImageLayer.create()
+                .file("bin/[", "x")
+                .hardlink("bin/sh", "bin/[")
+                .symlink("lib64", "lib")
+                .characterDevice("dev/null")
+                .file("models/config.json", "{}")
+                .hardlink("usr/bin/config", "models/config.json"));
 
     assertThat(fs.problems()).isEmpty();
     assertThat(fs.modelFiles()).containsOnlyKeys("config.json");
@@ -110,7 +154,9 @@ class ImageFilesystemTest {
   @Test
   void badModelDirectoryIsRefusedAtConstruction() {
     for (String bad : List.of("models", "/", "/models/", "/a/../b", "/a//b")) {
-      org.assertj.core.api.Assertions.assertThatThrownBy(() -> new ImageFilesystem(bad)).as(bad).isInstanceOf(IllegalArgumentException.class);
+      Assertions.assertThatThrownBy(() -> new ImageFilesystem(bad))
+          .as(bad)
+          .isInstanceOf(IllegalArgumentException.class);
     }
   }
 }

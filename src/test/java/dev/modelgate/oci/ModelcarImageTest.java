@@ -20,6 +20,7 @@ import dev.modelgate.verify.VerifyOptions;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
 import java.util.stream.Collectors;
@@ -60,8 +61,12 @@ class ModelcarImageTest {
 
   /** {@code FROM busybox; RUN mkdir /models; COPY model/ /models/} plus any layers after it. */
   private ContainerImage.Pushed modelcar(ImageLayer... after) {
-    List<ImageLayer> layers = new java.util.ArrayList<>(List.of(ContainerImage.busyboxBase(), ImageLayer.create().dir("models"),
-        ImageLayer.create().copy(signed.model, "models")));
+    List<ImageLayer> layers =
+        new ArrayList<>(
+            List.of(
+                ContainerImage.busyboxBase(),
+                ImageLayer.create().dir("models"),
+                ImageLayer.create().copy(signed.model, "models")));
     layers.addAll(List.of(after));
     ContainerImage.Pushed p = ContainerImage.push(ref, layers.toArray(new ImageLayer[0]));
     p.attachSignature(signed.signature);
@@ -73,8 +78,11 @@ class ModelcarImageTest {
   }
 
   private VerificationResult verify(VerifyOptions options) throws Exception {
-    var policy = VerificationPolicy.single(new KeyVerifier(PemReader.publicKey(signed.publicKey)), options);
-    return new OciModelVerifier(new RegistryClient(RegistryCredentials.NONE, Set.of()), new ModelVerifier(ModelHasher.allCores()))
+    var policy =
+        VerificationPolicy.single(new KeyVerifier(PemReader.publicKey(signed.publicKey)), options);
+    return new OciModelVerifier(
+            new RegistryClient(RegistryCredentials.NONE, Set.of()),
+            new ModelVerifier(ModelHasher.allCores()))
         .verify(OciReference.parse(ref), policy, Instant.now().plusSeconds(30));
   }
 
@@ -99,8 +107,11 @@ class ModelcarImageTest {
     VerificationResult r = verify(0);
 
     assertThat(r.verified()).isFalse();
-    assertThat(reasons(r)).contains("LAYER_NOT_VERIFIABLE").contains("is a container image (a modelcar) of 3 layers")
-        .contains("model directory /models").contains("set verification.allowLayerDownload");
+    assertThat(reasons(r))
+        .contains("LAYER_NOT_VERIFIABLE")
+        .contains("is a container image (a modelcar) of 3 layers")
+        .contains("model directory /models")
+        .contains("set verification.allowLayerDownload");
   }
 
   @Test
@@ -115,9 +126,19 @@ class ModelcarImageTest {
 
   @Test
   void laterLayerRestoringTheSignedContentVerifies() throws Exception {
-    ImageLayer stale = ImageLayer.create().dir("models").file("models/config.json", "{\"layers\": 1}\n");
-    ImageLayer fix = ImageLayer.create().dir("models").file("models/config.json", Files.readAllBytes(signed.model.resolve("config.json")));
-    ContainerImage.push(ref, ContainerImage.busyboxBase(), ImageLayer.create().copy(signed.model, "models"), stale, fix).attachSignature(signed.signature);
+    ImageLayer stale =
+        ImageLayer.create().dir("models").file("models/config.json", "{\"layers\": 1}\n");
+    ImageLayer fix =
+        ImageLayer.create()
+            .dir("models")
+            .file("models/config.json", Files.readAllBytes(signed.model.resolve("config.json")));
+    ContainerImage.push(
+            ref,
+            ContainerImage.busyboxBase(),
+            ImageLayer.create().copy(signed.model, "models"),
+            stale,
+            fix)
+        .attachSignature(signed.signature);
 
     VerificationResult r = verify(1 << 20);
 
@@ -136,11 +157,22 @@ class ModelcarImageTest {
 
   @Test
   void whiteoutAndOpaqueDirectoryRemoveUnsignedFilesOfLowerLayers() throws Exception {
-    ImageLayer withExtras = ImageLayer.create().copy(signed.model, "models").file("models/extra.bin", "unsigned")
-        .file("models/tokenizer/stale.txt", "unsigned");
-    ImageLayer cleanup = ImageLayer.create().dir("models").whiteout("models", "extra.bin")
-        .dir("models/tokenizer").opaque("models/tokenizer").file("models/tokenizer/vocab.txt", Files.readAllBytes(signed.model.resolve("tokenizer/vocab.txt")));
-    ContainerImage.push(ref, ContainerImage.busyboxBase(), withExtras, cleanup).attachSignature(signed.signature);
+    ImageLayer withExtras =
+        ImageLayer.create()
+            .copy(signed.model, "models")
+            .file("models/extra.bin", "unsigned")
+            .file("models/tokenizer/stale.txt", "unsigned");
+    ImageLayer cleanup =
+        ImageLayer.create()
+            .dir("models")
+            .whiteout("models", "extra.bin")
+            .dir("models/tokenizer")
+            .opaque("models/tokenizer")
+            .file(
+                "models/tokenizer/vocab.txt",
+                Files.readAllBytes(signed.model.resolve("tokenizer/vocab.txt")));
+    ContainerImage.push(ref, ContainerImage.busyboxBase(), withExtras, cleanup)
+        .attachSignature(signed.signature);
 
     VerificationResult r = verify(1 << 20);
 
@@ -158,7 +190,9 @@ class ModelcarImageTest {
 
   @Test
   void dockerSchema2ModelcarVerifiesToo() throws Exception {
-    ContainerImage.pushDocker(ref, ContainerImage.busyboxBase(), ImageLayer.create().copy(signed.model, "models")).attachSignature(signed.signature);
+    ContainerImage.pushDocker(
+            ref, ContainerImage.busyboxBase(), ImageLayer.create().copy(signed.model, "models"))
+        .attachSignature(signed.signature);
 
     VerificationResult r = verify(1 << 20);
 
@@ -167,31 +201,46 @@ class ModelcarImageTest {
 
   @Test
   void symlinkedModelDirectoryIsRefused() throws Exception {
-    ContainerImage.push(ref, ContainerImage.busyboxBase(), ImageLayer.create().copy(signed.model, "data"), ImageLayer.create().symlink("models", "data"))
+    ContainerImage.push(
+            ref,
+            ContainerImage.busyboxBase(),
+            ImageLayer.create().copy(signed.model, "data"),
+            ImageLayer.create().symlink("models", "data"))
         .attachSignature(signed.signature);
 
     VerificationResult r = verify(1 << 20);
 
-    assertThat(reasons(r)).contains("SYMLINK_REFUSED: /models in the image is a symbolic link (layer 2) to 'data'");
+    assertThat(reasons(r))
+        .contains("SYMLINK_REFUSED: /models in the image is a symbolic link (layer 2) to 'data'");
   }
 
   @Test
   void entryWrittenThroughASymlinkIntoTheModelIsRefused() throws Exception {
-    modelcar(ImageLayer.create().symlink("tmp/m", "/models"), ImageLayer.create().file("tmp/m/config.json", "{\"evil\": 1}"));
+    modelcar(
+        ImageLayer.create().symlink("tmp/m", "/models"),
+        ImageLayer.create().file("tmp/m/config.json", "{\"evil\": 1}"));
 
     VerificationResult r = verify(1 << 20);
 
-    assertThat(reasons(r)).contains("SYMLINK_REFUSED").contains("below symbolic link '/tmp/m' to '/models'");
+    assertThat(reasons(r))
+        .contains("SYMLINK_REFUSED")
+        .contains("below symbolic link '/tmp/m' to '/models'");
   }
 
   @Test
   void linksAndDevicesInsideTheModelDirectoryAreRefused() throws Exception {
-    modelcar(ImageLayer.create().dir("models").symlink("models/tokenizer.json", "/etc/passwd").hardlink("models/weights.bin", "bin/[")
-        .characterDevice("models/null"));
+    modelcar(
+        ImageLayer.create()
+            .dir("models")
+            .symlink("models/tokenizer.json", "/etc/passwd")
+            .hardlink("models/weights.bin", "bin/[")
+            .characterDevice("models/null"));
 
     VerificationResult r = verify(1 << 20);
 
-    assertThat(reasons(r)).contains("SYMLINK_REFUSED: file 'tokenizer.json' in /models is a symbolic link to '/etc/passwd'")
+    assertThat(reasons(r))
+        .contains(
+            "SYMLINK_REFUSED: file 'tokenizer.json' in /models is a symbolic link to '/etc/passwd'")
         .contains("file 'weights.bin' in /models is a hard link to 'bin/['")
         .contains("SPECIAL_FILE_REFUSED: file 'null' in /models is a device");
   }
@@ -202,7 +251,8 @@ class ModelcarImageTest {
 
     VerificationResult r = verify(1 << 20);
 
-    assertThat(reasons(r)).contains("PATH_UNSAFE: layer 3: whiteout 'models/.wh...' removes '..'")
+    assertThat(reasons(r))
+        .contains("PATH_UNSAFE: layer 3: whiteout 'models/.wh...' removes '..'")
         .contains("PATH_UNSAFE: layer 3: entry 'models/../../etc/shadow' has an unsafe path");
   }
 
@@ -212,7 +262,9 @@ class ModelcarImageTest {
 
     VerificationResult r = verify(1 << 20);
 
-    assertThat(reasons(r)).contains("NOT_FOUND: the image has no /models directory (verification.imageModelPath) after applying its 1 layers");
+    assertThat(reasons(r))
+        .contains(
+            "NOT_FOUND: the image has no /models directory (verification.imageModelPath) after applying its 1 layers");
   }
 
   @Test
@@ -221,20 +273,44 @@ class ModelcarImageTest {
 
     VerificationResult r = verify(2_000);
 
-    assertThat(reasons(r)).contains("LIMIT_EXCEEDED").contains("verification.maxLayerDownloadBytes");
+    assertThat(reasons(r))
+        .contains("LIMIT_EXCEEDED")
+        .contains("verification.maxLayerDownloadBytes");
   }
 
   @Test
   void policyVerifiesAModelcarPodAtItsImageModelPath() throws Exception {
-    ContainerImage.push(ref, ContainerImage.busyboxBase(), ImageLayer.create().copy(signed.model, "opt/model")).attachSignature(signed.signature);
-    AdmissionHarness h = new AdmissionHarness(tmp).policy("p.yaml", AdmissionHarness.keyPolicy("modelcars", "Enforce", "oci://" + registry.host + "/**",
-        signed.publicKey, "  verification:\n    allowLayerDownload: true\n    imageModelPath: /opt/model\n"));
-    String pod = "apiVersion: v1\nkind: Pod\nmetadata:\n  name: llm\n  namespace: ml\n  annotations:\n    model.modelgate.dev/llm: oci://" + ref + "\n"
-        + "spec:\n  containers: [{name: s, image: server}]\n";
+    ContainerImage.push(
+            ref, ContainerImage.busyboxBase(), ImageLayer.create().copy(signed.model, "opt/model"))
+        .attachSignature(signed.signature);
+    AdmissionHarness h =
+        new AdmissionHarness(tmp)
+            .policy(
+                "p.yaml",
+                AdmissionHarness.keyPolicy(
+                    "modelcars",
+                    "Enforce",
+                    "oci://" + registry.host + "/**",
+                    signed.publicKey,
+                    "  verification:\n    allowLayerDownload: true\n    imageModelPath: /opt/model\n"));
+    String pod =
+        "apiVersion: v1\nkind: Pod\nmetadata:\n  name: llm\n  namespace: ml\n  annotations:\n    model.modelgate.dev/llm: oci://"
+            + ref
+            + "\n"
+            + "spec:\n  containers: [{name: s, image: server}]\n";
 
     AdmissionOutcome ok = h.review(AdmissionHarness.create(pod));
-    AdmissionOutcome defaultPath = new AdmissionHarness(Files.createDirectories(tmp.resolve("h2"))).policy("p.yaml", AdmissionHarness.keyPolicy("modelcars", "Enforce",
-        "oci://" + registry.host + "/**", signed.publicKey, "  verification:\n    allowLayerDownload: true\n")).review(AdmissionHarness.create(pod));
+    AdmissionOutcome defaultPath =
+        new AdmissionHarness(Files.createDirectories(tmp.resolve("h2")))
+            .policy(
+                "p.yaml",
+                AdmissionHarness.keyPolicy(
+                    "modelcars",
+                    "Enforce",
+                    "oci://" + registry.host + "/**",
+                    signed.publicKey,
+                    "  verification:\n    allowLayerDownload: true\n"))
+            .review(AdmissionHarness.create(pod));
 
     assertThat(ok.allowed()).as(ok.message()).isTrue();
     assertThat(defaultPath.allowed()).isFalse();
@@ -244,7 +320,8 @@ class ModelcarImageTest {
   @Test
   void signatureCopiedIntoTheImageWithTheModelIsUsedWhenNoReferrerExists() throws Exception {
     // sign, then build: COPY model/ /models/ takes model.sig along.
-    ContainerImage.push(ref, ContainerImage.busyboxBase(), ImageLayer.create().copy(signed.model, "models"));
+    ContainerImage.push(
+        ref, ContainerImage.busyboxBase(), ImageLayer.create().copy(signed.model, "models"));
 
     VerificationResult r = verify(1 << 20);
 
@@ -253,7 +330,11 @@ class ModelcarImageTest {
 
   @Test
   void imageWithNeitherReferrerNorModelSigHasNoSignature() throws Exception {
-    ContainerImage.push(ref, ContainerImage.busyboxBase(), ImageLayer.create().copy(signed.model, "models"), ImageLayer.create().whiteout("models", "model.sig"));
+    ContainerImage.push(
+        ref,
+        ContainerImage.busyboxBase(),
+        ImageLayer.create().copy(signed.model, "models"),
+        ImageLayer.create().whiteout("models", "model.sig"));
 
     VerificationResult r = verify(1 << 20);
 

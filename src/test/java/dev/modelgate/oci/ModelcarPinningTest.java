@@ -40,8 +40,13 @@ class ModelcarPinningTest {
   void setUp() throws Exception {
     registry = TestRegistry.startOrSkip(Files.createDirectories(tmp.resolve("registry")));
     signed = SignedModel.create(Files.createDirectories(tmp.resolve("m")));
-    assertThat(Cli.run("push", signed.model, "oci://" + registry.host + "/models/llama:1").exitCode()).isZero();
-    harness = new AdmissionHarness(tmp).policy("p.yaml", AdmissionHarness.keyPolicy("oci", "Enforce", "**", signed.publicKey, ""));
+    assertThat(
+            Cli.run("push", signed.model, "oci://" + registry.host + "/models/llama:1").exitCode())
+        .isZero();
+    harness =
+        new AdmissionHarness(tmp)
+            .policy(
+                "p.yaml", AdmissionHarness.keyPolicy("oci", "Enforce", "**", signed.publicKey, ""));
   }
 
   @AfterEach
@@ -51,7 +56,9 @@ class ModelcarPinningTest {
     }
   }
 
-  /** A predictor Pod after InjectModelcar: modelcar (sidecar) and modelcar-init with the same image. */
+  /**
+   * A predictor Pod after InjectModelcar: modelcar (sidecar) and modelcar-init with the same image.
+   */
   private ObjectNode modelcarPod(String image, String secondImage) {
     ObjectNode pod = KServePods.predictorPod("oci://" + image);
     ObjectNode spec = (ObjectNode) pod.get("spec");
@@ -59,14 +66,28 @@ class ModelcarPinningTest {
     ArrayNode init = spec.putArray("initContainers");
     init.addObject().put("name", "modelcar-init").put("image", image);
     if (secondImage != null) {
-      ((ArrayNode) spec.get("containers")).addObject().put("name", "modelcar-1").put("image", secondImage);
+      ((ArrayNode) spec.get("containers"))
+          .addObject()
+          .put("name", "modelcar-1")
+          .put("image", secondImage);
       init.addObject().put("name", "modelcar-init-1").put("image", secondImage);
     }
     return pod;
   }
 
   private AdmissionOutcome mutate(JsonNode pod) {
-    var r = new AdmissionRequest("admission.k8s.io/v1", "u", "Pod", "ml", "p", "CREATE", "", false, pod, MissingNode.getInstance());
+    var r =
+        new AdmissionRequest(
+            "admission.k8s.io/v1",
+            "u",
+            "Pod",
+            "ml",
+            "p",
+            "CREATE",
+            "",
+            false,
+            pod,
+            MissingNode.getInstance());
     return harness.service().review(r, Instant.now().plus(Duration.ofSeconds(30)), true);
   }
 
@@ -83,7 +104,9 @@ class ModelcarPinningTest {
     String pinned = patched.at("/spec/containers/1/image").asText();
     assertThat(pinned).startsWith(image + "@sha256:");
     assertThat(patched.at("/spec/initContainers/0/image").asText()).isEqualTo(pinned);
-    assertThat(patched.at("/metadata/annotations").path(KServePods.SOURCE_URI).asText()).as("KServe's own annotation is left alone").isEqualTo("oci://" + image);
+    assertThat(patched.at("/metadata/annotations").path(KServePods.SOURCE_URI).asText())
+        .as("KServe's own annotation is left alone")
+        .isEqualTo("oci://" + image);
   }
 
   @Test
@@ -94,7 +117,8 @@ class ModelcarPinningTest {
     AdmissionOutcome o = mutate(modelcarPod(image, unsigned));
 
     assertThat(o.allowed()).isFalse();
-    assertThat(o.message()).contains("model 'modelcar-1' (oci://" + unsigned + ") failed ClusterModelPolicy/oci");
+    assertThat(o.message())
+        .contains("model 'modelcar-1' (oci://" + unsigned + ") failed ClusterModelPolicy/oci");
     assertThat(o.patch()).isEmpty();
   }
 }

@@ -28,7 +28,16 @@ class OciReferenceTest {
   }
 
   @ParameterizedTest
-  @ValueSource(strings = {"", "Upper/Case", "repo:bad tag", "host.io/repo@sha256:abc", "host.io/a//b", "host.io/-x", "repo@md5:00"})
+  @ValueSource(
+      strings = {
+        "",
+        "Upper/Case",
+        "repo:bad tag",
+        "host.io/repo@sha256:abc",
+        "host.io/a//b",
+        "host.io/-x",
+        "repo@md5:00"
+      })
   void malformedReferencesAreRejected(String input) {
     assertThatThrownBy(() -> OciReference.parse(input)).isInstanceOf(InvalidInputException.class);
   }

@@ -36,8 +36,10 @@ class RegistryPolitenessTest {
   HttpServer server;
   OciReference repo;
   final AtomicInteger requests = new AtomicInteger();
+
   /** The status of the n-th request (1-based) and its Retry-After header, or null for none. */
   volatile IntFunction<String[]> answer = n -> new String[] {"200", null};
+
   final List<Duration> waits = new CopyOnWriteArrayList<>();
   final List<String> counted = new CopyOnWriteArrayList<>();
   final CountDownLatch hang = new CountDownLatch(1);
@@ -81,7 +83,13 @@ class RegistryPolitenessTest {
   }
 
   private RegistryClient client(int maxInFlight) {
-    RegistryPoliteness p = new RegistryPoliteness(maxInFlight, 2, Duration.ofMillis(200), (registry, status) -> counted.add(registry + " " + status), waits::add);
+    RegistryPoliteness p =
+        new RegistryPoliteness(
+            maxInFlight,
+            2,
+            Duration.ofMillis(200),
+            (registry, status) -> counted.add(registry + " " + status),
+            waits::add);
     return new RegistryClient(RegistryCredentials.NONE, Set.of(), p);
   }
 
@@ -102,12 +110,16 @@ class RegistryPolitenessTest {
 
   @Test
   void retryAfterAsAnHttpDateIsRead() {
-    String inTwoSeconds = DateTimeFormatter.RFC_1123_DATE_TIME.format(ZonedDateTime.now(ZoneOffset.UTC).plusSeconds(2));
+    String inTwoSeconds =
+        DateTimeFormatter.RFC_1123_DATE_TIME.format(
+            ZonedDateTime.now(ZoneOffset.UTC).plusSeconds(2));
     answer = n -> n == 1 ? new String[] {"503", inTwoSeconds} : new String[] {"200", null};
 
     assertThat(fetch(client(8), Duration.ofSeconds(10))).isEqualTo(BLOB);
 
-    assertThat(waits).singleElement().satisfies(d -> assertThat(d).isBetween(Duration.ZERO, Duration.ofSeconds(3)));
+    assertThat(waits)
+        .singleElement()
+        .satisfies(d -> assertThat(d).isBetween(Duration.ZERO, Duration.ofSeconds(3)));
   }
 
   @Test
@@ -116,7 +128,8 @@ class RegistryPolitenessTest {
     Instant start = Instant.now();
 
     assertThatThrownBy(() -> fetch(client(8), Duration.ofSeconds(5)))
-        .isInstanceOfSatisfying(ModelGateException.class, e -> assertThat(e.reason()).isEqualTo(Reason.UNAVAILABLE))
+        .isInstanceOfSatisfying(
+            ModelGateException.class, e -> assertThat(e.reason()).isEqualTo(Reason.UNAVAILABLE))
         .hasMessageContaining("rate-limiting");
 
     assertThat(waits).isEmpty();
@@ -129,7 +142,8 @@ class RegistryPolitenessTest {
     answer = n -> new String[] {"503", null};
 
     assertThatThrownBy(() -> fetch(client(8), Duration.ofSeconds(10)))
-        .isInstanceOfSatisfying(ModelGateException.class, e -> assertThat(e.reason()).isEqualTo(Reason.UNAVAILABLE));
+        .isInstanceOfSatisfying(
+            ModelGateException.class, e -> assertThat(e.reason()).isEqualTo(Reason.UNAVAILABLE));
 
     assertThat(requests.get()).isEqualTo(3);
     assertThat(waits).hasSize(2);
@@ -141,7 +155,8 @@ class RegistryPolitenessTest {
   void otherErrorsAreNotRetried() {
     answer = n -> new String[] {"500", "1"};
 
-    assertThatThrownBy(() -> fetch(client(8), Duration.ofSeconds(10))).isInstanceOf(ModelGateException.class);
+    assertThatThrownBy(() -> fetch(client(8), Duration.ofSeconds(10)))
+        .isInstanceOf(ModelGateException.class);
 
     assertThat(requests.get()).isEqualTo(1);
     assertThat(waits).isEmpty();
@@ -161,7 +176,8 @@ class RegistryPolitenessTest {
     Instant start = Instant.now();
 
     assertThatThrownBy(() -> fetch(c, Duration.ofMillis(300)))
-        .isInstanceOfSatisfying(ModelGateException.class, e -> assertThat(e.reason()).isEqualTo(Reason.UNAVAILABLE))
+        .isInstanceOfSatisfying(
+            ModelGateException.class, e -> assertThat(e.reason()).isEqualTo(Reason.UNAVAILABLE))
         .hasMessageContaining("already has 2 requests from ModelGate in flight");
 
     assertThat(requests.get()).as("the third request never reached the registry").isEqualTo(2);
@@ -174,7 +190,8 @@ class RegistryPolitenessTest {
   void retryAfterValuesAreParsedOrIgnored() {
     assertThat(RegistryPoliteness.parseRetryAfter("120")).contains(Duration.ofSeconds(120));
     assertThat(RegistryPoliteness.parseRetryAfter(" 7 ")).contains(Duration.ofSeconds(7));
-    assertThat(RegistryPoliteness.parseRetryAfter("Wed, 21 Oct 2015 07:28:00 GMT")).contains(Duration.ZERO);
+    assertThat(RegistryPoliteness.parseRetryAfter("Wed, 21 Oct 2015 07:28:00 GMT"))
+        .contains(Duration.ZERO);
     assertThat(RegistryPoliteness.parseRetryAfter("soon")).isEmpty();
     assertThat(RegistryPoliteness.parseRetryAfter("-5")).isEmpty();
   }

@@ -8,9 +8,11 @@ import java.io.ByteArrayOutputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.security.MessageDigest;
 import java.time.Instant;
 import java.util.HexFormat;
 import java.util.zip.GZIPOutputStream;
+import org.assertj.core.groups.Tuple;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -54,10 +56,18 @@ class TarFilesTest {
 
     var entries = TarFiles.read(archive(out), false, 1 << 20, Instant.now().plusSeconds(10));
 
-    assertThat(entries).singleElement().satisfies(e -> {
-      assertThat(e.size()).isEqualTo(5);
-      assertThat(e.sha256Hex()).isEqualTo(HexFormat.of().formatHex(java.security.MessageDigest.getInstance("SHA-256").digest("hello".getBytes(StandardCharsets.UTF_8))));
-    });
+    assertThat(entries)
+        .singleElement()
+        .satisfies(
+            e -> {
+              assertThat(e.size()).isEqualTo(5);
+              assertThat(e.sha256Hex())
+                  .isEqualTo(
+                      HexFormat.of()
+                          .formatHex(
+                              MessageDigest.getInstance("SHA-256")
+                                  .digest("hello".getBytes(StandardCharsets.UTF_8))));
+            });
   }
 
   @Test
@@ -69,7 +79,8 @@ class TarFilesTest {
     Path a = archive(out);
 
     assertThatThrownBy(() -> TarFiles.read(a, false, 1 << 20, Instant.now().plusSeconds(10)))
-        .isInstanceOf(InvalidInputException.class).hasMessageContaining("sparse file");
+        .isInstanceOf(InvalidInputException.class)
+        .hasMessageContaining("sparse file");
   }
 
   @Test
@@ -85,7 +96,8 @@ class TarFilesTest {
 
     assertThat(gz.size()).isLessThan(1 << 20);
     assertThatThrownBy(() -> TarFiles.read(a, true, 1 << 20, Instant.now().plusSeconds(10)))
-        .isInstanceOf(InvalidInputException.class).hasMessageContaining("unpacks to more than 1048576 bytes");
+        .isInstanceOf(InvalidInputException.class)
+        .hasMessageContaining("unpacks to more than 1048576 bytes");
   }
 
   @Test
@@ -99,8 +111,12 @@ class TarFilesTest {
 
     var entries = TarFiles.readChangeset(a, false, 1 << 20, Instant.now().plusSeconds(10));
 
-    assertThat(entries).extracting(TarFiles.Entry::name).containsExactly("models/", "models/hidden.py");
-    assertThat(TarFiles.read(a, false, 1 << 20, Instant.now().plusSeconds(10))).extracting(TarFiles.Entry::name).containsExactly("models/hidden.py");
+    assertThat(entries)
+        .extracting(TarFiles.Entry::name)
+        .containsExactly("models/", "models/hidden.py");
+    assertThat(TarFiles.read(a, false, 1 << 20, Instant.now().plusSeconds(10)))
+        .extracting(TarFiles.Entry::name)
+        .containsExactly("models/hidden.py");
   }
 
   @Test
@@ -117,9 +133,13 @@ class TarFilesTest {
 
     var entries = TarFiles.readChangeset(a, false, 1 << 20, Instant.now().plusSeconds(10));
 
-    assertThat(entries).extracting(TarFiles.Entry::type, TarFiles.Entry::linkName)
-        .containsExactly(org.assertj.core.groups.Tuple.tuple(TarFiles.Type.SYMLINK, "lib"), org.assertj.core.groups.Tuple.tuple(TarFiles.Type.HARDLINK, longTarget));
-    assertThatThrownBy(() -> TarFiles.read(a, false, 1 << 20, Instant.now().plusSeconds(10))).hasMessageContaining("'lib64' is a symbolic link");
+    assertThat(entries)
+        .extracting(TarFiles.Entry::type, TarFiles.Entry::linkName)
+        .containsExactly(
+            Tuple.tuple(TarFiles.Type.SYMLINK, "lib"),
+            Tuple.tuple(TarFiles.Type.HARDLINK, longTarget));
+    assertThatThrownBy(() -> TarFiles.read(a, false, 1 << 20, Instant.now().plusSeconds(10)))
+        .hasMessageContaining("'lib64' is a symbolic link");
   }
 
   /** A PAX record of exactly {@code key=value\n} with its length prefix computed. */
@@ -138,14 +158,19 @@ class TarFilesTest {
     // holds "\n12 path=tmp/x". Reading by line would see a third record and put the file at tmp/x.
     ByteArrayOutputStream records = new ByteArrayOutputStream();
     records.writeBytes(paxRecord("path", "models/model.safetensors"));
-    records.writeBytes(paxRecord("comment", "\n" + new String(paxRecord("path", "tmp/x"), StandardCharsets.UTF_8).strip()));
+    records.writeBytes(
+        paxRecord(
+            "comment",
+            "\n" + new String(paxRecord("path", "tmp/x"), StandardCharsets.UTF_8).strip()));
     ByteArrayOutputStream out = new ByteArrayOutputStream();
     entry(out, header("PaxHeaders/x", records.size(), 'x'), records.toByteArray());
     entry(out, header("placeholder", 5, '0'), "evil!".getBytes(StandardCharsets.UTF_8));
 
     var entries = TarFiles.read(archive(out), false, 1 << 20, Instant.now().plusSeconds(10));
 
-    assertThat(entries).singleElement().satisfies(e -> assertThat(e.name()).isEqualTo("models/model.safetensors"));
+    assertThat(entries)
+        .singleElement()
+        .satisfies(e -> assertThat(e.name()).isEqualTo("models/model.safetensors"));
   }
 
   @Test
@@ -155,8 +180,10 @@ class TarFilesTest {
     entry(out, header("PaxHeaders/x", records.length, 'x'), records);
     entry(out, header("x", 1, '0'), "x".getBytes(StandardCharsets.UTF_8));
 
-    assertThatThrownBy(() -> TarFiles.read(archive(out), false, 1 << 20, Instant.now().plusSeconds(10)))
-        .isInstanceOf(InvalidInputException.class).hasMessageContaining("malformed PAX record");
+    assertThatThrownBy(
+            () -> TarFiles.read(archive(out), false, 1 << 20, Instant.now().plusSeconds(10)))
+        .isInstanceOf(InvalidInputException.class)
+        .hasMessageContaining("malformed PAX record");
   }
 
   @Test
@@ -166,8 +193,10 @@ class TarFilesTest {
     entry(out, header("PaxHeaders/x", records.length, 'x'), records);
     entry(out, header("x", 1, '0'), "x".getBytes(StandardCharsets.UTF_8));
 
-    assertThatThrownBy(() -> TarFiles.read(archive(out), false, 1 << 20, Instant.now().plusSeconds(10)))
-        .isInstanceOf(InvalidInputException.class).hasMessageContaining("NUL or newline");
+    assertThatThrownBy(
+            () -> TarFiles.read(archive(out), false, 1 << 20, Instant.now().plusSeconds(10)))
+        .isInstanceOf(InvalidInputException.class)
+        .hasMessageContaining("NUL or newline");
   }
 
   @Test
@@ -179,6 +208,8 @@ class TarFilesTest {
 
     var entries = TarFiles.read(archive(out), false, 1 << 20, Instant.now().plusSeconds(10));
 
-    assertThat(entries).singleElement().satisfies(e -> assertThat(e.name()).isEqualTo("models/model.safetensors"));
+    assertThat(entries)
+        .singleElement()
+        .satisfies(e -> assertThat(e.name()).isEqualTo("models/model.safetensors"));
   }
 }

@@ -6,15 +6,27 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import dev.modelgate.core.InvalidInputException;
 import java.util.ArrayList;
 import java.util.List;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 import org.junit.jupiter.params.provider.ValueSource;
-import org.junit.jupiter.api.Test;
 
 class RelativePathTest {
 
   @ParameterizedTest
-  @ValueSource(strings = {"a", "a/b", ".hidden", "dir/.git", "x..y", "...", "a b/c", "données/модель.bin", "a:1:2", "."})
+  @ValueSource(
+      strings = {
+        "a",
+        "a/b",
+        ".hidden",
+        "dir/.git",
+        "x..y",
+        "...",
+        "a b/c",
+        "données/модель.bin",
+        "a:1:2",
+        "."
+      })
   void wellFormedPathsParseAndRoundTrip(String value) {
     assertThat(RelativePath.parse(value).toString()).isEqualTo(value);
   }
@@ -45,17 +57,26 @@ class RelativePathTest {
 
   @Test
   void orderIsComponentWiseLikePythonsPurePosixPath() {
-    List<RelativePath> paths = new ArrayList<>(List.of(RelativePath.parse("tokenizer.json"), RelativePath.parse("tokenizer/vocab.txt"), RelativePath.parse("a")));
+    List<RelativePath> paths =
+        new ArrayList<>(
+            List.of(
+                RelativePath.parse("tokenizer.json"),
+                RelativePath.parse("tokenizer/vocab.txt"),
+                RelativePath.parse("a")));
 
     paths.sort(RelativePath.COMPONENT_ORDER);
 
-    assertThat(paths).extracting(RelativePath::value).containsExactly("a", "tokenizer/vocab.txt", "tokenizer.json");
+    assertThat(paths)
+        .extracting(RelativePath::value)
+        .containsExactly("a", "tokenizer/vocab.txt", "tokenizer.json");
   }
 
   @Test
   void isWithinIsComponentWiseNotAStringPrefix() {
-    assertThat(RelativePath.parse("ignore-me/x").isWithin(RelativePath.parse("ignore-me"))).isTrue();
-    assertThat(RelativePath.parse("ignore-me-not").isWithin(RelativePath.parse("ignore-me"))).isFalse();
+    assertThat(RelativePath.parse("ignore-me/x").isWithin(RelativePath.parse("ignore-me")))
+        .isTrue();
+    assertThat(RelativePath.parse("ignore-me-not").isWithin(RelativePath.parse("ignore-me")))
+        .isFalse();
   }
 
   @Test
@@ -65,10 +86,16 @@ class RelativePathTest {
     assertThat(k.path().value()).isEqualTo("a:b/c.bin");
     assertThat(k.start()).isEqualTo(8);
     assertThat(k.end()).isEqualTo(16);
-    assertThatThrownBy(() -> ResourceKey.parseShard("c.bin:16:8")).hasMessageContaining("empty or negative range");
-    assertThatThrownBy(() -> ResourceKey.parseShard("c.bin:x:8")).hasMessageContaining("bad offset");
-    assertThatThrownBy(() -> ResourceKey.parseShard("c.bin:00:8")).as("leading zero").hasMessageContaining("bad offset");
-    assertThatThrownBy(() -> ResourceKey.parseShard("c.bin:0:\u0668")).as("Arabic-Indic eight").hasMessageContaining("bad offset");
+    assertThatThrownBy(() -> ResourceKey.parseShard("c.bin:16:8"))
+        .hasMessageContaining("empty or negative range");
+    assertThatThrownBy(() -> ResourceKey.parseShard("c.bin:x:8"))
+        .hasMessageContaining("bad offset");
+    assertThatThrownBy(() -> ResourceKey.parseShard("c.bin:00:8"))
+        .as("leading zero")
+        .hasMessageContaining("bad offset");
+    assertThatThrownBy(() -> ResourceKey.parseShard("c.bin:0:\u0668"))
+        .as("Arabic-Indic eight")
+        .hasMessageContaining("bad offset");
     assertThat(ResourceKey.parseShard("c.bin:0:8").name()).isEqualTo("c.bin:0:8");
   }
 }

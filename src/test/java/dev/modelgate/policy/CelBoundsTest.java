@@ -8,8 +8,8 @@ import java.util.Map;
 import org.junit.jupiter.api.Test;
 
 /**
- * A condition over an attested statement cannot exhaust memory or time: what it builds and how
- * long it runs are bounded, and exceeding a bound is a false outcome with the reason.
+ * A condition over an attested statement cannot exhaust memory or time: what it builds and how long
+ * it runs are bounded, and exceeding a bound is a false outcome with the reason.
  */
 class CelBoundsTest {
   private static ObjectNode statementWithString(int chars) {
@@ -29,7 +29,10 @@ class CelBoundsTest {
 
   @Test
   void anOrdinaryConditionOverALargeFieldStillHolds() {
-    CelCondition.Outcome o = eval("predicate.s.size() == 600000 && predicate.s.startsWith('aaa')", statementWithString(600_000));
+    CelCondition.Outcome o =
+        eval(
+            "predicate.s.size() == 600000 && predicate.s.startsWith('aaa')",
+            statementWithString(600_000));
 
     assertThat(o.error()).isEmpty();
     assertThat(o.holds()).isTrue();
@@ -37,19 +40,27 @@ class CelBoundsTest {
 
   @Test
   void buildingOneHugeStringIsRefused() {
-    CelCondition.Outcome o = eval("(predicate.s + predicate.s).size() > 0", statementWithString(600_000));
+    CelCondition.Outcome o =
+        eval("(predicate.s + predicate.s).size() > 0", statementWithString(600_000));
 
     assertThat(o.holds()).isFalse();
-    assertThat(o.error()).isEqualTo("condition exceeded its bounds: it built a string of 1200000 characters, more than 1048576");
+    assertThat(o.error())
+        .isEqualTo(
+            "condition exceeded its bounds: it built a string of 1200000 characters, more than 1048576");
   }
 
   @Test
   void buildingManyLargeStringsIsRefusedBeforeTheyAddUpToGigabytes() {
     // 100 x 100 concatenations of 200,000 characters: 2 GB of strings if unbounded.
-    CelCondition.Outcome o = eval("predicate.l.map(a, predicate.l.map(b, predicate.s + predicate.s)).size() > 0", statementWithString(100_000));
+    CelCondition.Outcome o =
+        eval(
+            "predicate.l.map(a, predicate.l.map(b, predicate.s + predicate.s)).size() > 0",
+            statementWithString(100_000));
 
     assertThat(o.holds()).isFalse();
-    assertThat(o.error()).isEqualTo("condition exceeded its bounds: its strings add up to more than 16777216 characters");
+    assertThat(o.error())
+        .isEqualTo(
+            "condition exceeded its bounds: its strings add up to more than 16777216 characters");
   }
 
   @Test
@@ -62,17 +73,22 @@ class CelBoundsTest {
       half.add(i);
     }
     long start = System.nanoTime();
-    CelCondition.Outcome o = eval("predicate.l.all(a, predicate.h.all(b, !predicate.s.contains('b')))", st);
+    CelCondition.Outcome o =
+        eval("predicate.l.all(a, predicate.h.all(b, !predicate.s.contains('b')))", st);
     long tookMs = (System.nanoTime() - start) / 1_000_000;
 
     assertThat(o.holds()).isFalse();
-    assertThat(o.error()).isEqualTo("condition exceeded its bounds: evaluation took longer than 1000 ms");
+    assertThat(o.error())
+        .isEqualTo("condition exceeded its bounds: evaluation took longer than 1000 ms");
     assertThat(tookMs).as("stopped near its deadline").isLessThan(20_000);
   }
 
   @Test
   void nestedComprehensionsStopAtTheIterationBudget() {
-    CelCondition.Outcome o = eval("predicate.l.all(a, predicate.l.all(b, predicate.l.all(c, a + b + c >= 0)))", statementWithString(1));
+    CelCondition.Outcome o =
+        eval(
+            "predicate.l.all(a, predicate.l.all(b, predicate.l.all(c, a + b + c >= 0)))",
+            statementWithString(1));
 
     assertThat(o.holds()).isFalse();
     assertThat(o.error()).contains("Iteration budget exceeded: 10000");

@@ -11,13 +11,17 @@ import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.test.junit.QuarkusTestProfile;
 import io.quarkus.test.junit.TestProfile;
 import java.io.BufferedReader;
+import java.io.IOException;
 import java.io.InputStreamReader;
 import java.io.OutputStream;
+import java.io.UncheckedIOException;
 import java.net.URL;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
+import java.security.GeneralSecurityException;
+import java.security.cert.CertificateException;
 import java.security.cert.X509Certificate;
 import java.time.Clock;
 import java.time.Duration;
@@ -25,6 +29,7 @@ import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import javax.net.ssl.SSLContext;
+import javax.net.ssl.SSLException;
 import javax.net.ssl.SSLSocket;
 import javax.net.ssl.TrustManager;
 import javax.net.ssl.X509TrustManager;
@@ -39,7 +44,8 @@ import org.junit.jupiter.api.Test;
 @TestProfile(CertificateFileReloadTest.FileCertificates.class)
 class CertificateFileReloadTest {
   static final Path DIR = createDir();
-  static final CertificateIssuer ISSUER = new CertificateIssuer(Clock.systemUTC(), CertificateLifetimes.DEFAULT);
+  static final CertificateIssuer ISSUER =
+      new CertificateIssuer(Clock.systemUTC(), CertificateLifetimes.DEFAULT);
   static final KeyAndCertificate CA = ISSUER.newAuthority("file-reload");
 
   @TestHTTPResource(value = "/", tls = true)
@@ -59,8 +65,8 @@ class CertificateFileReloadTest {
   static Path createDir() {
     try {
       return Files.createTempDirectory("modelgate-reload");
-    } catch (java.io.IOException e) {
-      throw new java.io.UncheckedIOException(e);
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
     }
   }
 
@@ -70,36 +76,46 @@ class CertificateFileReloadTest {
       for (var f : Map.of("tls.key", pair.keyPem(), "tls.crt", pair.certificatePem()).entrySet()) {
         Path tmp = Files.createTempFile(DIR, ".new", ".pem");
         Files.write(tmp, f.getValue());
-        Files.move(tmp, DIR.resolve(f.getKey()), StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+        Files.move(
+            tmp,
+            DIR.resolve(f.getKey()),
+            StandardCopyOption.REPLACE_EXISTING,
+            StandardCopyOption.ATOMIC_MOVE);
       }
-    } catch (java.io.IOException e) {
-      throw new java.io.UncheckedIOException(e);
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
     }
   }
 
   static SSLSocket connect(int port, X509Certificate[] seen) throws Exception {
     SSLContext ctx = SSLContext.getInstance("TLS");
-    ctx.init(null, new TrustManager[] {new X509TrustManager() {
-      @Override
-      public void checkClientTrusted(X509Certificate[] chain, String authType) {
-        throw new UnsupportedOperationException();
-      }
+    ctx.init(
+        null,
+        new TrustManager[] {
+          new X509TrustManager() {
+            @Override
+            public void checkClientTrusted(X509Certificate[] chain, String authType) {
+              throw new UnsupportedOperationException();
+            }
 
-      @Override
-      public void checkServerTrusted(X509Certificate[] chain, String authType) throws java.security.cert.CertificateException {
-        try {
-          chain[0].verify(CA.certificate().getPublicKey());
-        } catch (java.security.GeneralSecurityException e) {
-          throw new java.security.cert.CertificateException("not issued by the test CA", e);
-        }
-        seen[0] = chain[0];
-      }
+            @Override
+            public void checkServerTrusted(X509Certificate[] chain, String authType)
+                throws CertificateException {
+              try {
+                chain[0].verify(CA.certificate().getPublicKey());
+              } catch (GeneralSecurityException e) {
+                throw new CertificateException("not issued by the test CA", e);
+              }
+              seen[0] = chain[0];
+            }
 
-      @Override
-      public X509Certificate[] getAcceptedIssuers() {
-        return new X509Certificate[] {CA.certificate()};
-      }
-    }}, null);
+            @Override
+            public X509Certificate[] getAcceptedIssuers() {
+              return new X509Certificate[] {CA.certificate()};
+            }
+          }
+        },
+        null);
     SSLSocket s = (SSLSocket) ctx.getSocketFactory().createSocket("localhost", port);
     s.startHandshake();
     return s;
@@ -114,9 +130,12 @@ class CertificateFileReloadTest {
 
   static String get(SSLSocket s, String path) throws Exception {
     OutputStream out = s.getOutputStream();
-    out.write(("GET " + path + " HTTP/1.1\r\nHost: localhost\r\n\r\n").getBytes(StandardCharsets.US_ASCII));
+    out.write(
+        ("GET " + path + " HTTP/1.1\r\nHost: localhost\r\n\r\n")
+            .getBytes(StandardCharsets.US_ASCII));
     out.flush();
-    BufferedReader in = new BufferedReader(new InputStreamReader(s.getInputStream(), StandardCharsets.US_ASCII));
+    BufferedReader in =
+        new BufferedReader(new InputStreamReader(s.getInputStream(), StandardCharsets.US_ASCII));
     String status = in.readLine();
     int length = 0;
     for (String line = in.readLine(); line != null && !line.isEmpty(); line = in.readLine()) {
@@ -148,11 +167,13 @@ class CertificateFileReloadTest {
       int failed = 0;
       String presented = "";
       while (!presented.equals(next.fingerprint())) {
-        assertThat(Instant.now()).as("the new certificate is presented within 20 s").isBefore(until);
+        assertThat(Instant.now())
+            .as("the new certificate is presented within 20 s")
+            .isBefore(until);
         Thread.sleep(100);
         try {
           presented = presentedFingerprint(port);
-        } catch (javax.net.ssl.SSLException e) {
+        } catch (SSLException e) {
           failed++;
         }
       }
@@ -160,10 +181,14 @@ class CertificateFileReloadTest {
       for (int i = 0; i < 20; i++) {
         assertThat(presentedFingerprint(port)).isEqualTo(next.fingerprint());
       }
-      assertThat(get(open, "/q/health/ready")).as("the connection opened before the swap still answers").startsWith("HTTP/1.1 200").contains("\"tls\"");
+      assertThat(get(open, "/q/health/ready"))
+          .as("the connection opened before the swap still answers")
+          .startsWith("HTTP/1.1 200")
+          .contains("\"tls\"");
       assertThat(KeyAndCertificate.fingerprint(first[0])).isNotEqualTo(next.fingerprint());
     }
-    String ready = given().relaxedHTTPSValidation().baseUri(base.toString()).get("q/health/ready").asString();
+    String ready =
+        given().relaxedHTTPSValidation().baseUri(base.toString()).get("q/health/ready").asString();
     assertThat(ready).contains("UP").contains("files " + DIR.resolve("tls.crt"));
   }
 
@@ -181,7 +206,13 @@ class CertificateFileReloadTest {
       Thread.sleep(Duration.ofSeconds(1).toMillis());
 
       assertThat(presentedFingerprint(port)).as("the working certificate stays").isEqualTo(before);
-      assertThat(given().relaxedHTTPSValidation().baseUri(base.toString()).get("q/health/ready").statusCode()).isEqualTo(200);
+      assertThat(
+              given()
+                  .relaxedHTTPSValidation()
+                  .baseUri(base.toString())
+                  .get("q/health/ready")
+                  .statusCode())
+          .isEqualTo(200);
     } finally {
       Files.write(key, goodKey);
     }

@@ -11,25 +11,48 @@ import io.fabric8.kubernetes.client.server.mock.EnableKubernetesMockClient;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 
-/** Denials and warnings become Events on the workload, in its namespace (fabric8 CRUD mock server). */
+/**
+ * Denials and warnings become Events on the workload, in its namespace (fabric8 CRUD mock server).
+ */
 @EnableKubernetesMockClient(crud = true)
 class KubernetesEventSinkTest {
   KubernetesClient client;
 
   @Test
   void denialBecomesAWarningEventOnTheWorkload() {
-    AdmissionRequest r = new AdmissionRequest("admission.k8s.io/v1", "u", "Deployment", "ml", "llm", "CREATE", "", false, MissingNode.getInstance(), MissingNode.getInstance());
-    AdmissionOutcome denied = new AdmissionOutcome("u", false, "ModelGate denied this workload: model 'llm' failed", List.of(), List.of(), "");
+    AdmissionRequest r =
+        new AdmissionRequest(
+            "admission.k8s.io/v1",
+            "u",
+            "Deployment",
+            "ml",
+            "llm",
+            "CREATE",
+            "",
+            false,
+            MissingNode.getInstance(),
+            MissingNode.getInstance());
+    AdmissionOutcome denied =
+        new AdmissionOutcome(
+            "u",
+            false,
+            "ModelGate denied this workload: model 'llm' failed",
+            List.of(),
+            List.of(),
+            "");
 
     new KubernetesEventSink(client).record(r, denied);
 
     List<Event> events = client.v1().events().inNamespace("ml").list().getItems();
-    assertThat(events).singleElement().satisfies(e -> {
-      assertThat(e.getReason()).isEqualTo("ModelPolicyDenied");
-      assertThat(e.getType()).isEqualTo("Warning");
-      assertThat(e.getInvolvedObject().getKind()).isEqualTo("Deployment");
-      assertThat(e.getInvolvedObject().getName()).isEqualTo("llm");
-      assertThat(e.getMessage()).contains("model 'llm' failed");
-    });
+    assertThat(events)
+        .singleElement()
+        .satisfies(
+            e -> {
+              assertThat(e.getReason()).isEqualTo("ModelPolicyDenied");
+              assertThat(e.getType()).isEqualTo("Warning");
+              assertThat(e.getInvolvedObject().getKind()).isEqualTo("Deployment");
+              assertThat(e.getInvolvedObject().getName()).isEqualTo("llm");
+              assertThat(e.getMessage()).contains("model 'llm' failed");
+            });
   }
 }

@@ -9,8 +9,8 @@ import dev.modelgate.oci.RegistryClient;
 import dev.modelgate.oci.RegistryCredentials;
 import dev.modelgate.oms.ModelHasher;
 import dev.modelgate.source.RegistryAccess;
-import dev.modelgate.trust.KeyVerifier;
 import dev.modelgate.testing.TestKeys;
+import dev.modelgate.trust.KeyVerifier;
 import dev.modelgate.verify.ModelVerifier;
 import dev.modelgate.verify.OciModelVerifier;
 import dev.modelgate.verify.VerificationPolicy;
@@ -34,15 +34,29 @@ class PullSecretRefusalTest {
   KubernetesClient client;
 
   private VerificationResult verifyWithPullSecrets() {
-    OciModelVerifier v = new OciModelVerifier(new RegistryClient(RegistryCredentials.NONE, Set.of()), new ModelVerifier(ModelHasher.allCores()),
-        new KubernetesPullCredentials(client));
-    VerificationPolicy policy = VerificationPolicy.single(new KeyVerifier(TestKeys.ec("secp256r1").getPublic()), VerifyOptions.DEFAULTS);
-    return v.verify(OciReference.parse("127.0.0.1:1/models/llm:1"), policy, Instant.now().plusSeconds(10), new RegistryAccess("ml", "default", List.of()));
+    OciModelVerifier v =
+        new OciModelVerifier(
+            new RegistryClient(RegistryCredentials.NONE, Set.of()),
+            new ModelVerifier(ModelHasher.allCores()),
+            new KubernetesPullCredentials(client));
+    VerificationPolicy policy =
+        VerificationPolicy.single(
+            new KeyVerifier(TestKeys.ec("secp256r1").getPublic()), VerifyOptions.DEFAULTS);
+    return v.verify(
+        OciReference.parse("127.0.0.1:1/models/llm:1"),
+        policy,
+        Instant.now().plusSeconds(10),
+        new RegistryAccess("ml", "default", List.of()));
   }
 
   @Test
   void forbiddenServiceAccountReadIsAnInternalErrorNotUnavailable() {
-    server.expect().get().withPath("/api/v1/namespaces/ml/serviceaccounts/default").andReturn(403, "{\"kind\":\"Status\",\"code\":403}").always();
+    server
+        .expect()
+        .get()
+        .withPath("/api/v1/namespaces/ml/serviceaccounts/default")
+        .andReturn(403, "{\"kind\":\"Status\",\"code\":403}")
+        .always();
 
     VerificationResult r = verifyWithPullSecrets();
 
@@ -52,7 +66,12 @@ class PullSecretRefusalTest {
 
   @Test
   void apiServerThatFailsIsUnavailable() {
-    server.expect().get().withPath("/api/v1/namespaces/ml/serviceaccounts/default").andReturn(503, "{\"kind\":\"Status\",\"code\":503}").always();
+    server
+        .expect()
+        .get()
+        .withPath("/api/v1/namespaces/ml/serviceaccounts/default")
+        .andReturn(503, "{\"kind\":\"Status\",\"code\":503}")
+        .always();
 
     VerificationResult r = verifyWithPullSecrets();
 

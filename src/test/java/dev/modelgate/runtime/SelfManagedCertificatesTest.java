@@ -12,20 +12,28 @@ import dev.modelgate.testing.ManualClock;
 import dev.modelgate.testing.TlsTestServer;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.Secret;
+import io.fabric8.kubernetes.api.model.SecretBuilder;
 import io.fabric8.kubernetes.api.model.admissionregistration.v1.MutatingWebhookConfiguration;
 import io.fabric8.kubernetes.api.model.admissionregistration.v1.ValidatingWebhookConfiguration;
 import io.fabric8.kubernetes.api.model.coordination.v1.Lease;
+import io.fabric8.kubernetes.api.model.coordination.v1.LeaseBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.KubernetesClientBuilder;
 import io.fabric8.kubernetes.client.server.mock.EnableKubernetesMockClient;
 import java.io.FileInputStream;
+import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.cert.X509Certificate;
 import java.time.Duration;
 import java.time.Instant;
+import java.time.ZonedDateTime;
 import java.util.ArrayList;
 import java.util.Base64;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.BooleanSupplier;
 import org.junit.jupiter.api.AfterEach;
@@ -40,28 +48,40 @@ import org.junit.jupiter.api.io.TempDir;
 @EnableKubernetesMockClient(crud = true)
 class SelfManagedCertificatesTest {
   static final String NS = "modelgate-system";
-  static final List<String> NAMES = List.of("modelgate.modelgate-system.svc", "modelgate.modelgate-system.svc.cluster.local");
+  static final List<String> NAMES =
+      List.of("modelgate.modelgate-system.svc", "modelgate.modelgate-system.svc.cluster.local");
   KubernetesClient client;
   @TempDir Path tmp;
   final ManualClock clock = ManualClock.atNow();
   final List<SelfManagedCertificates> started = new ArrayList<>();
-  final WebhookCertificates.Names names = new WebhookCertificates.Names(NS, "modelgate-tls", "modelgate", "modelgate");
+  final WebhookCertificates.Names names =
+      new WebhookCertificates.Names(NS, "modelgate-tls", "modelgate", "modelgate");
 
   @BeforeEach
   void installWebhookConfigurations() throws Exception {
     try (var in = new FileInputStream("deploy/modelgate.yaml")) {
       for (HasMetadata o : client.load(in).items()) {
-        if (o instanceof ValidatingWebhookConfiguration || o instanceof MutatingWebhookConfiguration) {
+        if (o instanceof ValidatingWebhookConfiguration
+            || o instanceof MutatingWebhookConfiguration) {
           client.resource(o).create();
         }
       }
     }
     // An unrelated webhook configuration that ModelGate must never touch.
-    ValidatingWebhookConfiguration other = client.admissionRegistration().v1().validatingWebhookConfigurations()
-        .withName("modelgate").get();
+    ValidatingWebhookConfiguration other =
+        client
+            .admissionRegistration()
+            .v1()
+            .validatingWebhookConfigurations()
+            .withName("modelgate")
+            .get();
     other.getMetadata().setName("someone-else");
     other.getMetadata().setResourceVersion(null);
-    other.getWebhooks().get(0).getClientConfig().setCaBundle(Base64.getEncoder().encodeToString("theirs".getBytes()));
+    other
+        .getWebhooks()
+        .get(0)
+        .getClientConfig()
+        .setCaBundle(Base64.getEncoder().encodeToString("theirs".getBytes()));
     client.resource(other).create();
   }
 
@@ -74,14 +94,25 @@ class SelfManagedCertificatesTest {
     Path dir = tmp.resolve(identity);
     try {
       Files.createDirectories(dir);
-    } catch (java.io.IOException e) {
-      throw new java.io.UncheckedIOException(e);
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
     }
     CertificateIssuer issuer = new CertificateIssuer(clock, CertificateLifetimes.DEFAULT);
-    ServedCertificate served = new ServedCertificate(dir.resolve("tls.crt"), dir.resolve("tls.key"), reloads::incrementAndGet);
-    var s = new SelfManagedCertificates(client, new WebhookCertificates(client, names), new RenewalPlan(clock, issuer, NAMES),
-        new ReplicaCertificateProbe(client, NS, "modelgate", NAMES.get(0), Duration.ofSeconds(2)), served, "modelgate-tls", identity,
-        Duration.ofMillis(200), Duration.ofMillis(200));
+    ServedCertificate served =
+        new ServedCertificate(
+            dir.resolve("tls.crt"), dir.resolve("tls.key"), reloads::incrementAndGet);
+    var s =
+        new SelfManagedCertificates(
+            client,
+            new WebhookCertificates(client, names),
+            new RenewalPlan(clock, issuer, NAMES),
+            new ReplicaCertificateProbe(
+                client, NS, "modelgate", NAMES.get(0), Duration.ofSeconds(2)),
+            served,
+            "modelgate-tls",
+            identity,
+            Duration.ofMillis(200),
+            Duration.ofMillis(200));
     started.add(s);
     return s;
   }
@@ -98,20 +129,35 @@ class SelfManagedCertificatesTest {
 
   WebhookTlsState secretState() {
     Secret s = client.secrets().inNamespace(NS).withName("modelgate-tls").get();
-    java.util.Map<String, byte[]> data = new java.util.HashMap<>();
+    Map<String, byte[]> data = new HashMap<>();
     s.getData().forEach((k, v) -> data.put(k, Base64.getDecoder().decode(v)));
     return WebhookTlsState.parse(data);
   }
 
   List<String> bundles() {
     List<String> out = new ArrayList<>();
-    client.admissionRegistration().v1().validatingWebhookConfigurations().withName("modelgate").get().getWebhooks().forEach(w -> out.add(w.getClientConfig().getCaBundle()));
-    client.admissionRegistration().v1().mutatingWebhookConfigurations().withName("modelgate").get().getWebhooks().forEach(w -> out.add(w.getClientConfig().getCaBundle()));
+    client
+        .admissionRegistration()
+        .v1()
+        .validatingWebhookConfigurations()
+        .withName("modelgate")
+        .get()
+        .getWebhooks()
+        .forEach(w -> out.add(w.getClientConfig().getCaBundle()));
+    client
+        .admissionRegistration()
+        .v1()
+        .mutatingWebhookConfigurations()
+        .withName("modelgate")
+        .get()
+        .getWebhooks()
+        .forEach(w -> out.add(w.getClientConfig().getCaBundle()));
     return out;
   }
 
   @Test
-  void oneOfTwoReplicasCreatesTheSecretAndInjectsTheCaIntoBothWebhookConfigurationsOnly() throws Exception {
+  void oneOfTwoReplicasCreatesTheSecretAndInjectsTheCaIntoBothWebhookConfigurationsOnly()
+      throws Exception {
     AtomicInteger reloadsA = new AtomicInteger();
     AtomicInteger reloadsB = new AtomicInteger();
     SelfManagedCertificates a = replica("replica-a", reloadsA);
@@ -120,7 +166,9 @@ class SelfManagedCertificatesTest {
     b.start();
 
     await("one replica leads", () -> a.leading() || b.leading());
-    await("both replicas serve the Secret's certificate", () -> reloadsA.get() > 0 && reloadsB.get() > 0);
+    await(
+        "both replicas serve the Secret's certificate",
+        () -> reloadsA.get() > 0 && reloadsB.get() > 0);
 
     assertThat(a.leading() && b.leading()).as("exactly one leader").isFalse();
     Lease lease = client.leases().inNamespace(NS).withName("modelgate-tls").get();
@@ -129,17 +177,34 @@ class SelfManagedCertificatesTest {
     String expected = Base64.getEncoder().encodeToString(state.caBundle());
     await("caBundle injected", () -> bundles().stream().allMatch(expected::equals));
     assertThat(bundles()).hasSize(2);
-    assertThat(client.admissionRegistration().v1().validatingWebhookConfigurations().withName("someone-else").get()
-        .getWebhooks().get(0).getClientConfig().getCaBundle()).isEqualTo(Base64.getEncoder().encodeToString("theirs".getBytes()));
+    assertThat(
+            client
+                .admissionRegistration()
+                .v1()
+                .validatingWebhookConfigurations()
+                .withName("someone-else")
+                .get()
+                .getWebhooks()
+                .get(0)
+                .getClientConfig()
+                .getCaBundle())
+        .isEqualTo(Base64.getEncoder().encodeToString("theirs".getBytes()));
     for (String replica : List.of("replica-a", "replica-b")) {
-      KeyAndCertificate onDisk = KeyAndCertificate.parse(replica, Files.readAllBytes(tmp.resolve(replica).resolve("tls.crt")), Files.readAllBytes(tmp.resolve(replica).resolve("tls.key")));
-      assertThat(onDisk.fingerprint()).as(replica + " serves the Secret's certificate").isEqualTo(state.serving().fingerprint());
+      KeyAndCertificate onDisk =
+          KeyAndCertificate.parse(
+              replica,
+              Files.readAllBytes(tmp.resolve(replica).resolve("tls.crt")),
+              Files.readAllBytes(tmp.resolve(replica).resolve("tls.key")));
+      assertThat(onDisk.fingerprint())
+          .as(replica + " serves the Secret's certificate")
+          .isEqualTo(state.serving().fingerprint());
     }
     assertThat(a.renewals() + b.renewals()).as("written once").isEqualTo(1);
   }
 
   @Test
-  void emptySecretAndLeasePreCreatedByTheChartAreTakenOverWithoutCreatePermission() throws Exception {
+  void emptySecretAndLeasePreCreatedByTheChartAreTakenOverWithoutCreatePermission()
+      throws Exception {
     for (HasMetadata o : chartObjects()) {
       client.resource(o).create();
     }
@@ -149,15 +214,24 @@ class SelfManagedCertificatesTest {
 
     await("a leads", a::leading);
     await("a serves the Secret's certificate", () -> reloads.get() > 0);
-    assertThat(client.leases().inNamespace(NS).withName("modelgate-tls").get().getSpec().getHolderIdentity()).isEqualTo("replica-a");
-    assertThat(secretState().serving().certificate().getSubjectX500Principal().getName()).contains("modelgate.modelgate-system.svc");
+    assertThat(
+            client
+                .leases()
+                .inNamespace(NS)
+                .withName("modelgate-tls")
+                .get()
+                .getSpec()
+                .getHolderIdentity())
+        .isEqualTo("replica-a");
+    assertThat(secretState().serving().certificate().getSubjectX500Principal().getName())
+        .contains("modelgate.modelgate-system.svc");
   }
 
   /** The empty Secret and Lease deploy/modelgate.yaml creates, so ModelGate never needs create. */
   static List<HasMetadata> chartObjects() throws Exception {
     List<HasMetadata> out = new ArrayList<>();
     try (var in = new FileInputStream("deploy/modelgate.yaml")) {
-      for (HasMetadata o : new io.fabric8.kubernetes.client.KubernetesClientBuilder().build().load(in).items()) {
+      for (HasMetadata o : new KubernetesClientBuilder().build().load(in).items()) {
         if (o instanceof Secret || o instanceof Lease) {
           out.add(o);
         }
@@ -166,9 +240,28 @@ class SelfManagedCertificatesTest {
     if (out.size() != 2) {
       // Until deploy/ ships them: the same objects as the chart renders them.
       out.clear();
-      out.add(new io.fabric8.kubernetes.api.model.SecretBuilder().withNewMetadata().withName("modelgate-tls").withNamespace(NS).endMetadata().withType("Opaque").build());
-      out.add(new io.fabric8.kubernetes.api.model.coordination.v1.LeaseBuilder().withNewMetadata().withName("modelgate-tls").withNamespace(NS).endMetadata().withNewSpec().withHolderIdentity("").withLeaseDurationSeconds(15).withLeaseTransitions(0)
-          .withAcquireTime(java.time.ZonedDateTime.parse("1970-01-01T00:00:00Z")).withRenewTime(java.time.ZonedDateTime.parse("1970-01-01T00:00:00Z")).endSpec().build());
+      out.add(
+          new SecretBuilder()
+              .withNewMetadata()
+              .withName("modelgate-tls")
+              .withNamespace(NS)
+              .endMetadata()
+              .withType("Opaque")
+              .build());
+      out.add(
+          new LeaseBuilder()
+              .withNewMetadata()
+              .withName("modelgate-tls")
+              .withNamespace(NS)
+              .endMetadata()
+              .withNewSpec()
+              .withHolderIdentity("")
+              .withLeaseDurationSeconds(15)
+              .withLeaseTransitions(0)
+              .withAcquireTime(ZonedDateTime.parse("1970-01-01T00:00:00Z"))
+              .withRenewTime(ZonedDateTime.parse("1970-01-01T00:00:00Z"))
+              .endSpec()
+              .build());
     }
     return out;
   }
@@ -178,7 +271,9 @@ class SelfManagedCertificatesTest {
     SelfManagedCertificates a = replica("replica-a", new AtomicInteger());
     a.start();
     await("a leads", a::leading);
-    await("Secret written", () -> client.secrets().inNamespace(NS).withName("modelgate-tls").get() != null);
+    await(
+        "Secret written",
+        () -> client.secrets().inNamespace(NS).withName("modelgate-tls").get() != null);
     String first = secretState().serving().fingerprint();
     SelfManagedCertificates b = replica("replica-b", new AtomicInteger());
     b.start();
@@ -187,7 +282,9 @@ class SelfManagedCertificatesTest {
 
     await("b leads after a released the Lease", b::leading);
     Thread.sleep(500);
-    assertThat(secretState().serving().fingerprint()).as("a new leader does not reissue a valid certificate").isEqualTo(first);
+    assertThat(secretState().serving().fingerprint())
+        .as("a new leader does not reissue a valid certificate")
+        .isEqualTo(first);
     assertThat(b.renewals()).isZero();
   }
 
@@ -195,7 +292,13 @@ class SelfManagedCertificatesTest {
   void caBundleRemovedByAnUpgradeIsInjectedAgain() throws Exception {
     SelfManagedCertificates a = replica("replica-a", new AtomicInteger());
     a.reconcile();
-    var v = client.admissionRegistration().v1().validatingWebhookConfigurations().withName("modelgate").get();
+    var v =
+        client
+            .admissionRegistration()
+            .v1()
+            .validatingWebhookConfigurations()
+            .withName("modelgate")
+            .get();
     v.getWebhooks().forEach(w -> w.getClientConfig().setCaBundle(null));
     client.resource(v).update();
 
@@ -208,9 +311,18 @@ class SelfManagedCertificatesTest {
 
   @Test
   void garbageInTheSecretIsReplacedByTheLeader() throws Exception {
-    client.secrets().inNamespace(NS).resource(new io.fabric8.kubernetes.api.model.SecretBuilder()
-        .withNewMetadata().withName("modelgate-tls").withNamespace(NS).endMetadata()
-        .addToData("ca.crt", Base64.getEncoder().encodeToString("junk".getBytes())).build()).create();
+    client
+        .secrets()
+        .inNamespace(NS)
+        .resource(
+            new SecretBuilder()
+                .withNewMetadata()
+                .withName("modelgate-tls")
+                .withNamespace(NS)
+                .endMetadata()
+                .addToData("ca.crt", Base64.getEncoder().encodeToString("junk".getBytes()))
+                .build())
+        .create();
     SelfManagedCertificates a = replica("replica-a", new AtomicInteger());
 
     assertThat(a.reconcile().action()).isEqualTo(Action.CREATE);
@@ -218,7 +330,8 @@ class SelfManagedCertificatesTest {
   }
 
   @Test
-  void caRotationRunsStepByStepAndDropsTheOldCaOnlyOnceTheReplicasServeTheNewOne() throws Exception {
+  void caRotationRunsStepByStepAndDropsTheOldCaOnlyOnceTheReplicasServeTheNewOne()
+      throws Exception {
     AtomicInteger reloads = new AtomicInteger();
     SelfManagedCertificates a = replica("replica-a", reloads);
     a.reconcile();
@@ -236,7 +349,10 @@ class SelfManagedCertificatesTest {
     // No EndpointSlice yet: which certificates replicas serve is unknown, so the old CA stays.
     assertThat(a.reconcile().action()).isEqualTo(Action.NONE);
     // A replica still on the old certificate, then one that cannot be reached: the old CA stays.
-    TlsTestServer lagging = TlsTestServer.serving(new CertificateIssuer(clock, CertificateLifetimes.DEFAULT).issueServing(oldAuthority, NAMES));
+    TlsTestServer lagging =
+        TlsTestServer.serving(
+            new CertificateIssuer(clock, CertificateLifetimes.DEFAULT)
+                .issueServing(oldAuthority, NAMES));
     client.resource(lagging.endpointSlice(NS, "modelgate")).create();
     assertThat(a.reconcile().reason()).contains("1 of 1 ready replicas still serve");
     lagging.close();

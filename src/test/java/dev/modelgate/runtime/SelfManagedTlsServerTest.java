@@ -21,6 +21,7 @@ import jakarta.inject.Inject;
 import java.io.FileInputStream;
 import java.net.URL;
 import java.time.Clock;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.Base64;
 import java.util.HashMap;
@@ -31,9 +32,9 @@ import org.junit.jupiter.api.Test;
 
 /**
  * The whole server in self-managed TLS mode against the Quarkus Kubernetes mock server (CRUD): it
- * becomes ready only once it serves the certificate from the Secret it created, injects the CA
- * into the webhook configurations from deploy/, and presents a certificate renewed in the Secret
- * over real HTTPS without a restart.
+ * becomes ready only once it serves the certificate from the Secret it created, injects the CA into
+ * the webhook configurations from deploy/, and presents a certificate renewed in the Secret over
+ * real HTTPS without a restart.
  */
 @QuarkusTest
 @WithKubernetesTestServer(crud = true)
@@ -76,19 +77,27 @@ class SelfManagedTlsServerTest {
   }
 
   String presented() throws Exception {
-    return KeyAndCertificate.fingerprint(new ReplicaCertificateProbe(client, NS, "modelgate", "modelgate.modelgate-system.svc", java.time.Duration.ofSeconds(3))
-        .presented("localhost", base.getPort()));
+    return KeyAndCertificate.fingerprint(
+        new ReplicaCertificateProbe(
+                client, NS, "modelgate", "modelgate.modelgate-system.svc", Duration.ofSeconds(3))
+            .presented("localhost", base.getPort()));
   }
 
   boolean ready() {
-    return given().relaxedHTTPSValidation().baseUri(base.toString()).get("q/health/ready").statusCode() == 200;
+    return given()
+            .relaxedHTTPSValidation()
+            .baseUri(base.toString())
+            .get("q/health/ready")
+            .statusCode()
+        == 200;
   }
 
   @Test
   void servesTheSecretsCertificateInjectsTheCaAndPicksUpARenewal() throws Exception {
     try (var in = new FileInputStream("deploy/modelgate.yaml")) {
       for (HasMetadata o : client.load(in).items()) {
-        if (o instanceof ValidatingWebhookConfiguration || o instanceof MutatingWebhookConfiguration) {
+        if (o instanceof ValidatingWebhookConfiguration
+            || o instanceof MutatingWebhookConfiguration) {
           client.resource(o).createOr(r -> r.update());
         }
       }
@@ -97,29 +106,60 @@ class SelfManagedTlsServerTest {
     await("the server is ready", this::ready);
     WebhookTlsState state = secret();
     assertThat(presented()).isEqualTo(state.serving().fingerprint());
-    assertThat(given().relaxedHTTPSValidation().baseUri(base.toString()).get("q/health/ready").asString())
-        .contains("\"tls\"").contains("Secret modelgate-system/modelgate-tls");
+    assertThat(
+            given()
+                .relaxedHTTPSValidation()
+                .baseUri(base.toString())
+                .get("q/health/ready")
+                .asString())
+        .contains("\"tls\"")
+        .contains("Secret modelgate-system/modelgate-tls");
     String bundle = Base64.getEncoder().encodeToString(state.caBundle());
-    await("caBundle injected", () -> bundle.equals(client.admissionRegistration().v1().validatingWebhookConfigurations().withName("modelgate").get()
-        .getWebhooks().get(0).getClientConfig().getCaBundle()));
+    await(
+        "caBundle injected",
+        () ->
+            bundle.equals(
+                client
+                    .admissionRegistration()
+                    .v1()
+                    .validatingWebhookConfigurations()
+                    .withName("modelgate")
+                    .get()
+                    .getWebhooks()
+                    .get(0)
+                    .getClientConfig()
+                    .getCaBundle()));
 
-    // A renewal written to the Secret (as the leader of another replica would) is served without a restart.
-    KeyAndCertificate renewed = new CertificateIssuer(Clock.systemUTC(), CertificateLifetimes.DEFAULT)
-        .issueServing(state.authority(), List.of("modelgate.modelgate-system.svc", "modelgate.modelgate-system.svc.cluster.local"));
+    // A renewal written to the Secret (as the leader of another replica would) is served without a
+    // restart.
+    KeyAndCertificate renewed =
+        new CertificateIssuer(Clock.systemUTC(), CertificateLifetimes.DEFAULT)
+            .issueServing(
+                state.authority(),
+                List.of(
+                    "modelgate.modelgate-system.svc",
+                    "modelgate.modelgate-system.svc.cluster.local"));
     Secret s = client.secrets().inNamespace(NS).withName("modelgate-tls").get();
-    s.getData().put(WebhookTlsState.TLS_CERT, Base64.getEncoder().encodeToString(renewed.certificatePem()));
+    s.getData()
+        .put(
+            WebhookTlsState.TLS_CERT, Base64.getEncoder().encodeToString(renewed.certificatePem()));
     s.getData().put(WebhookTlsState.TLS_KEY, Base64.getEncoder().encodeToString(renewed.keyPem()));
     client.resource(s).update();
 
-    await("the renewed certificate is presented", () -> {
-      try {
-        return presented().equals(renewed.fingerprint());
-      } catch (Exception e) {
-        return false;
-      }
-    });
+    await(
+        "the renewed certificate is presented",
+        () -> {
+          try {
+            return presented().equals(renewed.fingerprint());
+          } catch (Exception e) {
+            return false;
+          }
+        });
     assertThat(ready()).isTrue();
-    String metrics = given().relaxedHTTPSValidation().baseUri(base.toString()).get("q/metrics").asString();
-    assertThat(metrics).contains("modelgate_tls_leader 1.0").contains("modelgate_tls_certificate_expiry");
+    String metrics =
+        given().relaxedHTTPSValidation().baseUri(base.toString()).get("q/metrics").asString();
+    assertThat(metrics)
+        .contains("modelgate_tls_leader 1.0")
+        .contains("modelgate_tls_certificate_expiry");
   }
 }

@@ -2,12 +2,17 @@ package dev.modelgate.testing;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.MissingNode;
 import com.fasterxml.jackson.dataformat.yaml.YAMLMapper;
 import dev.modelgate.admission.AdmissionOutcome;
 import dev.modelgate.admission.AdmissionRequest;
 import dev.modelgate.admission.AdmissionReviewParser;
 import dev.modelgate.admission.AdmissionService;
+import dev.modelgate.admission.ClaimAccessModes;
 import dev.modelgate.admission.EventSink;
+import dev.modelgate.admission.VolumeVerifier;
+import dev.modelgate.oci.RegistryClient;
+import dev.modelgate.oci.RegistryCredentials;
 import dev.modelgate.oms.ModelHasher;
 import dev.modelgate.policy.NoMatchBehaviour;
 import dev.modelgate.policy.PolicyEngine;
@@ -15,6 +20,7 @@ import dev.modelgate.policy.crd.DirectoryPolicyStore;
 import dev.modelgate.policy.crd.PolicyCompiler;
 import dev.modelgate.verify.ModelVerificationService;
 import dev.modelgate.verify.ModelVerifier;
+import dev.modelgate.verify.OciModelVerifier;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
@@ -26,6 +32,8 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 
 /**
@@ -37,8 +45,8 @@ public final class AdmissionHarness {
   public final List<AdmissionOutcome> events = new ArrayList<>();
   public final Map<String, Map<String, String>> namespaceLabels = new HashMap<>();
   private NoMatchBehaviour noMatch = NoMatchBehaviour.DENY;
-  private java.util.concurrent.ExecutorService verificationThreads = Executors.newCachedThreadPool();
-  public dev.modelgate.admission.ClaimAccessModes claims = dev.modelgate.admission.ClaimAccessModes.NONE;
+  private ExecutorService verificationThreads = Executors.newCachedThreadPool();
+  public ClaimAccessModes claims = ClaimAccessModes.NONE;
 
   public AdmissionHarness(Path dir) {
     try {
@@ -54,7 +62,7 @@ public final class AdmissionHarness {
   }
 
   /** The threads local verification runs on (a test can hand in a broken pool). */
-  public AdmissionHarness verificationThreads(java.util.concurrent.ExecutorService threads) {
+  public AdmissionHarness verificationThreads(ExecutorService threads) {
     verificationThreads = threads;
     return this;
   }
@@ -65,14 +73,20 @@ public final class AdmissionHarness {
   }
 
   public AdmissionService service() {
-    DirectoryPolicyStore store = DirectoryPolicyStore.load(policies, PolicyCompiler.withEmbeddedPublicGoodRoot());
+    DirectoryPolicyStore store =
+        DirectoryPolicyStore.load(policies, PolicyCompiler.withEmbeddedPublicGoodRoot());
     ModelVerifier verifier = new ModelVerifier(ModelHasher.allCores());
-    var registry = new dev.modelgate.oci.RegistryClient(dev.modelgate.oci.RegistryCredentials.NONE, java.util.Set.of());
+    var registry = new RegistryClient(RegistryCredentials.NONE, Set.of());
     ModelVerificationService v =
-        new ModelVerificationService(verifier, verificationThreads, true, new dev.modelgate.verify.OciModelVerifier(registry, verifier));
+        new ModelVerificationService(
+            verifier, verificationThreads, true, new OciModelVerifier(registry, verifier));
     EventSink sink = (r, o) -> events.add(o);
-    return new AdmissionService(new PolicyEngine(store, v, noMatch), ns -> namespaceLabels.getOrDefault(ns, Map.of()), sink,
-        new dev.modelgate.admission.VolumeVerifier(AdmissionService.DEFAULT_VERIFIER_IMAGE), claims);
+    return new AdmissionService(
+        new PolicyEngine(store, v, noMatch),
+        ns -> namespaceLabels.getOrDefault(ns, Map.of()),
+        sink,
+        new VolumeVerifier(AdmissionService.DEFAULT_VERIFIER_IMAGE),
+        claims);
   }
 
   public AdmissionOutcome review(AdmissionRequest r) {
@@ -80,7 +94,8 @@ public final class AdmissionHarness {
   }
 
   public AdmissionOutcome reviewJson(String admissionReviewJson) {
-    return review(new AdmissionReviewParser().parse(admissionReviewJson.getBytes(StandardCharsets.UTF_8)));
+    return review(
+        new AdmissionReviewParser().parse(admissionReviewJson.getBytes(StandardCharsets.UTF_8)));
   }
 
   /** A CREATE request for a workload given as YAML. */
@@ -88,23 +103,41 @@ public final class AdmissionHarness {
     try {
       JsonNode n = new YAMLMapper().readTree(workloadYaml);
       String ns = n.path("metadata").path("namespace").asText("default");
-      return new AdmissionRequest("admission.k8s.io/v1", "uid-1", n.path("kind").asText(), ns, n.path("metadata").path("name").asText(), "CREATE", "", false, n,
-          com.fasterxml.jackson.databind.node.MissingNode.getInstance());
+      return new AdmissionRequest(
+          "admission.k8s.io/v1",
+          "uid-1",
+          n.path("kind").asText(),
+          ns,
+          n.path("metadata").path("name").asText(),
+          "CREATE",
+          "",
+          false,
+          n,
+          MissingNode.getInstance());
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }
   }
 
   /** A key-method policy for models matching {@code glob}, trusting {@code publicKeyPem}. */
-  public static String keyPolicy(String name, String mode, String glob, Path publicKeyPem, String extraSpec) {
+  public static String keyPolicy(
+      String name, String mode, String glob, Path publicKeyPem, String extraSpec) {
     String pem;
     try {
       pem = Files.readString(publicKeyPem).strip().replace("\n", "\n          ");
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }
-    return "apiVersion: modelgate.dev/v1alpha1\nkind: ClusterModelPolicy\nmetadata:\n  name: " + name + "\nspec:\n  mode: " + mode
-        + "\n  match:\n    models: [\"" + glob + "\"]\n  authorities:\n    - name: release-key\n      key:\n        publicKey: |\n          " + pem + "\n" + extraSpec;
+    return "apiVersion: modelgate.dev/v1alpha1\nkind: ClusterModelPolicy\nmetadata:\n  name: "
+        + name
+        + "\nspec:\n  mode: "
+        + mode
+        + "\n  match:\n    models: [\""
+        + glob
+        + "\"]\n  authorities:\n    - name: release-key\n      key:\n        publicKey: |\n          "
+        + pem
+        + "\n"
+        + extraSpec;
   }
 
   public static String json(Object o) {

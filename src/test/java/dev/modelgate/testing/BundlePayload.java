@@ -10,9 +10,10 @@ import java.util.Base64;
 import java.util.List;
 
 /**
- * The in-toto statement inside a signature file, read as model_signing's CLI tests read it
- * ({@code get_signed_files} and {@code get_model_name} in scripts/tests/functions, sigstore/model-transparency
- * @ e3430730): the resource names in payload order, and the subject's name.
+ * The in-toto statement inside a signature file, read as model_signing's CLI tests read it ({@code
+ * get_signed_files} and {@code get_model_name} in scripts/tests/functions,
+ * sigstore/model-transparency @ e3430730): the resource names in payload order, and the subject's
+ * name.
  */
 public record BundlePayload(JsonNode statement) {
   private static final ObjectMapper JSON = new ObjectMapper();

@@ -1,12 +1,13 @@
 package dev.modelgate.testing;
 
 import dev.modelgate.cli.Main;
+import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.PrintWriter;
+import java.io.StringWriter;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
-import java.io.StringWriter;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -26,21 +27,29 @@ public final class Cli {
 
   /**
    * Runs {@code modelgate} in its own JVM with {@code workingDirectory} as the current directory,
-   * for command lines whose relative paths (such as {@code .}) mean something only there. stdout and
-   * stderr are read concurrently, so neither can fill up and block the child.
+   * for command lines whose relative paths (such as {@code .}) mean something only there. stdout
+   * and stderr are read concurrently, so neither can fill up and block the child.
    */
-  public static Result runIn(Path workingDirectory, Object... args) throws IOException, InterruptedException {
-    List<String> cmd = new ArrayList<>(List.of(
-        Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-cp", System.getProperty("java.class.path"), Main.class.getName()));
+  public static Result runIn(Path workingDirectory, Object... args)
+      throws IOException, InterruptedException {
+    List<String> cmd =
+        new ArrayList<>(
+            List.of(
+                Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-cp",
+                System.getProperty("java.class.path"),
+                Main.class.getName()));
     for (Object a : args) {
       cmd.add(a instanceof Path ? ((Path) a).toString() : String.valueOf(a));
     }
     Process p = new ProcessBuilder(cmd).directory(workingDirectory.toFile()).start();
-    CompletableFuture<byte[]> err = CompletableFuture.supplyAsync(() -> readAll(p.getErrorStream()));
+    CompletableFuture<byte[]> err =
+        CompletableFuture.supplyAsync(() -> readAll(p.getErrorStream()));
     String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
     if (!p.waitFor(120, TimeUnit.SECONDS)) {
       p.destroyForcibly();
-      throw new AssertionError("modelgate " + String.join(" ", cmd.subList(4, cmd.size())) + " did not finish in 120 s");
+      throw new AssertionError(
+          "modelgate " + String.join(" ", cmd.subList(4, cmd.size())) + " did not finish in 120 s");
     }
     return new Result(p.exitValue(), out, new String(err.join(), StandardCharsets.UTF_8));
   }
@@ -65,8 +74,12 @@ public final class Cli {
     }
     StringWriter out = new StringWriter();
     StringWriter err = new StringWriter();
-    int code = Main.run(new java.io.ByteArrayInputStream(stdin.getBytes(java.nio.charset.StandardCharsets.UTF_8)), new PrintWriter(out, true), new PrintWriter(err, true),
-        strings.toArray(new String[0]));
+    int code =
+        Main.run(
+            new ByteArrayInputStream(stdin.getBytes(StandardCharsets.UTF_8)),
+            new PrintWriter(out, true),
+            new PrintWriter(err, true),
+            strings.toArray(new String[0]));
     return new Result(code, out.toString(), err.toString());
   }
 }

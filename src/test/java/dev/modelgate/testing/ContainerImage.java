@@ -9,6 +9,7 @@ import dev.modelgate.oci.RegistryCredentials;
 import dev.modelgate.source.ModelPackPublisher;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
@@ -27,10 +28,14 @@ import java.util.Set;
  */
 public final class ContainerImage {
   public record Pushed(OciReference ref, OciDigest digest, long size) {
-    /** Attaches an OMS bundle as {@code modelgate push} does: a Sigstore-bundle referrer, listed in the referrers tag. */
+    /**
+     * Attaches an OMS bundle as {@code modelgate push} does: a Sigstore-bundle referrer, listed in
+     * the referrers tag.
+     */
     public void attachSignature(Path bundle) {
       try {
-        new ModelPackPublisher(client()).attachBundle(ref, digest, size, Files.readAllBytes(bundle), deadline());
+        new ModelPackPublisher(client())
+            .attachBundle(ref, digest, size, Files.readAllBytes(bundle), deadline());
       } catch (IOException e) {
         throw new UncheckedIOException(e);
       }
@@ -41,15 +46,30 @@ public final class ContainerImage {
 
   /** OCI media types: image manifest, image config, tar+gzip layers. */
   public static Pushed push(String reference, ImageLayer... layers) {
-    return push(reference, MediaTypes.OCI_MANIFEST, MediaTypes.OCI_IMAGE_CONFIG, MediaTypes.OCI_LAYER_GZIP, layers);
+    return push(
+        reference,
+        MediaTypes.OCI_MANIFEST,
+        MediaTypes.OCI_IMAGE_CONFIG,
+        MediaTypes.OCI_LAYER_GZIP,
+        layers);
   }
 
   /** Docker schema 2 media types, as {@code docker push} of a classic build writes them. */
   public static Pushed pushDocker(String reference, ImageLayer... layers) {
-    return push(reference, MediaTypes.DOCKER_MANIFEST, MediaTypes.DOCKER_IMAGE_CONFIG, MediaTypes.DOCKER_LAYER_GZIP, layers);
+    return push(
+        reference,
+        MediaTypes.DOCKER_MANIFEST,
+        MediaTypes.DOCKER_IMAGE_CONFIG,
+        MediaTypes.DOCKER_LAYER_GZIP,
+        layers);
   }
 
-  public static Pushed push(String reference, String manifestType, String configType, String layerType, ImageLayer... layers) {
+  public static Pushed push(
+      String reference,
+      String manifestType,
+      String configType,
+      String layerType,
+      ImageLayer... layers) {
     RegistryClient client = client();
     OciReference ref = OciReference.parse(reference);
     List<Object> descriptors = new ArrayList<>();
@@ -63,17 +83,37 @@ public final class ContainerImage {
     Map<String, Object> config = new LinkedHashMap<>();
     config.put("architecture", "amd64");
     config.put("os", "linux");
-    config.put("config", Map.of("Env", List.of("PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin"), "Cmd", List.of("sh")));
+    config.put(
+        "config",
+        Map.of(
+            "Env",
+            List.of("PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin"),
+            "Cmd",
+            List.of("sh")));
     config.put("rootfs", Map.of("type", "layers", "diff_ids", diffIds));
     byte[] configBytes = json(config);
     OciDigest configDigest = client.pushBlob(ref, configBytes, deadline());
     Map<String, Object> manifest = new LinkedHashMap<>();
     manifest.put("schemaVersion", 2);
     manifest.put("mediaType", manifestType);
-    manifest.put("config", Map.of("mediaType", configType, "digest", configDigest.toString(), "size", configBytes.length));
+    manifest.put(
+        "config",
+        Map.of(
+            "mediaType",
+            configType,
+            "digest",
+            configDigest.toString(),
+            "size",
+            configBytes.length));
     manifest.put("layers", descriptors);
     byte[] manifestBytes = json(manifest);
-    OciDigest digest = client.pushManifest(ref, ref.tag() == null || ref.tag().isEmpty() ? "latest" : ref.tag(), manifestBytes, manifestType, deadline());
+    OciDigest digest =
+        client.pushManifest(
+            ref,
+            ref.tag() == null || ref.tag().isEmpty() ? "latest" : ref.tag(),
+            manifestBytes,
+            manifestType,
+            deadline());
     return new Pushed(ref, digest, manifestBytes.length);
   }
 
@@ -84,27 +124,74 @@ public final class ContainerImage {
    */
   public static OciDigest pushBuildxIndex(Pushed image, String tag) {
     RegistryClient client = client();
-    byte[] provenance = "{\"_type\":\"https://in-toto.io/Statement/v0.1\",\"predicateType\":\"https://slsa.dev/provenance/v0.2\",\"subject\":[],\"predicate\":{}}"
-        .getBytes(java.nio.charset.StandardCharsets.UTF_8);
+    byte[] provenance =
+        "{\"_type\":\"https://in-toto.io/Statement/v0.1\",\"predicateType\":\"https://slsa.dev/provenance/v0.2\",\"subject\":[],\"predicate\":{}}"
+            .getBytes(StandardCharsets.UTF_8);
     OciDigest provenanceDigest = client.pushBlob(image.ref(), provenance, deadline());
-    byte[] emptyConfig = "{}".getBytes(java.nio.charset.StandardCharsets.UTF_8);
+    byte[] emptyConfig = "{}".getBytes(StandardCharsets.UTF_8);
     OciDigest emptyDigest = client.pushBlob(image.ref(), emptyConfig, deadline());
     Map<String, Object> attestation = new LinkedHashMap<>();
     attestation.put("schemaVersion", 2);
     attestation.put("mediaType", MediaTypes.OCI_MANIFEST);
-    attestation.put("config", Map.of("mediaType", "application/vnd.oci.image.config.v1+json", "digest", emptyDigest.toString(), "size", emptyConfig.length));
-    attestation.put("layers", List.of(Map.of("mediaType", "application/vnd.in-toto+json", "digest", provenanceDigest.toString(), "size", provenance.length,
-        "annotations", Map.of("in-toto.io/predicate-type", "https://slsa.dev/provenance/v0.2"))));
+    attestation.put(
+        "config",
+        Map.of(
+            "mediaType",
+            "application/vnd.oci.image.config.v1+json",
+            "digest",
+            emptyDigest.toString(),
+            "size",
+            emptyConfig.length));
+    attestation.put(
+        "layers",
+        List.of(
+            Map.of(
+                "mediaType",
+                "application/vnd.in-toto+json",
+                "digest",
+                provenanceDigest.toString(),
+                "size",
+                provenance.length,
+                "annotations",
+                Map.of("in-toto.io/predicate-type", "https://slsa.dev/provenance/v0.2"))));
     byte[] attestationBytes = json(attestation);
-    OciDigest attestationDigest = client.pushManifest(image.ref(), OciDigest.sha256(attestationBytes).toString(), attestationBytes, MediaTypes.OCI_MANIFEST, deadline());
+    OciDigest attestationDigest =
+        client.pushManifest(
+            image.ref(),
+            OciDigest.sha256(attestationBytes).toString(),
+            attestationBytes,
+            MediaTypes.OCI_MANIFEST,
+            deadline());
     Map<String, Object> index = new LinkedHashMap<>();
     index.put("schemaVersion", 2);
     index.put("mediaType", MediaTypes.OCI_INDEX);
-    index.put("manifests", List.of(
-        Map.of("mediaType", MediaTypes.OCI_MANIFEST, "digest", image.digest().toString(), "size", image.size(), "platform", Map.of("architecture", "amd64", "os", "linux")),
-        Map.of("mediaType", MediaTypes.OCI_MANIFEST, "digest", attestationDigest.toString(), "size", attestationBytes.length,
-            "platform", Map.of("architecture", "unknown", "os", "unknown"),
-            "annotations", Map.of("vnd.docker.reference.digest", image.digest().toString(), "vnd.docker.reference.type", "attestation-manifest"))));
+    index.put(
+        "manifests",
+        List.of(
+            Map.of(
+                "mediaType",
+                MediaTypes.OCI_MANIFEST,
+                "digest",
+                image.digest().toString(),
+                "size",
+                image.size(),
+                "platform",
+                Map.of("architecture", "amd64", "os", "linux")),
+            Map.of(
+                "mediaType",
+                MediaTypes.OCI_MANIFEST,
+                "digest",
+                attestationDigest.toString(),
+                "size",
+                attestationBytes.length,
+                "platform",
+                Map.of("architecture", "unknown", "os", "unknown"),
+                "annotations",
+                Map.of(
+                    "vnd.docker.reference.digest",
+                    image.digest().toString(),
+                    "vnd.docker.reference.type",
+                    "attestation-manifest"))));
     byte[] indexBytes = json(index);
     return client.pushManifest(image.ref(), tag, indexBytes, MediaTypes.OCI_INDEX, deadline());
   }
@@ -115,7 +202,19 @@ public final class ContainerImage {
    */
   public static ImageLayer busyboxBase() {
     ImageLayer l = ImageLayer.create();
-    for (String d : List.of("bin", "dev", "etc", "home", "lib", "root", "tmp", "usr", "usr/sbin", "var", "var/spool")) {
+    for (String d :
+        List.of(
+            "bin",
+            "dev",
+            "etc",
+            "home",
+            "lib",
+            "root",
+            "tmp",
+            "usr",
+            "usr/sbin",
+            "var",
+            "var/spool")) {
       l.dir(d);
     }
     return l.file("bin/[", "busybox binary")

@@ -59,7 +59,10 @@ public final class ImageLayer {
     return file(dir + "/.wh..wh..opq", new byte[0]);
   }
 
-  /** {@code COPY src/ /under/}: the directory entry, then every directory and file below it, in name order. */
+  /**
+   * {@code COPY src/ /under/}: the directory entry, then every directory and file below it, in name
+   * order.
+   */
   public ImageLayer copy(Path src, String under) {
     dir(under);
     try (Stream<Path> s = Files.walk(src)) {
@@ -78,7 +81,9 @@ public final class ImageLayer {
     return this;
   }
 
-  /** A raw entry: any type flag, and a size field that may disagree with the data written after it. */
+  /**
+   * A raw entry: any type flag, and a size field that may disagree with the data written after it.
+   */
   public ImageLayer raw(String name, char type, long declaredSize, byte[] data) {
     tar.writeBytes(header(name, type, "", declaredSize, 0644));
     tar.writeBytes(data);
@@ -108,7 +113,8 @@ public final class ImageLayer {
   private ImageLayer entry(String name, char type, String link, byte[] content, int mode) {
     if (name.getBytes(StandardCharsets.UTF_8).length > 100) {
       byte[] records = pax("path", name);
-      tar.writeBytes(header("PaxHeaders.0/" + Math.abs(name.hashCode()), 'x', "", records.length, 0644));
+      tar.writeBytes(
+          header("PaxHeaders.0/" + Math.abs(name.hashCode()), 'x', "", records.length, 0644));
       tar.writeBytes(records);
       tar.writeBytes(new byte[(512 - records.length % 512) % 512]);
       name = name.substring(0, 99);
@@ -160,7 +166,8 @@ public final class ImageLayer {
 
   private static void put(byte[] h, int off, int len, byte[] v) {
     if (v.length > len) {
-      throw new IllegalArgumentException("field too long: " + new String(v, StandardCharsets.UTF_8));
+      throw new IllegalArgumentException(
+          "field too long: " + new String(v, StandardCharsets.UTF_8));
     }
     System.arraycopy(v, 0, h, off, v.length);
   }

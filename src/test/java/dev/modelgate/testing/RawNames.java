@@ -8,10 +8,10 @@ import java.util.List;
 import java.util.concurrent.TimeUnit;
 
 /**
- * Files whose names are arbitrary bytes. A Java string cannot name them (the JVM encodes names
- * with UTF-8, so {@code Path.of} never yields an invalid byte sequence), so they are made by
- * {@code /bin/sh}, whose {@code printf} turns octal escapes into exact bytes. Only ASCII crosses
- * the process boundary.
+ * Files whose names are arbitrary bytes. A Java string cannot name them (the JVM encodes names with
+ * UTF-8, so {@code Path.of} never yields an invalid byte sequence), so they are made by {@code
+ * /bin/sh}, whose {@code printf} turns octal escapes into exact bytes. Only ASCII crosses the
+ * process boundary.
  */
 public final class RawNames {
   private RawNames() {}
@@ -19,7 +19,8 @@ public final class RawNames {
   /** Creates {@code dir/<name bytes>} holding {@code content} (ASCII). */
   public static void create(Path dir, byte[] name, String content) {
     // A trailing '/' keeps $(...) from eating trailing newlines of the name; it is removed after.
-    String script = "cd \"$1\" && f=$(printf \"$2\"; printf /) && f=${f%/} && printf '%s' \"$3\" > \"$f\"";
+    String script =
+        "cd \"$1\" && f=$(printf \"$2\"; printf /) && f=${f%/} && printf '%s' \"$3\" > \"$f\"";
     run(List.of("/bin/sh", "-c", script, "sh", dir.toString(), octal(name), content));
   }
 

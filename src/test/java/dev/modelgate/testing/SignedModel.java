@@ -43,7 +43,10 @@ public final class SignedModel {
     return signExisting(tmp, TestModels.sample(tmp, "model"), signFlags);
   }
 
-  /** Signs the model directory {@code model} (built by the test) with a fresh key kept in {@code tmp}. */
+  /**
+   * Signs the model directory {@code model} (built by the test) with a fresh key kept in {@code
+   * tmp}.
+   */
   public static SignedModel signExisting(Path tmp, Path model, Object... signFlags) {
     KeyPair keys = TestKeys.ec("secp256r1");
     Path priv = TestKeys.writePem(tmp.resolve("signer.key"), keys.getPrivate());
@@ -64,7 +67,9 @@ public final class SignedModel {
   }
 
   public String statement() {
-    return new String(Base64.getDecoder().decode(bundle().get("dsseEnvelope").get("payload").asText()), StandardCharsets.UTF_8);
+    return new String(
+        Base64.getDecoder().decode(bundle().get("dsseEnvelope").get("payload").asText()),
+        StandardCharsets.UTF_8);
   }
 
   public ObjectNode bundle() {
@@ -91,7 +96,10 @@ public final class SignedModel {
   public void resign(String statement) {
     byte[] payload = statement.getBytes(StandardCharsets.UTF_8);
     byte[] sig = sign(Pae.encode(DsseEnvelope.IN_TOTO_PAYLOAD_TYPE, payload), "SHA256withECDSA");
-    writeBundle(new String(BundleWriter.withPublicKeyHint(PublicKeyHint.of(keys.getPublic()), payload, sig), StandardCharsets.UTF_8));
+    writeBundle(
+        new String(
+            BundleWriter.withPublicKeyHint(PublicKeyHint.of(keys.getPublic()), payload, sig),
+            StandardCharsets.UTF_8));
   }
 
   public byte[] sign(byte[] data, String algorithm) {

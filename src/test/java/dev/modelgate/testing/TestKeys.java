@@ -8,8 +8,10 @@ import java.nio.file.Path;
 import java.security.GeneralSecurityException;
 import java.security.KeyPair;
 import java.security.KeyPairGenerator;
+import java.security.PrivateKey;
 import java.security.spec.ECGenParameterSpec;
 import org.bouncycastle.openssl.jcajce.JcaPEMWriter;
+import org.bouncycastle.openssl.jcajce.JcaPKCS8Generator;
 
 /** Fresh EC keys for tests, written as PEM files where the CLI needs them. */
 public final class TestKeys {
@@ -43,7 +45,7 @@ public final class TestKeys {
       for (Object o : objects) {
         // Private keys as PKCS#8, the form `openssl genpkey` writes; JcaPEMWriter's SEC1 output
         // for JDK keys omits the curve. SEC1 keys are covered by the reference fixture key.
-        w.writeObject(o instanceof java.security.PrivateKey ? new org.bouncycastle.openssl.jcajce.JcaPKCS8Generator((java.security.PrivateKey) o, null) : o);
+        w.writeObject(o instanceof PrivateKey ? new JcaPKCS8Generator((PrivateKey) o, null) : o);
       }
     } catch (IOException e) {
       throw new UncheckedIOException(e);

@@ -27,22 +27,36 @@ public final class TestRegistry implements AutoCloseable {
   }
 
   public static TestRegistry startOrSkip(Path dir) throws Exception {
-    Assumptions.assumeTrue(Files.isExecutable(BINARY), "Debian's docker-registry is not installed (apt-get install docker-registry; .ci/run does it)");
+    Assumptions.assumeTrue(
+        Files.isExecutable(BINARY),
+        "Debian's docker-registry is not installed (apt-get install docker-registry; .ci/run does it)");
     int port;
     try (ServerSocket s = new ServerSocket(0)) {
       port = s.getLocalPort();
     }
     Path config = dir.resolve("registry.yml");
-    Files.writeString(config, "version: 0.1\nlog:\n  level: error\nstorage:\n  filesystem:\n    rootdirectory: " + dir.resolve("data")
-        + "\n  delete:\n    enabled: true\nhttp:\n  addr: 127.0.0.1:" + port + "\n");
-    Process p = new ProcessBuilder(BINARY.toString(), "serve", config.toString())
-        .redirectErrorStream(true).redirectOutput(dir.resolve("registry.log").toFile()).start();
+    Files.writeString(
+        config,
+        "version: 0.1\nlog:\n  level: error\nstorage:\n  filesystem:\n    rootdirectory: "
+            + dir.resolve("data")
+            + "\n  delete:\n    enabled: true\nhttp:\n  addr: 127.0.0.1:"
+            + port
+            + "\n");
+    Process p =
+        new ProcessBuilder(BINARY.toString(), "serve", config.toString())
+            .redirectErrorStream(true)
+            .redirectOutput(dir.resolve("registry.log").toFile())
+            .start();
     String host = "127.0.0.1:" + port;
     HttpClient http = HttpClient.newHttpClient();
     long end = System.nanoTime() + Duration.ofSeconds(15).toNanos();
     while (true) {
       try {
-        if (http.send(HttpRequest.newBuilder(URI.create("http://" + host + "/v2/")).build(), HttpResponse.BodyHandlers.discarding()).statusCode() == 200) {
+        if (http.send(
+                    HttpRequest.newBuilder(URI.create("http://" + host + "/v2/")).build(),
+                    HttpResponse.BodyHandlers.discarding())
+                .statusCode()
+            == 200) {
           return new TestRegistry(p, host);
         }
       } catch (IOException e) {
@@ -50,7 +64,8 @@ public final class TestRegistry implements AutoCloseable {
       }
       if (System.nanoTime() > end || !p.isAlive()) {
         p.destroyForcibly();
-        throw new IllegalStateException("docker-registry did not start on " + host + "; see " + dir.resolve("registry.log"));
+        throw new IllegalStateException(
+            "docker-registry did not start on " + host + "; see " + dir.resolve("registry.log"));
       }
       Thread.sleep(100);
     }

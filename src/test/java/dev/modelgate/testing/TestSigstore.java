@@ -32,7 +32,9 @@ import org.bouncycastle.asn1.ASN1ObjectIdentifier;
 import org.bouncycastle.asn1.DEROctetString;
 import org.bouncycastle.asn1.DERUTF8String;
 import org.bouncycastle.asn1.nist.NISTObjectIdentifiers;
+import org.bouncycastle.asn1.x500.RDN;
 import org.bouncycastle.asn1.x500.X500Name;
+import org.bouncycastle.asn1.x509.AlgorithmIdentifier;
 import org.bouncycastle.asn1.x509.BasicConstraints;
 import org.bouncycastle.asn1.x509.ExtendedKeyUsage;
 import org.bouncycastle.asn1.x509.Extension;
@@ -46,20 +48,22 @@ import org.bouncycastle.cert.jcajce.JcaCertStore;
 import org.bouncycastle.cert.jcajce.JcaX509CertificateConverter;
 import org.bouncycastle.cert.jcajce.JcaX509ExtensionUtils;
 import org.bouncycastle.cert.jcajce.JcaX509v3CertificateBuilder;
+import org.bouncycastle.cms.jcajce.JcaSignerInfoGeneratorBuilder;
 import org.bouncycastle.openssl.jcajce.JcaPEMWriter;
 import org.bouncycastle.operator.DigestCalculator;
 import org.bouncycastle.operator.jcajce.JcaContentSignerBuilder;
 import org.bouncycastle.operator.jcajce.JcaDigestCalculatorProviderBuilder;
-import org.bouncycastle.cms.jcajce.JcaSignerInfoGeneratorBuilder;
+import org.bouncycastle.tsp.TSPAlgorithms;
 import org.bouncycastle.tsp.TimeStampRequestGenerator;
+import org.bouncycastle.tsp.TimeStampResponseGenerator;
 import org.bouncycastle.tsp.TimeStampTokenGenerator;
 
 /**
- * A complete Sigstore keyless world minted offline per test run (sigstore-java.md section 3): a test
- * Fulcio root and intermediate, a CT log key, a Rekor key and a TSA; leaf certificates with the
- * Fulcio extensions and an embedded SCT; Rekor {@code dsse} entries with an RFC 6962 inclusion
- * proof, a signed checkpoint and a SET; RFC 3161 tokens; and the matching {@code trusted_root.json}.
- * {@link Options} turn each part into a specific forgery for negative tests.
+ * A complete Sigstore keyless world minted offline per test run (sigstore-java.md section 3): a
+ * test Fulcio root and intermediate, a CT log key, a Rekor key and a TSA; leaf certificates with
+ * the Fulcio extensions and an embedded SCT; Rekor {@code dsse} entries with an RFC 6962 inclusion
+ * proof, a signed checkpoint and a SET; RFC 3161 tokens; and the matching {@code
+ * trusted_root.json}. {@link Options} turn each part into a specific forgery for negative tests.
  */
 public final class TestSigstore {
   public static final String ISSUER = "https://issuer.test.local";
@@ -81,7 +85,8 @@ public final class TestSigstore {
 
   public TestSigstore() {
     fulcioRoot = ca("CN=test fulcio root,O=test", fulcioRootKeys, null, fulcioRootKeys, false);
-    fulcioInt = ca("CN=test fulcio intermediate,O=test", fulcioIntKeys, fulcioRoot, fulcioRootKeys, false);
+    fulcioInt =
+        ca("CN=test fulcio intermediate,O=test", fulcioIntKeys, fulcioRoot, fulcioRootKeys, false);
     tsaRoot = ca("CN=test tsa root,O=test", tsaRootKeys, null, tsaRootKeys, false);
     tsaLeaf = ca("CN=test tsa,O=test", tsaKeys, tsaRoot, tsaRootKeys, true);
   }
@@ -117,18 +122,31 @@ public final class TestSigstore {
     Map<String, Object> root = new LinkedHashMap<>();
     root.put("mediaType", "application/vnd.dev.sigstore.trustedroot+json;version=0.1");
     root.put("tlogs", List.of(log("https://" + REKOR_HOST, rekorKeys)));
-    root.put("certificateAuthorities", List.of(authority("https://fulcio.test.local", fulcioInt, fulcioRoot)));
+    root.put(
+        "certificateAuthorities",
+        List.of(authority("https://fulcio.test.local", fulcioInt, fulcioRoot)));
     root.put("ctlogs", List.of(log("https://ctfe.test.local", ctKeys)));
-    root.put("timestampAuthorities", List.of(authority("https://tsa.test.local", tsaLeaf, tsaRoot)));
+    root.put(
+        "timestampAuthorities", List.of(authority("https://tsa.test.local", tsaLeaf, tsaRoot)));
     return root;
   }
 
   private Map<String, Object> log(String url, KeyPair keys) {
     return Map.of(
-        "baseUrl", url,
-        "hashAlgorithm", "SHA2_256",
-        "publicKey", Map.of("rawBytes", b64(keys.getPublic().getEncoded()), "keyDetails", "PKIX_ECDSA_P256_SHA_256", "validFor", Map.of("start", epoch.minus(Duration.ofDays(1)).toString())),
-        "logId", Map.of("keyId", b64(sha256(keys.getPublic().getEncoded()))));
+        "baseUrl",
+        url,
+        "hashAlgorithm",
+        "SHA2_256",
+        "publicKey",
+        Map.of(
+            "rawBytes",
+            b64(keys.getPublic().getEncoded()),
+            "keyDetails",
+            "PKIX_ECDSA_P256_SHA_256",
+            "validFor",
+            Map.of("start", epoch.minus(Duration.ofDays(1)).toString())),
+        "logId",
+        Map.of("keyId", b64(sha256(keys.getPublic().getEncoded()))));
   }
 
   private Map<String, Object> authority(String uri, X509Certificate... chain) {
@@ -157,15 +175,27 @@ public final class TestSigstore {
     byte[] pae = Pae.encode(DsseEnvelope.IN_TOTO_PAYLOAD_TYPE, payload);
     byte[] sig = sign(leafKeys.getPrivate(), pae);
 
-    byte[] loggedPayload = o.entryForOtherEnvelope ? "another envelope".getBytes(StandardCharsets.UTF_8) : payload;
+    byte[] loggedPayload =
+        o.entryForOtherEnvelope ? "another envelope".getBytes(StandardCharsets.UTF_8) : payload;
     byte[] body = rekorBody(loggedPayload, sig, leaf);
-    long integrated = (o.late ? leaf.getNotAfter().toInstant().plus(Duration.ofDays(1)) : notBefore.plus(Duration.ofMinutes(1))).getEpochSecond();
+    long integrated =
+        (o.late
+                ? leaf.getNotAfter().toInstant().plus(Duration.ofDays(1))
+                : notBefore.plus(Duration.ofMinutes(1)))
+            .getEpochSecond();
     Map<String, Object> entry = tlogEntry(body, integrated, o);
     Map<String, Object> material = new LinkedHashMap<>();
     material.put("certificate", Map.of("rawBytes", b64(encoded(leaf))));
     material.put("tlogEntries", o.twoEntries ? List.of(entry, entry) : List.of(entry));
     if (o.withTimestamp) {
-      material.put("timestampVerificationData", Map.of("rfc3161Timestamps", List.of(Map.of("signedTimestamp", b64(timestamp(sig, notBefore.plus(Duration.ofMinutes(2)), o))))));
+      material.put(
+          "timestampVerificationData",
+          Map.of(
+              "rfc3161Timestamps",
+              List.of(
+                  Map.of(
+                      "signedTimestamp",
+                      b64(timestamp(sig, notBefore.plus(Duration.ofMinutes(2)), o))))));
     }
     byte[] shipped = payload.clone();
     if (o.tamperPayloadAfterSigning) {
@@ -175,7 +205,8 @@ public final class TestSigstore {
     Map<String, Object> envelope = new LinkedHashMap<>();
     envelope.put("payload", b64(shipped));
     envelope.put("payloadType", DsseEnvelope.IN_TOTO_PAYLOAD_TYPE);
-    envelope.put("signatures", o.twoSignatures ? List.of(signature, signature) : List.of(signature));
+    envelope.put(
+        "signatures", o.twoSignatures ? List.of(signature, signature) : List.of(signature));
     Map<String, Object> bundle = new LinkedHashMap<>();
     bundle.put("mediaType", "application/vnd.dev.sigstore.bundle.v0.3+json");
     bundle.put("verificationMaterial", material);
@@ -189,27 +220,49 @@ public final class TestSigstore {
     if (o.foreignFulcio) {
       KeyPair otherRoot = TestKeys.ec("secp256r1");
       issuerKeys = TestKeys.ec("secp256r1");
-      issuerCert = ca("CN=test fulcio intermediate,O=test", issuerKeys, ca("CN=test fulcio root,O=test", otherRoot, null, otherRoot, false), otherRoot, false);
+      issuerCert =
+          ca(
+              "CN=test fulcio intermediate,O=test",
+              issuerKeys,
+              ca("CN=test fulcio root,O=test", otherRoot, null, otherRoot, false),
+              otherRoot,
+              false);
     }
     try {
       X509v3CertificateBuilder b =
-          new JcaX509v3CertificateBuilder(issuerCert, BigInteger.valueOf(SERIAL.incrementAndGet()), Date.from(notBefore),
-              Date.from(notBefore.plus(Duration.ofMinutes(10))), new X500Name(new org.bouncycastle.asn1.x500.RDN[0]), keys.getPublic());
+          new JcaX509v3CertificateBuilder(
+              issuerCert,
+              BigInteger.valueOf(SERIAL.incrementAndGet()),
+              Date.from(notBefore),
+              Date.from(notBefore.plus(Duration.ofMinutes(10))),
+              new X500Name(new RDN[0]),
+              keys.getPublic());
       JcaX509ExtensionUtils ext = new JcaX509ExtensionUtils();
       b.addExtension(Extension.keyUsage, true, new KeyUsage(KeyUsage.digitalSignature));
-      b.addExtension(Extension.extendedKeyUsage, false, new ExtendedKeyUsage(KeyPurposeId.id_kp_codeSigning));
-      b.addExtension(Extension.subjectKeyIdentifier, false, ext.createSubjectKeyIdentifier(keys.getPublic()));
-      b.addExtension(Extension.authorityKeyIdentifier, false, ext.createAuthorityKeyIdentifier(issuerCert));
-      GeneralName san = new GeneralName(o.sanIsUri ? GeneralName.uniformResourceIdentifier : GeneralName.rfc822Name, o.san);
+      b.addExtension(
+          Extension.extendedKeyUsage, false, new ExtendedKeyUsage(KeyPurposeId.id_kp_codeSigning));
+      b.addExtension(
+          Extension.subjectKeyIdentifier, false, ext.createSubjectKeyIdentifier(keys.getPublic()));
+      b.addExtension(
+          Extension.authorityKeyIdentifier, false, ext.createAuthorityKeyIdentifier(issuerCert));
+      GeneralName san =
+          new GeneralName(
+              o.sanIsUri ? GeneralName.uniformResourceIdentifier : GeneralName.rfc822Name, o.san);
       b.addExtension(Extension.subjectAlternativeName, true, new GeneralNames(san));
-      b.addExtension(new ASN1ObjectIdentifier("1.3.6.1.4.1.57264.1.1"), false, o.issuer.getBytes(StandardCharsets.UTF_8));
-      b.addExtension(new ASN1ObjectIdentifier("1.3.6.1.4.1.57264.1.8"), false, new DERUTF8String(o.issuer));
+      b.addExtension(
+          new ASN1ObjectIdentifier("1.3.6.1.4.1.57264.1.1"),
+          false,
+          o.issuer.getBytes(StandardCharsets.UTF_8));
+      b.addExtension(
+          new ASN1ObjectIdentifier("1.3.6.1.4.1.57264.1.8"), false, new DERUTF8String(o.issuer));
       X509Certificate precert = build(b, issuerKeys);
       if (o.noSct) {
         return precert;
       }
-      byte[] sct = sct(precert, issuerCert, o.forgedSct ? TestKeys.ec("secp256r1") : ctKeys, notBefore);
-      b.addExtension(new ASN1ObjectIdentifier("1.3.6.1.4.1.11129.2.4.2"), false, new DEROctetString(sct));
+      byte[] sct =
+          sct(precert, issuerCert, o.forgedSct ? TestKeys.ec("secp256r1") : ctKeys, notBefore);
+      b.addExtension(
+          new ASN1ObjectIdentifier("1.3.6.1.4.1.11129.2.4.2"), false, new DEROctetString(sct));
       return build(b, issuerKeys);
     } catch (Exception e) {
       throw new IllegalStateException(e);
@@ -217,7 +270,8 @@ public final class TestSigstore {
   }
 
   /** An RFC 6962 v1 SCT list for a precertificate, signed by the CT key (sigstore-java.md 3.1). */
-  private byte[] sct(X509Certificate precert, X509Certificate issuer, KeyPair ct, Instant when) throws Exception {
+  private byte[] sct(X509Certificate precert, X509Certificate issuer, KeyPair ct, Instant when)
+      throws Exception {
     long ts = when.toEpochMilli();
     byte[] tbs = precert.getTBSCertificate();
     ByteArrayOutputStream signed = new ByteArrayOutputStream();
@@ -226,7 +280,8 @@ public final class TestSigstore {
     signed.write(u64(ts));
     signed.write(new byte[] {0, 1}); // precert_entry
     signed.write(sha256(issuer.getPublicKey().getEncoded()));
-    signed.write(new byte[] {(byte) (tbs.length >> 16), (byte) (tbs.length >> 8), (byte) tbs.length});
+    signed.write(
+        new byte[] {(byte) (tbs.length >> 16), (byte) (tbs.length >> 8), (byte) tbs.length});
     signed.write(tbs);
     signed.write(new byte[] {0, 0});
     byte[] sig = sign(ct.getPrivate(), signed.toByteArray());
@@ -238,7 +293,13 @@ public final class TestSigstore {
     s.write(sig);
     byte[] one = s.toByteArray();
     ByteArrayOutputStream list = new ByteArrayOutputStream();
-    list.write(new byte[] {(byte) ((one.length + 2) >> 8), (byte) (one.length + 2), (byte) (one.length >> 8), (byte) one.length});
+    list.write(
+        new byte[] {
+          (byte) ((one.length + 2) >> 8),
+          (byte) (one.length + 2),
+          (byte) (one.length >> 8),
+          (byte) one.length
+        });
     list.write(one);
     return list.toByteArray();
   }
@@ -247,7 +308,14 @@ public final class TestSigstore {
     Map<String, Object> spec = new LinkedHashMap<>();
     spec.put("envelopeHash", Map.of("algorithm", "sha256", "value", hex(sha256(sig))));
     spec.put("payloadHash", Map.of("algorithm", "sha256", "value", hex(sha256(payload))));
-    spec.put("signatures", List.of(Map.of("signature", b64(sig), "verifier", b64(pem(leaf).getBytes(StandardCharsets.US_ASCII)))));
+    spec.put(
+        "signatures",
+        List.of(
+            Map.of(
+                "signature",
+                b64(sig),
+                "verifier",
+                b64(pem(leaf).getBytes(StandardCharsets.US_ASCII)))));
     Map<String, Object> body = new LinkedHashMap<>();
     body.put("apiVersion", "0.0.1");
     body.put("kind", "dsse");
@@ -260,7 +328,9 @@ public final class TestSigstore {
     int index = 3;
     List<byte[]> leaves = new ArrayList<>();
     for (int i = 0; i < size; i++) {
-      leaves.add(MerkleTree.leafHash(i == index ? body : ("other entry " + i).getBytes(StandardCharsets.UTF_8)));
+      leaves.add(
+          MerkleTree.leafHash(
+              i == index ? body : ("other entry " + i).getBytes(StandardCharsets.UTF_8)));
     }
     byte[] rootHash = MerkleTree.root(leaves);
     List<String> hashes = new ArrayList<>();
@@ -278,23 +348,38 @@ public final class TestSigstore {
     proof.put("rootHash", b64(rootHash));
     proof.put("treeSize", String.valueOf(size));
     proof.put("hashes", hashes);
-    proof.put("checkpoint", Map.of("envelope", checkpoint(size, rootHash, o.checkpointFromOtherLog)));
+    proof.put(
+        "checkpoint", Map.of("envelope", checkpoint(size, rootHash, o.checkpointFromOtherLog)));
     Map<String, Object> entry = new LinkedHashMap<>();
     entry.put("logIndex", String.valueOf(index));
     entry.put("logId", Map.of("keyId", b64(logId)));
     entry.put("kindVersion", Map.of("kind", "dsse", "version", "0.0.1"));
     entry.put("integratedTime", String.valueOf(integratedTime));
     if (o.withSet) {
-      String set = "{\"body\":\"" + b64(body) + "\",\"integratedTime\":" + integratedTime + ",\"logID\":\"" + hex(logId) + "\",\"logIndex\":" + index + "}";
-      PrivateKey signer = o.forgedSet ? TestKeys.ec("secp256r1").getPrivate() : rekorKeys.getPrivate();
-      entry.put("inclusionPromise", Map.of("signedEntryTimestamp", b64(sign(signer, set.getBytes(StandardCharsets.UTF_8)))));
+      String set =
+          "{\"body\":\""
+              + b64(body)
+              + "\",\"integratedTime\":"
+              + integratedTime
+              + ",\"logID\":\""
+              + hex(logId)
+              + "\",\"logIndex\":"
+              + index
+              + "}";
+      PrivateKey signer =
+          o.forgedSet ? TestKeys.ec("secp256r1").getPrivate() : rekorKeys.getPrivate();
+      entry.put(
+          "inclusionPromise",
+          Map.of("signedEntryTimestamp", b64(sign(signer, set.getBytes(StandardCharsets.UTF_8)))));
     }
     entry.put("inclusionProof", proof);
     entry.put("canonicalizedBody", b64(body));
     return entry;
   }
 
-  /** A signed note (checkpoint): origin, size, root, blank line, then the em-dash signature line. */
+  /**
+   * A signed note (checkpoint): origin, size, root, blank line, then the em-dash signature line.
+   */
   private String checkpoint(int size, byte[] root, boolean fromOtherLog) {
     KeyPair keys = fromOtherLog ? TestKeys.ec("secp256r1") : rekorKeys;
     String host = fromOtherLog ? "rekor.other.test" : REKOR_HOST;
@@ -314,18 +399,32 @@ public final class TestSigstore {
       if (o.timestampFromUnknownTsa) {
         KeyPair otherRoot = TestKeys.ec("secp256r1");
         keys = TestKeys.ec("secp256r1");
-        cert = ca("CN=test tsa,O=test", keys, ca("CN=test tsa root,O=test", otherRoot, null, otherRoot, false), otherRoot, true);
+        cert =
+            ca(
+                "CN=test tsa,O=test",
+                keys,
+                ca("CN=test tsa root,O=test", otherRoot, null, otherRoot, false),
+                otherRoot,
+                true);
       }
-      DigestCalculator sha256 = new JcaDigestCalculatorProviderBuilder().build().get(new org.bouncycastle.asn1.x509.AlgorithmIdentifier(NISTObjectIdentifiers.id_sha256));
+      DigestCalculator sha256 =
+          new JcaDigestCalculatorProviderBuilder()
+              .build()
+              .get(new AlgorithmIdentifier(NISTObjectIdentifiers.id_sha256));
       TimeStampTokenGenerator gen =
           new TimeStampTokenGenerator(
-              new JcaSignerInfoGeneratorBuilder(new JcaDigestCalculatorProviderBuilder().build()).build(new JcaContentSignerBuilder("SHA256withECDSA").build(keys.getPrivate()), cert),
+              new JcaSignerInfoGeneratorBuilder(new JcaDigestCalculatorProviderBuilder().build())
+                  .build(
+                      new JcaContentSignerBuilder("SHA256withECDSA").build(keys.getPrivate()),
+                      cert),
               sha256,
               new ASN1ObjectIdentifier("1.3.6.1.4.1.57264.2"));
       gen.addCertificates(new JcaCertStore(List.of(cert)));
-      var request = new TimeStampRequestGenerator().generate(NISTObjectIdentifiers.id_sha256, sha256(signature), BigInteger.ONE);
+      var request =
+          new TimeStampRequestGenerator()
+              .generate(NISTObjectIdentifiers.id_sha256, sha256(signature), BigInteger.ONE);
       // Bundles carry the whole TimeStampResp (status and token), as sigstore-tsa returns it.
-      return new org.bouncycastle.tsp.TimeStampResponseGenerator(gen, org.bouncycastle.tsp.TSPAlgorithms.ALLOWED)
+      return new TimeStampResponseGenerator(gen, TSPAlgorithms.ALLOWED)
           .generate(request, BigInteger.valueOf(SERIAL.incrementAndGet()), Date.from(genTime))
           .getEncoded();
     } catch (Exception e) {
@@ -335,29 +434,52 @@ public final class TestSigstore {
 
   // ---------------------------------------------------------------- helpers
 
-  private X509Certificate ca(String subject, KeyPair keys, X509Certificate issuer, KeyPair issuerKeys, boolean timestamping) {
+  private X509Certificate ca(
+      String subject,
+      KeyPair keys,
+      X509Certificate issuer,
+      KeyPair issuerKeys,
+      boolean timestamping) {
     try {
-      X500Name issuerName = issuer == null ? new X500Name(subject) : X500Name.getInstance(issuer.getSubjectX500Principal().getEncoded());
+      X500Name issuerName =
+          issuer == null
+              ? new X500Name(subject)
+              : X500Name.getInstance(issuer.getSubjectX500Principal().getEncoded());
       X509v3CertificateBuilder b =
-          new JcaX509v3CertificateBuilder(issuerName, BigInteger.valueOf(SERIAL.incrementAndGet()), Date.from(epoch),
-              Date.from(epoch.plus(Duration.ofDays(3650))), new X500Name(subject), keys.getPublic());
+          new JcaX509v3CertificateBuilder(
+              issuerName,
+              BigInteger.valueOf(SERIAL.incrementAndGet()),
+              Date.from(epoch),
+              Date.from(epoch.plus(Duration.ofDays(3650))),
+              new X500Name(subject),
+              keys.getPublic());
       if (timestamping) {
         b.addExtension(Extension.keyUsage, true, new KeyUsage(KeyUsage.digitalSignature));
-        b.addExtension(Extension.extendedKeyUsage, true, new ExtendedKeyUsage(KeyPurposeId.id_kp_timeStamping));
+        b.addExtension(
+            Extension.extendedKeyUsage,
+            true,
+            new ExtendedKeyUsage(KeyPurposeId.id_kp_timeStamping));
       } else {
-        b.addExtension(Extension.basicConstraints, true, issuer == null ? new BasicConstraints(true) : new BasicConstraints(0));
-        b.addExtension(Extension.keyUsage, true, new KeyUsage(KeyUsage.keyCertSign | KeyUsage.cRLSign));
+        b.addExtension(
+            Extension.basicConstraints,
+            true,
+            issuer == null ? new BasicConstraints(true) : new BasicConstraints(0));
+        b.addExtension(
+            Extension.keyUsage, true, new KeyUsage(KeyUsage.keyCertSign | KeyUsage.cRLSign));
       }
       JcaX509ExtensionUtils ext = new JcaX509ExtensionUtils();
-      b.addExtension(Extension.subjectKeyIdentifier, false, ext.createSubjectKeyIdentifier(keys.getPublic()));
+      b.addExtension(
+          Extension.subjectKeyIdentifier, false, ext.createSubjectKeyIdentifier(keys.getPublic()));
       return build(b, issuerKeys);
     } catch (Exception e) {
       throw new IllegalStateException(e);
     }
   }
 
-  private static X509Certificate build(X509v3CertificateBuilder b, KeyPair issuerKeys) throws Exception {
-    X509CertificateHolder h = b.build(new JcaContentSignerBuilder("SHA256withECDSA").build(issuerKeys.getPrivate()));
+  private static X509Certificate build(X509v3CertificateBuilder b, KeyPair issuerKeys)
+      throws Exception {
+    X509CertificateHolder h =
+        b.build(new JcaContentSignerBuilder("SHA256withECDSA").build(issuerKeys.getPrivate()));
     return new JcaX509CertificateConverter().getCertificate(h);
   }
 

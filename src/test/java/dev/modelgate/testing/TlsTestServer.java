@@ -35,7 +35,10 @@ public final class TlsTestServer implements AutoCloseable {
     kmf.init(ks, new char[0]);
     SSLContext ctx = SSLContext.getInstance("TLS");
     ctx.init(kmf.getKeyManagers(), null, null);
-    return new TlsTestServer((SSLServerSocket) ctx.getServerSocketFactory().createServerSocket(0, 10, InetAddress.getLoopbackAddress()));
+    return new TlsTestServer(
+        (SSLServerSocket)
+            ctx.getServerSocketFactory()
+                .createServerSocket(0, 10, InetAddress.getLoopbackAddress()));
   }
 
   public int port() {
@@ -44,10 +47,23 @@ public final class TlsTestServer implements AutoCloseable {
 
   public EndpointSlice endpointSlice(String namespace, String service) {
     return new EndpointSliceBuilder()
-        .withNewMetadata().withName(service + "-" + port()).withNamespace(namespace).addToLabels("kubernetes.io/service-name", service).endMetadata()
+        .withNewMetadata()
+        .withName(service + "-" + port())
+        .withNamespace(namespace)
+        .addToLabels("kubernetes.io/service-name", service)
+        .endMetadata()
         .withAddressType("IPv4")
-        .addNewPort().withName("https").withPort(port()).withProtocol("TCP").endPort()
-        .addNewEndpoint().withAddresses("127.0.0.1").withNewConditions().withReady(true).endConditions().endEndpoint()
+        .addNewPort()
+        .withName("https")
+        .withPort(port())
+        .withProtocol("TCP")
+        .endPort()
+        .addNewEndpoint()
+        .withAddresses("127.0.0.1")
+        .withNewConditions()
+        .withReady(true)
+        .endConditions()
+        .endEndpoint()
         .build();
   }
 

@@ -14,9 +14,10 @@ import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
 
 /**
- * model_signing's {@code --trust-config} file (a Sigstore ClientTrustConfig): the fixture is the one
- * its own tests use (tests/_signing/testdata/custom_trust_config.json, sigstore/model-transparency @
- * e3430730). Its trusted root is what counts; anything that is not a ClientTrustConfig is refused.
+ * model_signing's {@code --trust-config} file (a Sigstore ClientTrustConfig): the fixture is the
+ * one its own tests use (tests/_signing/testdata/custom_trust_config.json,
+ * sigstore/model-transparency @ e3430730). Its trusted root is what counts; anything that is not a
+ * ClientTrustConfig is refused.
  */
 class ClientTrustConfigTest {
   private static final ObjectMapper JSON = new ObjectMapper();
@@ -51,14 +52,19 @@ class ClientTrustConfigTest {
     ObjectNode cfg = fixtureTree();
     cfg.set("signingConfig", cfg.remove("signing_config"));
 
-    assertThat(SigstoreTrustRoot.fromClientTrustConfig(JSON.writeValueAsBytes(cfg), "camel").source()).isEqualTo("camel (its trustedRoot)");
+    assertThat(
+            SigstoreTrustRoot.fromClientTrustConfig(JSON.writeValueAsBytes(cfg), "camel").source())
+        .isEqualTo("camel (its trustedRoot)");
   }
 
   @Test
   void aTrustedRootFileIsRefusedWithAPointerToTheRightOption() throws Exception {
-    String trustedRoot = Files.readString(Fixtures.shared().resolve("fixtures/sigstore/public-good-trusted_root.json"));
+    String trustedRoot =
+        Files.readString(
+            Fixtures.shared().resolve("fixtures/sigstore/public-good-trusted_root.json"));
 
-    assertThat(refused(trustedRoot)).hasMessageContaining("this is a trusted_root.json: pass it as a trusted root");
+    assertThat(refused(trustedRoot))
+        .hasMessageContaining("this is a trusted_root.json: pass it as a trusted root");
   }
 
   @Test
@@ -67,7 +73,8 @@ class ClientTrustConfigTest {
     cfg.put("mediaType", "application/vnd.dev.sigstore.clienttrustconfig.v0.2+json");
 
     assertThat(refused(JSON.writeValueAsString(cfg)))
-        .hasMessageContaining("has mediaType \"application/vnd.dev.sigstore.clienttrustconfig.v0.2+json\", expected");
+        .hasMessageContaining(
+            "has mediaType \"application/vnd.dev.sigstore.clienttrustconfig.v0.2+json\", expected");
   }
 
   @Test
@@ -83,7 +90,8 @@ class ClientTrustConfigTest {
     ObjectNode cfg = fixtureTree();
     cfg.remove("trustedRoot");
 
-    assertThat(refused(JSON.writeValueAsString(cfg))).hasMessageContaining("has no trustedRoot object");
+    assertThat(refused(JSON.writeValueAsString(cfg)))
+        .hasMessageContaining("has no trustedRoot object");
   }
 
   @Test
@@ -91,7 +99,8 @@ class ClientTrustConfigTest {
     ObjectNode cfg = fixtureTree();
     cfg.set("trusted_root", cfg.get("trustedRoot").deepCopy());
 
-    assertThat(refused(JSON.writeValueAsString(cfg))).hasMessageContaining("has its trusted root twice");
+    assertThat(refused(JSON.writeValueAsString(cfg)))
+        .hasMessageContaining("has its trusted root twice");
   }
 
   @Test
@@ -99,7 +108,9 @@ class ClientTrustConfigTest {
     String cfg = Files.readString(fixture());
     String twice = cfg.replaceFirst("\\{", "{\"trustedRoot\": {},");
 
-    assertThat(refused(twice)).hasMessageContaining("not valid JSON").hasMessageContaining("Duplicate field 'trustedRoot'");
+    assertThat(refused(twice))
+        .hasMessageContaining("not valid JSON")
+        .hasMessageContaining("Duplicate field 'trustedRoot'");
   }
 
   @Test
@@ -107,7 +118,8 @@ class ClientTrustConfigTest {
     ObjectNode cfg = fixtureTree();
     cfg.put("trustedRoots", "typo");
 
-    assertThat(refused(JSON.writeValueAsString(cfg))).hasMessageContaining("unknown field 'trustedRoots'");
+    assertThat(refused(JSON.writeValueAsString(cfg)))
+        .hasMessageContaining("unknown field 'trustedRoots'");
   }
 
   @Test
@@ -115,7 +127,8 @@ class ClientTrustConfigTest {
     ObjectNode cfg = fixtureTree();
     ((ObjectNode) cfg.get("trustedRoot")).putArray("certificateAuthorities");
 
-    assertThat(refused(JSON.writeValueAsString(cfg))).hasMessageContaining("(its trustedRoot) lists no certificate authority");
+    assertThat(refused(JSON.writeValueAsString(cfg)))
+        .hasMessageContaining("(its trustedRoot) lists no certificate authority");
   }
 
   @Test
@@ -127,7 +140,10 @@ class ClientTrustConfigTest {
 
   @Test
   void missingFileIsNotFound() {
-    assertThatThrownBy(() -> SigstoreTrustRoot.fromClientTrustConfigFile(fixture().resolveSibling("absent.json")))
+    assertThatThrownBy(
+            () ->
+                SigstoreTrustRoot.fromClientTrustConfigFile(
+                    fixture().resolveSibling("absent.json")))
         .isInstanceOf(InvalidInputException.class)
         .hasMessageContaining("trust config")
         .hasMessageContaining("does not exist")

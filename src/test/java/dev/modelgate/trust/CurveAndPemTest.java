@@ -11,16 +11,18 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.concurrent.TimeUnit;
-import org.junit.jupiter.params.ParameterizedTest;
-import org.junit.jupiter.params.provider.ValueSource;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 /** Curves are told apart by OID, not by size; a PEM file names exactly one key. */
 class CurveAndPemTest {
   @TempDir Path tmp;
 
-  /** A public key on {@code curve}, made by openssl (JDK 17's SunEC no longer generates secp256k1). */
+  /**
+   * A public key on {@code curve}, made by openssl (JDK 17's SunEC no longer generates secp256k1).
+   */
   private Path opensslPublicKey(String curve) throws Exception {
     Path priv = tmp.resolve(curve + ".key");
     Path pub = tmp.resolve(curve + ".pub");
@@ -45,7 +47,9 @@ class CurveAndPemTest {
     Cli.Result r = Cli.run("verify", signed.model, "--public-key", pub);
 
     assertThat(r.exitCode()).as(r.toString()).isEqualTo(2);
-    assertThat(r.err()).contains("EC curve").contains("is not supported; OMS keys use P-256, P-384 or P-521")
+    assertThat(r.err())
+        .contains("EC curve")
+        .contains("is not supported; OMS keys use P-256, P-384 or P-521")
         .doesNotContain("SIGNATURE_INVALID");
   }
 
@@ -54,11 +58,13 @@ class CurveAndPemTest {
   void theThreeOmsCurvesAreRecognisedByOid(String curve) throws Exception {
     EcCurve c = EcCurve.of(PemReader.publicKey(opensslPublicKey(curve)));
 
-    assertThat(c).isEqualTo(switch (curve) {
-      case "prime256v1" -> EcCurve.P256;
-      case "secp384r1" -> EcCurve.P384;
-      default -> EcCurve.P521;
-    });
+    assertThat(c)
+        .isEqualTo(
+            switch (curve) {
+              case "prime256v1" -> EcCurve.P256;
+              case "secp384r1" -> EcCurve.P384;
+              default -> EcCurve.P521;
+            });
   }
 
   @Test

@@ -13,7 +13,9 @@ import org.junit.jupiter.api.Test;
 
 class DsseSignatureCheckTest {
   private static DsseEnvelope envelope() {
-    return new DsseEnvelope(DsseEnvelope.IN_TOTO_PAYLOAD_TYPE, Bytes.copyOf("{}".getBytes(StandardCharsets.UTF_8)),
+    return new DsseEnvelope(
+        DsseEnvelope.IN_TOTO_PAYLOAD_TYPE,
+        Bytes.copyOf("{}".getBytes(StandardCharsets.UTF_8)),
         List.of(new DsseEnvelope.Signature(Bytes.copyOf(new byte[] {1, 2, 3}), "")));
   }
 

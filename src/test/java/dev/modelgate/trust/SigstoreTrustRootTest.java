@@ -50,7 +50,8 @@ class SigstoreTrustRootTest {
 
   @Test
   void embeddedPublicGoodRootLoadsOffline() {
-    assertThat(SigstoreTrustRoot.publicGood().source()).isEqualTo("embedded public-good trusted root");
+    assertThat(SigstoreTrustRoot.publicGood().source())
+        .isEqualTo("embedded public-good trusted root");
   }
 
   @Test
@@ -59,11 +60,26 @@ class SigstoreTrustRootTest {
     ASN1EncodableVector other = new ASN1EncodableVector();
     other.add(new ASN1ObjectIdentifier("1.3.6.1.4.1.57264.1.7"));
     other.add(new DERTaggedObject(true, 0, new DERUTF8String("octocat")));
-    var b = new JcaX509v3CertificateBuilder(new X500Name("CN=issuer"), BigInteger.ONE, Date.from(Instant.now()), Date.from(Instant.now().plusSeconds(600)),
-        new X500Name("CN=leaf"), keys.getPublic());
-    b.addExtension(Extension.subjectAlternativeName, true, new GeneralNames(new GeneralName(GeneralName.otherName, new DERSequence(other))));
-    b.addExtension(new ASN1ObjectIdentifier("1.3.6.1.4.1.57264.1.8"), false, new DERUTF8String("https://token.example"));
-    X509Certificate cert = new JcaX509CertificateConverter().getCertificate(b.build(new JcaContentSignerBuilder("SHA256withECDSA").build(keys.getPrivate())));
+    var b =
+        new JcaX509v3CertificateBuilder(
+            new X500Name("CN=issuer"),
+            BigInteger.ONE,
+            Date.from(Instant.now()),
+            Date.from(Instant.now().plusSeconds(600)),
+            new X500Name("CN=leaf"),
+            keys.getPublic());
+    b.addExtension(
+        Extension.subjectAlternativeName,
+        true,
+        new GeneralNames(new GeneralName(GeneralName.otherName, new DERSequence(other))));
+    b.addExtension(
+        new ASN1ObjectIdentifier("1.3.6.1.4.1.57264.1.8"),
+        false,
+        new DERUTF8String("https://token.example"));
+    X509Certificate cert =
+        new JcaX509CertificateConverter()
+            .getCertificate(
+                b.build(new JcaContentSignerBuilder("SHA256withECDSA").build(keys.getPrivate())));
 
     FulcioIdentity id = FulcioIdentity.of(cert);
 

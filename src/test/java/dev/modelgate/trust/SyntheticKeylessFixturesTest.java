@@ -39,9 +39,10 @@ class SyntheticKeylessFixturesTest {
 
     assertThat(v).isInstanceOf(SignerVerdict.Rejected.class);
     assertThat(((SignerVerdict.Rejected) v).failures())
-        .anySatisfy(f -> {
-          assertThat(f.reason()).isEqualTo(Reason.SIGNING_TIME_INVALID);
-          assertThat(f.message()).contains("but the signature was logged at");
-        });
+        .anySatisfy(
+            f -> {
+              assertThat(f.reason()).isEqualTo(Reason.SIGNING_TIME_INVALID);
+              assertThat(f.message()).contains("but the signature was logged at");
+            });
   }
 }

@@ -20,27 +20,32 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * Names and lengths are compared with the manifest before any byte is read: an unsigned or
- * wrong-length file is reported without reading it. What was read is observed through the
- * hasher's progress, which counts every byte it reads.
+ * wrong-length file is reported without reading it. What was read is observed through the hasher's
+ * progress, which counts every byte it reads.
  */
 class CheapChecksFirstTest {
   @TempDir Path tmp;
 
-  private static final long SAMPLE_BYTES = 14 + 70_000 + 6 + 2; // config.json, weights, vocab, tokenizer.json
+  private static final long SAMPLE_BYTES =
+      14 + 70_000 + 6 + 2; // config.json, weights, vocab, tokenizer.json
 
   private record Run(VerificationResult result, long bytesRead) {}
 
   private static Run verify(SignedModel signed) {
     AtomicLong read = new AtomicLong();
-    HashProgress counting = new HashProgress() {
-      @Override
-      public void advanced(long bytes) {
-        read.addAndGet(bytes);
-      }
-    };
+    HashProgress counting =
+        new HashProgress() {
+          @Override
+          public void advanced(long bytes) {
+            read.addAndGet(bytes);
+          }
+        };
     VerifyOptions options = new VerifyOptions(List.of(), false, false, true);
-    VerificationResult r = new ModelVerifier(new ModelHasher(2))
-        .verify(new VerificationRequest(signed.model, signed.signature, options, counting), new KeyVerifier(PemReader.publicKey(signed.publicKey)));
+    VerificationResult r =
+        new ModelVerifier(new ModelHasher(2))
+            .verify(
+                new VerificationRequest(signed.model, signed.signature, options, counting),
+                new KeyVerifier(PemReader.publicKey(signed.publicKey)));
     return new Run(r, read.get());
   }
 
@@ -57,8 +62,11 @@ class CheapChecksFirstTest {
 
     Run run = verify(signed);
 
-    assertThat(run.result().failures()).extracting(Failure::reason).containsExactly(Reason.UNSIGNED_FILE);
-    assertThat(run.result().failures().get(0).message()).isEqualTo("file 'extra.bin' is not covered by the signature");
+    assertThat(run.result().failures())
+        .extracting(Failure::reason)
+        .containsExactly(Reason.UNSIGNED_FILE);
+    assertThat(run.result().failures().get(0).message())
+        .isEqualTo("file 'extra.bin' is not covered by the signature");
     assertThat(run.bytesRead()).isEqualTo(SAMPLE_BYTES);
   }
 
@@ -69,10 +77,14 @@ class CheapChecksFirstTest {
 
     Run run = verify(signed);
 
-    assertThat(run.result().failures()).singleElement().satisfies(f -> {
-      assertThat(f.reason()).isEqualTo(Reason.DIGEST_MISMATCH);
-      assertThat(f.message()).isEqualTo("file 'model.safetensors' has 21474836480 bytes, signed 70000 bytes");
-    });
+    assertThat(run.result().failures())
+        .singleElement()
+        .satisfies(
+            f -> {
+              assertThat(f.reason()).isEqualTo(Reason.DIGEST_MISMATCH);
+              assertThat(f.message())
+                  .isEqualTo("file 'model.safetensors' has 21474836480 bytes, signed 70000 bytes");
+            });
     assertThat(run.bytesRead()).isEqualTo(SAMPLE_BYTES - 70_000);
   }
 
@@ -85,9 +97,12 @@ class CheapChecksFirstTest {
 
     List<Failure> failures = verify(signed).result().failures();
 
-    assertThat(failures).hasSize(FileSetComparison.MAX_LISTED_UNSIGNED + 1).allSatisfy(f -> assertThat(f.reason()).isEqualTo(Reason.UNSIGNED_FILE));
+    assertThat(failures)
+        .hasSize(FileSetComparison.MAX_LISTED_UNSIGNED + 1)
+        .allSatisfy(f -> assertThat(f.reason()).isEqualTo(Reason.UNSIGNED_FILE));
     assertThat(failures.get(failures.size() - 1).message())
-        .isEqualTo("50 more files are not covered by the signature (150 in all; the first 100 are named)");
+        .isEqualTo(
+            "50 more files are not covered by the signature (150 in all; the first 100 are named)");
   }
 
   @Test
@@ -97,7 +112,9 @@ class CheapChecksFirstTest {
 
     List<Failure> failures = verify(signed).result().failures();
 
-    assertThat(failures).extracting(Failure::message).contains(
-        "file 'config.yaml' is not covered by the signature; it has the content signed for 'config.json' (renamed?)");
+    assertThat(failures)
+        .extracting(Failure::message)
+        .contains(
+            "file 'config.yaml' is not covered by the signature; it has the content signed for 'config.json' (renamed?)");
   }
 }

@@ -48,7 +48,8 @@ class FailClosedTest {
 
     @Override
     public SignerVerdict verify(SigstoreBundle bundle) {
-      throw new IllegalStateException("secret internals at dev.modelgate.trust.Foo.bar(Foo.java:42)");
+      throw new IllegalStateException(
+          "secret internals at dev.modelgate.trust.Foo.bar(Foo.java:42)");
     }
   }
 
@@ -60,21 +61,34 @@ class FailClosedTest {
 
   @Test
   void signerCheckThatThrowsIsAnInternalErrorWithoutItsMessage() {
-    VerificationRequest request = new VerificationRequest(signed.model, signed.signature, VerifyOptions.DEFAULTS, HashProgress.NONE);
+    VerificationRequest request =
+        new VerificationRequest(
+            signed.model, signed.signature, VerifyOptions.DEFAULTS, HashProgress.NONE);
 
-    VerificationResult r = new ModelVerifier(ModelHasher.allCores()).verify(request, new ThrowingVerifier());
+    VerificationResult r =
+        new ModelVerifier(ModelHasher.allCores()).verify(request, new ThrowingVerifier());
 
     assertThat(r.verified()).isFalse();
     assertThat(r.failures()).extracting(Failure::reason).containsOnly(Reason.INTERNAL_ERROR);
-    assertThat(r.failures().get(0).message()).contains("signer check").containsPattern("incident [0-9a-f]{8}").doesNotContain("secret internals", "Foo.java");
+    assertThat(r.failures().get(0).message())
+        .contains("signer check")
+        .containsPattern("incident [0-9a-f]{8}")
+        .doesNotContain("secret internals", "Foo.java");
   }
 
   @Test
   void verificationThatCannotStartIsAnInternalErrorNotAnException() {
-    ModelVerificationService service = new ModelVerificationService(new ModelVerifier(ModelHasher.allCores()), shutDownPool(), true);
-    ModelReference model = new ModelReference("m", ModelUri.parse("file://" + signed.model), "", "test");
+    ModelVerificationService service =
+        new ModelVerificationService(
+            new ModelVerifier(ModelHasher.allCores()), shutDownPool(), true);
+    ModelReference model =
+        new ModelReference("m", ModelUri.parse("file://" + signed.model), "", "test");
 
-    VerificationResult r = service.verify(model, VerificationPolicy.single(new ThrowingVerifier(), VerifyOptions.DEFAULTS), Duration.ofSeconds(5));
+    VerificationResult r =
+        service.verify(
+            model,
+            VerificationPolicy.single(new ThrowingVerifier(), VerifyOptions.DEFAULTS),
+            Duration.ofSeconds(5));
 
     assertThat(r.failures()).extracting(Failure::reason).containsOnly(Reason.INTERNAL_ERROR);
     assertThat(r.failures().get(0).message()).doesNotContain("RejectedExecutionException");
@@ -83,9 +97,14 @@ class FailClosedTest {
   @Test
   void internalErrorDeniesEvenUnderOnErrorAllow() {
     AdmissionHarness harness = new AdmissionHarness(tmp).verificationThreads(shutDownPool());
-    harness.policy("p.yaml", AdmissionHarness.keyPolicy("lenient", "Enforce", "**", signed.publicKey, "  onError: Allow\n"));
-    String pod = "apiVersion: v1\nkind: Pod\nmetadata:\n  name: llm-0\n  namespace: ml\n  annotations:\n    model.modelgate.dev/m: file://" + signed.model
-        + "\nspec:\n  containers: [{name: server, image: server}]\n";
+    harness.policy(
+        "p.yaml",
+        AdmissionHarness.keyPolicy(
+            "lenient", "Enforce", "**", signed.publicKey, "  onError: Allow\n"));
+    String pod =
+        "apiVersion: v1\nkind: Pod\nmetadata:\n  name: llm-0\n  namespace: ml\n  annotations:\n    model.modelgate.dev/m: file://"
+            + signed.model
+            + "\nspec:\n  containers: [{name: server, image: server}]\n";
 
     AdmissionOutcome o = harness.review(AdmissionHarness.create(pod));
 
@@ -97,18 +116,28 @@ class FailClosedTest {
   @Test
   void unreachableRegistryUnderOnErrorAllowIsAdmittedWithAWarning() {
     AdmissionHarness harness = new AdmissionHarness(tmp);
-    harness.policy("p.yaml", AdmissionHarness.keyPolicy("lenient", "Enforce", "**", signed.publicKey, "  onError: Allow\n"));
-    String pod = "apiVersion: v1\nkind: Pod\nmetadata:\n  name: llm-0\n  namespace: ml\n  annotations:\n    model.modelgate.dev/m: oci://127.0.0.1:1/models/m:1"
-        + "\nspec:\n  containers: [{name: server, image: server}]\n";
+    harness.policy(
+        "p.yaml",
+        AdmissionHarness.keyPolicy(
+            "lenient", "Enforce", "**", signed.publicKey, "  onError: Allow\n"));
+    String pod =
+        "apiVersion: v1\nkind: Pod\nmetadata:\n  name: llm-0\n  namespace: ml\n  annotations:\n    model.modelgate.dev/m: oci://127.0.0.1:1/models/m:1"
+            + "\nspec:\n  containers: [{name: server, image: server}]\n";
 
     AdmissionOutcome o = harness.review(AdmissionHarness.create(pod));
 
     assertThat(o.allowed()).isTrue();
-    assertThat(o.warnings()).singleElement().asString().contains("UNAVAILABLE").contains("admitted unverified: onError Allow");
+    assertThat(o.warnings())
+        .singleElement()
+        .asString()
+        .contains("UNAVAILABLE")
+        .contains("admitted unverified: onError Allow");
   }
 
   @Test
   void onlyUnavailableAndInternalErrorAreUndecided() {
-    assertThat(List.of(Reason.values())).filteredOn(Reason::undecided).containsExactlyInAnyOrder(Reason.UNAVAILABLE, Reason.INTERNAL_ERROR);
+    assertThat(List.of(Reason.values()))
+        .filteredOn(Reason::undecided)
+        .containsExactlyInAnyOrder(Reason.UNAVAILABLE, Reason.INTERNAL_ERROR);
   }
 }

@@ -6,26 +6,34 @@ import dev.modelgate.core.Reason;
 import dev.modelgate.oms.HashProgress;
 import dev.modelgate.oms.ModelHasher;
 import dev.modelgate.oms.SerializationMethod;
+import dev.modelgate.policy.crd.DirectoryPolicyStore;
+import dev.modelgate.policy.crd.PolicyCompiler;
+import dev.modelgate.policy.crd.PolicyDocuments;
+import dev.modelgate.testing.AdmissionHarness;
 import dev.modelgate.testing.SignedModel;
 import dev.modelgate.trust.KeyVerifier;
 import dev.modelgate.trust.PemReader;
+import java.nio.file.Path;
 import java.util.List;
 import java.util.Set;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * shards manifests have no entry for an empty file (the reference's format): verify says so, and
- * a policy can accept files manifests only.
+ * shards manifests have no entry for an empty file (the reference's format): verify says so, and a
+ * policy can accept files manifests only.
  */
 class SerializationRulesTest {
-  @TempDir java.nio.file.Path tmp;
+  @TempDir Path tmp;
 
   private static VerificationResult verify(SignedModel signed, Set<SerializationMethod> accepted) {
-    VerifyOptions options = new VerifyOptions(List.of(), false, false, true).withSerializations(accepted);
-    return new ModelVerifier(new ModelHasher(1)).verify(
-        new VerificationRequest(signed.model, signed.signature, options, HashProgress.NONE),
-        VerificationPolicy.single(new KeyVerifier(PemReader.publicKey(signed.publicKey)), options));
+    VerifyOptions options =
+        new VerifyOptions(List.of(), false, false, true).withSerializations(accepted);
+    return new ModelVerifier(new ModelHasher(1))
+        .verify(
+            new VerificationRequest(signed.model, signed.signature, options, HashProgress.NONE),
+            VerificationPolicy.single(
+                new KeyVerifier(PemReader.publicKey(signed.publicKey)), options));
   }
 
   @Test
@@ -35,10 +43,15 @@ class SerializationRulesTest {
     VerificationResult r = verify(signed, Set.of(SerializationMethod.FILES));
 
     assertThat(r.verified()).isFalse();
-    assertThat(r.failures()).singleElement().satisfies(f -> {
-      assertThat(f.reason()).isEqualTo(Reason.HASH_ALGORITHM_UNSUPPORTED);
-      assertThat(f.message()).isEqualTo("signature uses the 'shards' serialization, which the policy does not accept (verification.serializations: [files])");
-    });
+    assertThat(r.failures())
+        .singleElement()
+        .satisfies(
+            f -> {
+              assertThat(f.reason()).isEqualTo(Reason.HASH_ALGORITHM_UNSUPPORTED);
+              assertThat(f.message())
+                  .isEqualTo(
+                      "signature uses the 'shards' serialization, which the policy does not accept (verification.serializations: [files])");
+            });
   }
 
   @Test
@@ -49,8 +62,11 @@ class SerializationRulesTest {
     VerificationResult r = verify(signed, Set.of());
 
     assertThat(r.verified()).as(r.failures().toString()).isTrue();
-    assertThat(r.warnings()).singleElement().asString()
-        .startsWith("1 empty file(s) in the model are not covered: a shards signature has no entry for an empty file");
+    assertThat(r.warnings())
+        .singleElement()
+        .asString()
+        .startsWith(
+            "1 empty file(s) in the model are not covered: a shards signature has no entry for an empty file");
   }
 
   @Test
@@ -66,15 +82,26 @@ class SerializationRulesTest {
   @Test
   void aPolicyNamingAnUnknownSerializationDoesNotCompile() throws Exception {
     SignedModel signed = SignedModel.create(tmp);
-    String yaml = dev.modelgate.testing.AdmissionHarness.keyPolicy("p", "Enforce", "**", signed.publicKey,
-        "  verification:\n    serializations: [files, zip]\n");
+    String yaml =
+        AdmissionHarness.keyPolicy(
+            "p",
+            "Enforce",
+            "**",
+            signed.publicKey,
+            "  verification:\n    serializations: [files, zip]\n");
 
-    var compiled = dev.modelgate.policy.crd.DirectoryPolicyStore.compileAll(
-        dev.modelgate.policy.crd.PolicyDocuments.parse(yaml, "test"), dev.modelgate.policy.crd.PolicyCompiler.withEmbeddedPublicGoodRoot());
+    var compiled =
+        DirectoryPolicyStore.compileAll(
+            PolicyDocuments.parse(yaml, "test"), PolicyCompiler.withEmbeddedPublicGoodRoot());
 
-    assertThat(compiled).singleElement().satisfies(p -> {
-      assertThat(p.ready()).isFalse();
-      assertThat(p.errors()).contains("verification.serializations: 'zip' is not an OMS serialization (files, shards)");
-    });
+    assertThat(compiled)
+        .singleElement()
+        .satisfies(
+            p -> {
+              assertThat(p.ready()).isFalse();
+              assertThat(p.errors())
+                  .contains(
+                      "verification.serializations: 'zip' is not an OMS serialization (files, shards)");
+            });
   }
 }

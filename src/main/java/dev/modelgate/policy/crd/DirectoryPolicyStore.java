@@ -14,6 +14,7 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.stream.Stream;
 
 /**
@@ -31,35 +32,42 @@ public final class DirectoryPolicyStore implements PolicyStore {
 
   public static DirectoryPolicyStore load(Path dir, PolicyCompiler compiler) {
     if (!Files.isDirectory(dir)) {
-      throw new InvalidInputException(Reason.NOT_FOUND, "policy directory " + dir + " does not exist");
+      throw new InvalidInputException(
+          Reason.NOT_FOUND, "policy directory " + dir + " does not exist");
     }
     List<PolicyDocuments.Document> docs = new ArrayList<>();
     try (Stream<Path> files = Files.list(dir)) {
       for (Path f : files.sorted().toList()) {
         String n = f.getFileName().toString();
-        if (Files.isRegularFile(f) && (n.endsWith(".yaml") || n.endsWith(".yml") || n.endsWith(".json"))) {
+        if (Files.isRegularFile(f)
+            && (n.endsWith(".yaml") || n.endsWith(".yml") || n.endsWith(".json"))) {
           if (Files.size(f) > 1024 * 1024) {
             docs.add(new PolicyDocuments.Document("", "", n, null, f + " is larger than 1 MiB"));
             continue;
           }
-          docs.addAll(PolicyDocuments.parse(Files.readString(f, StandardCharsets.UTF_8), f.toString()));
+          docs.addAll(
+              PolicyDocuments.parse(Files.readString(f, StandardCharsets.UTF_8), f.toString()));
         }
       }
     } catch (IOException e) {
-      throw new InvalidInputException(Reason.IO_ERROR, "policy directory " + dir + " cannot be read: " + e.getMessage(), e);
+      throw new InvalidInputException(
+          Reason.IO_ERROR, "policy directory " + dir + " cannot be read: " + e.getMessage(), e);
     }
     return new DirectoryPolicyStore(compileAll(docs, compiler));
   }
 
   /** Compiles trust roots first, then policies against them; unreadable documents deny. */
   @SuppressWarnings("unchecked")
-  public static List<CompiledPolicy> compileAll(List<PolicyDocuments.Document> docs, PolicyCompiler compiler) {
+  public static List<CompiledPolicy> compileAll(
+      List<PolicyDocuments.Document> docs, PolicyCompiler compiler) {
     Map<String, TrustMaterial> roots = new HashMap<>();
     for (PolicyDocuments.Document d : docs) {
       if (d.resource() instanceof ModelTrustRoot) {
         roots.put(d.name(), compiler.compileTrustRoot((ModelTrustRoot) d.resource(), null));
       } else if (d.resource() == null && d.kind().equals("ModelTrustRoot")) {
-        roots.put(d.name(), new TrustMaterial(d.name(), List.of(), java.util.Optional.empty(), List.of(d.error()), ""));
+        roots.put(
+            d.name(),
+            new TrustMaterial(d.name(), List.of(), Optional.empty(), List.of(d.error()), ""));
       }
     }
     List<CompiledPolicy> out = new ArrayList<>();
@@ -69,9 +77,16 @@ public final class DirectoryPolicyStore implements PolicyStore {
       }
       if (d.resource() == null) {
         String kind = d.kind().isEmpty() ? "PolicyFile" : d.kind();
-        out.add(CompiledPolicy.broken(kind, kind.equals("ModelPolicy") ? d.namespace() : "", d.name(), PolicyMatch.EVERYTHING, List.of(d.error())));
+        out.add(
+            CompiledPolicy.broken(
+                kind,
+                kind.equals("ModelPolicy") ? d.namespace() : "",
+                d.name(),
+                PolicyMatch.EVERYTHING,
+                List.of(d.error())));
       } else {
-        out.add(compiler.compile((CustomResource<ModelPolicySpec, PolicyStatus>) d.resource(), roots));
+        out.add(
+            compiler.compile((CustomResource<ModelPolicySpec, PolicyStatus>) d.resource(), roots));
       }
     }
     return out;

@@ -10,4 +10,5 @@ import io.fabric8.kubernetes.model.annotation.Version;
 @Group("modelgate.dev")
 @Version("v1alpha1")
 @ShortNames("mp")
-public class ModelPolicy extends CustomResource<ModelPolicySpec, PolicyStatus> implements Namespaced {}
+public class ModelPolicy extends CustomResource<ModelPolicySpec, PolicyStatus>
+    implements Namespaced {}

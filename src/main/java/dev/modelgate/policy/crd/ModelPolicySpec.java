@@ -2,18 +2,20 @@ package dev.modelgate.policy.crd;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonPropertyDescription;
-import io.fabric8.kubernetes.api.model.LabelSelector;
 import io.fabric8.generator.annotation.Required;
+import io.fabric8.kubernetes.api.model.LabelSelector;
 import java.util.ArrayList;
 import java.util.List;
 
 /** The spec shared by ClusterModelPolicy and ModelPolicy (DESIGN.md section 4). */
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public class ModelPolicySpec {
-  @JsonPropertyDescription("Enforce denies, Warn admits with warnings, Audit admits and records. Default Enforce.")
+  @JsonPropertyDescription(
+      "Enforce denies, Warn admits with warnings, Audit admits and records. Default Enforce.")
   public Mode mode;
 
-  @JsonPropertyDescription("Which workloads and models the policy applies to. Default: every model.")
+  @JsonPropertyDescription(
+      "Which workloads and models the policy applies to. Default: every model.")
   public Match match;
 
   @Required
@@ -29,36 +31,54 @@ public class ModelPolicySpec {
   @JsonPropertyDescription("Rules over the signed file names, checked on the verified manifest.")
   public Files files;
 
-  @JsonPropertyDescription("In-toto attestations that must be present, signed by the named authorities, with a CEL condition that holds.")
+  @JsonPropertyDescription(
+      "In-toto attestations that must be present, signed by the named authorities, with a CEL condition that holds.")
   public List<Attestation> attestations;
 
-  @JsonPropertyDescription("Verify the models this one was derived from (SLSA provenance resolvedDependencies or a modelgate.dev/lineage/v1 attestation).")
+  @JsonPropertyDescription(
+      "Verify the models this one was derived from (SLSA provenance resolvedDependencies or a modelgate.dev/lineage/v1 attestation).")
   public Lineage lineage;
 
-  @JsonPropertyDescription("OCI tag handling: Mutate pins tags to digests, Require denies tags, VerifyOnly changes nothing.")
+  @JsonPropertyDescription(
+      "OCI tag handling: Mutate pins tags to digests, Require denies tags, VerifyOnly changes nothing.")
   public DigestPolicy digest;
 
-  @JsonPropertyDescription("Deny, or Allow with a warning, when a model source cannot be reached in time.")
+  @JsonPropertyDescription(
+      "Deny, or Allow with a warning, when a model source cannot be reached in time.")
   public OnError onError;
 
-  @JsonPropertyDescription("A workload this policy selects (namespaceSelector, workloadSelector) that names no model fails it with NO_MODEL_DECLARED, in the policy's mode. Default false.")
+  @JsonPropertyDescription(
+      "A workload this policy selects (namespaceSelector, workloadSelector) that names no model fails it with NO_MODEL_DECLARED, in the policy's mode. Default false.")
   public Boolean requireModels;
 
-  public enum Mode { Enforce, Warn, Audit }
+  public enum Mode {
+    Enforce,
+    Warn,
+    Audit
+  }
 
-  public enum DigestPolicy { Mutate, Require, VerifyOnly }
+  public enum DigestPolicy {
+    Mutate,
+    Require,
+    VerifyOnly
+  }
 
-  public enum OnError { Deny, Allow }
+  public enum OnError {
+    Deny,
+    Allow
+  }
 
   @JsonInclude(JsonInclude.Include.NON_NULL)
   public static class Match {
-    @JsonPropertyDescription("Namespaces whose labels match (ClusterModelPolicy only). Default: all.")
+    @JsonPropertyDescription(
+        "Namespaces whose labels match (ClusterModelPolicy only). Default: all.")
     public LabelSelector namespaceSelector;
 
     @JsonPropertyDescription("Pod template labels to match. Default: all workloads.")
     public LabelSelector workloadSelector;
 
-    @JsonPropertyDescription("Globs over model URIs ('*' within a path segment, '**' across). Default: all.")
+    @JsonPropertyDescription(
+        "Globs over model URIs ('*' within a path segment, '**' across). Default: all.")
     public List<String> models;
   }
 
@@ -85,16 +105,19 @@ public class ModelPolicySpec {
     @JsonPropertyDescription("ModelTrustRoot whose certificateAuthorities are the trust anchors.")
     public String trustRootRef;
 
-    @JsonPropertyDescription("Full-match regular expression over the signing certificate's subject DN.")
+    @JsonPropertyDescription(
+        "Full-match regular expression over the signing certificate's subject DN.")
     public String subjectRegExp;
 
-    @JsonPropertyDescription("Full-match regular expression over one of the signing certificate's SANs.")
+    @JsonPropertyDescription(
+        "Full-match regular expression over one of the signing certificate's SANs.")
     public String sanRegExp;
   }
 
   @JsonInclude(JsonInclude.Include.NON_NULL)
   public static class KeylessAuthority {
-    @JsonPropertyDescription("ModelTrustRoot holding a Sigstore trusted root. Default: the embedded public-good root.")
+    @JsonPropertyDescription(
+        "ModelTrustRoot holding a Sigstore trusted root. Default: the embedded public-good root.")
     public String trustRootRef;
 
     @Required
@@ -115,32 +138,35 @@ public class ModelPolicySpec {
     @JsonPropertyDescription("Globs no signed file may match, e.g. '**/*.pkl'.")
     public List<String> deny;
 
-    @JsonPropertyDescription("Globs each of which at least one signed file must match, e.g. '**/*.safetensors'.")
+    @JsonPropertyDescription(
+        "Globs each of which at least one signed file must match, e.g. '**/*.safetensors'.")
     public List<String> require;
   }
 
   @JsonInclude(JsonInclude.Include.NON_NULL)
   public static class Attestation {
-    @Required
-    public String name;
+    @Required public String name;
 
-    @Required
-    public String predicateType;
+    @Required public String predicateType;
 
-    @JsonPropertyDescription("Names of this policy's authorities that may sign it. Default: any of them.")
+    @JsonPropertyDescription(
+        "Names of this policy's authorities that may sign it. Default: any of them.")
     public List<String> authorities;
 
-    @JsonPropertyDescription("CEL over predicate, statement and model (rootDigest, uri, name, files); must be true.")
+    @JsonPropertyDescription(
+        "CEL over predicate, statement and model (rootDigest, uri, name, files); must be true.")
     public String condition;
   }
 
   @JsonInclude(JsonInclude.Include.NON_NULL)
   public static class Lineage {
-    @JsonPropertyDescription("How many generations of base models to verify (1 = the direct base). Default 1.")
+    @JsonPropertyDescription(
+        "How many generations of base models to verify (1 = the direct base). Default 1.")
     public Integer maxDepth;
 
     @Required
-    @JsonPropertyDescription("Names of this policy's authorities that may sign base models and their own provenance (the admitted model's provenance may be signed by any of the policy's authorities).")
+    @JsonPropertyDescription(
+        "Names of this policy's authorities that may sign base models and their own provenance (the admitted model's provenance may be signed by any of the policy's authorities).")
     public List<String> authorities;
   }
 
@@ -158,19 +184,24 @@ public class ModelPolicySpec {
 
     public Boolean allowSymlinks;
 
-    @JsonPropertyDescription("Deny workloads whose app containers mount a volume model writable (volume models only).")
+    @JsonPropertyDescription(
+        "Deny workloads whose app containers mount a volume model writable (volume models only).")
     public Boolean requireReadOnlyMounts;
 
-    @JsonPropertyDescription("OCI models: download archive layers (tar, tar+gzip) and hash their files, instead of denying them.")
+    @JsonPropertyDescription(
+        "OCI models: download archive layers (tar, tar+gzip) and hash their files, instead of denying them.")
     public Boolean allowLayerDownload;
 
-    @JsonPropertyDescription("Most bytes downloaded per model when allowLayerDownload is set (for a container image: all its layers). Default 2 GiB.")
+    @JsonPropertyDescription(
+        "Most bytes downloaded per model when allowLayerDownload is set (for a container image: all its layers). Default 2 GiB.")
     public Long maxLayerDownloadBytes;
 
-    @JsonPropertyDescription("Container images used as models (KServe modelcars): the model directory inside the image, verified with the image's layers applied in order. Default /models.")
+    @JsonPropertyDescription(
+        "Container images used as models (KServe modelcars): the model directory inside the image, verified with the image's layers applied in order. Default /models.")
     public String imageModelPath;
 
-    @JsonPropertyDescription("OMS serializations accepted: files, shards (default both). [files] refuses shards signatures, whose manifests cannot cover empty files.")
+    @JsonPropertyDescription(
+        "OMS serializations accepted: files, shards (default both). [files] refuses shards signatures, whose manifests cannot cover empty files.")
     public List<String> serializations;
   }
 }

@@ -2,13 +2,15 @@ package dev.modelgate.policy.crd;
 
 import dev.modelgate.core.InvalidInputException;
 import dev.modelgate.oms.RelativePath;
+import dev.modelgate.oms.SerializationMethod;
 import dev.modelgate.policy.CompiledPolicy;
-import dev.modelgate.policy.PolicyRules;
 import dev.modelgate.policy.DigestPolicy;
 import dev.modelgate.policy.LabelSelector;
 import dev.modelgate.policy.Mode;
 import dev.modelgate.policy.ModelGlob;
+import dev.modelgate.policy.OnError;
 import dev.modelgate.policy.PolicyMatch;
+import dev.modelgate.policy.PolicyRules;
 import dev.modelgate.trust.CertificateIdentity;
 import dev.modelgate.trust.CertificateVerifier;
 import dev.modelgate.trust.KeyVerifier;
@@ -24,7 +26,9 @@ import io.fabric8.kubernetes.client.CustomResource;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
+import java.security.cert.X509Certificate;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.HashSet;
 import java.util.HexFormat;
 import java.util.List;
@@ -47,23 +51,27 @@ public final class PolicyCompiler {
     this.publicGood = publicGood;
   }
 
-  /** A compiler whose keyless authorities default to the embedded public-good root, loaded on first use. */
+  /**
+   * A compiler whose keyless authorities default to the embedded public-good root, loaded on first
+   * use.
+   */
   public static PolicyCompiler withEmbeddedPublicGoodRoot() {
     SigstoreTrustRoot[] memo = new SigstoreTrustRoot[1];
-    return new PolicyCompiler(() -> {
-      synchronized (memo) {
-        if (memo[0] == null) {
-          memo[0] = SigstoreTrustRoot.publicGood();
-        }
-        return memo[0];
-      }
-    });
+    return new PolicyCompiler(
+        () -> {
+          synchronized (memo) {
+            if (memo[0] == null) {
+              memo[0] = SigstoreTrustRoot.publicGood();
+            }
+            return memo[0];
+          }
+        });
   }
 
   public TrustMaterial compileTrustRoot(ModelTrustRoot r, String resolvedSigstoreJson) {
     String name = r.getMetadata().getName();
     List<String> errors = new ArrayList<>();
-    List<java.security.cert.X509Certificate> cas = new ArrayList<>();
+    List<X509Certificate> cas = new ArrayList<>();
     Optional<SigstoreTrustRoot> sigstore = Optional.empty();
     ModelTrustRootSpec spec = r.getSpec();
     if (spec == null || (spec.certificateAuthorities == null && spec.sigstore == null)) {
@@ -71,7 +79,10 @@ public final class PolicyCompiler {
     } else {
       if (spec.certificateAuthorities != null) {
         try {
-          cas.addAll(PemReader.certificates(spec.certificateAuthorities, "ModelTrustRoot '" + name + "' certificateAuthorities"));
+          cas.addAll(
+              PemReader.certificates(
+                  spec.certificateAuthorities,
+                  "ModelTrustRoot '" + name + "' certificateAuthorities"));
         } catch (InvalidInputException e) {
           errors.add(e.getMessage());
         }
@@ -79,12 +90,19 @@ public final class PolicyCompiler {
       if (spec.sigstore != null && spec.sigstore.trustConfig != null) {
         sigstore = clientTrustConfig(name, spec.sigstore, errors);
       } else if (spec.sigstore != null) {
-        String json = spec.sigstore.trustedRoot != null ? spec.sigstore.trustedRoot : resolvedSigstoreJson;
+        String json =
+            spec.sigstore.trustedRoot != null ? spec.sigstore.trustedRoot : resolvedSigstoreJson;
         if (json == null || json.isEmpty()) {
-          errors.add("ModelTrustRoot '" + name + "' sigstore has no trustedRoot (inline or resolvable configMapRef)");
+          errors.add(
+              "ModelTrustRoot '"
+                  + name
+                  + "' sigstore has no trustedRoot (inline or resolvable configMapRef)");
         } else {
           try {
-            sigstore = Optional.of(SigstoreTrustRoot.fromJson(json.getBytes(StandardCharsets.UTF_8), "ModelTrustRoot '" + name + "'"));
+            sigstore =
+                Optional.of(
+                    SigstoreTrustRoot.fromJson(
+                        json.getBytes(StandardCharsets.UTF_8), "ModelTrustRoot '" + name + "'"));
           } catch (InvalidInputException e) {
             errors.add(e.getMessage());
           }
@@ -95,21 +113,30 @@ public final class PolicyCompiler {
   }
 
   /** {@code sigstore.trustConfig}: the only trust source of this root, or the root is in error. */
-  private static Optional<SigstoreTrustRoot> clientTrustConfig(String name, ModelTrustRootSpec.Sigstore sigstore, List<String> errors) {
+  private static Optional<SigstoreTrustRoot> clientTrustConfig(
+      String name, ModelTrustRootSpec.Sigstore sigstore, List<String> errors) {
     if (sigstore.trustedRoot != null || sigstore.configMapRef != null) {
-      errors.add("ModelTrustRoot '" + name + "' sigstore has trustConfig and " + (sigstore.trustedRoot != null ? "trustedRoot" : "configMapRef") + "; give one");
+      errors.add(
+          "ModelTrustRoot '"
+              + name
+              + "' sigstore has trustConfig and "
+              + (sigstore.trustedRoot != null ? "trustedRoot" : "configMapRef")
+              + "; give one");
       return Optional.empty();
     }
     try {
       return Optional.of(
-          SigstoreTrustRoot.fromClientTrustConfig(sigstore.trustConfig.getBytes(StandardCharsets.UTF_8), "of ModelTrustRoot '" + name + "' sigstore.trustConfig"));
+          SigstoreTrustRoot.fromClientTrustConfig(
+              sigstore.trustConfig.getBytes(StandardCharsets.UTF_8),
+              "of ModelTrustRoot '" + name + "' sigstore.trustConfig"));
     } catch (InvalidInputException e) {
       errors.add(e.getMessage());
       return Optional.empty();
     }
   }
 
-  public CompiledPolicy compile(CustomResource<ModelPolicySpec, PolicyStatus> resource, Map<String, TrustMaterial> roots) {
+  public CompiledPolicy compile(
+      CustomResource<ModelPolicySpec, PolicyStatus> resource, Map<String, TrustMaterial> roots) {
     String kind = resource.getKind();
     boolean cluster = resource instanceof ClusterModelPolicy;
     String ns = cluster ? "" : nullToEmpty(resource.getMetadata().getNamespace());
@@ -117,20 +144,30 @@ public final class PolicyCompiler {
     ModelPolicySpec spec = resource.getSpec();
     List<String> errors = new ArrayList<>();
     if (spec == null) {
-      return CompiledPolicy.broken(kind, ns, name, PolicyMatch.EVERYTHING, List.of("policy has no spec"));
+      return CompiledPolicy.broken(
+          kind, ns, name, PolicyMatch.EVERYTHING, List.of("policy has no spec"));
     }
     if (!cluster && ns.isEmpty()) {
       // An empty namespace means "every namespace" to CompiledPolicy.appliesIn; a ModelPolicy must
       // never get that reach (the API server always sets it; a policy file may forget it).
-      errors.add("a ModelPolicy needs metadata.namespace; use a ClusterModelPolicy to match every namespace");
+      errors.add(
+          "a ModelPolicy needs metadata.namespace; use a ClusterModelPolicy to match every namespace");
     }
     List<String> matchErrors = new ArrayList<>();
     PolicyMatch match = match(spec.match, cluster, matchErrors);
     errors.addAll(matchErrors);
     List<Authority> authorities = authorities(spec.authorities, roots, errors);
-    int threshold = spec.signatures == null || spec.signatures.threshold == null ? 1 : spec.signatures.threshold;
+    int threshold =
+        spec.signatures == null || spec.signatures.threshold == null
+            ? 1
+            : spec.signatures.threshold;
     if (!authorities.isEmpty() && (threshold < 1 || threshold > authorities.size())) {
-      errors.add("signatures.threshold is " + threshold + ", but must be from 1 to the number of authorities (" + authorities.size() + ")");
+      errors.add(
+          "signatures.threshold is "
+              + threshold
+              + ", but must be from 1 to the number of authorities ("
+              + authorities.size()
+              + ")");
     }
     VerifyOptions options = options(spec.verification, errors);
     PolicyRules rules = PolicyRulesCompiler.compile(spec, authorities, errors);
@@ -138,19 +175,45 @@ public final class PolicyCompiler {
       if (errors.isEmpty()) {
         errors.add("policy lists no authorities");
       }
-      // A broken policy denies what it matches; when its match itself is broken, that is everything.
-      return CompiledPolicy.broken(kind, ns, name, matchErrors.isEmpty() ? match : PolicyMatch.EVERYTHING, Boolean.TRUE.equals(spec.requireModels), errors);
+      // A broken policy denies what it matches; when its match itself is broken, that is
+      // everything.
+      return CompiledPolicy.broken(
+          kind,
+          ns,
+          name,
+          matchErrors.isEmpty() ? match : PolicyMatch.EVERYTHING,
+          Boolean.TRUE.equals(spec.requireModels),
+          errors);
     }
-    Mode mode = spec.mode == null ? Mode.ENFORCE : Mode.valueOf(spec.mode.name().toUpperCase(Locale.ROOT));
-    long generation = resource.getMetadata().getGeneration() == null ? 0 : resource.getMetadata().getGeneration();
+    Mode mode =
+        spec.mode == null ? Mode.ENFORCE : Mode.valueOf(spec.mode.name().toUpperCase(Locale.ROOT));
+    long generation =
+        resource.getMetadata().getGeneration() == null ? 0 : resource.getMetadata().getGeneration();
     String document = PolicyYaml.document(resource, spec, roots);
     // Cached verdicts are for this content: the policy, and the trust roots it names, as compiled.
-    String identity = kind + "/" + (ns.isEmpty() ? "" : ns + "/") + name + "@" + generation + "#" + sha256(document);
+    String identity =
+        kind
+            + "/"
+            + (ns.isEmpty() ? "" : ns + "/")
+            + name
+            + "@"
+            + generation
+            + "#"
+            + sha256(document);
     return new CompiledPolicy(
-        kind, ns, name, nullToEmpty(resource.getMetadata().getUid()), generation, mode, match,
+        kind,
+        ns,
+        name,
+        nullToEmpty(resource.getMetadata().getUid()),
+        generation,
+        mode,
+        match,
         Optional.of(new VerificationPolicy(authorities, threshold, options, identity)),
-        spec.digest == null ? DigestPolicy.MUTATE : DigestPolicy.valueOf(spec.digest.name().replaceAll("([a-z])([A-Z])", "$1_$2").toUpperCase(Locale.ROOT)),
-        spec.onError == ModelPolicySpec.OnError.Allow ? dev.modelgate.policy.OnError.ALLOW : dev.modelgate.policy.OnError.DENY,
+        spec.digest == null
+            ? DigestPolicy.MUTATE
+            : DigestPolicy.valueOf(
+                spec.digest.name().replaceAll("([a-z])([A-Z])", "$1_$2").toUpperCase(Locale.ROOT)),
+        spec.onError == ModelPolicySpec.OnError.Allow ? OnError.ALLOW : OnError.DENY,
         spec.verification != null && Boolean.TRUE.equals(spec.verification.requireReadOnlyMounts),
         Boolean.TRUE.equals(spec.requireModels),
         rules,
@@ -160,7 +223,9 @@ public final class PolicyCompiler {
 
   private static String sha256(String text) {
     try {
-      return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(text.getBytes(StandardCharsets.UTF_8)));
+      return HexFormat.of()
+          .formatHex(
+              MessageDigest.getInstance("SHA-256").digest(text.getBytes(StandardCharsets.UTF_8)));
     } catch (NoSuchAlgorithmException e) {
       throw new IllegalStateException("every JDK has SHA-256", e);
     }
@@ -171,7 +236,8 @@ public final class PolicyCompiler {
       return PolicyMatch.EVERYTHING;
     }
     if (!cluster && m.namespaceSelector != null) {
-      errors.add("match.namespaceSelector is only allowed in a ClusterModelPolicy; a ModelPolicy applies in its own namespace");
+      errors.add(
+          "match.namespaceSelector is only allowed in a ClusterModelPolicy; a ModelPolicy applies in its own namespace");
     }
     LabelSelector ns = selector(m.namespaceSelector, "match.namespaceSelector", errors);
     LabelSelector wl = selector(m.workloadSelector, "match.workloadSelector", errors);
@@ -188,7 +254,8 @@ public final class PolicyCompiler {
     return new PolicyMatch(ns, wl, globs);
   }
 
-  private static LabelSelector selector(io.fabric8.kubernetes.api.model.LabelSelector s, String where, List<String> errors) {
+  private static LabelSelector selector(
+      io.fabric8.kubernetes.api.model.LabelSelector s, String where, List<String> errors) {
     if (s == null) {
       return LabelSelector.ALL;
     }
@@ -197,17 +264,30 @@ public final class PolicyCompiler {
       for (LabelSelectorRequirement r : s.getMatchExpressions()) {
         try {
           LabelSelector.Operator op =
-              LabelSelector.Operator.valueOf(String.valueOf(r.getOperator()).replaceAll("([a-z])([A-Z])", "$1_$2").toUpperCase(Locale.ROOT));
-          reqs.add(new LabelSelector.Requirement(r.getKey(), op, r.getValues() == null ? Set.of() : new HashSet<>(r.getValues())));
+              LabelSelector.Operator.valueOf(
+                  String.valueOf(r.getOperator())
+                      .replaceAll("([a-z])([A-Z])", "$1_$2")
+                      .toUpperCase(Locale.ROOT));
+          reqs.add(
+              new LabelSelector.Requirement(
+                  r.getKey(), op, r.getValues() == null ? Set.of() : new HashSet<>(r.getValues())));
         } catch (IllegalArgumentException e) {
-          errors.add(where + ": " + (e.getMessage().startsWith("No enum") ? "unknown operator '" + r.getOperator() + "'" : e.getMessage()));
+          errors.add(
+              where
+                  + ": "
+                  + (e.getMessage().startsWith("No enum")
+                      ? "unknown operator '" + r.getOperator() + "'"
+                      : e.getMessage()));
         }
       }
     }
     return new LabelSelector(s.getMatchLabels() == null ? Map.of() : s.getMatchLabels(), reqs);
   }
 
-  private List<Authority> authorities(List<ModelPolicySpec.Authority> specs, Map<String, TrustMaterial> roots, List<String> errors) {
+  private List<Authority> authorities(
+      List<ModelPolicySpec.Authority> specs,
+      Map<String, TrustMaterial> roots,
+      List<String> errors) {
     List<Authority> out = new ArrayList<>();
     Set<String> names = new HashSet<>();
     for (int i = 0; specs != null && i < specs.size(); i++) {
@@ -220,9 +300,11 @@ public final class PolicyCompiler {
       if (!names.add(a.name)) {
         errors.add(where + ": the name is used twice");
       }
-      int methods = (a.key == null ? 0 : 1) + (a.certificate == null ? 0 : 1) + (a.keyless == null ? 0 : 1);
+      int methods =
+          (a.key == null ? 0 : 1) + (a.certificate == null ? 0 : 1) + (a.keyless == null ? 0 : 1);
       if (methods != 1) {
-        errors.add(where + " must have exactly one of key, certificate, keyless (has " + methods + ")");
+        errors.add(
+            where + " must have exactly one of key, certificate, keyless (has " + methods + ")");
         continue;
       }
       try {
@@ -231,17 +313,26 @@ public final class PolicyCompiler {
             errors.add(where + ".key has no publicKey");
             continue;
           }
-          out.add(new Authority(a.name, new KeyVerifier(PemReader.publicKey(a.key.publicKey, where + ".key.publicKey"))));
+          out.add(
+              new Authority(
+                  a.name,
+                  new KeyVerifier(PemReader.publicKey(a.key.publicKey, where + ".key.publicKey"))));
         } else if (a.certificate != null) {
           TrustMaterial t = root(roots, a.certificate.trustRootRef, where + ".certificate", errors);
           if (t == null) {
             continue;
           }
           if (t.certificateAuthorities().isEmpty()) {
-            errors.add(where + ".certificate: ModelTrustRoot '" + t.name() + "' has no certificateAuthorities");
+            errors.add(
+                where
+                    + ".certificate: ModelTrustRoot '"
+                    + t.name()
+                    + "' has no certificateAuthorities");
             continue;
           }
-          CertificateIdentity id = new CertificateIdentity(nullToEmpty(a.certificate.subjectRegExp), nullToEmpty(a.certificate.sanRegExp));
+          CertificateIdentity id =
+              new CertificateIdentity(
+                  nullToEmpty(a.certificate.subjectRegExp), nullToEmpty(a.certificate.sanRegExp));
           out.add(new Authority(a.name, new CertificateVerifier(t.certificateAuthorities(), id)));
         } else {
           SigstoreKeylessVerifier v = keyless(a.keyless, roots, where, errors);
@@ -257,7 +348,11 @@ public final class PolicyCompiler {
   }
 
   /** The keyless verifier, or null when a problem was added to {@code errors}. */
-  private SigstoreKeylessVerifier keyless(ModelPolicySpec.KeylessAuthority k, Map<String, TrustMaterial> roots, String where, List<String> errors) {
+  private SigstoreKeylessVerifier keyless(
+      ModelPolicySpec.KeylessAuthority k,
+      Map<String, TrustMaterial> roots,
+      String where,
+      List<String> errors) {
     SigstoreTrustRoot root;
     if (k.trustRootRef == null) {
       root = publicGood.get();
@@ -267,19 +362,27 @@ public final class PolicyCompiler {
         return null;
       }
       if (t.sigstore().isEmpty()) {
-        errors.add(where + ".keyless: ModelTrustRoot '" + t.name() + "' has no sigstore trusted root");
+        errors.add(
+            where + ".keyless: ModelTrustRoot '" + t.name() + "' has no sigstore trusted root");
         return null;
       }
       root = t.sigstore().get();
     }
     List<KeylessIdentity> ids = new ArrayList<>();
-    for (ModelPolicySpec.Identity i : k.identities == null ? List.<ModelPolicySpec.Identity>of() : k.identities) {
-      ids.add(new KeylessIdentity(nullToEmpty(i.issuer), nullToEmpty(i.issuerRegExp), nullToEmpty(i.subject), nullToEmpty(i.subjectRegExp)));
+    for (ModelPolicySpec.Identity i :
+        k.identities == null ? List.<ModelPolicySpec.Identity>of() : k.identities) {
+      ids.add(
+          new KeylessIdentity(
+              nullToEmpty(i.issuer),
+              nullToEmpty(i.issuerRegExp),
+              nullToEmpty(i.subject),
+              nullToEmpty(i.subjectRegExp)));
     }
     return new SigstoreKeylessVerifier(root, ids);
   }
 
-  private static TrustMaterial root(Map<String, TrustMaterial> roots, String ref, String where, List<String> errors) {
+  private static TrustMaterial root(
+      Map<String, TrustMaterial> roots, String ref, String where, List<String> errors) {
     if (ref == null || ref.isBlank()) {
       errors.add(where + " has no trustRootRef");
       return null;
@@ -290,7 +393,8 @@ public final class PolicyCompiler {
       return null;
     }
     if (!t.errors().isEmpty()) {
-      errors.add(where + ": ModelTrustRoot '" + ref + "' is invalid: " + String.join("; ", t.errors()));
+      errors.add(
+          where + ": ModelTrustRoot '" + ref + "' is invalid: " + String.join("; ", t.errors()));
       return null;
     }
     return t;
@@ -324,22 +428,33 @@ public final class PolicyCompiler {
       errors.add("verification.imageModelPath " + problem);
       modelPath = "/models";
     }
-    java.util.Set<dev.modelgate.oms.SerializationMethod> methods = new java.util.HashSet<>();
+    Set<SerializationMethod> methods = new HashSet<>();
     if (v.serializations != null) {
       for (String name : v.serializations) {
-        java.util.Optional<dev.modelgate.oms.SerializationMethod> m = java.util.Arrays.stream(dev.modelgate.oms.SerializationMethod.values())
-            .filter(x -> x.omsName().equals(name)).findFirst();
+        Optional<SerializationMethod> m =
+            Arrays.stream(SerializationMethod.values())
+                .filter(x -> x.omsName().equals(name))
+                .findFirst();
         if (m.isPresent()) {
           methods.add(m.get());
         } else {
-          errors.add("verification.serializations: '" + name + "' is not an OMS serialization (files, shards)");
+          errors.add(
+              "verification.serializations: '"
+                  + name
+                  + "' is not an OMS serialization (files, shards)");
         }
       }
       if (v.serializations.isEmpty()) {
         errors.add("verification.serializations is empty; omit it to accept both files and shards");
       }
     }
-    return new VerifyOptions(ignore, Boolean.TRUE.equals(v.ignoreUnsignedFiles), Boolean.TRUE.equals(v.allowSymlinks), true, download, modelPath)
+    return new VerifyOptions(
+            ignore,
+            Boolean.TRUE.equals(v.ignoreUnsignedFiles),
+            Boolean.TRUE.equals(v.allowSymlinks),
+            true,
+            download,
+            modelPath)
         .withSerializations(methods);
   }
 

@@ -1,6 +1,7 @@
 package dev.modelgate.policy.crd;
 
 import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonMappingException;
 import com.fasterxml.jackson.databind.JsonNode;
@@ -9,6 +10,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.exc.UnrecognizedPropertyException;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import com.fasterxml.jackson.dataformat.yaml.YAMLMapper;
+import dev.modelgate.core.SyntaxError;
 import io.fabric8.kubernetes.client.CustomResource;
 import java.io.IOException;
 import java.util.ArrayList;
@@ -31,8 +33,11 @@ public final class PolicyDocuments {
 
   private PolicyDocuments() {}
 
-  /** One document: the resource, or the error that kept it from being read (then resource is null). */
-  public record Document(String kind, String namespace, String name, CustomResource<?, ?> resource, String error) {}
+  /**
+   * One document: the resource, or the error that kept it from being read (then resource is null).
+   */
+  public record Document(
+      String kind, String namespace, String name, CustomResource<?, ?> resource, String error) {}
 
   public static List<Document> parse(String text, String source) {
     List<Document> out = new ArrayList<>();
@@ -44,11 +49,21 @@ public final class PolicyDocuments {
           nodes.add(n);
         }
       }
-    } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
-      out.add(new Document("", "", source, null, source + " is not valid YAML " + dev.modelgate.core.SyntaxError.describe(e)));
+    } catch (JsonProcessingException e) {
+      out.add(
+          new Document(
+              "", "", source, null, source + " is not valid YAML " + SyntaxError.describe(e)));
       return out;
     } catch (IOException | RuntimeException e) {
-      out.add(new Document("", "", source, null, source + " is not valid YAML: " + String.valueOf(e.getMessage()).lines().findFirst().orElse("")));
+      out.add(
+          new Document(
+              "",
+              "",
+              source,
+              null,
+              source
+                  + " is not valid YAML: "
+                  + String.valueOf(e.getMessage()).lines().findFirst().orElse("")));
       return out;
     }
     for (JsonNode n : nodes) {
@@ -58,12 +73,20 @@ public final class PolicyDocuments {
       Class<? extends CustomResource<?, ?>> type = typeOf(kind);
       if (type == null || !API_VERSION.equals(n.path("apiVersion").asText())) {
         if (kind.endsWith("ModelPolicy") || kind.equals("ModelTrustRoot")) {
-          out.add(new Document(kind, ns, name, null, source + ": " + kind + " '" + name + "' must have apiVersion " + API_VERSION));
+          out.add(
+              new Document(
+                  kind,
+                  ns,
+                  name,
+                  null,
+                  source + ": " + kind + " '" + name + "' must have apiVersion " + API_VERSION));
         }
         continue;
       }
       if (name.isEmpty()) {
-        out.add(new Document(kind, ns, "(unnamed)", null, source + ": " + kind + " has no metadata.name"));
+        out.add(
+            new Document(
+                kind, ns, "(unnamed)", null, source + ": " + kind + " has no metadata.name"));
         continue;
       }
       try {
@@ -71,7 +94,13 @@ public final class PolicyDocuments {
       } catch (UnrecognizedPropertyException e) {
         out.add(new Document(kind, ns, name, null, "unknown field '" + path(e) + "'"));
       } catch (JsonMappingException e) {
-        out.add(new Document(kind, ns, name, null, "invalid value at '" + path(e) + "': " + e.getOriginalMessage()));
+        out.add(
+            new Document(
+                kind,
+                ns,
+                name,
+                null,
+                "invalid value at '" + path(e) + "': " + e.getOriginalMessage()));
       } catch (IOException e) {
         out.add(new Document(kind, ns, name, null, e.getMessage()));
       }

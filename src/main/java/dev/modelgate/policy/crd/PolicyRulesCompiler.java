@@ -10,6 +10,7 @@ import dev.modelgate.verify.VerifyOptions;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Optional;
 import java.util.Set;
 
 /**
@@ -20,9 +21,11 @@ final class PolicyRulesCompiler {
   private PolicyRulesCompiler() {}
 
   /** File globs and attestation rules; CEL conditions are compiled here, once. */
-  static PolicyRules compile(ModelPolicySpec spec, List<Authority> authorities, List<String> errors) {
+  static PolicyRules compile(
+      ModelPolicySpec spec, List<Authority> authorities, List<String> errors) {
     List<ModelGlob> deny = globs(spec.files == null ? null : spec.files.deny, "files.deny", errors);
-    List<ModelGlob> require = globs(spec.files == null ? null : spec.files.require, "files.require", errors);
+    List<ModelGlob> require =
+        globs(spec.files == null ? null : spec.files.require, "files.require", errors);
     List<PolicyRules.AttestationRule> out = new ArrayList<>();
     Set<String> known = new HashSet<>();
     authorities.forEach(a -> known.add(a.name()));
@@ -30,7 +33,10 @@ final class PolicyRulesCompiler {
     for (int i = 0; spec.attestations != null && i < spec.attestations.size(); i++) {
       ModelPolicySpec.Attestation a = spec.attestations.get(i);
       String where = "attestations[" + i + "]" + (a.name == null ? "" : " ('" + a.name + "')");
-      if (a.name == null || a.name.isBlank() || a.predicateType == null || a.predicateType.isBlank()) {
+      if (a.name == null
+          || a.name.isBlank()
+          || a.predicateType == null
+          || a.predicateType.isBlank()) {
         errors.add(where + " needs a name and a predicateType");
         continue;
       }
@@ -40,25 +46,36 @@ final class PolicyRulesCompiler {
       Set<String> allowed = new HashSet<>(a.authorities == null ? List.of() : a.authorities);
       for (String n : allowed) {
         if (!known.contains(n)) {
-          errors.add(where + ": authority '" + n + "' is not one of this policy's authorities " + known);
+          errors.add(
+              where + ": authority '" + n + "' is not one of this policy's authorities " + known);
         }
       }
-      java.util.Optional<CelCondition> condition = java.util.Optional.empty();
+      Optional<CelCondition> condition = Optional.empty();
       if (a.condition != null && !a.condition.isBlank()) {
         try {
-          condition = java.util.Optional.of(CelCondition.compile(a.condition));
+          condition = Optional.of(CelCondition.compile(a.condition));
         } catch (IllegalArgumentException e) {
           errors.add(where + ": " + e.getMessage());
         }
       }
       out.add(new PolicyRules.AttestationRule(a.name, a.predicateType, allowed, condition));
     }
-    java.util.Optional<LineageRule> lineage = java.util.Optional.empty();
+    Optional<LineageRule> lineage = Optional.empty();
     if (spec.lineage != null) {
       List<Authority> ancestors = new ArrayList<>();
-      for (String n : spec.lineage.authorities == null ? List.<String>of() : spec.lineage.authorities) {
-        authorities.stream().filter(a -> a.name().equals(n)).findFirst().ifPresentOrElse(ancestors::add,
-            () -> errors.add("lineage.authorities: '" + n + "' is not one of this policy's authorities " + known));
+      for (String n :
+          spec.lineage.authorities == null ? List.<String>of() : spec.lineage.authorities) {
+        authorities.stream()
+            .filter(a -> a.name().equals(n))
+            .findFirst()
+            .ifPresentOrElse(
+                ancestors::add,
+                () ->
+                    errors.add(
+                        "lineage.authorities: '"
+                            + n
+                            + "' is not one of this policy's authorities "
+                            + known));
       }
       int depth = spec.lineage.maxDepth == null ? 1 : spec.lineage.maxDepth;
       if (ancestors.isEmpty()) {
@@ -66,7 +83,10 @@ final class PolicyRulesCompiler {
       } else if (depth < 1 || depth > 10) {
         errors.add("lineage.maxDepth must be from 1 to 10, got " + depth);
       } else {
-        lineage = java.util.Optional.of(new LineageRule(depth, new VerificationPolicy(ancestors, 1, VerifyOptions.DEFAULTS)));
+        lineage =
+            Optional.of(
+                new LineageRule(
+                    depth, new VerificationPolicy(ancestors, 1, VerifyOptions.DEFAULTS)));
       }
     }
     return new PolicyRules(deny, require, out, lineage);
@@ -83,5 +103,4 @@ final class PolicyRulesCompiler {
     }
     return out;
   }
-
 }

@@ -1,8 +1,16 @@
 package dev.modelgate.policy.crd;
 
+import com.fasterxml.jackson.annotation.JsonInclude;
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
+import com.fasterxml.jackson.dataformat.yaml.YAMLGenerator;
+import com.fasterxml.jackson.dataformat.yaml.YAMLMapper;
 import io.fabric8.kubernetes.client.CustomResource;
 import java.util.HashSet;
+import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Set;
 
 /**
@@ -12,13 +20,15 @@ import java.util.Set;
 final class PolicyYaml {
   private PolicyYaml() {}
 
-  private static final com.fasterxml.jackson.databind.ObjectMapper YAML =
-      new com.fasterxml.jackson.dataformat.yaml.YAMLMapper(
-              com.fasterxml.jackson.dataformat.yaml.YAMLFactory.builder().enable(com.fasterxml.jackson.dataformat.yaml.YAMLGenerator.Feature.MINIMIZE_QUOTES).build())
-          .setSerializationInclusion(com.fasterxml.jackson.annotation.JsonInclude.Include.NON_NULL);
+  private static final ObjectMapper YAML =
+      new YAMLMapper(YAMLFactory.builder().enable(YAMLGenerator.Feature.MINIMIZE_QUOTES).build())
+          .setSerializationInclusion(JsonInclude.Include.NON_NULL);
 
   /** The policy (without status) and the trust roots it references, as a YAML stream. */
-  static String document(CustomResource<ModelPolicySpec, PolicyStatus> resource, ModelPolicySpec spec, Map<String, TrustMaterial> roots) {
+  static String document(
+      CustomResource<ModelPolicySpec, PolicyStatus> resource,
+      ModelPolicySpec spec,
+      Map<String, TrustMaterial> roots) {
     StringBuilder b = new StringBuilder();
     Set<String> refs = new HashSet<>();
     for (ModelPolicySpec.Authority a : spec.authorities) {
@@ -29,7 +39,11 @@ final class PolicyYaml {
         refs.add(a.keyless.trustRootRef);
       }
     }
-    refs.stream().sorted().map(roots::get).filter(java.util.Objects::nonNull).forEach(t -> b.append(t.document()));
+    refs.stream()
+        .sorted()
+        .map(roots::get)
+        .filter(Objects::nonNull)
+        .forEach(t -> b.append(t.document()));
     b.append(of(resource));
     return b.toString();
   }
@@ -38,12 +52,12 @@ final class PolicyYaml {
     try {
       if (resource instanceof CustomResource) {
         var r = (CustomResource<?, ?>) resource;
-        var meta = new java.util.LinkedHashMap<String, Object>();
+        var meta = new LinkedHashMap<String, Object>();
         meta.put("name", r.getMetadata().getName());
         if (r.getMetadata().getNamespace() != null) {
           meta.put("namespace", r.getMetadata().getNamespace());
         }
-        var doc = new java.util.LinkedHashMap<String, Object>();
+        var doc = new LinkedHashMap<String, Object>();
         doc.put("apiVersion", r.getApiVersion());
         doc.put("kind", r.getKind());
         doc.put("metadata", meta);
@@ -51,9 +65,8 @@ final class PolicyYaml {
         return YAML.writeValueAsString(doc);
       }
       return YAML.writeValueAsString(resource);
-    } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+    } catch (JsonProcessingException e) {
       throw new IllegalStateException("policy cannot be written as YAML", e);
     }
   }
-
 }

@@ -6,8 +6,16 @@ import java.util.List;
 import java.util.Optional;
 
 /** A compiled ModelTrustRoot: its CA certificates, its Sigstore root, or why it is unusable. */
-/** {@code document} is the resource as YAML, handed on to the volume verifier with the policies that use it. */
-public record TrustMaterial(String name, List<X509Certificate> certificateAuthorities, Optional<SigstoreTrustRoot> sigstore, List<String> errors, String document) {
+/**
+ * {@code document} is the resource as YAML, handed on to the volume verifier with the policies that
+ * use it.
+ */
+public record TrustMaterial(
+    String name,
+    List<X509Certificate> certificateAuthorities,
+    Optional<SigstoreTrustRoot> sigstore,
+    List<String> errors,
+    String document) {
   public TrustMaterial {
     certificateAuthorities = List.copyOf(certificateAuthorities);
     errors = List.copyOf(errors);

@@ -22,15 +22,19 @@ final class CoalescingWorker implements AutoCloseable {
   private final Duration settle;
   private final AtomicBoolean pending = new AtomicBoolean();
 
-  /** @param settle how long a request waits for others to join it before the run starts */
+  /**
+   * @param settle how long a request waits for others to join it before the run starts
+   */
   CoalescingWorker(String name, Duration settle, Runnable task) {
     this.task = task;
     this.settle = settle;
-    this.thread = Executors.newSingleThreadScheduledExecutor(r -> {
-      Thread t = new Thread(r, name);
-      t.setDaemon(true);
-      return t;
-    });
+    this.thread =
+        Executors.newSingleThreadScheduledExecutor(
+            r -> {
+              Thread t = new Thread(r, name);
+              t.setDaemon(true);
+              return t;
+            });
   }
 
   void request() {
@@ -41,7 +45,8 @@ final class CoalescingWorker implements AutoCloseable {
 
   /** Asks for a run every {@code period}, folded in with the requests events make. */
   void every(Duration period) {
-    thread.scheduleWithFixedDelay(this::request, period.toMillis(), period.toMillis(), TimeUnit.MILLISECONDS);
+    thread.scheduleWithFixedDelay(
+        this::request, period.toMillis(), period.toMillis(), TimeUnit.MILLISECONDS);
   }
 
   private void run() {

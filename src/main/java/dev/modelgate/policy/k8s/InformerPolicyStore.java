@@ -5,11 +5,11 @@ import dev.modelgate.policy.PolicyStore;
 import dev.modelgate.policy.crd.ClusterModelPolicy;
 import dev.modelgate.policy.crd.DirectoryPolicyStore;
 import dev.modelgate.policy.crd.ModelPolicy;
+import dev.modelgate.policy.crd.ModelPolicySpec;
 import dev.modelgate.policy.crd.ModelTrustRoot;
 import dev.modelgate.policy.crd.PolicyCompiler;
 import dev.modelgate.policy.crd.PolicyDocuments;
 import dev.modelgate.policy.crd.PolicyStatus;
-import dev.modelgate.policy.crd.ModelPolicySpec;
 import io.fabric8.kubernetes.api.model.Condition;
 import io.fabric8.kubernetes.api.model.ConditionBuilder;
 import io.fabric8.kubernetes.api.model.ConfigMap;
@@ -70,30 +70,36 @@ public final class InformerPolicyStore implements PolicyStore, AutoCloseable {
     return start(client, compiler, DEFAULT_REFRESH);
   }
 
-  /** As {@link #start(KubernetesClient, PolicyCompiler)}, reading ConfigMap-held roots every {@code refresh}. */
-  public static InformerPolicyStore start(KubernetesClient client, PolicyCompiler compiler, Duration refresh) {
+  /**
+   * As {@link #start(KubernetesClient, PolicyCompiler)}, reading ConfigMap-held roots every {@code
+   * refresh}.
+   */
+  public static InformerPolicyStore start(
+      KubernetesClient client, PolicyCompiler compiler, Duration refresh) {
     InformerPolicyStore store = new InformerPolicyStore(client, compiler);
-    ResourceEventHandler<CustomResource<?, ?>> onChange = new ResourceEventHandler<>() {
-      @Override
-      public void onAdd(CustomResource<?, ?> obj) {
-        store.worker.request();
-      }
+    ResourceEventHandler<CustomResource<?, ?>> onChange =
+        new ResourceEventHandler<>() {
+          @Override
+          public void onAdd(CustomResource<?, ?> obj) {
+            store.worker.request();
+          }
 
-      @Override
-      public void onUpdate(CustomResource<?, ?> oldObj, CustomResource<?, ?> newObj) {
-        if (store.compilesDifferently(oldObj, newObj)) {
-          store.worker.request();
-        }
-      }
+          @Override
+          public void onUpdate(CustomResource<?, ?> oldObj, CustomResource<?, ?> newObj) {
+            if (store.compilesDifferently(oldObj, newObj)) {
+              store.worker.request();
+            }
+          }
 
-      @Override
-      public void onDelete(CustomResource<?, ?> obj, boolean deletedFinalStateUnknown) {
-        store.worker.request();
-      }
-    };
+          @Override
+          public void onDelete(CustomResource<?, ?> obj, boolean deletedFinalStateUnknown) {
+            store.worker.request();
+          }
+        };
     store.informers.add(client.resources(ModelTrustRoot.class).inform(cast(onChange)));
     store.clusterPolicies = client.resources(ClusterModelPolicy.class).inform(cast(onChange));
-    store.namespacedPolicies = client.resources(ModelPolicy.class).inAnyNamespace().inform(cast(onChange));
+    store.namespacedPolicies =
+        client.resources(ModelPolicy.class).inAnyNamespace().inform(cast(onChange));
     store.informers.add(store.clusterPolicies);
     store.informers.add(store.namespacedPolicies);
     store.synced = true;
@@ -104,12 +110,13 @@ public final class InformerPolicyStore implements PolicyStore, AutoCloseable {
   }
 
   /**
-   * Whether an update can change what compiles: the spec. A status write or a label change does
-   * not (the API server bumps the generation of a custom resource with a status subresource only
-   * for spec changes; the spec is compared too, for servers that do not set generations).
+   * Whether an update can change what compiles: the spec. A status write or a label change does not
+   * (the API server bumps the generation of a custom resource with a status subresource only for
+   * spec changes; the spec is compared too, for servers that do not set generations).
    */
   private boolean compilesDifferently(CustomResource<?, ?> before, CustomResource<?, ?> after) {
-    if (!Objects.equals(before.getMetadata().getGeneration(), after.getMetadata().getGeneration())) {
+    if (!Objects.equals(
+        before.getMetadata().getGeneration(), after.getMetadata().getGeneration())) {
       return true;
     }
     var json = client.getKubernetesSerialization();
@@ -136,12 +143,21 @@ public final class InformerPolicyStore implements PolicyStore, AutoCloseable {
     for (SharedIndexInformer<?> inf : informers) {
       for (Object o : inf.getStore().list()) {
         CustomResource<?, ?> r = (CustomResource<?, ?>) o;
-        docs.add(new PolicyDocuments.Document(r.getKind(), nullToEmpty(r.getMetadata().getNamespace()), r.getMetadata().getName(), resolved(r), ""));
+        docs.add(
+            new PolicyDocuments.Document(
+                r.getKind(),
+                nullToEmpty(r.getMetadata().getNamespace()),
+                r.getMetadata().getName(),
+                resolved(r),
+                ""));
       }
     }
     List<CompiledPolicy> compiled = DirectoryPolicyStore.compileAll(docs, compiler);
     snapshot.set(List.copyOf(compiled));
-    log.info("compiled {} policies ({} not ready)", compiled.size(), compiled.stream().filter(p -> !p.ready()).count());
+    log.info(
+        "compiled {} policies ({} not ready)",
+        compiled.size(),
+        compiled.stream().filter(p -> !p.ready()).count());
     for (CompiledPolicy p : compiled) {
       writeStatus(p);
     }
@@ -154,7 +170,11 @@ public final class InformerPolicyStore implements PolicyStore, AutoCloseable {
     }
     ModelTrustRoot root = (ModelTrustRoot) r;
     var spec = root.getSpec();
-    if (spec == null || spec.sigstore == null || spec.sigstore.trustedRoot != null || spec.sigstore.trustConfig != null || spec.sigstore.configMapRef == null) {
+    if (spec == null
+        || spec.sigstore == null
+        || spec.sigstore.trustedRoot != null
+        || spec.sigstore.trustConfig != null
+        || spec.sigstore.configMapRef == null) {
       return r;
     }
     var ref = spec.sigstore.configMapRef;
@@ -168,21 +188,36 @@ public final class InformerPolicyStore implements PolicyStore, AutoCloseable {
         return copy;
       }
     } catch (KubernetesClientException e) {
-      log.warn("ModelTrustRoot {}: ConfigMap {}/{} cannot be read: {}", root.getMetadata().getName(), ref.namespace, ref.name, e.getMessage());
+      log.warn(
+          "ModelTrustRoot {}: ConfigMap {}/{} cannot be read: {}",
+          root.getMetadata().getName(),
+          ref.namespace,
+          ref.name,
+          e.getMessage());
     }
     return r;
   }
 
   private void writeStatus(CompiledPolicy p) {
     if (p.kind().equals("ClusterModelPolicy")) {
-      writeStatus(clusterPolicies.getStore().getByKey(p.name()), client.resources(ClusterModelPolicy.class).withName(p.name()), p);
+      writeStatus(
+          clusterPolicies.getStore().getByKey(p.name()),
+          client.resources(ClusterModelPolicy.class).withName(p.name()),
+          p);
     } else if (p.kind().equals("ModelPolicy")) {
-      writeStatus(namespacedPolicies.getStore().getByKey(p.namespace() + "/" + p.name()), client.resources(ModelPolicy.class).inNamespace(p.namespace()).withName(p.name()), p);
+      writeStatus(
+          namespacedPolicies.getStore().getByKey(p.namespace() + "/" + p.name()),
+          client.resources(ModelPolicy.class).inNamespace(p.namespace()).withName(p.name()),
+          p);
     }
   }
 
-  /** Writes the Ready condition unless {@code cached} (the informer's copy) shows it already: no GET for unchanged policies. */
-  private <T extends CustomResource<ModelPolicySpec, PolicyStatus>> void writeStatus(T cached, Resource<T> op, CompiledPolicy p) {
+  /**
+   * Writes the Ready condition unless {@code cached} (the informer's copy) shows it already: no GET
+   * for unchanged policies.
+   */
+  private <T extends CustomResource<ModelPolicySpec, PolicyStatus>> void writeStatus(
+      T cached, Resource<T> op, CompiledPolicy p) {
     String status = p.ready() ? "True" : "False";
     String message = p.ready() ? "policy compiled" : String.join("; ", p.errors());
     if (cached == null || showsStatus(cached, status, message)) {
@@ -195,8 +230,15 @@ public final class InformerPolicyStore implements PolicyStore, AutoCloseable {
       }
       PolicyStatus s = new PolicyStatus();
       s.observedGeneration = current.getMetadata().getGeneration();
-      Condition c = new ConditionBuilder().withType("Ready").withStatus(status).withReason(p.ready() ? "Compiled" : "CompileError")
-          .withMessage(message).withLastTransitionTime(Instant.now().toString()).withObservedGeneration(current.getMetadata().getGeneration()).build();
+      Condition c =
+          new ConditionBuilder()
+              .withType("Ready")
+              .withStatus(status)
+              .withReason(p.ready() ? "Compiled" : "CompileError")
+              .withMessage(message)
+              .withLastTransitionTime(Instant.now().toString())
+              .withObservedGeneration(current.getMetadata().getGeneration())
+              .build();
       s.conditions = List.of(c);
       current.setStatus(s);
       op.updateStatus(current);
@@ -205,10 +247,17 @@ public final class InformerPolicyStore implements PolicyStore, AutoCloseable {
     }
   }
 
-  private static boolean showsStatus(CustomResource<ModelPolicySpec, PolicyStatus> r, String status, String message) {
+  private static boolean showsStatus(
+      CustomResource<ModelPolicySpec, PolicyStatus> r, String status, String message) {
     PolicyStatus old = r.getStatus();
-    return old != null && Objects.equals(old.observedGeneration, r.getMetadata().getGeneration()) && old.conditions.stream()
-        .anyMatch(c -> c.getType().equals("Ready") && c.getStatus().equals(status) && Objects.equals(c.getMessage(), message));
+    return old != null
+        && Objects.equals(old.observedGeneration, r.getMetadata().getGeneration())
+        && old.conditions.stream()
+            .anyMatch(
+                c ->
+                    c.getType().equals("Ready")
+                        && c.getStatus().equals(status)
+                        && Objects.equals(c.getMessage(), message));
   }
 
   @Override

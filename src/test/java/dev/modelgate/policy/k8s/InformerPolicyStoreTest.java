@@ -2,6 +2,7 @@ package dev.modelgate.policy.k8s;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.modelgate.admission.AdmissionOutcome;
 import dev.modelgate.admission.AdmissionService;
 import dev.modelgate.admission.EventSink;
@@ -19,15 +20,21 @@ import dev.modelgate.policy.crd.PolicyDocuments;
 import dev.modelgate.testing.AdmissionHarness;
 import dev.modelgate.testing.SignedModel;
 import dev.modelgate.testing.TestModels;
+import dev.modelgate.testing.TestSigstore;
 import dev.modelgate.verify.ModelVerificationService;
 import dev.modelgate.verify.ModelVerifier;
+import io.fabric8.kubernetes.api.model.ConditionBuilder;
+import io.fabric8.kubernetes.api.model.ConfigMapBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.dsl.base.PatchContext;
+import io.fabric8.kubernetes.client.dsl.base.PatchType;
 import io.fabric8.kubernetes.client.server.mock.EnableKubernetesMockClient;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.Executors;
 import java.util.function.BooleanSupplier;
 import org.junit.jupiter.api.AfterEach;
@@ -36,9 +43,9 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * The in-cluster store against the fabric8 mock API server in CRUD mode: policies created,
- * updated and deleted through the API change decisions, and each policy's compile result is
- * written to its status.
+ * The in-cluster store against the fabric8 mock API server in CRUD mode: policies created, updated
+ * and deleted through the API change decisions, and each policy's compile result is written to its
+ * status.
  */
 @EnableKubernetesMockClient(crud = true)
 class InformerPolicyStoreTest {
@@ -52,8 +59,14 @@ class InformerPolicyStoreTest {
   void setUp() throws Exception {
     signed = SignedModel.create(Files.createDirectories(tmp.resolve("m")));
     store = InformerPolicyStore.start(client, PolicyCompiler.withEmbeddedPublicGoodRoot());
-    ModelVerificationService v = new ModelVerificationService(new ModelVerifier(ModelHasher.allCores()), Executors.newCachedThreadPool(), true);
-    service = new AdmissionService(new PolicyEngine(store, v, NoMatchBehaviour.ALLOW), NamespaceLabels.NONE, EventSink.NONE);
+    ModelVerificationService v =
+        new ModelVerificationService(
+            new ModelVerifier(ModelHasher.allCores()), Executors.newCachedThreadPool(), true);
+    service =
+        new AdmissionService(
+            new PolicyEngine(store, v, NoMatchBehaviour.ALLOW),
+            NamespaceLabels.NONE,
+            EventSink.NONE);
   }
 
   @AfterEach
@@ -67,8 +80,10 @@ class InformerPolicyStoreTest {
   }
 
   private AdmissionOutcome reviewTamperedPod() {
-    String pod = "apiVersion: v1\nkind: Pod\nmetadata:\n  name: p\n  namespace: ml\n  annotations:\n    model.modelgate.dev/llm: file://"
-        + signed.model + "\nspec:\n  containers: [{name: c, image: i}]\n";
+    String pod =
+        "apiVersion: v1\nkind: Pod\nmetadata:\n  name: p\n  namespace: ml\n  annotations:\n    model.modelgate.dev/llm: file://"
+            + signed.model
+            + "\nspec:\n  containers: [{name: c, image: i}]\n";
     return service.review(AdmissionHarness.create(pod), Instant.now().plus(Duration.ofSeconds(10)));
   }
 
@@ -94,8 +109,10 @@ class InformerPolicyStoreTest {
     // A merge patch without resourceVersion, as kubectl patch sends: the store writes the status
     // meanwhile, so a PUT of an object read before that write is refused as a conflict, and so is
     // edit(), which puts the resourceVersion it read into its patch (seen: PATCH 409 under load).
-    client.resources(ClusterModelPolicy.class).withName("signed")
-        .patch(io.fabric8.kubernetes.client.dsl.base.PatchContext.of(io.fabric8.kubernetes.client.dsl.base.PatchType.JSON_MERGE), "{\"spec\": {\"mode\": \"Warn\"}}");
+    client
+        .resources(ClusterModelPolicy.class)
+        .withName("signed")
+        .patch(PatchContext.of(PatchType.JSON_MERGE), "{\"spec\": {\"mode\": \"Warn\"}}");
     await(() -> store.policies().stream().anyMatch(p -> p.mode() == Mode.WARN));
     AdmissionOutcome warned = reviewTamperedPod();
     assertThat(warned.allowed()).isTrue();
@@ -113,14 +130,33 @@ class InformerPolicyStoreTest {
     client.resources(ClusterModelPolicy.class).resource(policy("good", "Enforce")).create();
     client.resources(ClusterModelPolicy.class).resource(broken).create();
 
-    await(() -> {
-      ClusterModelPolicy b = client.resources(ClusterModelPolicy.class).withName("broken").get();
-      ClusterModelPolicy g = client.resources(ClusterModelPolicy.class).withName("good").get();
-      return b.getStatus() != null && g.getStatus() != null && !b.getStatus().conditions.isEmpty() && !g.getStatus().conditions.isEmpty();
-    });
+    await(
+        () -> {
+          ClusterModelPolicy b =
+              client.resources(ClusterModelPolicy.class).withName("broken").get();
+          ClusterModelPolicy g = client.resources(ClusterModelPolicy.class).withName("good").get();
+          return b.getStatus() != null
+              && g.getStatus() != null
+              && !b.getStatus().conditions.isEmpty()
+              && !g.getStatus().conditions.isEmpty();
+        });
 
-    var b = client.resources(ClusterModelPolicy.class).withName("broken").get().getStatus().conditions.get(0);
-    var g = client.resources(ClusterModelPolicy.class).withName("good").get().getStatus().conditions.get(0);
+    var b =
+        client
+            .resources(ClusterModelPolicy.class)
+            .withName("broken")
+            .get()
+            .getStatus()
+            .conditions
+            .get(0);
+    var g =
+        client
+            .resources(ClusterModelPolicy.class)
+            .withName("good")
+            .get()
+            .getStatus()
+            .conditions
+            .get(0);
     assertThat(g.getType()).isEqualTo("Ready");
     assertThat(g.getStatus()).isEqualTo("True");
     assertThat(b.getStatus()).isEqualTo("False");
@@ -130,15 +166,25 @@ class InformerPolicyStoreTest {
 
   @Test
   void trustRootChangesReachThePoliciesThatNameIt() throws Exception {
-    String yaml = "apiVersion: modelgate.dev/v1alpha1\nkind: ClusterModelPolicy\nmetadata: {name: corp}\nspec:\n  authorities:\n"
-        + "    - name: corp-ca\n      certificate: {trustRootRef: corp}\n";
-    client.resources(ClusterModelPolicy.class).resource((ClusterModelPolicy) PolicyDocuments.parse(yaml, "t").get(0).resource()).create();
+    String yaml =
+        "apiVersion: modelgate.dev/v1alpha1\nkind: ClusterModelPolicy\nmetadata: {name: corp}\nspec:\n  authorities:\n"
+            + "    - name: corp-ca\n      certificate: {trustRootRef: corp}\n";
+    client
+        .resources(ClusterModelPolicy.class)
+        .resource((ClusterModelPolicy) PolicyDocuments.parse(yaml, "t").get(0).resource())
+        .create();
     await(() -> store.policies().size() == 1);
-    assertThat(store.policies().get(0).errors()).anySatisfy(e -> assertThat(e).contains("trustRootRef 'corp' names no ModelTrustRoot"));
+    assertThat(store.policies().get(0).errors())
+        .anySatisfy(e -> assertThat(e).contains("trustRootRef 'corp' names no ModelTrustRoot"));
 
-    String root = "apiVersion: modelgate.dev/v1alpha1\nkind: ModelTrustRoot\nmetadata: {name: corp}\nspec:\n  certificateAuthorities: |\n    "
-        + Files.readString(Path.of("testdata/keys/root.pem")).strip().replace("\n", "\n    ") + "\n";
-    client.resources(ModelTrustRoot.class).resource((ModelTrustRoot) PolicyDocuments.parse(root, "t").get(0).resource()).create();
+    String root =
+        "apiVersion: modelgate.dev/v1alpha1\nkind: ModelTrustRoot\nmetadata: {name: corp}\nspec:\n  certificateAuthorities: |\n    "
+            + Files.readString(Path.of("testdata/keys/root.pem")).strip().replace("\n", "\n    ")
+            + "\n";
+    client
+        .resources(ModelTrustRoot.class)
+        .resource((ModelTrustRoot) PolicyDocuments.parse(root, "t").get(0).resource())
+        .create();
 
     await(() -> store.policies().size() == 1 && store.policies().get(0).ready());
     List<CompiledPolicy> ps = store.policies();
@@ -148,31 +194,57 @@ class InformerPolicyStoreTest {
 
   @Test
   void sigstoreTrustedRootFromAConfigMapIsResolved() throws Exception {
-    dev.modelgate.testing.TestSigstore sigstore = new dev.modelgate.testing.TestSigstore();
-    String trustedRoot = new com.fasterxml.jackson.databind.ObjectMapper().writeValueAsString(sigstore.trustedRoot());
-    client.configMaps().inNamespace("modelgate-system").resource(new io.fabric8.kubernetes.api.model.ConfigMapBuilder()
-        .withNewMetadata().withName("private-sigstore").withNamespace("modelgate-system").endMetadata()
-        .addToData("trusted_root.json", trustedRoot).build()).create();
-    String root = "apiVersion: modelgate.dev/v1alpha1\nkind: ModelTrustRoot\nmetadata: {name: private}\nspec:\n  sigstore:\n"
-        + "    configMapRef: {namespace: modelgate-system, name: private-sigstore, key: trusted_root.json}\n";
-    String policy = "apiVersion: modelgate.dev/v1alpha1\nkind: ClusterModelPolicy\nmetadata: {name: private-keyless}\nspec:\n  authorities:\n"
-        + "    - name: ci\n      keyless:\n        trustRootRef: private\n        identities: [{issuer: 'https://issuer.test.local', subject: 'signer@test.local'}]\n";
-    client.resources(ModelTrustRoot.class).resource((ModelTrustRoot) PolicyDocuments.parse(root, "t").get(0).resource()).create();
-    client.resources(ClusterModelPolicy.class).resource((ClusterModelPolicy) PolicyDocuments.parse(policy, "t").get(0).resource()).create();
+    TestSigstore sigstore = new TestSigstore();
+    String trustedRoot = new ObjectMapper().writeValueAsString(sigstore.trustedRoot());
+    client
+        .configMaps()
+        .inNamespace("modelgate-system")
+        .resource(
+            new ConfigMapBuilder()
+                .withNewMetadata()
+                .withName("private-sigstore")
+                .withNamespace("modelgate-system")
+                .endMetadata()
+                .addToData("trusted_root.json", trustedRoot)
+                .build())
+        .create();
+    String root =
+        "apiVersion: modelgate.dev/v1alpha1\nkind: ModelTrustRoot\nmetadata: {name: private}\nspec:\n  sigstore:\n"
+            + "    configMapRef: {namespace: modelgate-system, name: private-sigstore, key: trusted_root.json}\n";
+    String policy =
+        "apiVersion: modelgate.dev/v1alpha1\nkind: ClusterModelPolicy\nmetadata: {name: private-keyless}\nspec:\n  authorities:\n"
+            + "    - name: ci\n      keyless:\n        trustRootRef: private\n        identities: [{issuer: 'https://issuer.test.local', subject: 'signer@test.local'}]\n";
+    client
+        .resources(ModelTrustRoot.class)
+        .resource((ModelTrustRoot) PolicyDocuments.parse(root, "t").get(0).resource())
+        .create();
+    client
+        .resources(ClusterModelPolicy.class)
+        .resource((ClusterModelPolicy) PolicyDocuments.parse(policy, "t").get(0).resource())
+        .create();
 
     await(() -> store.policies().size() == 1 && store.policies().get(0).ready());
 
-    assertThat(store.policies().get(0).displayName()).isEqualTo("ClusterModelPolicy/private-keyless");
+    assertThat(store.policies().get(0).displayName())
+        .isEqualTo("ClusterModelPolicy/private-keyless");
 
     // The ConfigMap is not watched: a rotated root is read at the next refresh. The informer's
-    // cached ModelTrustRoot was not overwritten with the first root, so the refresh sees the new one.
+    // cached ModelTrustRoot was not overwritten with the first root, so the refresh sees the new
+    // one.
     store.close();
-    store = InformerPolicyStore.start(client, PolicyCompiler.withEmbeddedPublicGoodRoot(), Duration.ofMillis(200));
+    store =
+        InformerPolicyStore.start(
+            client, PolicyCompiler.withEmbeddedPublicGoodRoot(), Duration.ofMillis(200));
     assertThat(store.policies().get(0).ready()).isTrue();
-    client.configMaps().inNamespace("modelgate-system").withName("private-sigstore").edit(cm -> {
-      cm.getData().put("trusted_root.json", "{}");
-      return cm;
-    });
+    client
+        .configMaps()
+        .inNamespace("modelgate-system")
+        .withName("private-sigstore")
+        .edit(
+            cm -> {
+              cm.getData().put("trusted_root.json", "{}");
+              return cm;
+            });
 
     await(() -> store.policies().size() == 1 && !store.policies().get(0).ready());
   }
@@ -185,7 +257,9 @@ class InformerPolicyStoreTest {
     }
     await(() -> store.policies().size() == n && allStatusesWritten(n));
 
-    assertThat(store.recompiles()).as("1 at start + coalesced bursts, not one per event").isLessThan(n / 3);
+    assertThat(store.recompiles())
+        .as("1 at start + coalesced bursts, not one per event")
+        .isLessThan(n / 3);
   }
 
   @Test
@@ -196,19 +270,28 @@ class InformerPolicyStoreTest {
     long settled = quietRecompileCount();
 
     ClusterModelPolicy a = client.resources(ClusterModelPolicy.class).withName("a").get();
-    a.getStatus().conditions = List.of(new io.fabric8.kubernetes.api.model.ConditionBuilder().withType("Other").withStatus("True").build());
+    a.getStatus().conditions =
+        List.of(new ConditionBuilder().withType("Other").withStatus("True").build());
     client.resources(ClusterModelPolicy.class).resource(a).updateStatus();
-    client.resources(ClusterModelPolicy.class).withName("b").edit(p -> {
-      p.getMetadata().setLabels(java.util.Map.of("team", "ml"));
-      return p;
-    });
+    client
+        .resources(ClusterModelPolicy.class)
+        .withName("b")
+        .edit(
+            p -> {
+              p.getMetadata().setLabels(Map.of("team", "ml"));
+              return p;
+            });
 
     assertThat(quietRecompileCount()).as("a status write and a label change").isEqualTo(settled);
 
-    client.resources(ClusterModelPolicy.class).withName("b").edit(p -> {
-      p.getSpec().mode = ModelPolicySpec.Mode.Warn;
-      return p;
-    });
+    client
+        .resources(ClusterModelPolicy.class)
+        .withName("b")
+        .edit(
+            p -> {
+              p.getSpec().mode = ModelPolicySpec.Mode.Warn;
+              return p;
+            });
     await(() -> store.recompiles() > settled);
   }
 
@@ -226,16 +309,30 @@ class InformerPolicyStoreTest {
   void unchangedCompileResultIsNotWrittenAgain() throws Exception {
     client.resources(ClusterModelPolicy.class).resource(policy("first", "Enforce")).create();
     await(() -> allStatusesWritten(1));
-    String version = client.resources(ClusterModelPolicy.class).withName("first").get().getMetadata().getResourceVersion();
+    String version =
+        client
+            .resources(ClusterModelPolicy.class)
+            .withName("first")
+            .get()
+            .getMetadata()
+            .getResourceVersion();
 
     client.resources(ClusterModelPolicy.class).resource(policy("second", "Enforce")).create();
     await(() -> allStatusesWritten(2));
 
-    assertThat(client.resources(ClusterModelPolicy.class).withName("first").get().getMetadata().getResourceVersion()).isEqualTo(version);
+    assertThat(
+            client
+                .resources(ClusterModelPolicy.class)
+                .withName("first")
+                .get()
+                .getMetadata()
+                .getResourceVersion())
+        .isEqualTo(version);
   }
 
   private boolean allStatusesWritten(int n) {
     List<ClusterModelPolicy> all = client.resources(ClusterModelPolicy.class).list().getItems();
-    return all.size() == n && all.stream().allMatch(p -> p.getStatus() != null && !p.getStatus().conditions.isEmpty());
+    return all.size() == n
+        && all.stream().allMatch(p -> p.getStatus() != null && !p.getStatus().conditions.isEmpty());
   }
 }
