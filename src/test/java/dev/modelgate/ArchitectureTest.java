@@ -26,6 +26,7 @@ class ArchitectureTest {
             "dev.modelgate.source..",
             "dev.modelgate.admission..",
             "dev.modelgate.policy..",
+            "dev.modelgate.report..",
             "dev.modelgate.certs..")
         .should()
         .dependOnClassesThat()
@@ -38,7 +39,10 @@ class ArchitectureTest {
     noClasses()
         .that()
         .resideOutsideOfPackages(
-            "dev.modelgate.policy.crd..", "dev.modelgate.policy.k8s..", "dev.modelgate.runtime..")
+            "dev.modelgate.policy.crd..",
+            "dev.modelgate.policy.k8s..",
+            "dev.modelgate.report.k8s..",
+            "dev.modelgate.runtime..")
         .should()
         .dependOnClassesThat()
         .resideInAPackage("io.fabric8..")
@@ -53,11 +57,26 @@ class ArchitectureTest {
         .should()
         .dependOnClassesThat()
         .resideInAnyPackage(
-            "dev.modelgate.policy..", "dev.modelgate.admission..", "dev.modelgate.runtime..")
+            "dev.modelgate.policy..",
+            "dev.modelgate.report..",
+            "dev.modelgate.admission..",
+            "dev.modelgate.runtime..")
         .check(CLASSES);
     noClasses()
         .that()
         .resideInAPackage("dev.modelgate.policy..")
+        .should()
+        .dependOnClassesThat()
+        .resideInAnyPackage(
+            "dev.modelgate.report..",
+            "dev.modelgate.admission..",
+            "dev.modelgate.runtime..",
+            "dev.modelgate.cli..")
+        .check(CLASSES);
+    // Reports sit above policy verdicts and below the admission path that feeds them.
+    noClasses()
+        .that()
+        .resideInAPackage("dev.modelgate.report..")
         .should()
         .dependOnClassesThat()
         .resideInAnyPackage(
