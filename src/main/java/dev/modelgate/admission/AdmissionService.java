@@ -19,7 +19,7 @@ import java.util.TreeSet;
  * Decides one admission request. Cheap exits first, with no verification at all: DELETE and
  * CONNECT, subresources (status, scale), objects being deleted, and scale-downs whose template did
  * not change. Otherwise the workload's models go to the policy engine. Problems reading the
- * workload deny with their reason. Dry runs get the same answer and no Events.
+ * workload deny with their reason. Dry runs get the same answer and no Events or report results.
  */
 public final class AdmissionService {
   private final WorkloadInspector inspector = new WorkloadInspector();
@@ -28,6 +28,7 @@ public final class AdmissionService {
   private final EventSink events;
   private final VolumeVerifier volumes;
   private final ClaimAccessModes claims;
+  private final AdmissionReports reports;
 
   public AdmissionService(PolicyEngine engine, NamespaceLabels namespaces, EventSink events) {
     this(
@@ -44,11 +45,23 @@ public final class AdmissionService {
       EventSink events,
       VolumeVerifier volumes,
       ClaimAccessModes claims) {
+    this(engine, namespaces, events, volumes, claims, AdmissionReports.NONE);
+  }
+
+  /** As above, with the Audit and Warn outcomes of admitted workloads going to {@code reports}. */
+  public AdmissionService(
+      PolicyEngine engine,
+      NamespaceLabels namespaces,
+      EventSink events,
+      VolumeVerifier volumes,
+      ClaimAccessModes claims,
+      AdmissionReports reports) {
     this.engine = engine;
     this.namespaces = namespaces;
     this.events = events;
     this.volumes = volumes;
     this.claims = claims;
+    this.reports = reports;
   }
 
   /** The image the injected volume verifier runs unless configured otherwise. */
@@ -117,6 +130,7 @@ public final class AdmissionService {
     if (!r.dryRun() && (!outcome.allowed() || !outcome.warnings().isEmpty())) {
       events.record(r, outcome);
     }
+    reports.record(r, outcome);
     return outcome;
   }
 

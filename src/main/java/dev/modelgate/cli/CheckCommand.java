@@ -8,6 +8,7 @@ import com.fasterxml.jackson.databind.node.MissingNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.fasterxml.jackson.dataformat.yaml.YAMLMapper;
 import dev.modelgate.admission.AdmissionOutcome;
+import dev.modelgate.admission.AdmissionReports;
 import dev.modelgate.admission.AdmissionRequest;
 import dev.modelgate.admission.AdmissionReviewParser;
 import dev.modelgate.admission.AdmissionService;
@@ -27,6 +28,12 @@ import dev.modelgate.policy.NoMatchBehaviour;
 import dev.modelgate.policy.PolicyEngine;
 import dev.modelgate.policy.crd.DirectoryPolicyStore;
 import dev.modelgate.policy.crd.PolicyCompiler;
+import dev.modelgate.report.Evaluation;
+import dev.modelgate.report.PolicyReportJson;
+import dev.modelgate.report.PolicyReportResult;
+import dev.modelgate.report.PolicyReports;
+import dev.modelgate.report.VerdictResults;
+import dev.modelgate.report.WorkloadVerdicts;
 import dev.modelgate.verify.ModelVerificationService;
 import dev.modelgate.verify.ModelVerifier;
 import dev.modelgate.verify.OciModelVerifier;
@@ -39,6 +46,7 @@ import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
+import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -50,6 +58,7 @@ import java.util.concurrent.Executors;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 
@@ -127,8 +136,33 @@ final class CheckCommand implements Callable<Integer> {
           "A registry to talk plain HTTP to (repeatable); loopback registries always use it.")
   List<String> plainHttpRegistries = new ArrayList<>();
 
-  @Option(names = "--json", description = "Print the decisions as one JSON document on stdout.")
+  @Option(
+      names = "--json",
+      description = "Print the decisions as one JSON document on stdout (as --output json).")
   boolean json;
+
+  @Option(
+      names = "--output",
+      paramLabel = "text|json|policyreport",
+      description = {
+        "What goes to stdout: text (nothing; the decisions go to stderr), json (one JSON",
+        "document), policyreport (the wgpolicyk8s.io/v1alpha2 PolicyReports serve would",
+        "write for these workloads, YAML for kubectl apply; docs/reports.md). Default: text."
+      })
+  String output;
+
+  @Option(
+      names = "--report-time",
+      paramLabel = "INSTANT",
+      description =
+          "The timestamp of policyreport results (e.g. 2026-12-01T00:00:00Z), for output that"
+              + " can be compared. Default: now.")
+  String reportTime;
+
+  /** Every reviewed workload's verdicts, for --output policyreport. */
+  private final List<WorkloadVerdicts> reported = new ArrayList<>();
+
+  private Instant reportedAt = Instant.now();
 
   /** A document of an input, where it came from. */
   private record Document(String source, JsonNode node) {}
@@ -167,8 +201,38 @@ final class CheckCommand implements Callable<Integer> {
    */
   private static final int MAX_LIST_DEPTH = 4;
 
+  /** The stdout format, from --output and --json; refuses contradictions. */
+  private String outputFormat() {
+    if (output != null && !List.of("text", "json", "policyreport").contains(output)) {
+      throw new ParameterException(
+          spec.commandLine(),
+          "--output must be text, json or policyreport, got '" + Printable.escape(output) + "'");
+    }
+    if (json && output != null && !output.equals("json")) {
+      throw new ParameterException(
+          spec.commandLine(), "--json and --output " + output + " ask for two outputs; give one");
+    }
+    if (reportTime != null) {
+      if (!"policyreport".equals(output)) {
+        throw new ParameterException(
+            spec.commandLine(), "--report-time goes with --output policyreport");
+      }
+      try {
+        reportedAt = Instant.parse(reportTime);
+      } catch (DateTimeParseException e) {
+        throw new ParameterException(
+            spec.commandLine(),
+            "--report-time '"
+                + Printable.escape(reportTime)
+                + "' is not an ISO-8601 instant such as 2026-12-01T00:00:00Z");
+      }
+    }
+    return json ? "json" : output == null ? "text" : output;
+  }
+
   @Override
   public Integer call() {
+    String format = outputFormat();
     // All inputs first: a Namespace document labels its namespace for every workload, wherever it
     // comes.
     List<Document> docs = new ArrayList<>();
@@ -257,7 +321,18 @@ final class CheckCommand implements Callable<Integer> {
           "no workload to review among %d document(s): nothing here is sent to the webhook%n",
           docs.size());
     }
-    if (json) {
+    if (format.equals("policyreport")) {
+      List<PolicyReportResult> all = new ArrayList<>();
+      reported.forEach(w -> all.addAll(VerdictResults.of(w)));
+      if (all.isEmpty()) {
+        err.println("no policy report results: no reviewed workload names a model");
+      } else {
+        var out = spec.commandLine().getOut();
+        out.print(PolicyReportJson.toYaml(PolicyReports.of(all)));
+        out.flush();
+      }
+    }
+    if (format.equals("json")) {
       Map<String, Object> doc = new LinkedHashMap<>();
       doc.put("schemaVersion", "modelgate.dev/check-result/v1");
       doc.put("admitted", !denied && !undecided);
@@ -331,6 +406,11 @@ final class CheckCommand implements Callable<Integer> {
     }
     if (!o.allowed() && o.verdicts().isEmpty()) {
       err.printf("  %s%n", o.message());
+    }
+    if (!o.verdicts().isEmpty()) {
+      reported.add(
+          new WorkloadVerdicts(
+              AdmissionReports.workload(r), o.verdicts(), reportedAt, Evaluation.CHECK));
     }
     Map<String, Object> m = new LinkedHashMap<>();
     m.put("file", f);

@@ -1,5 +1,6 @@
 package dev.modelgate.runtime;
 
+import dev.modelgate.admission.AdmissionReports;
 import dev.modelgate.admission.AdmissionService;
 import dev.modelgate.admission.ClaimAccessModes;
 import dev.modelgate.admission.EventSink;
@@ -15,6 +16,7 @@ import dev.modelgate.policy.PolicyStore;
 import dev.modelgate.policy.crd.DirectoryPolicyStore;
 import dev.modelgate.policy.crd.PolicyCompiler;
 import dev.modelgate.policy.k8s.InformerPolicyStore;
+import dev.modelgate.report.PolicyReportSink;
 import dev.modelgate.verify.ModelVerificationService;
 import dev.modelgate.verify.ModelVerifier;
 import dev.modelgate.verify.OciModelVerifier;
@@ -27,6 +29,7 @@ import jakarta.enterprise.inject.Instance;
 import jakarta.enterprise.inject.Produces;
 import jakarta.inject.Singleton;
 import java.nio.file.Path;
+import java.time.Clock;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -106,7 +109,8 @@ public class CoreProducers {
       EventSink events,
       NamespaceLabels namespaces,
       Instance<KubernetesClient> client,
-      MeterRegistry metrics) {
+      MeterRegistry metrics,
+      PolicyReportSink reports) {
     // Verification runs here, off the HTTP threads, so a deadline can cut it short.
     ExecutorService executor =
         Executors.newFixedThreadPool(
@@ -161,6 +165,11 @@ public class CoreProducers {
           };
     }
     return new AdmissionService(
-        engine, namespaces, events, new VolumeVerifier(config.verifierImage()), claimModes);
+        engine,
+        namespaces,
+        events,
+        new VolumeVerifier(config.verifierImage()),
+        claimModes,
+        new AdmissionReports(reports, Clock.systemUTC()));
   }
 }

@@ -87,6 +87,27 @@ public interface ModelGateConfig {
   /** Self-managed webhook certificates, instead of cert-manager or mounted files. */
   WebhookTls webhookTls();
 
+  /** {@code modelgate.reports.*}: PolicyReports (docs/reports.md). */
+  Reports reports();
+
+  /** How admission and scan results reach {@code wgpolicyk8s.io/v1alpha2} PolicyReports. */
+  interface Reports {
+    /** Whether reports are written; default: in Kubernetes mode ({@code source=kubernetes}). */
+    Optional<Boolean> enabled();
+
+    /** How often queued results are written (one update per namespace report). */
+    @WithDefault("10s")
+    Duration flushInterval();
+
+    /** Queued results that start a write before the interval is up. */
+    @WithDefault("500")
+    int flushAt();
+
+    /** Most results kept queued while the API server cannot be written; more are dropped. */
+    @WithDefault("50000")
+    int maxQueued();
+  }
+
   /**
    * {@code modelgate.webhook-tls.*}: on when {@code secret} is set (the chart sets it unless
    * certManager.enabled).

@@ -190,19 +190,46 @@ class HelmChartTest {
         assertThat(verbs).isEqualTo("[\"get\",\"update\"]");
       }
       if (verbs.contains("create")) {
-        assertThat(resources).as("the only create: Events").isEqualTo("[\"events\"]");
+        assertThat(resources)
+            .as("the only creates: Events and ModelGate's PolicyReports")
+            .isIn("[\"events\"]", "[\"policyreports\",\"clusterpolicyreports\"]");
+      }
+      if (resources.contains("policyreports") && verbs.contains("update")) {
+        assertThat(r.path("resourceNames").toString()).isEqualTo("[\"modelgate\"]");
       }
       if (verbs.contains("list")) {
         assertThat(resources)
             .isIn(
                 "[\"clustermodelpolicies\",\"modelpolicies\",\"modeltrustroots\"]",
-                "[\"endpointslices\"]");
+                "[\"endpointslices\"]",
+                "[\"policyreports\",\"clusterpolicyreports\"]");
       }
     }
     assertThat(kind(docs, "Role").orElseThrow().at("/metadata/namespace").asText())
         .isEqualTo("modelgate-system");
     assertThat(kind(docs, "ClusterRole").orElseThrow().path("rules").toString())
         .doesNotContain("\"secrets\"");
+  }
+
+  @Test
+  void reportsGetRbacAndSettingsAndCanBeTurnedOff() throws Exception {
+    List<JsonNode> on = render(new Helm(CHART));
+    List<JsonNode> off = render(new Helm(CHART), "reports.enabled", "false");
+
+    assertThat(kind(on, "ClusterRole").orElseThrow().path("rules").toString())
+        .contains("\"wgpolicyk8s.io\"", "\"policyreports\"", "\"clusterpolicyreports\"");
+    assertThat(
+            kind(on, "Deployment")
+                .orElseThrow()
+                .at("/spec/template/spec/containers/0/env")
+                .toString())
+        .contains("{\"name\":\"MODELGATE_REPORTS_ENABLED\",\"value\":\"true\"}")
+        .contains("{\"name\":\"MODELGATE_REPORTS_FLUSH_INTERVAL\",\"value\":\"10s\"}");
+    assertThat(kind(off, "ClusterRole").orElseThrow().path("rules").toString())
+        .doesNotContain("wgpolicyk8s.io");
+    assertThat(kind(off, "CustomResourceDefinition").stream())
+        .as("the wgpolicyk8s.io CRDs are not this chart's")
+        .noneMatch(c -> c.toString().contains("wgpolicyk8s.io"));
   }
 
   @Test

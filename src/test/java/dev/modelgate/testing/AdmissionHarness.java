@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.MissingNode;
 import com.fasterxml.jackson.dataformat.yaml.YAMLMapper;
 import dev.modelgate.admission.AdmissionOutcome;
+import dev.modelgate.admission.AdmissionReports;
 import dev.modelgate.admission.AdmissionRequest;
 import dev.modelgate.admission.AdmissionReviewParser;
 import dev.modelgate.admission.AdmissionService;
@@ -48,6 +49,9 @@ public final class AdmissionHarness {
   private ExecutorService verificationThreads = Executors.newCachedThreadPool();
   public ClaimAccessModes claims = ClaimAccessModes.NONE;
 
+  /** Where admitted Audit and Warn outcomes go (a test hands in a writer). */
+  public AdmissionReports reports = AdmissionReports.NONE;
+
   public AdmissionHarness(Path dir) {
     try {
       this.policies = Files.createDirectories(dir.resolve("policies"));
@@ -86,7 +90,8 @@ public final class AdmissionHarness {
         ns -> namespaceLabels.getOrDefault(ns, Map.of()),
         sink,
         new VolumeVerifier(AdmissionService.DEFAULT_VERIFIER_IMAGE),
-        claims);
+        claims,
+        reports);
   }
 
   public AdmissionOutcome review(AdmissionRequest r) {
@@ -117,6 +122,21 @@ public final class AdmissionHarness {
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }
+  }
+
+  /** The same request as a dry run ({@code kubectl apply --dry-run=server}). */
+  public static AdmissionRequest dryRun(AdmissionRequest r) {
+    return new AdmissionRequest(
+        r.apiVersion(),
+        r.uid(),
+        r.kind(),
+        r.namespace(),
+        r.name(),
+        r.operation(),
+        r.subResource(),
+        true,
+        r.object(),
+        r.oldObject());
   }
 
   /** A key-method policy for models matching {@code glob}, trusting {@code publicKeyPem}. */
