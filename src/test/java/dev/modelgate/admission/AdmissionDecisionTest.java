@@ -377,18 +377,7 @@ class AdmissionDecisionTest {
         AdmissionHarness.keyPolicy("signed", "Enforce", "file://**", signed.publicKey, ""));
     TestModels.write(signed.model.resolve("config.json"), "changed");
     var r = AdmissionHarness.create(pod("    model.modelgate.dev/llm: " + uri() + "\n"));
-    var dry =
-        new AdmissionRequest(
-            r.apiVersion(),
-            r.uid(),
-            r.kind(),
-            r.namespace(),
-            r.name(),
-            r.operation(),
-            "",
-            true,
-            r.object(),
-            r.oldObject());
+    var dry = AdmissionHarness.dryRun(r);
 
     AdmissionOutcome o = harness.review(dry);
 
