@@ -9,6 +9,8 @@ import dev.modelgate.report.PolicyReportSink;
 import dev.modelgate.report.WorkloadVerdicts;
 import java.time.Clock;
 import java.util.List;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * What an admission adds to the PolicyReports (docs/reports.md): the Audit and Warn verdicts of a
@@ -18,6 +20,7 @@ import java.util.List;
  * the same template once, instead of once per replica.
  */
 public final class AdmissionReports {
+  private static final Logger log = LoggerFactory.getLogger(AdmissionReports.class);
   private final PolicyReportSink sink;
   private final Clock clock;
 
@@ -30,8 +33,24 @@ public final class AdmissionReports {
   public static final AdmissionReports NONE =
       new AdmissionReports(PolicyReportSink.NONE, Clock.systemUTC());
 
-  /** Queues what {@code outcome} adds to the reports; returns at once. */
+  /**
+   * Queues what {@code outcome} adds to the reports; returns at once and never throws: reports are
+   * an output, and a fault in them must not turn an answer into a denial.
+   */
   public void record(AdmissionRequest r, AdmissionOutcome outcome) {
+    try {
+      queue(r, outcome);
+    } catch (RuntimeException e) {
+      log.warn(
+          "report results for {} {}/{} not queued: {}",
+          r.kind(),
+          r.namespace(),
+          r.name(),
+          e.toString());
+    }
+  }
+
+  private void queue(AdmissionRequest r, AdmissionOutcome outcome) {
     if (r.dryRun() || !outcome.allowed() || !outcome.skipped().isEmpty()) {
       return;
     }

@@ -7,10 +7,13 @@ import dev.modelgate.admission.AdmissionOutcome;
 import dev.modelgate.admission.AdmissionReports;
 import dev.modelgate.admission.AdmissionRequest;
 import dev.modelgate.report.BatchingReportWriter;
+import dev.modelgate.report.ObjectReference;
 import dev.modelgate.report.PolicyReport;
 import dev.modelgate.report.PolicyReportJson;
 import dev.modelgate.report.PolicyReportResult;
+import dev.modelgate.report.PolicyReportSink;
 import dev.modelgate.report.PolicyResult;
+import dev.modelgate.report.WorkloadVerdicts;
 import dev.modelgate.testing.AdmissionHarness;
 import dev.modelgate.testing.ManualClock;
 import dev.modelgate.testing.SignedModel;
@@ -24,6 +27,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.Collection;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -111,6 +115,38 @@ class AdmissionReportsMockServerTest {
         .containsEntry("reasons", "UNSIGNED_FILE")
         .containsEntry("evaluation", "admission");
     assertThat(first.timestamp()).isEqualTo(clock.instant());
+  }
+
+  @Test
+  void aSinkThatFailsNeverChangesTheAnswer() {
+    harness.policy(
+        "p.yaml",
+        AdmissionHarness.keyPolicy("audited", "Audit", "file://**", signed.publicKey, ""));
+    harness.reports =
+        new AdmissionReports(
+            new PolicyReportSink() {
+              @Override
+              public void merge(WorkloadVerdicts v) {
+                throw new IllegalStateException("report queue broken");
+              }
+
+              @Override
+              public void replace(WorkloadVerdicts v) {}
+
+              @Override
+              public void remove(ObjectReference workload) {}
+
+              @Override
+              public void retainOnly(Collection<ObjectReference> workloads) {}
+
+              @Override
+              public void flush() {}
+            },
+            clock);
+
+    AdmissionOutcome o = harness.review(AdmissionHarness.create(pod("llm-0")));
+
+    assertThat(o.allowed()).isTrue();
   }
 
   @Test
