@@ -5,9 +5,14 @@ import dev.modelgate.core.StrictJson;
 import java.nio.charset.StandardCharsets;
 import java.util.Base64;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 
-/** Writes the AdmissionReview answer, in the apiVersion of the request (v1 or v1beta1). */
+/**
+ * Writes the AdmissionReview answer, in the apiVersion of the request (v1 or v1beta1): {@code
+ * allowed}, the denial as a 403 status with the message of {@link AdmissionOutcome#denial()}, the
+ * warnings, and for /mutate the patch.
+ */
 public final class AdmissionResponseWriter {
   /** Kubernetes truncates longer warnings; keep each readable. */
   static final int MAX_WARNING_CHARS = 1000;
@@ -33,13 +38,16 @@ public final class AdmissionResponseWriter {
         throw new IllegalStateException(e);
       }
     }
-    if (!o.allowed()) {
-      response.put("status", Map.of("code", 403, "reason", "Forbidden", "message", o.message()));
-    }
-    if (!o.warnings().isEmpty()) {
+    o.denial()
+        .ifPresent(
+            message ->
+                response.put(
+                    "status", Map.of("code", 403, "reason", "Forbidden", "message", message)));
+    List<String> warnings = o.warnings();
+    if (!warnings.isEmpty()) {
       response.put(
           "warnings",
-          o.warnings().stream()
+          warnings.stream()
               .map(
                   w ->
                       w.length() > MAX_WARNING_CHARS

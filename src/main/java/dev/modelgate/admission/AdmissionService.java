@@ -1,7 +1,11 @@
 package dev.modelgate.admission;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.modelgate.core.Failure;
+import dev.modelgate.core.FieldPath;
+import dev.modelgate.core.Reason;
 import dev.modelgate.policy.CompiledPolicy;
+import dev.modelgate.policy.Finding;
 import dev.modelgate.policy.PolicyDecision;
 import dev.modelgate.policy.PolicyEngine;
 import dev.modelgate.policy.WorkloadContext;
@@ -85,7 +89,7 @@ public final class AdmissionService {
     PolicyDecision decision;
     List<Map<String, Object>> patch = List.of();
     if (!w.problems().isEmpty()) {
-      decision = PolicyDecision.denied(String.join(" | ", w.problems()));
+      decision = PolicyDecision.denied(w.problems());
     } else {
       // Most workloads use no model: no namespace lookup (an API call in-cluster) for them.
       Map<String, String> nsLabels =
@@ -112,22 +116,11 @@ public final class AdmissionService {
       }
     }
     AdmissionOutcome outcome = AdmissionOutcome.of(r.uid(), decision, patch, w.models().size());
-    List<String> shared = sharedClaimWarnings(r, w);
+    List<Finding> shared = sharedClaimWarnings(r, w);
     if (!shared.isEmpty()) {
-      List<String> warnings = new ArrayList<>(outcome.warnings());
-      warnings.addAll(shared);
-      outcome =
-          new AdmissionOutcome(
-              outcome.uid(),
-              outcome.allowed(),
-              outcome.message(),
-              warnings,
-              outcome.verdicts(),
-              outcome.skipped(),
-              outcome.volumePatch(),
-              outcome.modelsFound());
+      outcome = outcome.withWarnings(shared);
     }
-    if (!r.dryRun() && (!outcome.allowed() || !outcome.warnings().isEmpty())) {
+    if (!r.dryRun() && outcome.decision().kind() != PolicyDecision.Kind.ALLOW) {
       events.record(r, outcome);
     }
     reports.record(r, outcome);
@@ -138,8 +131,8 @@ public final class AdmissionService {
    * A claim other pods can write (ReadWriteMany, or ReadWriteOnce: pods on the same node) is
    * verified only at start.
    */
-  private List<String> sharedClaimWarnings(AdmissionRequest r, Workload w) {
-    List<String> out = new ArrayList<>();
+  private List<Finding> sharedClaimWarnings(AdmissionRequest r, Workload w) {
+    List<Finding> out = new ArrayList<>();
     for (var m : w.models()) {
       var at = m.placement().volume();
       if (at.isEmpty() || at.get().scheme() != ModelScheme.PVC) {
@@ -148,13 +141,17 @@ public final class AdmissionService {
       Set<String> modes = claims.of(r.namespace(), at.get().location());
       if (modes.contains("ReadWriteMany") || modes.contains("ReadWriteOnce")) {
         out.add(
-            "model '"
-                + m.name()
-                + "' is on claim "
-                + at.get().location()
-                + " with access modes "
-                + new TreeSet<>(modes)
-                + ": other pods can write it while this one runs; ModelGate verifies it only before the app starts (prefer ReadOnlyMany or ReadWriteOncePod)");
+            Finding.of(
+                Failure.atField(
+                    Reason.MODEL_MOUNT_WRITABLE,
+                    FieldPath.of(m.field()),
+                    "model '"
+                        + m.name()
+                        + "' is on claim "
+                        + at.get().location()
+                        + " with access modes "
+                        + new TreeSet<>(modes)
+                        + ": other pods can write it while this one runs; ModelGate verifies it only before the app starts (prefer ReadOnlyMany or ReadWriteOncePod)")));
       }
     }
     return out;
@@ -196,12 +193,5 @@ public final class AdmissionService {
     }
     return now.get("replicas").asLong() < before.get("replicas").asLong()
         && now.path("template").equals(before.path("template"));
-  }
-
-  /** The verdict lines for logs and {@code check}: every (model, policy) pair with its outcome. */
-  public static List<String> verdictLines(AdmissionOutcome o) {
-    return o.verdicts().stream()
-        .map(v -> (v.passed() ? "ok   " : "FAIL ") + v.describe(20))
-        .toList();
   }
 }

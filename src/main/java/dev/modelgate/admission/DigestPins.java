@@ -20,12 +20,16 @@ final class DigestPins {
     for (ModelVerdict v : verdicts) {
       List<String> fields = new ArrayList<>(List.of(v.model().field()));
       fields.addAll(v.model().alsoNamedAt());
+      if (v.pinned().isEmpty()) {
+        continue;
+      }
+      String pinned = v.pinned().get();
       for (String field : fields) {
-        if (v.pinned().isEmpty() || field.contains(WorkloadInspector.KSERVE_SOURCE_URI)) {
+        if (field.contains(WorkloadInspector.KSERVE_SOURCE_URI)) {
           continue;
         }
         boolean annotation = field.contains("annotations[");
-        byPath.put(pointer(field), annotation ? "oci://" + v.pinned() : v.pinned());
+        byPath.put(pointer(field), annotation ? "oci://" + pinned : pinned);
       }
     }
     List<Map<String, Object>> ops = new ArrayList<>();

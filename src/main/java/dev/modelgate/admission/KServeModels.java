@@ -1,7 +1,10 @@
 package dev.modelgate.admission;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.modelgate.core.Failure;
+import dev.modelgate.core.FieldPath;
 import dev.modelgate.core.InvalidInputException;
+import dev.modelgate.core.Reason;
 import dev.modelgate.source.ModelReference;
 import dev.modelgate.source.ModelScheme;
 import dev.modelgate.source.ModelUri;
@@ -65,7 +68,7 @@ final class KServeModels {
   private final Map<String, String> annotations;
   private final Map<String, String> labels;
   private final List<ModelReference> models;
-  private final List<String> problems;
+  private final List<Failure> problems;
 
   private KServeModels(
       JsonNode spec,
@@ -74,7 +77,7 @@ final class KServeModels {
       Map<String, String> annotations,
       Map<String, String> labels,
       List<ModelReference> models,
-      List<String> problems) {
+      List<Failure> problems) {
     this.spec = spec;
     this.prefix = prefix;
     this.pod = pod;
@@ -95,7 +98,7 @@ final class KServeModels {
       Map<String, String> annotations,
       Map<String, String> labels,
       List<ModelReference> models,
-      List<String> problems) {
+      List<Failure> problems) {
     KServeModels k = new KServeModels(spec, prefix, pod, annotations, labels, models, problems);
     boolean initializer = k.storageInitializers();
     k.sourceAnnotation(initializer);
@@ -121,14 +124,16 @@ final class KServeModels {
           || args.size() % 2 != 0
           || !c.path("command").isMissingNode() && !c.path("command").isNull()) {
         problems.add(
-            where
-                + " ("
-                + STORAGE_INITIALIZER
-                + ") does not have KServe's shape (no command, args of URI PATH pairs): "
-                + "ModelGate cannot tell which models it downloads, found command "
-                + c.path("command")
-                + " args "
-                + args);
+            Failure.atField(
+                Reason.MODEL_SOURCE_UNSUPPORTED,
+                FieldPath.of(where),
+                "("
+                    + STORAGE_INITIALIZER
+                    + ") does not have KServe's shape (no command, args of URI PATH pairs): "
+                    + "ModelGate cannot tell which models it downloads, found command "
+                    + c.path("command")
+                    + " args "
+                    + args));
         continue;
       }
       int pairs = args.size() / 2;
@@ -142,7 +147,7 @@ final class KServeModels {
           models.add(
               new ModelReference(name, uri, "", field).withPlacement(landing(c, dest, where)));
         } catch (InvalidInputException e) {
-          problems.add(field + ": " + e.reason().code() + ": " + e.getMessage());
+          problems.add(Failure.atField(e.reason(), FieldPath.of(field), e.getMessage()));
         }
       }
     }
@@ -217,7 +222,7 @@ final class KServeModels {
       // Otherwise the storage-initializer's arguments name the download (with a storage spec, as
       // rewritten by KServe).
     } catch (InvalidInputException e) {
-      problems.add(field + ": " + e.reason().code() + ": " + e.getMessage());
+      problems.add(Failure.atField(e.reason(), FieldPath.of(field), e.getMessage()));
     }
   }
 
@@ -253,12 +258,14 @@ final class KServeModels {
     ModelUri uri = ModelUri.download(source);
     if (pvc == null) {
       problems.add(
-          field
-              + ": the pod is labelled "
-              + LOCAL_MODEL_LABEL
-              + " but has no "
-              + LOCAL_MODEL_PVC
-              + " annotation: the cached model's claim is unknown");
+          Failure.atField(
+              Reason.MODEL_SOURCE_UNSUPPORTED,
+              FieldPath.of(field),
+              "the pod is labelled "
+                  + LOCAL_MODEL_LABEL
+                  + " but has no "
+                  + LOCAL_MODEL_PVC
+                  + " annotation: the cached model's claim is unknown"));
       return;
     }
     String sub = source.startsWith(cached) ? source.substring(cached.length()) : source;
@@ -305,7 +312,7 @@ final class KServeModels {
                   "",
                   field));
         } catch (InvalidInputException e) {
-          problems.add(field + ": " + e.reason().code() + ": " + e.getMessage());
+          problems.add(Failure.atField(e.reason(), FieldPath.of(field), e.getMessage()));
         }
       }
     }
@@ -355,7 +362,7 @@ final class KServeModels {
                 "",
                 field));
       } catch (InvalidInputException e) {
-        problems.add(field + ": " + e.reason().code() + ": " + e.getMessage());
+        problems.add(Failure.atField(e.reason(), FieldPath.of(field), e.getMessage()));
       }
     }
   }

@@ -1,5 +1,6 @@
 package dev.modelgate.admission;
 
+import dev.modelgate.core.Failure;
 import dev.modelgate.source.ModelReference;
 import java.util.List;
 import java.util.Map;
@@ -15,7 +16,7 @@ public record Workload(
     String name,
     Map<String, String> labels,
     List<ModelReference> models,
-    List<String> problems) {
+    List<Failure> problems) {
   public Workload {
     Objects.requireNonNull(kind, "kind");
     Objects.requireNonNull(namespace, "namespace");

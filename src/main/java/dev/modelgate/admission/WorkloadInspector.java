@@ -1,7 +1,10 @@
 package dev.modelgate.admission;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.modelgate.core.Failure;
+import dev.modelgate.core.FieldPath;
 import dev.modelgate.core.InvalidInputException;
+import dev.modelgate.core.Reason;
 import dev.modelgate.source.ModelReference;
 import dev.modelgate.source.ModelScheme;
 import dev.modelgate.source.ModelUri;
@@ -76,9 +79,12 @@ public final class WorkloadInspector {
           Map.of(),
           List.of(),
           List.of(
-              "kind "
-                  + kind
-                  + " is not a workload ModelGate inspects (Pod, Deployment, ReplicaSet, StatefulSet, DaemonSet, Job, CronJob)"));
+              Failure.atField(
+                  Reason.REQUEST_MALFORMED,
+                  FieldPath.of("kind"),
+                  "kind "
+                      + kind
+                      + " is not a workload ModelGate inspects (Pod, Deployment, ReplicaSet, StatefulSet, DaemonSet, Job, CronJob)")));
     }
     JsonNode template = podTemplate(object, path);
     if (!template.isObject()) {
@@ -88,10 +94,14 @@ public final class WorkloadInspector {
           name,
           Map.of(),
           List.of(),
-          List.of(kind + " '" + name + "' has no pod template at " + path));
+          List.of(
+              Failure.atField(
+                  Reason.REQUEST_MALFORMED,
+                  FieldPath.of(path),
+                  kind + " '" + name + "' has no pod template at " + path)));
     }
     String prefix = path.isEmpty() ? "" : path + ".";
-    List<String> problems = new ArrayList<>();
+    List<Failure> problems = new ArrayList<>();
     List<ModelReference> models = new ArrayList<>();
     Map<String, String> annotations = strings(template.path("metadata").path("annotations"));
     Map<String, String> signatures =
@@ -117,14 +127,13 @@ public final class WorkloadInspector {
     models.replaceAll(m -> m.uri().scheme() == ModelScheme.OCI ? m.withAccess(access) : m);
     if (models.size() > MAX_MODELS) {
       problems.add(
-          kind
-              + " '"
-              + name
-              + "' names "
-              + models.size()
-              + " models; ModelGate verifies at most "
-              + MAX_MODELS
-              + " per workload");
+          Failure.of(
+              Reason.LIMIT_EXCEEDED,
+              "%s '%s' names %d models; ModelGate verifies at most %d per workload",
+              kind,
+              name,
+              models.size(),
+              MAX_MODELS));
       models = models.subList(0, 0);
     }
     models = merged(models);
@@ -137,7 +146,7 @@ public final class WorkloadInspector {
       Map<String, String> annotations,
       String where,
       List<ModelReference> models,
-      List<String> problems) {
+      List<Failure> problems) {
     Map<String, String> signatures = new HashMap<>();
     for (Map.Entry<String, String> e : annotations.entrySet()) {
       if (e.getKey().startsWith(SIGNATURE_PREFIX)) {
@@ -155,7 +164,7 @@ public final class WorkloadInspector {
             new ModelReference(
                 name, ModelUri.parse(e.getValue()), signatures.getOrDefault(name, ""), field));
       } catch (InvalidInputException ex) {
-        problems.add(field + ": " + ex.reason().code() + ": " + ex.getMessage());
+        problems.add(Failure.atField(ex.reason(), FieldPath.of(field), ex.getMessage()));
       }
       signatures.remove(name);
     }
@@ -170,7 +179,7 @@ public final class WorkloadInspector {
       Map<String, String> signatures,
       String where,
       List<ModelReference> models,
-      List<String> problems) {
+      List<Failure> problems) {
     for (Map.Entry<String, String> e : signatures.entrySet()) {
       boolean used = false;
       for (int i = 0; i < models.size(); i++) {
@@ -180,36 +189,31 @@ public final class WorkloadInspector {
             used = true;
           } catch (InvalidInputException ex) {
             problems.add(
-                where
-                    + "["
-                    + SIGNATURE_PREFIX
-                    + e.getKey()
-                    + "]: "
-                    + ex.reason().code()
-                    + ": "
-                    + ex.getMessage());
+                Failure.atField(
+                    ex.reason(),
+                    FieldPath.of(where).key(SIGNATURE_PREFIX + e.getKey()),
+                    ex.getMessage()));
             used = true;
           }
         }
       }
       if (!used) {
         problems.add(
-            where
-                + "["
-                + SIGNATURE_PREFIX
-                + e.getKey()
-                + "] names a signature for model '"
-                + e.getKey()
-                + "', which has no "
-                + MODEL_PREFIX
-                + e.getKey()
-                + " annotation and is not a model ModelGate found in the pod");
+            Failure.atField(
+                Reason.MODEL_REFERENCE_INVALID,
+                FieldPath.of(where).key(SIGNATURE_PREFIX + e.getKey()),
+                "names a signature for model '"
+                    + e.getKey()
+                    + "', which has no "
+                    + MODEL_PREFIX
+                    + e.getKey()
+                    + " annotation and is not a model ModelGate found in the pod"));
       }
     }
   }
 
   private static void imageVolumes(
-      JsonNode spec, String where, List<ModelReference> models, List<String> problems) {
+      JsonNode spec, String where, List<ModelReference> models, List<Failure> problems) {
     JsonNode volumes = spec.path("volumes");
     for (int i = 0; i < volumes.size(); i++) {
       JsonNode ref = volumes.get(i).path("image").path("reference");
@@ -225,7 +229,7 @@ public final class WorkloadInspector {
                 "",
                 field));
       } catch (InvalidInputException ex) {
-        problems.add(field + ": " + ex.reason().code() + ": " + ex.getMessage());
+        problems.add(Failure.atField(ex.reason(), FieldPath.of(field), ex.getMessage()));
       }
     }
   }

@@ -24,6 +24,7 @@ import dev.modelgate.oci.RegistryClient;
 import dev.modelgate.oci.RegistryCredentials;
 import dev.modelgate.oms.ModelHasher;
 import dev.modelgate.policy.CompiledPolicy;
+import dev.modelgate.policy.DecisionText;
 import dev.modelgate.policy.NoMatchBehaviour;
 import dev.modelgate.policy.PolicyEngine;
 import dev.modelgate.policy.crd.DirectoryPolicyStore;
@@ -386,7 +387,7 @@ final class CheckCommand implements Callable<Integer> {
     if (o.skipped().isEmpty()) {
       err.printf("  %s%n", o.modelsFoundText());
     }
-    AdmissionService.verdictLines(o).forEach(l -> err.printf("  %s%n", l));
+    DecisionText.verdictLines(o.verdicts()).forEach(l -> err.printf("  %s%n", l));
     o.warnings().forEach(w -> err.printf("  warning: %s%n", w));
     for (Map<String, Object> op : o.patch()) {
       Object v = op.get("value");
@@ -401,11 +402,9 @@ final class CheckCommand implements Callable<Integer> {
                   : String.valueOf(v);
       err.printf("  mutate: %s %s %s%n", op.get("op"), op.get("path"), detail);
     }
-    if (!o.skipped().isEmpty()) {
-      err.printf("  (not inspected: %s)%n", o.skipped());
-    }
-    if (!o.allowed() && o.verdicts().isEmpty()) {
-      err.printf("  %s%n", o.message());
+    o.skipped().ifPresent(why -> err.printf("  (not inspected: %s)%n", why));
+    if (o.verdicts().isEmpty()) {
+      o.denial().ifPresent(d -> err.printf("  %s%n", d));
     }
     if (!o.verdicts().isEmpty()) {
       reported.add(
@@ -420,7 +419,7 @@ final class CheckCommand implements Callable<Integer> {
     m.put("reviewed", true);
     m.put("allowed", o.allowed());
     m.put("modelsFound", o.modelsFound());
-    m.put("message", o.message());
+    o.denial().ifPresent(d -> m.put("message", d));
     m.put("warnings", o.warnings());
     m.put("patch", o.patch());
     List<Map<String, Object>> verdicts = new ArrayList<>();
@@ -430,7 +429,7 @@ final class CheckCommand implements Callable<Integer> {
               Map<String, Object> vm = new LinkedHashMap<>();
               vm.put("model", v.model().name());
               vm.put("uri", v.model().uri().toString());
-              vm.put("policy", v.policy());
+              v.policy().ifPresent(p -> vm.put("policy", p));
               vm.put("passed", v.passed());
               v.signer().ifPresent(s -> vm.put("signer", ResultJson.signer(s)));
               vm.put("authorities", v.authorities());

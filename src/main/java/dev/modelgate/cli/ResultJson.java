@@ -59,6 +59,7 @@ final class ResultJson {
       if (!f.subject().isEmpty()) {
         m.put("subject", f.subject());
       }
+      f.field().ifPresent(p -> m.put("field", p.toString()));
       m.put("message", f.message());
       out.add(m);
     }

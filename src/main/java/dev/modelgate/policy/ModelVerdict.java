@@ -1,26 +1,28 @@
 package dev.modelgate.policy;
 
 import dev.modelgate.core.Failure;
+import dev.modelgate.core.FieldPath;
 import dev.modelgate.source.ModelReference;
-import dev.modelgate.source.ModelUri;
-import dev.modelgate.source.Placement;
 import dev.modelgate.trust.Signer;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
 
 /**
- * The outcome of one (model, policy) pair. {@code policy} is "" when no policy matched. {@code
- * pinned} is the digest-pinned OCI reference /mutate should write ("" when nothing to pin).
+ * The outcome of one (model, policy) pair: which policy ({@code policy} is empty when no policy
+ * matched the model), the mode it was decided in, who signed, the failures (each about the field
+ * that named the model unless a check named a more precise one), the digest-pinned OCI reference
+ * /mutate should write ({@code pinned}, empty when there is nothing to pin), and what else was
+ * verified. Text for people is made from it by {@link DecisionText}.
  */
 public record ModelVerdict(
     ModelReference model,
-    String policy,
+    Optional<String> policy,
     Mode mode,
     Optional<Signer> signer,
     List<String> authorities,
     List<Failure> failures,
-    String pinned,
+    Optional<String> pinned,
     List<String> attestations,
     List<String> lineage) {
   public ModelVerdict {
@@ -29,69 +31,44 @@ public record ModelVerdict(
     Objects.requireNonNull(mode, "mode");
     Objects.requireNonNull(signer, "signer");
     authorities = List.copyOf(authorities);
-    failures = List.copyOf(failures);
+    failures =
+        model.field().isEmpty()
+            ? List.copyOf(failures)
+            : failures.stream().map(f -> f.at(FieldPath.of(model.field()))).toList();
     Objects.requireNonNull(pinned, "pinned");
     attestations = List.copyOf(attestations);
     lineage = List.copyOf(lineage);
+    if (pinned.isPresent() && !failures.isEmpty()) {
+      throw new IllegalArgumentException("a model that failed is never pinned");
+    }
   }
 
-  public ModelVerdict(
-      ModelReference model,
-      String policy,
-      Mode mode,
-      Optional<Signer> signer,
-      List<String> authorities,
-      List<Failure> failures) {
-    this(model, policy, mode, signer, authorities, failures, "", List.of(), List.of());
+  /** A verdict of {@code policy} with nothing verified beyond what {@code failures} say. */
+  public static ModelVerdict of(
+      ModelReference model, String policy, Mode mode, List<Failure> failures) {
+    return bare(model, Optional.of(policy), mode, failures);
+  }
+
+  /** The verdict for a model no policy matches, with the failure that says so. */
+  public static ModelVerdict unmatched(ModelReference model, Mode mode, List<Failure> failures) {
+    return bare(model, Optional.empty(), mode, failures);
+  }
+
+  private static ModelVerdict bare(
+      ModelReference model, Optional<String> policy, Mode mode, List<Failure> failures) {
+    return new ModelVerdict(
+        model,
+        policy,
+        mode,
+        Optional.empty(),
+        List.of(),
+        failures,
+        Optional.empty(),
+        List.of(),
+        List.of());
   }
 
   public boolean passed() {
     return failures.isEmpty();
-  }
-
-  /** One line for a person: which model, which policy, and the first reasons. */
-  public String describe(int maxReasons) {
-    StringBuilder b =
-        new StringBuilder("model '")
-            .append(model.name())
-            .append("' (")
-            .append(model.uri())
-            .append(")");
-    if (passed() && model.inPod()) {
-      ModelUri at = model.placement().volume().orElseThrow();
-      return b.append(" will be verified on the volume")
-          .append(at.equals(model.uri()) ? "" : " (" + at + ")")
-          .append(" by ModelGate's init container before use (")
-          .append(policy)
-          .append(")")
-          .toString();
-    }
-    if (passed() && model.placement().stage() == Placement.Stage.POD_REVIEW) {
-      return b.append(" will be verified when its Pod is reviewed: ")
-          .append(model.placement().detail())
-          .append(" (")
-          .append(policy)
-          .append(")")
-          .toString();
-    }
-    if (passed()) {
-      b.append(" verified by ").append(policy);
-      signer.ifPresent(s -> b.append(", signed by ").append(s.identity()));
-      if (!attestations.isEmpty()) {
-        b.append(", attestations held: ").append(String.join(", ", attestations));
-      }
-      if (!lineage.isEmpty()) {
-        b.append(", lineage: ").append(String.join("; ", lineage));
-      }
-      return b.toString();
-    }
-    b.append(policy.isEmpty() ? "" : " failed " + policy).append(": ");
-    for (int i = 0; i < Math.min(maxReasons, failures.size()); i++) {
-      b.append(i == 0 ? "" : "; ").append(failures.get(i));
-    }
-    if (failures.size() > maxReasons) {
-      b.append("; and ").append(failures.size() - maxReasons).append(" more");
-    }
-    return b.toString();
   }
 }

@@ -19,8 +19,6 @@ import java.util.Optional;
  * matches. Every branch that is not an explicit pass denies.
  */
 public final class PolicyEngine {
-  private static final int REASONS_PER_MODEL = 3;
-
   private final PolicyStore store;
   private final ModelVerificationService verifier;
   private final NoMatchBehaviour noMatch;
@@ -32,29 +30,30 @@ public final class PolicyEngine {
     this.noMatch = noMatch;
   }
 
-  /** As above, with {@code volumes} deciding what admission can about models on volumes. */
+  /**
+   * Decides {@code w}; {@code volumes} decides what admission can about models on volumes. Never
+   * throws for a policy or a model: every problem is a failure in a verdict.
+   */
   public PolicyDecision decide(WorkloadContext w, Instant deadline, VolumeCheck volumes) {
     List<CompiledPolicy> policies = store.policies();
-    List<String> denials = new ArrayList<>();
-    List<String> warnings = new ArrayList<>();
+    List<Finding> denials = new ArrayList<>();
+    List<Finding> warnings = new ArrayList<>();
     List<ModelVerdict> verdicts = new ArrayList<>();
     if (w.models().isEmpty()) {
       for (CompiledPolicy p : policies) {
         if (p.requireModels()
             && p.appliesIn(w.namespace())
             && p.match().selects(w.namespaceLabels(), w.workloadLabels())) {
-          String line = noModelDeclared(w, p).toString();
+          Finding f = Finding.of(noModelDeclared(w, p));
           Mode mode = p.ready() ? p.mode() : Mode.ENFORCE;
-          if (mode == Mode.ENFORCE) {
-            denials.add(line);
-          } else if (mode == Mode.WARN) {
-            warnings.add(line);
+          if (mode == Mode.WARN) {
+            warnings.add(f);
+          } else if (mode != Mode.AUDIT) {
+            denials.add(f);
           }
         }
       }
-      return denials.isEmpty() && warnings.isEmpty()
-          ? PolicyDecision.noModels()
-          : PolicyDecision.of(denials, warnings, List.of());
+      return PolicyDecision.of(denials, warnings, List.of());
     }
     for (ModelReference model : w.models()) {
       String uri = model.uri().toString();
@@ -75,7 +74,7 @@ public final class PolicyEngine {
         if (!v.passed()
             && p.onError() == OnError.ALLOW
             && v.failures().stream().allMatch(f -> f.reason() == Reason.UNAVAILABLE)) {
-          warnings.add(v.describe(REASONS_PER_MODEL) + " (admitted unverified: onError Allow)");
+          warnings.add(new Finding.OfModel(v, true));
           continue;
         }
         apply(p.mode(), v, denials, warnings);
@@ -126,21 +125,17 @@ public final class PolicyEngine {
               "policy %s does not compile: %s",
               p.displayName(),
               String.join("; ", p.errors()));
-      return new ModelVerdict(
-          model, p.displayName(), Mode.ENFORCE, Optional.empty(), List.of(), List.of(f));
+      return ModelVerdict.of(model, p.displayName(), Mode.ENFORCE, List.of(f));
     }
     switch (model.placement().stage()) {
       case IN_POD:
-        return new ModelVerdict(
-            model, p.displayName(), p.mode(), Optional.empty(), List.of(), volumes.check(model, p));
+        return ModelVerdict.of(model, p.displayName(), p.mode(), volumes.check(model, p));
       case POD_REVIEW:
-        return new ModelVerdict(
-            model, p.displayName(), p.mode(), Optional.empty(), List.of(), List.of());
+        return ModelVerdict.of(model, p.displayName(), p.mode(), List.of());
       case REFUSED:
         Failure refused =
             Failure.of(Reason.MODEL_SOURCE_UNSUPPORTED, "%s", model.placement().detail());
-        return new ModelVerdict(
-            model, p.displayName(), p.mode(), Optional.empty(), List.of(), List.of(refused));
+        return ModelVerdict.of(model, p.displayName(), p.mode(), List.of(refused));
       case ADMISSION:
         break;
       default:
@@ -149,15 +144,13 @@ public final class PolicyEngine {
                 Reason.INTERNAL_ERROR,
                 "no verification step for models delivered as %s",
                 model.placement().stage());
-        return new ModelVerdict(
-            model, p.displayName(), p.mode(), Optional.empty(), List.of(), List.of(unknown));
+        return ModelVerdict.of(model, p.displayName(), p.mode(), List.of(unknown));
     }
     Duration left = Duration.between(Instant.now(), deadline);
     if (left.isNegative() || left.isZero()) {
       Failure f =
           Failure.of(Reason.UNAVAILABLE, "timed out before verification of this model started");
-      return new ModelVerdict(
-          model, p.displayName(), p.mode(), Optional.empty(), List.of(), List.of(f));
+      return ModelVerdict.of(model, p.displayName(), p.mode(), List.of(f));
     }
     boolean byTag =
         model.uri().scheme() == ModelScheme.OCI && !model.uri().location().contains("@");
@@ -167,8 +160,7 @@ public final class PolicyEngine {
               Reason.DIGEST_REQUIRED,
               "policy %s requires a digest reference (@sha256:...), not a tag",
               p.displayName());
-      return new ModelVerdict(
-          model, p.displayName(), p.mode(), Optional.empty(), List.of(), List.of(f));
+      return ModelVerdict.of(model, p.displayName(), p.mode(), List.of(f));
     }
     VerificationResult r = verifier.verify(model, p.verification().orElseThrow(), left);
     List<Failure> failures = new ArrayList<>(r.failures());
@@ -186,16 +178,13 @@ public final class PolicyEngine {
         chain = lineage.chain();
       }
     }
-    String pinned =
-        byTag
-                && p.digest() == DigestPolicy.MUTATE
-                && failures.isEmpty()
-                && r.resolvedDigest().isPresent()
-            ? model.uri().location() + "@" + r.resolvedDigest().get()
-            : "";
+    Optional<String> pinned =
+        byTag && p.digest() == DigestPolicy.MUTATE && failures.isEmpty()
+            ? r.resolvedDigest().map(d -> model.uri().location() + "@" + d)
+            : Optional.empty();
     return new ModelVerdict(
         model,
-        p.displayName(),
+        Optional.of(p.displayName()),
         p.mode(),
         r.signer(),
         r.authorities(),
@@ -207,43 +196,41 @@ public final class PolicyEngine {
 
   /** The one place where a mode turns a failed verdict into a denial, a warning, or a record. */
   private static void apply(
-      Mode mode, ModelVerdict v, List<String> denials, List<String> warnings) {
+      Mode mode, ModelVerdict v, List<Finding> denials, List<Finding> warnings) {
     if (v.passed()) {
       return;
     }
     switch (mode) {
       case WARN:
-        warnings.add(v.describe(REASONS_PER_MODEL));
+        warnings.add(Finding.of(v));
         return;
       case AUDIT:
         return;
       case ENFORCE:
       default:
-        denials.add(v.describe(REASONS_PER_MODEL));
+        denials.add(Finding.of(v));
     }
   }
 
   private void noPolicy(
       ModelReference model,
-      List<String> denials,
-      List<String> warnings,
+      List<Finding> denials,
+      List<Finding> warnings,
       List<ModelVerdict> verdicts) {
     Failure f = Failure.of(Reason.NO_POLICY, "no policy matches this model");
     switch (noMatch) {
       case ALLOW:
         return;
       case WARN:
-        ModelVerdict w =
-            new ModelVerdict(model, "", Mode.WARN, Optional.empty(), List.of(), List.of(f));
+        ModelVerdict w = ModelVerdict.unmatched(model, Mode.WARN, List.of(f));
         verdicts.add(w);
-        warnings.add(w.describe(1));
+        warnings.add(Finding.of(w));
         return;
       case DENY:
       default:
-        ModelVerdict d =
-            new ModelVerdict(model, "", Mode.ENFORCE, Optional.empty(), List.of(), List.of(f));
+        ModelVerdict d = ModelVerdict.unmatched(model, Mode.ENFORCE, List.of(f));
         verdicts.add(d);
-        denials.add(d.describe(1));
+        denials.add(Finding.of(d));
     }
   }
 }

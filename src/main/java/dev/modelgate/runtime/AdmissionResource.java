@@ -24,7 +24,6 @@ import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.List;
 import org.jboss.logging.Logger;
 
 /**
@@ -91,14 +90,7 @@ public class AdmissionResource {
           InternalFailures.of(
               "the review of " + request.kind() + " " + request.namespace() + "/" + request.name(),
               e);
-      outcome =
-          new AdmissionOutcome(
-              request.uid(),
-              false,
-              "ModelGate denied this workload: " + f,
-              List.of(),
-              List.of(),
-              "");
+      outcome = AdmissionOutcome.failed(request.uid(), f);
     }
     long nanos = System.nanoTime() - start;
     Counter.builder("modelgate.admission.requests")
@@ -141,9 +133,10 @@ public class AdmissionResource {
         outcome.verdicts().size(),
         nanos / 1_000_000,
         outcome.skipped().isEmpty() && outcome.modelsFound() == 0 ? " note=\"0 models found\"" : "",
-        outcome.allowed()
-            ? (outcome.skipped().isEmpty() ? "" : " skipped=\"" + outcome.skipped() + "\"")
-            : " reasons=\"" + outcome.message() + "\"");
+        outcome
+            .denial()
+            .map(d -> " reasons=\"" + d + "\"")
+            .orElse(outcome.skipped().map(s -> " skipped=\"" + s + "\"").orElse("")));
     return Response.ok(
             AdmissionResponseWriter.write(request.apiVersion(), outcome, endpoint.equals("mutate")),
             MediaType.APPLICATION_JSON)

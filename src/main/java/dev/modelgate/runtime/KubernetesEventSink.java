@@ -30,7 +30,7 @@ public final class KubernetesEventSink implements EventSink {
   @Override
   public void record(AdmissionRequest request, AdmissionOutcome outcome) {
     String namespace = request.namespace().isEmpty() ? "default" : request.namespace();
-    String message = outcome.allowed() ? String.join(" | ", outcome.warnings()) : outcome.message();
+    String message = outcome.denial().orElseGet(() -> String.join(" | ", outcome.warnings()));
     if (message.length() > MAX_MESSAGE) {
       message = message.substring(0, MAX_MESSAGE - 3) + "...";
     }

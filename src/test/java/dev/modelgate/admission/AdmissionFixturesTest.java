@@ -61,7 +61,7 @@ class AdmissionFixturesTest {
         harness.reviewJson(fixture("03-replicaset-update-scaledown.v1.connaisseur.json"));
 
     assertThat(o.allowed()).isTrue();
-    assertThat(o.skipped()).isEqualTo("scale-down with an unchanged pod template");
+    assertThat(o.skipped()).contains("scale-down with an unchanged pod template");
   }
 
   @Test
@@ -74,7 +74,7 @@ class AdmissionFixturesTest {
     AdmissionOutcome o = harness.reviewJson(wrapped);
 
     assertThat(o.allowed()).isTrue();
-    assertThat(o.skipped()).isEqualTo("DELETE is never blocked");
+    assertThat(o.skipped()).contains("DELETE is never blocked");
   }
 
   @Test
@@ -105,7 +105,7 @@ class AdmissionFixturesTest {
     JsonNode answer = new ObjectMapper().readTree(AdmissionResponseWriter.write(r.apiVersion(), o));
 
     assertThat(o.allowed()).isTrue();
-    assertThat(o.skipped()).isEqualTo("object is being deleted");
+    assertThat(o.skipped()).contains("object is being deleted");
     assertThat(answer.get("apiVersion").asText()).isEqualTo("admission.k8s.io/v1beta1");
     assertThat(answer.at("/response/uid").asText()).isEqualTo(r.uid());
   }

@@ -7,6 +7,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.MissingNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.modelgate.policy.DecisionText;
 import dev.modelgate.policy.ModelVerdict;
 import dev.modelgate.testing.AdmissionHarness;
 import dev.modelgate.testing.KServePods;
@@ -118,7 +119,7 @@ class KServeSourcesTest {
         .satisfies(
             v -> {
               assertThat(v.model().uri().toString()).isEqualTo(uri);
-              assertThat(v.describe(3))
+              assertThat(DecisionText.verdict(v, 3))
                   .isEqualTo(
                       "model 'kserve-storage' ("
                           + uri
@@ -290,7 +291,7 @@ class KServeSourcesTest {
         .singleElement()
         .satisfies(
             v ->
-                assertThat(v.describe(3))
+                assertThat(DecisionText.verdict(v, 3))
                     .contains(
                         "model 'kserve-storage' (pvc://model-store/llama) will be verified when its Pod is reviewed")
                     .contains("mounts claim model-store only on the Pod"));
@@ -313,7 +314,9 @@ class KServeSourcesTest {
     assertThat(onTemplate.verdicts())
         .singleElement()
         .satisfies(
-            v -> assertThat(v.describe(3)).contains("will be verified when its Pod is reviewed"));
+            v ->
+                assertThat(DecisionText.verdict(v, 3))
+                    .contains("will be verified when its Pod is reviewed"));
     assertThat(bare.allowed()).isFalse();
     assertThat(bare.message())
         .contains(
@@ -338,7 +341,7 @@ class KServeSourcesTest {
         .singleElement()
         .satisfies(
             v ->
-                assertThat(v.describe(3))
+                assertThat(DecisionText.verdict(v, 3))
                     .contains(
                         "("
                             + source

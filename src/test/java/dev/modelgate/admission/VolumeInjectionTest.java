@@ -8,6 +8,7 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.MissingNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.fasterxml.jackson.dataformat.yaml.YAMLMapper;
+import dev.modelgate.policy.DecisionText;
 import dev.modelgate.policy.crd.DirectoryPolicyStore;
 import dev.modelgate.policy.crd.PolicyCompiler;
 import dev.modelgate.policy.crd.PolicyDocuments;
@@ -156,7 +157,7 @@ class VolumeInjectionTest {
         .singleElement()
         .satisfies(
             v ->
-                assertThat(v.describe(3))
+                assertThat(DecisionText.verdict(v, 3))
                     .contains("will be verified on the volume by ModelGate's init container"));
   }
 

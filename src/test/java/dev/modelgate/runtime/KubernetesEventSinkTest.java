@@ -5,6 +5,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.node.MissingNode;
 import dev.modelgate.admission.AdmissionOutcome;
 import dev.modelgate.admission.AdmissionRequest;
+import dev.modelgate.core.Failure;
+import dev.modelgate.core.Reason;
 import io.fabric8.kubernetes.api.model.Event;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.server.mock.EnableKubernetesMockClient;
@@ -33,13 +35,8 @@ class KubernetesEventSinkTest {
             MissingNode.getInstance(),
             MissingNode.getInstance());
     AdmissionOutcome denied =
-        new AdmissionOutcome(
-            "u",
-            false,
-            "ModelGate denied this workload: model 'llm' failed",
-            List.of(),
-            List.of(),
-            "");
+        AdmissionOutcome.failed(
+            "u", Failure.of(Reason.INTERNAL_ERROR, "model 'llm' failed in an unforeseen way"));
 
     new KubernetesEventSink(client).record(r, denied);
 
