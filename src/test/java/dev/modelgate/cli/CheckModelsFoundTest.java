@@ -2,6 +2,8 @@ package dev.modelgate.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.modelgate.testing.Cli;
 import dev.modelgate.testing.KServePods;
 import dev.modelgate.testing.TestModels;
@@ -45,5 +47,44 @@ class CheckModelsFoundTest {
         .contains("  1 model found")
         .contains("FAIL model 'kserve-storage' (s3://models-bucket/llama): NO_POLICY");
     assertThat(r.out()).contains("\"modelsFound\" : 1");
+  }
+
+  @Test
+  void jsonOmitsTheMessageOfAnAdmittedWorkloadAndThePolicyOfAnUnmatchedModel() throws Exception {
+    Path admitted =
+        TestModels.write(
+            tmp.resolve("vllm.yaml"),
+            "apiVersion: apps/v1\nkind: Deployment\nmetadata: {name: vllm, namespace: inference}\n"
+                + "spec:\n  template:\n    spec:\n      containers: [{name: vllm, image: vllm}]\n");
+    Path unmatched =
+        TestModels.write(
+            tmp.resolve("pod.json"),
+            KServePods.afterStorageInitializer("s3://models-bucket/llama").toString());
+
+    JsonNode ok =
+        new ObjectMapper()
+            .readTree(Cli.run("check", "--policies", "policies", admitted, "--json").out());
+    JsonNode denied =
+        new ObjectMapper()
+            .readTree(
+                Cli.run(
+                        "check",
+                        "--policies",
+                        "policies",
+                        "--no-match",
+                        "deny",
+                        unmatched,
+                        "--json")
+                    .out());
+
+    assertThat(ok.path("workloads").get(0).has("message")).isFalse();
+    JsonNode workload = denied.path("workloads").get(0);
+    assertThat(workload.path("message").asText())
+        .startsWith("ModelGate denied this workload: model 'kserve-storage'");
+    JsonNode verdict = workload.path("verdicts").get(0);
+    assertThat(verdict.has("policy")).isFalse();
+    assertThat(verdict.path("failures").get(0).path("reason").asText()).isEqualTo("NO_POLICY");
+    assertThat(verdict.path("failures").get(0).path("field").asText())
+        .isEqualTo("spec.initContainers[0].args[0]");
   }
 }
