@@ -260,9 +260,8 @@ final class CheckCommand implements Callable<Integer> {
     var err = spec.commandLine().getErr();
     for (CompiledPolicy p : store.policies()) {
       if (!p.ready()) {
-        err.printf(
-            "warning: %s does not compile and denies what it matches: %s%n",
-            p.displayName(), String.join("; ", p.errors()));
+        err.printf("warning: %s does not compile and denies what it matches:%n", p.displayName());
+        p.errors().forEach(e -> err.printf("  %s %s%n", e.kind(), e));
       }
     }
     ExecutorService executor =

@@ -7,6 +7,7 @@ import dev.modelgate.core.Reason;
 import dev.modelgate.oci.RegistryClient;
 import dev.modelgate.oci.RegistryCredentials;
 import dev.modelgate.oms.ModelHasher;
+import dev.modelgate.policy.CompileError;
 import dev.modelgate.policy.CompiledPolicy;
 import dev.modelgate.policy.LineageCheck;
 import dev.modelgate.policy.Mode;
@@ -133,7 +134,7 @@ final class VerifyVolumeCommand implements Callable<Integer> {
                 + " failed "
                 + p.displayName()
                 + ": POLICY_INVALID: "
-                + String.join("; ", p.errors()));
+                + CompileError.summary(p.errors()));
         continue;
       }
       VerificationRequest request =

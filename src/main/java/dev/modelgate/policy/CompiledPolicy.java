@@ -7,9 +7,10 @@ import java.util.Optional;
 
 /**
  * A policy ready for the admission path: keys parsed, globs and regular expressions compiled, trust
- * roots resolved. A policy that did not compile carries its errors and no verification; it denies
- * every model it matches (its match is {@link PolicyMatch#EVERYTHING} when even that could not be
- * read), so a broken policy never silently weakens the webhook.
+ * roots resolved. A policy that did not compile carries its {@link CompileError}s, each at its
+ * field, and no verification; it denies every model it matches (its match is {@link
+ * PolicyMatch#EVERYTHING} when even that could not be read), so a broken policy never silently
+ * weakens the webhook.
  *
  * @param namespace the namespace of a ModelPolicy; "" for a ClusterModelPolicy
  * @param requireModels a workload the policy selects (namespace and workload selectors) that names
@@ -32,7 +33,7 @@ public record CompiledPolicy(
     boolean requireModels,
     PolicyRules rules,
     String document,
-    List<String> errors) {
+    List<CompileError> errors) {
 
   public CompiledPolicy {
     Objects.requireNonNull(kind, "kind");
@@ -54,7 +55,7 @@ public record CompiledPolicy(
   }
 
   public static CompiledPolicy broken(
-      String kind, String namespace, String name, PolicyMatch match, List<String> errors) {
+      String kind, String namespace, String name, PolicyMatch match, List<CompileError> errors) {
     return broken(kind, namespace, name, match, false, errors);
   }
 
@@ -65,7 +66,7 @@ public record CompiledPolicy(
       String name,
       PolicyMatch match,
       boolean requireModels,
-      List<String> errors) {
+      List<CompileError> errors) {
     return new CompiledPolicy(
         kind,
         namespace,

@@ -124,7 +124,7 @@ public final class PolicyEngine {
               Reason.POLICY_INVALID,
               "policy %s does not compile: %s",
               p.displayName(),
-              String.join("; ", p.errors()));
+              CompileError.summary(p.errors()));
       return ModelVerdict.of(model, p.displayName(), Mode.ENFORCE, List.of(f));
     }
     switch (model.placement().stage()) {

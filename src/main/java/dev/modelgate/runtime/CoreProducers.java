@@ -10,6 +10,7 @@ import dev.modelgate.oci.RegistryClient;
 import dev.modelgate.oci.RegistryCredentials;
 import dev.modelgate.oci.RegistryPoliteness;
 import dev.modelgate.oms.ModelHasher;
+import dev.modelgate.policy.CompileError;
 import dev.modelgate.policy.NoMatchBehaviour;
 import dev.modelgate.policy.PolicyEngine;
 import dev.modelgate.policy.PolicyStore;
@@ -70,7 +71,7 @@ public class CoreProducers {
               } else {
                 log.warnf(
                     "policy %s does not compile and denies what it matches: %s",
-                    p.displayName(), String.join("; ", p.errors()));
+                    p.displayName(), CompileError.summary(p.errors()));
               }
             });
     log.infof("%d policies loaded from %s", store.policies().size(), dir.toAbsolutePath());

@@ -37,7 +37,7 @@ public record CertificateIdentity(String subjectRegExp, String sanRegExp) {
    * Refuses a regular expression that does not compile, naming the field; "" (no constraint)
    * passes.
    */
-  static void requireRegex(String regex, String what) {
+  public static void requireRegex(String regex, String what) {
     try {
       Pattern.compile(regex);
     } catch (PatternSyntaxException e) {

@@ -240,7 +240,8 @@ class AdmissionDecisionTest {
     assertThat(o.allowed()).isFalse();
     assertThat(o.message())
         .contains("POLICY_INVALID: policy ClusterModelPolicy/broken does not compile")
-        .contains("trustRootRef 'missing' names no ModelTrustRoot");
+        .contains(
+            "spec.authorities[0].certificate.trustRootRef: 'missing' names no ModelTrustRoot");
   }
 
   @Test
@@ -259,7 +260,7 @@ class AdmissionDecisionTest {
             AdmissionHarness.create(pod("    model.modelgate.dev/llm: " + uri() + "\n")));
 
     assertThat(o.allowed()).isFalse();
-    assertThat(o.message()).contains("unknown field 'spec.verificaton'");
+    assertThat(o.message()).contains("spec.verificaton: unknown field");
   }
 
   @Test
@@ -429,6 +430,6 @@ class AdmissionDecisionTest {
             AdmissionHarness.create(pod("    model.modelgate.dev/llm: " + uri() + "\n")));
 
     assertThat(o.allowed()).isFalse();
-    assertThat(o.message()).contains("a ModelPolicy needs metadata.namespace");
+    assertThat(o.message()).contains("metadata.namespace: a ModelPolicy needs a namespace");
   }
 }

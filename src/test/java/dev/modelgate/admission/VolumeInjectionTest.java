@@ -8,6 +8,7 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.MissingNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.fasterxml.jackson.dataformat.yaml.YAMLMapper;
+import dev.modelgate.policy.CompileError;
 import dev.modelgate.policy.DecisionText;
 import dev.modelgate.policy.crd.DirectoryPolicyStore;
 import dev.modelgate.policy.crd.PolicyCompiler;
@@ -272,7 +273,7 @@ class VolumeInjectionTest {
         .singleElement()
         .satisfies(
             p -> {
-              assertThat(p.ready()).as(String.join("; ", p.errors())).isTrue();
+              assertThat(p.ready()).as(CompileError.summary(p.errors())).isTrue();
               assertThat(p.displayName()).isEqualTo("ClusterModelPolicy/volumes");
             });
   }

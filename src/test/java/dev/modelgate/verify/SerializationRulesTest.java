@@ -100,8 +100,9 @@ class SerializationRulesTest {
             p -> {
               assertThat(p.ready()).isFalse();
               assertThat(p.errors())
+                  .extracting(Object::toString)
                   .contains(
-                      "verification.serializations: 'zip' is not an OMS serialization (files, shards)");
+                      "spec.verification.serializations[1]: 'zip' is not an OMS serialization (files, shards)");
             });
   }
 }

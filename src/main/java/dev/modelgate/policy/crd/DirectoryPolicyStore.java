@@ -2,6 +2,7 @@ package dev.modelgate.policy.crd;
 
 import dev.modelgate.core.InvalidInputException;
 import dev.modelgate.core.Reason;
+import dev.modelgate.policy.CompileError;
 import dev.modelgate.policy.CompiledPolicy;
 import dev.modelgate.policy.PolicyMatch;
 import dev.modelgate.policy.PolicyStore;
@@ -42,7 +43,9 @@ public final class DirectoryPolicyStore implements PolicyStore {
         if (Files.isRegularFile(f)
             && (n.endsWith(".yaml") || n.endsWith(".yml") || n.endsWith(".json"))) {
           if (Files.size(f) > 1024 * 1024) {
-            docs.add(new PolicyDocuments.Document("", "", n, null, f + " is larger than 1 MiB"));
+            docs.add(
+                PolicyDocuments.Document.unreadable(
+                    "", "", n, CompileError.unreadable(f + " is larger than 1 MiB")));
             continue;
           }
           docs.addAll(
@@ -67,7 +70,8 @@ public final class DirectoryPolicyStore implements PolicyStore {
       } else if (d.resource() == null && d.kind().equals("ModelTrustRoot")) {
         roots.put(
             d.name(),
-            new TrustMaterial(d.name(), List.of(), Optional.empty(), List.of(d.error()), ""));
+            new TrustMaterial(
+                d.name(), List.of(), Optional.empty(), List.of(d.error().orElseThrow()), ""));
       }
     }
     List<CompiledPolicy> out = new ArrayList<>();
@@ -83,7 +87,7 @@ public final class DirectoryPolicyStore implements PolicyStore {
                 kind.equals("ModelPolicy") ? d.namespace() : "",
                 d.name(),
                 PolicyMatch.EVERYTHING,
-                List.of(d.error())));
+                List.of(d.error().orElseThrow())));
       } else {
         out.add(
             compiler.compile((CustomResource<ModelPolicySpec, PolicyStatus>) d.resource(), roots));

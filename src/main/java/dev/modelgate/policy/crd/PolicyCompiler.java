@@ -1,8 +1,11 @@
 package dev.modelgate.policy.crd;
 
+import dev.modelgate.core.FieldPath;
 import dev.modelgate.core.InvalidInputException;
 import dev.modelgate.oms.RelativePath;
 import dev.modelgate.oms.SerializationMethod;
+import dev.modelgate.policy.CompileError;
+import dev.modelgate.policy.CompileError.Kind;
 import dev.modelgate.policy.CompiledPolicy;
 import dev.modelgate.policy.DigestPolicy;
 import dev.modelgate.policy.LabelSelector;
@@ -70,41 +73,50 @@ public final class PolicyCompiler {
 
   public TrustMaterial compileTrustRoot(ModelTrustRoot r, String resolvedSigstoreJson) {
     String name = r.getMetadata().getName();
-    List<String> errors = new ArrayList<>();
+    String label = "ModelTrustRoot '" + name + "'";
+    List<CompileError> errors = new ArrayList<>();
     List<X509Certificate> cas = new ArrayList<>();
     Optional<SigstoreTrustRoot> sigstore = Optional.empty();
     ModelTrustRootSpec spec = r.getSpec();
     if (spec == null || (spec.certificateAuthorities == null && spec.sigstore == null)) {
-      errors.add("ModelTrustRoot '" + name + "' has neither certificateAuthorities nor sigstore");
+      errors.add(
+          CompileError.at(
+              SPEC,
+              Kind.FIELD_MISSING,
+              label + " has neither certificateAuthorities nor sigstore"));
     } else {
       if (spec.certificateAuthorities != null) {
         try {
-          cas.addAll(
-              PemReader.certificates(
-                  spec.certificateAuthorities,
-                  "ModelTrustRoot '" + name + "' certificateAuthorities"));
+          cas.addAll(PemReader.certificates(spec.certificateAuthorities, label));
         } catch (InvalidInputException e) {
-          errors.add(e.getMessage());
+          errors.add(
+              CompileError.at(
+                  SPEC.child("certificateAuthorities"), Kind.PEM_INVALID, e.getMessage()));
         }
       }
+      FieldPath at = SPEC.child("sigstore");
       if (spec.sigstore != null && spec.sigstore.trustConfig != null) {
         sigstore = clientTrustConfig(name, spec.sigstore, errors);
       } else if (spec.sigstore != null) {
-        String json =
-            spec.sigstore.trustedRoot != null ? spec.sigstore.trustedRoot : resolvedSigstoreJson;
+        boolean inline = spec.sigstore.trustedRoot != null;
+        String json = inline ? spec.sigstore.trustedRoot : resolvedSigstoreJson;
         if (json == null || json.isEmpty()) {
           errors.add(
-              "ModelTrustRoot '"
-                  + name
-                  + "' sigstore has no trustedRoot (inline or resolvable configMapRef)");
+              CompileError.at(
+                  at.child("trustedRoot"),
+                  Kind.FIELD_MISSING,
+                  label + " sigstore has no trustedRoot (inline or resolvable configMapRef)"));
         } else {
           try {
             sigstore =
                 Optional.of(
-                    SigstoreTrustRoot.fromJson(
-                        json.getBytes(StandardCharsets.UTF_8), "ModelTrustRoot '" + name + "'"));
+                    SigstoreTrustRoot.fromJson(json.getBytes(StandardCharsets.UTF_8), label));
           } catch (InvalidInputException e) {
-            errors.add(e.getMessage());
+            errors.add(
+                CompileError.at(
+                    at.child(inline ? "trustedRoot" : "configMapRef"),
+                    Kind.TRUST_ROOT_INVALID,
+                    e.getMessage()));
           }
         }
       }
@@ -112,16 +124,22 @@ public final class PolicyCompiler {
     return new TrustMaterial(name, cas, sigstore, errors, PolicyYaml.of(r));
   }
 
+  private static final FieldPath SPEC = FieldPath.of("spec");
+
   /** {@code sigstore.trustConfig}: the only trust source of this root, or the root is in error. */
   private static Optional<SigstoreTrustRoot> clientTrustConfig(
-      String name, ModelTrustRootSpec.Sigstore sigstore, List<String> errors) {
+      String name, ModelTrustRootSpec.Sigstore sigstore, List<CompileError> errors) {
+    FieldPath at = SPEC.child("sigstore").child("trustConfig");
     if (sigstore.trustedRoot != null || sigstore.configMapRef != null) {
       errors.add(
-          "ModelTrustRoot '"
-              + name
-              + "' sigstore has trustConfig and "
-              + (sigstore.trustedRoot != null ? "trustedRoot" : "configMapRef")
-              + "; give one");
+          CompileError.at(
+              at,
+              Kind.FIELD_CONFLICT,
+              "ModelTrustRoot '"
+                  + name
+                  + "' sigstore has trustConfig and "
+                  + (sigstore.trustedRoot != null ? "trustedRoot" : "configMapRef")
+                  + "; give one"));
       return Optional.empty();
     }
     try {
@@ -130,7 +148,7 @@ public final class PolicyCompiler {
               sigstore.trustConfig.getBytes(StandardCharsets.UTF_8),
               "of ModelTrustRoot '" + name + "' sigstore.trustConfig"));
     } catch (InvalidInputException e) {
-      errors.add(e.getMessage());
+      errors.add(CompileError.at(at, Kind.TRUST_ROOT_INVALID, e.getMessage()));
       return Optional.empty();
     }
   }
@@ -142,18 +160,25 @@ public final class PolicyCompiler {
     String ns = cluster ? "" : nullToEmpty(resource.getMetadata().getNamespace());
     String name = resource.getMetadata().getName();
     ModelPolicySpec spec = resource.getSpec();
-    List<String> errors = new ArrayList<>();
+    List<CompileError> errors = new ArrayList<>();
     if (spec == null) {
       return CompiledPolicy.broken(
-          kind, ns, name, PolicyMatch.EVERYTHING, List.of("policy has no spec"));
+          kind,
+          ns,
+          name,
+          PolicyMatch.EVERYTHING,
+          List.of(CompileError.at(SPEC, Kind.FIELD_MISSING, "the policy has no spec")));
     }
     if (!cluster && ns.isEmpty()) {
       // An empty namespace means "every namespace" to CompiledPolicy.appliesIn; a ModelPolicy must
       // never get that reach (the API server always sets it; a policy file may forget it).
       errors.add(
-          "a ModelPolicy needs metadata.namespace; use a ClusterModelPolicy to match every namespace");
+          CompileError.at(
+              "metadata.namespace",
+              Kind.FIELD_MISSING,
+              "a ModelPolicy needs a namespace; use a ClusterModelPolicy to match every namespace"));
     }
-    List<String> matchErrors = new ArrayList<>();
+    List<CompileError> matchErrors = new ArrayList<>();
     PolicyMatch match = match(spec.match, cluster, matchErrors);
     errors.addAll(matchErrors);
     List<Authority> authorities = authorities(spec.authorities, roots, errors);
@@ -163,17 +188,22 @@ public final class PolicyCompiler {
             : spec.signatures.threshold;
     if (!authorities.isEmpty() && (threshold < 1 || threshold > authorities.size())) {
       errors.add(
-          "signatures.threshold is "
-              + threshold
-              + ", but must be from 1 to the number of authorities ("
-              + authorities.size()
-              + ")");
+          CompileError.at(
+              SPEC.child("signatures").child("threshold"),
+              Kind.VALUE_INVALID,
+              "is "
+                  + threshold
+                  + ", but must be from 1 to the number of authorities ("
+                  + authorities.size()
+                  + ")"));
     }
     VerifyOptions options = options(spec.verification, errors);
     PolicyRules rules = PolicyRulesCompiler.compile(spec, authorities, errors);
     if (!errors.isEmpty() || authorities.isEmpty()) {
       if (errors.isEmpty()) {
-        errors.add("policy lists no authorities");
+        errors.add(
+            CompileError.at(
+                SPEC.child("authorities"), Kind.FIELD_MISSING, "the policy lists no authorities"));
       }
       // A broken policy denies what it matches; when its match itself is broken, that is
       // everything.
@@ -231,206 +261,332 @@ public final class PolicyCompiler {
     }
   }
 
-  private static PolicyMatch match(ModelPolicySpec.Match m, boolean cluster, List<String> errors) {
+  private static PolicyMatch match(
+      ModelPolicySpec.Match m, boolean cluster, List<CompileError> errors) {
     if (m == null) {
       return PolicyMatch.EVERYTHING;
     }
+    FieldPath at = SPEC.child("match");
     if (!cluster && m.namespaceSelector != null) {
       errors.add(
-          "match.namespaceSelector is only allowed in a ClusterModelPolicy; a ModelPolicy applies in its own namespace");
+          CompileError.at(
+              at.child("namespaceSelector"),
+              Kind.FIELD_CONFLICT,
+              "is only allowed in a ClusterModelPolicy; a ModelPolicy applies in its own namespace"));
     }
-    LabelSelector ns = selector(m.namespaceSelector, "match.namespaceSelector", errors);
-    LabelSelector wl = selector(m.workloadSelector, "match.workloadSelector", errors);
-    List<ModelGlob> globs = new ArrayList<>();
-    if (m.models != null) {
-      for (String g : m.models) {
-        try {
-          globs.add(ModelGlob.compile(g));
-        } catch (IllegalArgumentException e) {
-          errors.add("match.models: " + e.getMessage());
-        }
-      }
-    }
+    LabelSelector ns = selector(m.namespaceSelector, at.child("namespaceSelector"), errors);
+    LabelSelector wl = selector(m.workloadSelector, at.child("workloadSelector"), errors);
+    List<ModelGlob> globs = globs(m.models, at.child("models"), errors);
     return new PolicyMatch(ns, wl, globs);
   }
 
+  /** Each pattern compiled, or a GLOB_INVALID error at its index. */
+  static List<ModelGlob> globs(List<String> patterns, FieldPath at, List<CompileError> errors) {
+    List<ModelGlob> out = new ArrayList<>();
+    for (int i = 0; patterns != null && i < patterns.size(); i++) {
+      try {
+        out.add(ModelGlob.compile(patterns.get(i)));
+      } catch (IllegalArgumentException e) {
+        errors.add(CompileError.at(at.index(i), Kind.GLOB_INVALID, e.getMessage()));
+      }
+    }
+    return out;
+  }
+
   private static LabelSelector selector(
-      io.fabric8.kubernetes.api.model.LabelSelector s, String where, List<String> errors) {
+      io.fabric8.kubernetes.api.model.LabelSelector s, FieldPath at, List<CompileError> errors) {
     if (s == null) {
       return LabelSelector.ALL;
     }
     List<LabelSelector.Requirement> reqs = new ArrayList<>();
-    if (s.getMatchExpressions() != null) {
-      for (LabelSelectorRequirement r : s.getMatchExpressions()) {
+    List<LabelSelectorRequirement> expressions =
+        s.getMatchExpressions() == null ? List.of() : s.getMatchExpressions();
+    for (int i = 0; i < expressions.size(); i++) {
+      LabelSelectorRequirement r = expressions.get(i);
+      FieldPath here = at.child("matchExpressions").index(i);
+      Optional<LabelSelector.Operator> op = operator(r.getOperator());
+      if (r.getKey() == null || r.getKey().isEmpty()) {
+        errors.add(
+            CompileError.at(here.child("key"), Kind.FIELD_MISSING, "a requirement needs a key"));
+      } else if (op.isEmpty()) {
+        errors.add(
+            CompileError.at(
+                here.child("operator"),
+                Kind.SELECTOR_INVALID,
+                "unknown operator '" + r.getOperator() + "' (In, NotIn, Exists, DoesNotExist)"));
+      } else {
         try {
-          LabelSelector.Operator op =
-              LabelSelector.Operator.valueOf(
-                  String.valueOf(r.getOperator())
-                      .replaceAll("([a-z])([A-Z])", "$1_$2")
-                      .toUpperCase(Locale.ROOT));
           reqs.add(
               new LabelSelector.Requirement(
-                  r.getKey(), op, r.getValues() == null ? Set.of() : new HashSet<>(r.getValues())));
+                  r.getKey(),
+                  op.get(),
+                  r.getValues() == null ? Set.of() : new HashSet<>(r.getValues())));
         } catch (IllegalArgumentException e) {
-          errors.add(
-              where
-                  + ": "
-                  + (e.getMessage().startsWith("No enum")
-                      ? "unknown operator '" + r.getOperator() + "'"
-                      : e.getMessage()));
+          errors.add(CompileError.at(here, Kind.SELECTOR_INVALID, e.getMessage()));
         }
       }
     }
     return new LabelSelector(s.getMatchLabels() == null ? Map.of() : s.getMatchLabels(), reqs);
   }
 
+  /** The operators Kubernetes defines for label selectors, spelt as it spells them. */
+  private static Optional<LabelSelector.Operator> operator(String name) {
+    if (name == null) {
+      return Optional.empty();
+    }
+    switch (name) {
+      case "In":
+        return Optional.of(LabelSelector.Operator.IN);
+      case "NotIn":
+        return Optional.of(LabelSelector.Operator.NOT_IN);
+      case "Exists":
+        return Optional.of(LabelSelector.Operator.EXISTS);
+      case "DoesNotExist":
+        return Optional.of(LabelSelector.Operator.DOES_NOT_EXIST);
+      default:
+        return Optional.empty();
+    }
+  }
+
   private List<Authority> authorities(
       List<ModelPolicySpec.Authority> specs,
       Map<String, TrustMaterial> roots,
-      List<String> errors) {
+      List<CompileError> errors) {
     List<Authority> out = new ArrayList<>();
     Set<String> names = new HashSet<>();
     for (int i = 0; specs != null && i < specs.size(); i++) {
       ModelPolicySpec.Authority a = specs.get(i);
-      String where = "authorities[" + i + "]" + (a.name == null ? "" : " ('" + a.name + "')");
+      FieldPath at = SPEC.child("authorities").index(i);
       if (a.name == null || a.name.isBlank()) {
-        errors.add(where + " has no name");
+        errors.add(
+            CompileError.at(at.child("name"), Kind.FIELD_MISSING, "an authority needs a name"));
         continue;
       }
+      String label = "authority '" + a.name + "'";
       if (!names.add(a.name)) {
-        errors.add(where + ": the name is used twice");
+        errors.add(
+            CompileError.at(
+                at.child("name"), Kind.NAME_DUPLICATE, "'" + a.name + "' names two authorities"));
       }
       int methods =
           (a.key == null ? 0 : 1) + (a.certificate == null ? 0 : 1) + (a.keyless == null ? 0 : 1);
       if (methods != 1) {
         errors.add(
-            where + " must have exactly one of key, certificate, keyless (has " + methods + ")");
+            CompileError.at(
+                at,
+                methods == 0 ? Kind.FIELD_MISSING : Kind.FIELD_CONFLICT,
+                label
+                    + " must have exactly one of key, certificate, keyless (has "
+                    + methods
+                    + ")"));
         continue;
       }
-      try {
-        if (a.key != null) {
-          if (a.key.publicKey == null) {
-            errors.add(where + ".key has no publicKey");
-            continue;
-          }
-          out.add(
-              new Authority(
-                  a.name,
-                  new KeyVerifier(PemReader.publicKey(a.key.publicKey, where + ".key.publicKey"))));
-        } else if (a.certificate != null) {
-          TrustMaterial t = root(roots, a.certificate.trustRootRef, where + ".certificate", errors);
-          if (t == null) {
-            continue;
-          }
-          if (t.certificateAuthorities().isEmpty()) {
-            errors.add(
-                where
-                    + ".certificate: ModelTrustRoot '"
-                    + t.name()
-                    + "' has no certificateAuthorities");
-            continue;
-          }
-          CertificateIdentity id =
-              new CertificateIdentity(
-                  nullToEmpty(a.certificate.subjectRegExp), nullToEmpty(a.certificate.sanRegExp));
-          out.add(new Authority(a.name, new CertificateVerifier(t.certificateAuthorities(), id)));
-        } else {
-          SigstoreKeylessVerifier v = keyless(a.keyless, roots, where, errors);
-          if (v != null) {
-            out.add(new Authority(a.name, v));
-          }
-        }
-      } catch (InvalidInputException e) {
-        errors.add(where + ": " + e.getMessage());
+      Optional<Authority> compiled;
+      if (a.key != null) {
+        compiled = key(a, at.child("key"), errors);
+      } else if (a.certificate != null) {
+        compiled = certificate(a, roots, at.child("certificate"), errors);
+      } else {
+        compiled = keyless(a, roots, at.child("keyless"), errors);
       }
+      compiled.ifPresent(out::add);
     }
     return out;
   }
 
-  /** The keyless verifier, or null when a problem was added to {@code errors}. */
-  private SigstoreKeylessVerifier keyless(
-      ModelPolicySpec.KeylessAuthority k,
+  private static Optional<Authority> key(
+      ModelPolicySpec.Authority a, FieldPath at, List<CompileError> errors) {
+    FieldPath pem = at.child("publicKey");
+    if (a.key.publicKey == null) {
+      errors.add(
+          CompileError.at(pem, Kind.FIELD_MISSING, "authority '" + a.name + "' has no publicKey"));
+      return Optional.empty();
+    }
+    try {
+      return Optional.of(
+          new Authority(
+              a.name,
+              new KeyVerifier(
+                  PemReader.publicKey(a.key.publicKey, "authority '" + a.name + "' key"))));
+    } catch (InvalidInputException e) {
+      errors.add(CompileError.at(pem, Kind.PEM_INVALID, e.getMessage()));
+      return Optional.empty();
+    }
+  }
+
+  private static Optional<Authority> certificate(
+      ModelPolicySpec.Authority a,
       Map<String, TrustMaterial> roots,
-      String where,
-      List<String> errors) {
+      FieldPath at,
+      List<CompileError> errors) {
+    Optional<TrustMaterial> root = root(roots, a.certificate.trustRootRef, at, errors);
+    if (root.isEmpty()) {
+      return Optional.empty();
+    }
+    TrustMaterial t = root.get();
+    if (t.certificateAuthorities().isEmpty()) {
+      errors.add(
+          CompileError.at(
+              at.child("trustRootRef"),
+              Kind.TRUST_ROOT_INVALID,
+              "ModelTrustRoot '" + t.name() + "' has no certificateAuthorities"));
+      return Optional.empty();
+    }
+    String subject = nullToEmpty(a.certificate.subjectRegExp);
+    String san = nullToEmpty(a.certificate.sanRegExp);
+    // Both expressions are checked (no short circuit), so both errors are reported.
+    boolean ok =
+        regex(subject, "subject", at.child("subjectRegExp"), errors)
+            & regex(san, "SAN", at.child("sanRegExp"), errors);
+    if (!ok) {
+      return Optional.empty();
+    }
+    try {
+      return Optional.of(
+          new Authority(
+              a.name,
+              new CertificateVerifier(
+                  t.certificateAuthorities(), new CertificateIdentity(subject, san))));
+    } catch (InvalidInputException e) {
+      errors.add(CompileError.at(at, Kind.VALUE_INVALID, e.getMessage()));
+      return Optional.empty();
+    }
+  }
+
+  /** The keyless verifier, or empty when a problem was added to {@code errors}. */
+  private Optional<Authority> keyless(
+      ModelPolicySpec.Authority a,
+      Map<String, TrustMaterial> roots,
+      FieldPath at,
+      List<CompileError> errors) {
+    ModelPolicySpec.KeylessAuthority k = a.keyless;
     SigstoreTrustRoot root;
     if (k.trustRootRef == null) {
       root = publicGood.get();
     } else {
-      TrustMaterial t = root(roots, k.trustRootRef, where + ".keyless", errors);
-      if (t == null) {
-        return null;
+      Optional<TrustMaterial> t = root(roots, k.trustRootRef, at, errors);
+      if (t.isEmpty()) {
+        return Optional.empty();
       }
-      if (t.sigstore().isEmpty()) {
+      if (t.get().sigstore().isEmpty()) {
         errors.add(
-            where + ".keyless: ModelTrustRoot '" + t.name() + "' has no sigstore trusted root");
-        return null;
+            CompileError.at(
+                at.child("trustRootRef"),
+                Kind.TRUST_ROOT_INVALID,
+                "ModelTrustRoot '" + t.get().name() + "' has no sigstore trusted root"));
+        return Optional.empty();
       }
-      root = t.sigstore().get();
+      root = t.get().sigstore().get();
     }
     List<KeylessIdentity> ids = new ArrayList<>();
-    for (ModelPolicySpec.Identity i :
-        k.identities == null ? List.<ModelPolicySpec.Identity>of() : k.identities) {
-      ids.add(
-          new KeylessIdentity(
-              nullToEmpty(i.issuer),
-              nullToEmpty(i.issuerRegExp),
-              nullToEmpty(i.subject),
-              nullToEmpty(i.subjectRegExp)));
+    List<ModelPolicySpec.Identity> given =
+        k.identities == null ? List.<ModelPolicySpec.Identity>of() : k.identities;
+    boolean ok = true;
+    for (int j = 0; j < given.size(); j++) {
+      ModelPolicySpec.Identity i = given.get(j);
+      FieldPath here = at.child("identities").index(j);
+      boolean regexes =
+          regex(nullToEmpty(i.issuerRegExp), "issuer", here.child("issuerRegExp"), errors)
+              & regex(nullToEmpty(i.subjectRegExp), "subject", here.child("subjectRegExp"), errors);
+      if (!regexes) {
+        ok = false;
+        continue;
+      }
+      try {
+        ids.add(
+            new KeylessIdentity(
+                nullToEmpty(i.issuer),
+                nullToEmpty(i.issuerRegExp),
+                nullToEmpty(i.subject),
+                nullToEmpty(i.subjectRegExp)));
+      } catch (InvalidInputException e) {
+        errors.add(CompileError.at(here, Kind.FIELD_CONFLICT, e.getMessage()));
+        ok = false;
+      }
     }
-    return new SigstoreKeylessVerifier(root, ids);
+    if (!ok) {
+      return Optional.empty();
+    }
+    try {
+      return Optional.of(new Authority(a.name, new SigstoreKeylessVerifier(root, ids)));
+    } catch (InvalidInputException e) {
+      errors.add(CompileError.at(at, Kind.VALUE_INVALID, e.getMessage()));
+      return Optional.empty();
+    }
   }
 
-  private static TrustMaterial root(
-      Map<String, TrustMaterial> roots, String ref, String where, List<String> errors) {
+  /** True when {@code regex} compiles ("" is no constraint); else a REGEX_INVALID error. */
+  private static boolean regex(String regex, String what, FieldPath at, List<CompileError> errors) {
+    try {
+      CertificateIdentity.requireRegex(regex, what);
+      return true;
+    } catch (InvalidInputException e) {
+      errors.add(CompileError.at(at, Kind.REGEX_INVALID, e.getMessage()));
+      return false;
+    }
+  }
+
+  /** The usable trust root {@code ref} names ({@code at.trustRootRef}), or an error. */
+  private static Optional<TrustMaterial> root(
+      Map<String, TrustMaterial> roots, String ref, FieldPath at, List<CompileError> errors) {
+    FieldPath field = at.child("trustRootRef");
     if (ref == null || ref.isBlank()) {
-      errors.add(where + " has no trustRootRef");
-      return null;
+      errors.add(CompileError.at(field, Kind.FIELD_MISSING, "names no ModelTrustRoot (empty)"));
+      return Optional.empty();
     }
     TrustMaterial t = roots.get(ref);
     if (t == null) {
-      errors.add(where + ": trustRootRef '" + ref + "' names no ModelTrustRoot");
-      return null;
+      errors.add(
+          CompileError.at(field, Kind.TRUST_ROOT_UNKNOWN, "'" + ref + "' names no ModelTrustRoot"));
+      return Optional.empty();
     }
     if (!t.errors().isEmpty()) {
       errors.add(
-          where + ": ModelTrustRoot '" + ref + "' is invalid: " + String.join("; ", t.errors()));
-      return null;
+          CompileError.at(
+              field,
+              Kind.TRUST_ROOT_INVALID,
+              "ModelTrustRoot '" + ref + "' is invalid: " + CompileError.summary(t.errors())));
+      return Optional.empty();
     }
-    return t;
+    return Optional.of(t);
   }
 
-  private static VerifyOptions options(ModelPolicySpec.Verification v, List<String> errors) {
+  private static VerifyOptions options(ModelPolicySpec.Verification v, List<CompileError> errors) {
     if (v == null) {
       return VerifyOptions.DEFAULTS;
     }
+    FieldPath at = SPEC.child("verification");
     List<RelativePath> ignore = new ArrayList<>();
-    if (v.ignorePaths != null) {
-      for (String p : v.ignorePaths) {
-        try {
-          ignore.add(RelativePath.parse(p));
-        } catch (InvalidInputException e) {
-          errors.add("verification.ignorePaths: " + e.getMessage());
-        }
+    for (int i = 0; v.ignorePaths != null && i < v.ignorePaths.size(); i++) {
+      try {
+        ignore.add(RelativePath.parse(v.ignorePaths.get(i)));
+      } catch (InvalidInputException e) {
+        errors.add(
+            CompileError.at(at.child("ignorePaths").index(i), Kind.PATH_INVALID, e.getMessage()));
       }
     }
     long download = 0;
     if (Boolean.TRUE.equals(v.allowLayerDownload)) {
       download = v.maxLayerDownloadBytes == null ? 2L << 30 : v.maxLayerDownloadBytes;
       if (download < 1) {
-        errors.add("verification.maxLayerDownloadBytes must be positive");
+        errors.add(
+            CompileError.at(
+                at.child("maxLayerDownloadBytes"),
+                Kind.VALUE_INVALID,
+                "must be positive, not " + download));
         download = 0;
       }
     }
     String modelPath = v.imageModelPath == null ? "/models" : v.imageModelPath;
     String problem = VerifyOptions.imageModelPathProblem(modelPath);
     if (problem != null) {
-      errors.add("verification.imageModelPath " + problem);
+      errors.add(CompileError.at(at.child("imageModelPath"), Kind.PATH_INVALID, problem));
       modelPath = "/models";
     }
     Set<SerializationMethod> methods = new HashSet<>();
     if (v.serializations != null) {
-      for (String name : v.serializations) {
+      for (int i = 0; i < v.serializations.size(); i++) {
+        String name = v.serializations.get(i);
         Optional<SerializationMethod> m =
             Arrays.stream(SerializationMethod.values())
                 .filter(x -> x.omsName().equals(name))
@@ -439,13 +595,18 @@ public final class PolicyCompiler {
           methods.add(m.get());
         } else {
           errors.add(
-              "verification.serializations: '"
-                  + name
-                  + "' is not an OMS serialization (files, shards)");
+              CompileError.at(
+                  at.child("serializations").index(i),
+                  Kind.VALUE_INVALID,
+                  "'" + name + "' is not an OMS serialization (files, shards)"));
         }
       }
       if (v.serializations.isEmpty()) {
-        errors.add("verification.serializations is empty; omit it to accept both files and shards");
+        errors.add(
+            CompileError.at(
+                at.child("serializations"),
+                Kind.VALUE_INVALID,
+                "is empty; omit it to accept both files and shards"));
       }
     }
     return new VerifyOptions(

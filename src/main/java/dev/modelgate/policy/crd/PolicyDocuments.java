@@ -11,10 +11,13 @@ import com.fasterxml.jackson.databind.exc.UnrecognizedPropertyException;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import com.fasterxml.jackson.dataformat.yaml.YAMLMapper;
 import dev.modelgate.core.SyntaxError;
+import dev.modelgate.policy.CompileError;
 import io.fabric8.kubernetes.client.CustomResource;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Objects;
+import java.util.Optional;
 import java.util.stream.Collectors;
 
 /**
@@ -37,7 +40,32 @@ public final class PolicyDocuments {
    * One document: the resource, or the error that kept it from being read (then resource is null).
    */
   public record Document(
-      String kind, String namespace, String name, CustomResource<?, ?> resource, String error) {}
+      String kind,
+      String namespace,
+      String name,
+      CustomResource<?, ?> resource,
+      Optional<CompileError> error) {
+    public Document {
+      Objects.requireNonNull(kind, "kind");
+      Objects.requireNonNull(namespace, "namespace");
+      Objects.requireNonNull(name, "name");
+      Objects.requireNonNull(error, "error");
+      if ((resource == null) == error.isEmpty()) {
+        throw new IllegalArgumentException("a document is either read or in error");
+      }
+    }
+
+    public static Document read(
+        String kind, String namespace, String name, CustomResource<?, ?> resource) {
+      return new Document(
+          kind, namespace, name, Objects.requireNonNull(resource), Optional.empty());
+    }
+
+    public static Document unreadable(
+        String kind, String namespace, String name, CompileError error) {
+      return new Document(kind, namespace, name, null, Optional.of(error));
+    }
+  }
 
   public static List<Document> parse(String text, String source) {
     List<Document> out = new ArrayList<>();
@@ -51,19 +79,22 @@ public final class PolicyDocuments {
       }
     } catch (JsonProcessingException e) {
       out.add(
-          new Document(
-              "", "", source, null, source + " is not valid YAML " + SyntaxError.describe(e)));
-      return out;
-    } catch (IOException | RuntimeException e) {
-      out.add(
-          new Document(
+          Document.unreadable(
               "",
               "",
               source,
-              null,
-              source
-                  + " is not valid YAML: "
-                  + String.valueOf(e.getMessage()).lines().findFirst().orElse("")));
+              CompileError.unreadable(source + " is not valid YAML " + SyntaxError.describe(e))));
+      return out;
+    } catch (IOException | RuntimeException e) {
+      out.add(
+          Document.unreadable(
+              "",
+              "",
+              source,
+              CompileError.unreadable(
+                  source
+                      + " is not valid YAML: "
+                      + String.valueOf(e.getMessage()).lines().findFirst().orElse(""))));
       return out;
     }
     for (JsonNode n : nodes) {
@@ -74,35 +105,53 @@ public final class PolicyDocuments {
       if (type == null || !API_VERSION.equals(n.path("apiVersion").asText())) {
         if (kind.endsWith("ModelPolicy") || kind.equals("ModelTrustRoot")) {
           out.add(
-              new Document(
+              Document.unreadable(
                   kind,
                   ns,
                   name,
-                  null,
-                  source + ": " + kind + " '" + name + "' must have apiVersion " + API_VERSION));
+                  CompileError.at(
+                      "apiVersion",
+                      CompileError.Kind.VALUE_INVALID,
+                      kind
+                          + " '"
+                          + name
+                          + "' in "
+                          + source
+                          + " must have apiVersion "
+                          + API_VERSION)));
         }
         continue;
       }
       if (name.isEmpty()) {
         out.add(
-            new Document(
-                kind, ns, "(unnamed)", null, source + ": " + kind + " has no metadata.name"));
+            Document.unreadable(
+                kind,
+                ns,
+                "(unnamed)",
+                CompileError.at(
+                    "metadata.name",
+                    CompileError.Kind.FIELD_MISSING,
+                    "a " + kind + " in " + source + " has no name")));
         continue;
       }
       try {
-        out.add(new Document(kind, ns, name, YAML.treeToValue(n, type), ""));
+        out.add(Document.read(kind, ns, name, YAML.treeToValue(n, type)));
       } catch (UnrecognizedPropertyException e) {
-        out.add(new Document(kind, ns, name, null, "unknown field '" + path(e) + "'"));
+        out.add(
+            Document.unreadable(
+                kind, ns, name, at(e, CompileError.Kind.FIELD_UNKNOWN, "unknown field")));
       } catch (JsonMappingException e) {
         out.add(
-            new Document(
+            Document.unreadable(
                 kind,
                 ns,
                 name,
-                null,
-                "invalid value at '" + path(e) + "': " + e.getOriginalMessage()));
+                at(
+                    e,
+                    CompileError.Kind.VALUE_INVALID,
+                    "invalid value: " + e.getOriginalMessage())));
       } catch (IOException e) {
-        out.add(new Document(kind, ns, name, null, e.getMessage()));
+        out.add(Document.unreadable(kind, ns, name, CompileError.unreadable(e.getMessage())));
       }
     }
     return out;
@@ -122,10 +171,13 @@ public final class PolicyDocuments {
     }
   }
 
-  private static String path(JsonMappingException e) {
-    return e.getPath().stream()
-        .map(r -> r.getFieldName() != null ? r.getFieldName() : "[" + r.getIndex() + "]")
-        .collect(Collectors.joining("."))
-        .replace(".[", "[");
+  /** The error at the field Jackson stopped at, from the document's root. */
+  private static CompileError at(JsonMappingException e, CompileError.Kind kind, String message) {
+    String path =
+        e.getPath().stream()
+            .map(r -> r.getFieldName() != null ? r.getFieldName() : "[" + r.getIndex() + "]")
+            .collect(Collectors.joining("."))
+            .replace(".[", "[");
+    return path.isEmpty() ? CompileError.unreadable(message) : CompileError.at(path, kind, message);
   }
 }

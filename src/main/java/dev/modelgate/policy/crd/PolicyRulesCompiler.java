@@ -1,6 +1,9 @@
 package dev.modelgate.policy.crd;
 
+import dev.modelgate.core.FieldPath;
 import dev.modelgate.policy.CelCondition;
+import dev.modelgate.policy.CompileError;
+import dev.modelgate.policy.CompileError.Kind;
 import dev.modelgate.policy.LineageRule;
 import dev.modelgate.policy.ModelGlob;
 import dev.modelgate.policy.PolicyRules;
@@ -12,42 +15,59 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
+import java.util.TreeSet;
 
 /**
  * Compiles what a policy asks beyond the signature: file globs, attestation rules (their CEL
- * conditions compiled once, here), and the lineage clause. Problems are added to {@code errors}.
+ * conditions compiled once, here), and the lineage clause. Problems are added to {@code errors},
+ * each at its field.
  */
 final class PolicyRulesCompiler {
   private PolicyRulesCompiler() {}
 
+  private static final FieldPath SPEC = FieldPath.of("spec");
+
   /** File globs and attestation rules; CEL conditions are compiled here, once. */
   static PolicyRules compile(
-      ModelPolicySpec spec, List<Authority> authorities, List<String> errors) {
-    List<ModelGlob> deny = globs(spec.files == null ? null : spec.files.deny, "files.deny", errors);
+      ModelPolicySpec spec, List<Authority> authorities, List<CompileError> errors) {
+    FieldPath files = SPEC.child("files");
+    List<ModelGlob> deny =
+        PolicyCompiler.globs(
+            spec.files == null ? null : spec.files.deny, files.child("deny"), errors);
     List<ModelGlob> require =
-        globs(spec.files == null ? null : spec.files.require, "files.require", errors);
+        PolicyCompiler.globs(
+            spec.files == null ? null : spec.files.require, files.child("require"), errors);
     List<PolicyRules.AttestationRule> out = new ArrayList<>();
-    Set<String> known = new HashSet<>();
+    Set<String> known = new TreeSet<>();
     authorities.forEach(a -> known.add(a.name()));
     Set<String> names = new HashSet<>();
     for (int i = 0; spec.attestations != null && i < spec.attestations.size(); i++) {
       ModelPolicySpec.Attestation a = spec.attestations.get(i);
-      String where = "attestations[" + i + "]" + (a.name == null ? "" : " ('" + a.name + "')");
+      FieldPath at = SPEC.child("attestations").index(i);
       if (a.name == null
           || a.name.isBlank()
           || a.predicateType == null
           || a.predicateType.isBlank()) {
-        errors.add(where + " needs a name and a predicateType");
+        errors.add(
+            CompileError.at(
+                at, Kind.FIELD_MISSING, "an attestation rule needs a name and a predicateType"));
         continue;
       }
       if (!names.add(a.name)) {
-        errors.add(where + ": the name is used twice");
+        errors.add(
+            CompileError.at(
+                at.child("name"),
+                Kind.NAME_DUPLICATE,
+                "'" + a.name + "' names two attestation rules"));
       }
-      Set<String> allowed = new HashSet<>(a.authorities == null ? List.of() : a.authorities);
-      for (String n : allowed) {
-        if (!known.contains(n)) {
+      List<String> listed = a.authorities == null ? List.of() : a.authorities;
+      for (int j = 0; j < listed.size(); j++) {
+        if (!known.contains(listed.get(j))) {
           errors.add(
-              where + ": authority '" + n + "' is not one of this policy's authorities " + known);
+              CompileError.at(
+                  at.child("authorities").index(j),
+                  Kind.AUTHORITY_UNKNOWN,
+                  "'" + listed.get(j) + "' is not one of this policy's authorities " + known));
         }
       }
       Optional<CelCondition> condition = Optional.empty();
@@ -55,52 +75,54 @@ final class PolicyRulesCompiler {
         try {
           condition = Optional.of(CelCondition.compile(a.condition));
         } catch (IllegalArgumentException e) {
-          errors.add(where + ": " + e.getMessage());
+          errors.add(CompileError.at(at.child("condition"), Kind.CEL_INVALID, e.getMessage()));
         }
       }
-      out.add(new PolicyRules.AttestationRule(a.name, a.predicateType, allowed, condition));
+      out.add(
+          new PolicyRules.AttestationRule(
+              a.name, a.predicateType, new HashSet<>(listed), condition));
     }
-    Optional<LineageRule> lineage = Optional.empty();
-    if (spec.lineage != null) {
-      List<Authority> ancestors = new ArrayList<>();
-      for (String n :
-          spec.lineage.authorities == null ? List.<String>of() : spec.lineage.authorities) {
-        authorities.stream()
-            .filter(a -> a.name().equals(n))
-            .findFirst()
-            .ifPresentOrElse(
-                ancestors::add,
-                () ->
-                    errors.add(
-                        "lineage.authorities: '"
-                            + n
-                            + "' is not one of this policy's authorities "
-                            + known));
-      }
-      int depth = spec.lineage.maxDepth == null ? 1 : spec.lineage.maxDepth;
-      if (ancestors.isEmpty()) {
-        errors.add("lineage needs at least one authority");
-      } else if (depth < 1 || depth > 10) {
-        errors.add("lineage.maxDepth must be from 1 to 10, got " + depth);
-      } else {
-        lineage =
-            Optional.of(
-                new LineageRule(
-                    depth, new VerificationPolicy(ancestors, 1, VerifyOptions.DEFAULTS)));
-      }
-    }
-    return new PolicyRules(deny, require, out, lineage);
+    return new PolicyRules(deny, require, out, lineage(spec, authorities, known, errors));
   }
 
-  private static List<ModelGlob> globs(List<String> patterns, String where, List<String> errors) {
-    List<ModelGlob> out = new ArrayList<>();
-    for (String g : patterns == null ? List.<String>of() : patterns) {
-      try {
-        out.add(ModelGlob.compile(g));
-      } catch (IllegalArgumentException e) {
-        errors.add(where + ": " + e.getMessage());
+  private static Optional<LineageRule> lineage(
+      ModelPolicySpec spec,
+      List<Authority> authorities,
+      Set<String> known,
+      List<CompileError> errors) {
+    if (spec.lineage == null) {
+      return Optional.empty();
+    }
+    FieldPath at = SPEC.child("lineage");
+    List<Authority> ancestors = new ArrayList<>();
+    List<String> listed = spec.lineage.authorities == null ? List.of() : spec.lineage.authorities;
+    for (int j = 0; j < listed.size(); j++) {
+      String n = listed.get(j);
+      Optional<Authority> a = authorities.stream().filter(x -> x.name().equals(n)).findFirst();
+      if (a.isPresent()) {
+        ancestors.add(a.get());
+      } else {
+        errors.add(
+            CompileError.at(
+                at.child("authorities").index(j),
+                Kind.AUTHORITY_UNKNOWN,
+                "'" + n + "' is not one of this policy's authorities " + known));
       }
     }
-    return out;
+    int depth = spec.lineage.maxDepth == null ? 1 : spec.lineage.maxDepth;
+    if (ancestors.isEmpty()) {
+      errors.add(
+          CompileError.at(
+              at.child("authorities"), Kind.FIELD_MISSING, "lineage needs at least one authority"));
+      return Optional.empty();
+    }
+    if (depth < 1 || depth > 10) {
+      errors.add(
+          CompileError.at(
+              at.child("maxDepth"), Kind.VALUE_INVALID, "must be from 1 to 10, not " + depth));
+      return Optional.empty();
+    }
+    return Optional.of(
+        new LineageRule(depth, new VerificationPolicy(ancestors, 1, VerifyOptions.DEFAULTS)));
   }
 }

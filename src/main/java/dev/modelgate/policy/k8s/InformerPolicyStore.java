@@ -10,8 +10,6 @@ import dev.modelgate.policy.crd.ModelTrustRoot;
 import dev.modelgate.policy.crd.PolicyCompiler;
 import dev.modelgate.policy.crd.PolicyDocuments;
 import dev.modelgate.policy.crd.PolicyStatus;
-import io.fabric8.kubernetes.api.model.Condition;
-import io.fabric8.kubernetes.api.model.ConditionBuilder;
 import io.fabric8.kubernetes.api.model.ConfigMap;
 import io.fabric8.kubernetes.client.CustomResource;
 import io.fabric8.kubernetes.client.KubernetesClient;
@@ -144,12 +142,11 @@ public final class InformerPolicyStore implements PolicyStore, AutoCloseable {
       for (Object o : inf.getStore().list()) {
         CustomResource<?, ?> r = (CustomResource<?, ?>) o;
         docs.add(
-            new PolicyDocuments.Document(
+            PolicyDocuments.Document.read(
                 r.getKind(),
                 nullToEmpty(r.getMetadata().getNamespace()),
                 r.getMetadata().getName(),
-                resolved(r),
-                ""));
+                resolved(r)));
       }
     }
     List<CompiledPolicy> compiled = DirectoryPolicyStore.compileAll(docs, compiler);
@@ -218,46 +215,19 @@ public final class InformerPolicyStore implements PolicyStore, AutoCloseable {
    */
   private <T extends CustomResource<ModelPolicySpec, PolicyStatus>> void writeStatus(
       T cached, Resource<T> op, CompiledPolicy p) {
-    String status = p.ready() ? "True" : "False";
-    String message = p.ready() ? "policy compiled" : String.join("; ", p.errors());
-    if (cached == null || showsStatus(cached, status, message)) {
+    if (cached == null || PolicyStatus.shows(cached, p)) {
       return;
     }
     try {
       T current = op.get();
-      if (current == null || showsStatus(current, status, message)) {
+      if (current == null || PolicyStatus.shows(current, p)) {
         return;
       }
-      PolicyStatus s = new PolicyStatus();
-      s.observedGeneration = current.getMetadata().getGeneration();
-      Condition c =
-          new ConditionBuilder()
-              .withType("Ready")
-              .withStatus(status)
-              .withReason(p.ready() ? "Compiled" : "CompileError")
-              .withMessage(message)
-              .withLastTransitionTime(Instant.now().toString())
-              .withObservedGeneration(current.getMetadata().getGeneration())
-              .build();
-      s.conditions = List.of(c);
-      current.setStatus(s);
+      current.setStatus(PolicyStatus.of(p, current.getMetadata().getGeneration(), Instant.now()));
       op.updateStatus(current);
     } catch (KubernetesClientException e) {
       log.warn("status of {} cannot be written: {}", p.displayName(), e.getMessage());
     }
-  }
-
-  private static boolean showsStatus(
-      CustomResource<ModelPolicySpec, PolicyStatus> r, String status, String message) {
-    PolicyStatus old = r.getStatus();
-    return old != null
-        && Objects.equals(old.observedGeneration, r.getMetadata().getGeneration())
-        && old.conditions.stream()
-            .anyMatch(
-                c ->
-                    c.getType().equals("Ready")
-                        && c.getStatus().equals(status)
-                        && Objects.equals(c.getMessage(), message));
   }
 
   @Override

@@ -2,12 +2,14 @@ package dev.modelgate.policy.crd;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.modelgate.core.FieldPath;
+import dev.modelgate.policy.CompileError;
+import dev.modelgate.policy.CompileError.Kind;
 import dev.modelgate.policy.CompiledPolicy;
 import dev.modelgate.testing.TestKeys;
 import dev.modelgate.testing.TestPki;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 
@@ -54,7 +56,12 @@ class PolicyCompilerTest {
                 + "\"}\n");
 
     assertThat(p.ready()).isFalse();
-    assertThat(p.errors()).anySatisfy(e -> assertThat(e).startsWith("match.workloadSelector"));
+    assertThat(p.errors())
+        .anySatisfy(
+            e ->
+                assertThat(e.path())
+                    .hasValue(
+                        FieldPath.of("spec.match.workloadSelector.matchExpressions[0].operator")));
     assertThat(matches(p, "oci://elsewhere.example/other:1")).isTrue();
   }
 
@@ -66,9 +73,9 @@ class PolicyCompilerTest {
                 + "  authorities:\n    - name: k\n      key: {publicKey: 'not a key'}\n");
 
     assertThat(p.errors()).hasSizeGreaterThanOrEqualTo(2);
-    assertThat(List.copyOf(p.errors()))
-        .anySatisfy(e -> assertThat(e).contains("match.workloadSelector"))
-        .anySatisfy(e -> assertThat(e).contains("holds no PEM public key"));
+    assertThat(p.errors())
+        .extracting(CompileError::kind)
+        .contains(Kind.SELECTOR_INVALID, Kind.PEM_INVALID);
   }
 
   private static String identity(String yaml) {

@@ -8,6 +8,7 @@ import dev.modelgate.admission.AdmissionService;
 import dev.modelgate.admission.EventSink;
 import dev.modelgate.admission.NamespaceLabels;
 import dev.modelgate.oms.ModelHasher;
+import dev.modelgate.policy.CompileError;
 import dev.modelgate.policy.CompiledPolicy;
 import dev.modelgate.policy.Mode;
 import dev.modelgate.policy.NoMatchBehaviour;
@@ -175,7 +176,11 @@ class InformerPolicyStoreTest {
         .create();
     await(() -> store.policies().size() == 1);
     assertThat(store.policies().get(0).errors())
-        .anySatisfy(e -> assertThat(e).contains("trustRootRef 'corp' names no ModelTrustRoot"));
+        .containsExactly(
+            CompileError.at(
+                "spec.authorities[0].certificate.trustRootRef",
+                CompileError.Kind.TRUST_ROOT_UNKNOWN,
+                "'corp' names no ModelTrustRoot"));
 
     String root =
         "apiVersion: modelgate.dev/v1alpha1\nkind: ModelTrustRoot\nmetadata: {name: corp}\nspec:\n  certificateAuthorities: |\n    "
