@@ -31,8 +31,8 @@ public final class PolicyEngine {
   }
 
   /**
-   * Decides {@code w}; {@code volumes} decides what admission can about models on volumes. Never
-   * throws for a policy or a model: every problem is a failure in a verdict.
+   * Decides {@code w}; {@code volumes} decides what admission can about models on volumes. What a
+   * policy finds wrong with a model is a failure in that pair's verdict, not an exception.
    */
   public PolicyDecision decide(WorkloadContext w, Instant deadline, VolumeCheck volumes) {
     List<CompiledPolicy> policies = store.policies();
