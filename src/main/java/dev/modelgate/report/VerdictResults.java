@@ -1,6 +1,7 @@
 package dev.modelgate.report;
 
 import dev.modelgate.core.Failure;
+import dev.modelgate.policy.DecisionText;
 import dev.modelgate.policy.Mode;
 import dev.modelgate.policy.ModelVerdict;
 import java.util.ArrayList;
@@ -119,7 +120,7 @@ public final class VerdictResults {
     p.replaceAll((k, value) -> cap(value, MAX_PROPERTY));
     return new PolicyReportResult(
         SOURCE,
-        v.policy().isEmpty() ? NO_POLICY : v.policy(),
+        v.policy().orElse(NO_POLICY),
         v.model().name(),
         CATEGORY,
         Optional.empty(),
@@ -128,7 +129,7 @@ public final class VerdictResults {
         outcome != PolicyResult.WARN,
         List.of(w.workload()),
         Optional.empty(),
-        cap(v.describe(MESSAGE_REASONS), MAX_MESSAGE),
+        cap(DecisionText.verdict(v, MESSAGE_REASONS), MAX_MESSAGE),
         p);
   }
 
@@ -136,9 +137,9 @@ public final class VerdictResults {
    * The digest that was verified: the one a tag was pinned to, else the one the reference names.
    */
   static Optional<String> digest(ModelVerdict v) {
-    String pinned = v.pinned();
-    if (pinned.contains("@")) {
-      return Optional.of(pinned.substring(pinned.lastIndexOf('@') + 1));
+    Optional<String> pinned = v.pinned().filter(p -> p.contains("@"));
+    if (pinned.isPresent()) {
+      return pinned.map(p -> p.substring(p.lastIndexOf('@') + 1));
     }
     String location = v.model().uri().location();
     if (v.passed() && location.contains("@")) {

@@ -17,7 +17,6 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Optional;
 import java.util.logging.Handler;
 import java.util.logging.Level;
 import java.util.logging.LogRecord;
@@ -72,9 +71,7 @@ class ReportsWithoutCrdTest {
             "spec.volumes[0].image.reference");
     return new WorkloadVerdicts(
         ObjectReference.of("v1", "Pod", "ml", pod, ""),
-        List.of(
-            new ModelVerdict(
-                model, "ClusterModelPolicy/p", Mode.AUDIT, Optional.empty(), List.of(), List.of())),
+        List.of(ModelVerdict.of(model, "ClusterModelPolicy/p", Mode.AUDIT, List.of())),
         Instant.parse("2026-12-01T10:30:00Z"),
         Evaluation.ADMISSION);
   }
