@@ -27,6 +27,7 @@ class ArchitectureTest {
             "dev.modelgate.admission..",
             "dev.modelgate.policy..",
             "dev.modelgate.report..",
+            "dev.modelgate.scan..",
             "dev.modelgate.certs..")
         .should()
         .dependOnClassesThat()
@@ -88,6 +89,33 @@ class ArchitectureTest {
         .should()
         .dependOnClassesThat()
         .resideInAnyPackage("dev.modelgate.runtime..", "dev.modelgate.cli..")
+        .check(CLASSES);
+  }
+
+  @Test
+  void backgroundVerificationSitsAboveAdmissionAndBelowTheRuntime() {
+    noClasses()
+        .that()
+        .resideInAnyPackage(
+            "dev.modelgate.core..",
+            "dev.modelgate.oms..",
+            "dev.modelgate.trust..",
+            "dev.modelgate.oci..",
+            "dev.modelgate.source..",
+            "dev.modelgate.verify..",
+            "dev.modelgate.policy..",
+            "dev.modelgate.report..",
+            "dev.modelgate.admission..")
+        .should()
+        .dependOnClassesThat()
+        .resideInAPackage("dev.modelgate.scan..")
+        .check(CLASSES);
+    noClasses()
+        .that()
+        .resideInAPackage("dev.modelgate.scan..")
+        .should()
+        .dependOnClassesThat()
+        .resideInAnyPackage("dev.modelgate.runtime..", "dev.modelgate.cli..", "io.fabric8..")
         .check(CLASSES);
   }
 

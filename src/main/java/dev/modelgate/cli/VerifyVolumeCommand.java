@@ -1,5 +1,6 @@
 package dev.modelgate.cli;
 
+import dev.modelgate.admission.VerifierOutcome;
 import dev.modelgate.core.Failure;
 import dev.modelgate.core.InvalidInputException;
 import dev.modelgate.core.Printable;
@@ -29,6 +30,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.Callable;
 import java.util.concurrent.Executors;
@@ -42,7 +44,9 @@ import picocli.CommandLine.Spec;
  * {@code modelgate verify-volume}: the verify mode of the injected init container. Checks a model
  * directory on a volume against every policy handed to it (the ones the webhook matched), with the
  * same engine as {@code verify}. On failure it exits 1 and writes one line to the termination log,
- * so {@code kubectl describe pod} shows which model, policy and file failed.
+ * so {@code kubectl describe pod} shows which model, policy and file failed; pass or fail, the
+ * termination log ends with the {@link VerifierOutcome} record of every policy's result, which
+ * background verification reads back from the pod's status.
  */
 @Command(
     name = "verify-volume",
@@ -99,7 +103,8 @@ final class VerifyVolumeCommand implements Callable<Integer> {
       names = "--termination-log",
       defaultValue = "/dev/termination-log",
       paramLabel = "FILE",
-      description = "Where the one-line failure reason goes. Default: /dev/termination-log.")
+      description =
+          "Where the failure reason and the outcome record go. Default: /dev/termination-log.")
   Path terminationLog;
 
   @Option(
@@ -121,20 +126,32 @@ final class VerifyVolumeCommand implements Callable<Integer> {
                 PolicyDocuments.parse(envPolicies(), "$" + policiesEnv), compiler);
     var err = spec.commandLine().getErr();
     if (compiled.isEmpty()) {
-      return fail(List.of("no policy given; refusing to pass a model nothing checked"));
+      return fail(
+          List.of("no policy given; refusing to pass a model nothing checked"),
+          new VerifierOutcome(
+              modelName,
+              modelUri,
+              List.of(
+                  new VerifierOutcome.Result(
+                      "(none)",
+                      Mode.ENFORCE,
+                      false,
+                      Optional.empty(),
+                      Optional.empty(),
+                      Optional.of(Reason.NO_POLICY),
+                      "no policy given")),
+              0));
     }
     Path sig = signature != null ? signature : VerificationRequest.defaultSignature(model);
     ModelVerifier verifier = new ModelVerifier(ModelHasher.allCores());
     List<String> enforced = new ArrayList<>();
+    List<VerifierOutcome.Result> recorded = new ArrayList<>();
     for (CompiledPolicy p : compiled) {
       String subject = "model '" + modelName + "' (" + modelUri + ")";
       if (!p.ready()) {
-        enforced.add(
-            subject
-                + " failed "
-                + p.displayName()
-                + ": POLICY_INVALID: "
-                + CompileError.summary(p.errors()));
+        String errors = CompileError.summary(p.errors());
+        enforced.add(subject + " failed " + p.displayName() + ": POLICY_INVALID: " + errors);
+        recorded.add(failed(p, Mode.ENFORCE, Optional.empty(), Reason.POLICY_INVALID, errors));
         continue;
       }
       VerificationRequest request =
@@ -163,7 +180,17 @@ final class VerifyVolumeCommand implements Callable<Integer> {
                   .failures());
         }
       }
+      Optional<String> signer = r.signer().map(s -> s.identity());
       if (failures.isEmpty()) {
+        recorded.add(
+            new VerifierOutcome.Result(
+                p.displayName(),
+                p.mode(),
+                true,
+                signer,
+                r.signer().map(s -> s.method().label()),
+                Optional.empty(),
+                ""));
         err.printf(
             "modelgate: %s%n",
             Printable.escape(
@@ -173,6 +200,7 @@ final class VerifyVolumeCommand implements Callable<Integer> {
         continue;
       }
       Failure first = failures.get(0);
+      recorded.add(failed(p, p.mode(), signer, first.reason(), first.message()));
       String line =
           subject
               + " failed "
@@ -188,7 +216,18 @@ final class VerifyVolumeCommand implements Callable<Integer> {
         err.printf("modelgate: %s (mode %s, not blocking)%n", Printable.escape(line), p.mode());
       }
     }
-    return enforced.isEmpty() ? ExitCode.OK : fail(enforced);
+    VerifierOutcome outcome = new VerifierOutcome(modelName, modelUri, recorded, 0);
+    if (enforced.isEmpty()) {
+      record(outcome.encode(""));
+      return ExitCode.OK;
+    }
+    return fail(enforced, outcome);
+  }
+
+  private static VerifierOutcome.Result failed(
+      CompiledPolicy p, Mode mode, Optional<String> signer, Reason reason, String message) {
+    return new VerifierOutcome.Result(
+        p.displayName(), mode, false, signer, Optional.empty(), Optional.of(reason), message);
   }
 
   private String envPolicies() {
@@ -201,17 +240,24 @@ final class VerifyVolumeCommand implements Callable<Integer> {
     return text;
   }
 
-  private int fail(List<String> reasons) {
+  private int fail(List<String> reasons, VerifierOutcome outcome) {
     // Model names and URIs come from the workload: one printable line, whatever they hold.
     String line =
         Printable.escape(
             reasons.get(0)
                 + (reasons.size() > 1 ? " [and " + (reasons.size() - 1) + " more]" : ""));
-    // The kubelet reads at most 4096 bytes of the termination message.
-    String message = line.length() > 4000 ? line.substring(0, 3997) + "..." : line;
-    spec.commandLine().getErr().println("modelgate: " + message);
+    spec.commandLine().getErr().println("modelgate: " + line);
+    record(outcome.encode(line));
+    return ExitCode.FAILED;
+  }
+
+  /**
+   * The termination message: the first failure for people ({@code kubectl describe pod}), then the
+   * record background verification reads back ({@link VerifierOutcome}).
+   */
+  private void record(String message) {
     try {
-      Files.writeString(terminationLog, message + "\n", StandardCharsets.UTF_8);
+      Files.writeString(terminationLog, message, StandardCharsets.UTF_8);
     } catch (IOException | SecurityException e) {
       spec.commandLine()
           .getErr()
@@ -221,6 +267,5 @@ final class VerifyVolumeCommand implements Callable<Integer> {
                   + " cannot be written: "
                   + e.getMessage());
     }
-    return ExitCode.FAILED;
   }
 }

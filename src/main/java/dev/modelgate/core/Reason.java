@@ -103,6 +103,12 @@ public enum Reason {
    * sidecar before it).
    */
   MODEL_READ_BEFORE_VERIFY,
+  /**
+   * Background verification cannot tell what the verifying init container decided for a running
+   * pod: its recorded outcome is missing, unreadable, about another model, or predates a policy
+   * that now matches. Reported as an error, never as a pass.
+   */
+  VERIFIER_OUTCOME_UNKNOWN,
   /** A workload a {@code requireModels} policy selects names no model. */
   NO_MODEL_DECLARED,
   /** A policy that matches the model did not compile; it denies until fixed. */

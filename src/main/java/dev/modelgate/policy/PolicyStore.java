@@ -11,4 +11,11 @@ public interface PolicyStore {
 
   /** True once policies have been loaded at least once (readiness). */
   boolean ready();
+
+  /**
+   * Asks to be told when what the policies compile to changes (a policy or a trust root it names
+   * added, changed or removed). {@code listener} runs on the store's thread and must return
+   * quickly. A store that never changes never calls it.
+   */
+  default void onChange(Runnable listener) {}
 }

@@ -1,6 +1,7 @@
 package dev.modelgate.report;
 
 import dev.modelgate.core.Failure;
+import dev.modelgate.core.Reason;
 import dev.modelgate.policy.DecisionText;
 import dev.modelgate.policy.Mode;
 import dev.modelgate.policy.ModelVerdict;
@@ -16,10 +17,11 @@ import java.util.TreeMap;
 /**
  * Turns the verdicts of one workload into report results, one per (model, policy) verdict. The
  * mapping (docs/reports.md): a passed verdict is {@code pass}; a failure that is only {@code
- * UNAVAILABLE} or {@code INTERNAL_ERROR} is {@code error} (nothing was decided about the model);
- * any other failure is {@code fail} under Enforce and Audit (the {@code mode} property tells them
- * apart) and {@code warn}, not scored, under Warn. The model, its URI, the verified digest, the
- * signer and the reason codes go to {@code properties}; the message is the verdict's own line.
+ * UNAVAILABLE}, {@code INTERNAL_ERROR} or {@code VERIFIER_OUTCOME_UNKNOWN} is {@code error}
+ * (nothing was decided about the model); any other failure is {@code fail} under Enforce and Audit
+ * (the {@code mode} property tells them apart) and {@code warn}, not scored, under Warn. The model,
+ * its URI, the verified digest, the signer and the reason codes go to {@code properties}; the
+ * message is the verdict's own line.
  */
 public final class VerdictResults {
   /** The {@code source} of every ModelGate result. */
@@ -72,7 +74,11 @@ public final class VerdictResults {
     if (v.passed()) {
       return PolicyResult.PASS;
     }
-    if (v.failures().stream().allMatch(f -> f.reason().undecided())) {
+    // Nothing was decided about the model: it did not answer in time, ModelGate failed, or
+    // (background
+    // verification) the pod's verifier left no readable outcome.
+    if (v.failures().stream()
+        .allMatch(f -> f.reason().undecided() || f.reason() == Reason.VERIFIER_OUTCOME_UNKNOWN)) {
       return PolicyResult.ERROR;
     }
     switch (v.mode()) {

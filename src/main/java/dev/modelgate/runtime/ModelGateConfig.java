@@ -108,6 +108,48 @@ public interface ModelGateConfig {
     int maxQueued();
   }
 
+  /** Background verification of running workloads (with {@code source=kubernetes} only). */
+  Scan scan();
+
+  /**
+   * {@code modelgate.scan.*}: one replica, elected by a Lease, re-verifies the models of running
+   * pods every {@code interval} and when a policy or trust root changes.
+   */
+  interface Scan {
+    /** Whether this replica campaigns to scan at all. */
+    @WithDefault("true")
+    boolean enabled();
+
+    /** How often the running workloads are verified again, besides after policy changes. */
+    @WithDefault("1h")
+    Duration interval();
+
+    /** The Lease that elects the one replica that scans (not the certificate Lease). */
+    @WithDefault("modelgate-scan")
+    String lease();
+
+    /** The namespace of the Lease; default: this pod's ({@code POD_NAMESPACE}). */
+    Optional<String> namespace();
+
+    /** This replica's name in the Lease; default: {@code POD_NAME}, else the host name. */
+    Optional<String> identity();
+
+    /** Workload groups verified at once (each may verify several models in parallel). */
+    @WithDefault("4")
+    int concurrency();
+
+    /** Time one workload group may take, registry requests included. */
+    @WithDefault("60s")
+    Duration workloadTimeout();
+
+    /**
+     * Most series of {@code modelgate_models_running}; the pods of models beyond it are counted in
+     * series labelled {@code other}.
+     */
+    @WithDefault("1000")
+    int maxInventorySeries();
+  }
+
   /**
    * {@code modelgate.webhook-tls.*}: on when {@code secret} is set (the chart sets it unless
    * certManager.enabled).

@@ -7,9 +7,6 @@ import dev.modelgate.certs.RenewalPlan.Step;
 import dev.modelgate.runtime.WebhookCertificates.SecretRead;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientException;
-import io.fabric8.kubernetes.client.extended.leaderelection.LeaderCallbacks;
-import io.fabric8.kubernetes.client.extended.leaderelection.LeaderElectionConfigBuilder;
-import io.fabric8.kubernetes.client.extended.leaderelection.resourcelock.LeaseLock;
 import java.time.Duration;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
@@ -29,12 +26,6 @@ import org.jboss.logging.Logger;
  */
 public final class SelfManagedCertificates implements AutoCloseable {
   private static final Logger log = Logger.getLogger(SelfManagedCertificates.class);
-
-  /** Lease timings as Kubernetes' own controllers use them (kube-controller-manager defaults). */
-  static final Duration LEASE_DURATION = Duration.ofSeconds(15);
-
-  static final Duration RENEW_DEADLINE = Duration.ofSeconds(10);
-  static final Duration RETRY_PERIOD = Duration.ofSeconds(2);
 
   private final KubernetesClient client;
   private final WebhookCertificates objects;
@@ -93,28 +84,19 @@ public final class SelfManagedCertificates implements AutoCloseable {
     scheduler.scheduleWithFixedDelay(
         this::syncQuietly, 0, syncPeriod.toMillis(), TimeUnit.MILLISECONDS);
     election =
-        client
-            .leaderElector()
-            .withConfig(
-                new LeaderElectionConfigBuilder()
-                    .withName("modelgate-webhook-tls")
-                    .withLock(new LeaseLock(objects.names().namespace(), lease, identity))
-                    .withLeaseDuration(LEASE_DURATION)
-                    .withRenewDeadline(RENEW_DEADLINE)
-                    .withRetryPeriod(RETRY_PERIOD)
-                    .withReleaseOnCancel(true)
-                    .withLeaderCallbacks(
-                        new LeaderCallbacks(
-                            this::startLeading,
-                            this::stopLeading,
-                            leader -> {
-                              if (leader != null && !leader.isEmpty()) {
-                                log.infof("webhook certificate leader is %s", leader);
-                              }
-                            }))
-                    .build())
-            .build()
-            .start();
+        LeaseCampaign.start(
+            client,
+            "modelgate-webhook-tls",
+            objects.names().namespace(),
+            lease,
+            identity,
+            this::startLeading,
+            this::stopLeading,
+            leader -> {
+              if (leader != null && !leader.isEmpty()) {
+                log.infof("webhook certificate leader is %s", leader);
+              }
+            });
   }
 
   private void startLeading() {

@@ -162,7 +162,7 @@ public class WebhookTls {
     return commaList.split(",")[0].trim();
   }
 
-  private static String hostName() {
+  static String hostName() {
     try {
       return InetAddress.getLocalHost().getHostName();
     } catch (IOException e) {

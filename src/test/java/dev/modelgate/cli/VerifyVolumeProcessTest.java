@@ -2,6 +2,9 @@ package dev.modelgate.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.modelgate.admission.VerifierOutcome;
+import dev.modelgate.core.Reason;
+import dev.modelgate.policy.Mode;
 import dev.modelgate.testing.AdmissionHarness;
 import dev.modelgate.testing.Cli;
 import dev.modelgate.testing.SignedModel;
@@ -19,7 +22,7 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * The init container's verify mode, run as its own process as the kubelet would: policies from the
- * environment, exit code, and the one-line reason in the termination log.
+ * environment, exit code, and in the termination log the first reason and the outcome record.
  */
 class VerifyVolumeProcessTest {
   @TempDir Path tmp;
@@ -75,7 +78,18 @@ class VerifyVolumeProcessTest {
     assertThat(r.log())
         .contains("model 'llm' (pvc://models/llama) verified by ClusterModelPolicy/volumes")
         .contains("hashing 5 files");
-    assertThat(r.termination()).isEmpty();
+    VerifierOutcome recorded = VerifierOutcome.parse(r.termination());
+    assertThat(recorded.model()).isEqualTo("llm");
+    assertThat(recorded.uri()).isEqualTo("pvc://models/llama");
+    assertThat(recorded.results())
+        .singleElement()
+        .satisfies(
+            p -> {
+              assertThat(p.policy()).isEqualTo("ClusterModelPolicy/volumes");
+              assertThat(p.passed()).isTrue();
+              assertThat(p.method()).contains("key");
+              assertThat(p.signer()).isPresent();
+            });
   }
 
   @Test
@@ -88,6 +102,13 @@ class VerifyVolumeProcessTest {
     assertThat(r.termination())
         .startsWith(
             "model 'llm' (pvc://models/llama) failed ClusterModelPolicy/volumes: DIGEST_MISMATCH: file 'model.safetensors' has sha256:");
+    assertThat(VerifierOutcome.parse(r.termination()).results())
+        .singleElement()
+        .satisfies(
+            p -> {
+              assertThat(p.passed()).isFalse();
+              assertThat(p.reason()).contains(Reason.DIGEST_MISMATCH);
+            });
   }
 
   @Test
@@ -124,6 +145,13 @@ class VerifyVolumeProcessTest {
     assertThat(r.log())
         .contains("UNSIGNED_FILE: file 'extra.py'")
         .contains("(mode WARN, not blocking)");
+    assertThat(VerifierOutcome.parse(r.termination()).results())
+        .singleElement()
+        .satisfies(
+            p -> {
+              assertThat(p.mode()).isEqualTo(Mode.WARN);
+              assertThat(p.reason()).contains(Reason.UNSIGNED_FILE);
+            });
   }
 
   @Test

@@ -40,6 +40,13 @@ class HelmChartTest {
     return docs.stream().filter(d -> d.path("kind").asText().equals(kind)).findFirst();
   }
 
+  static Optional<JsonNode> named(List<JsonNode> docs, String kind, String name) {
+    return docs.stream()
+        .filter(d -> d.path("kind").asText().equals(kind))
+        .filter(d -> d.at("/metadata/name").asText().equals(name))
+        .findFirst();
+  }
+
   @Test
   void chartLintsClean() {
     LintResult r = new Helm(CHART).lint().strict().call();
@@ -168,7 +175,9 @@ class HelmChartTest {
 
     List<JsonNode> rules = new ArrayList<>();
     kind(docs, "ClusterRole").orElseThrow().path("rules").forEach(rules::add);
-    kind(docs, "Role").orElseThrow().path("rules").forEach(rules::add);
+    docs.stream()
+        .filter(d -> d.path("kind").asText().equals("Role"))
+        .forEach(role -> role.path("rules").forEach(rules::add));
     for (JsonNode r : rules) {
       String resources = r.path("resources").toString();
       String verbs = r.path("verbs").toString();
@@ -186,7 +195,7 @@ class HelmChartTest {
         assertThat(verbs).isEqualTo("[\"get\",\"update\"]");
       }
       if (resources.contains("leases")) {
-        assertThat(r.path("resourceNames").toString()).isEqualTo("[\"gate-tls\"]");
+        assertThat(r.path("resourceNames").toString()).isIn("[\"gate-tls\"]", "[\"gate-scan\"]");
         assertThat(verbs).isEqualTo("[\"get\",\"update\"]");
       }
       if (verbs.contains("create")) {
@@ -202,7 +211,8 @@ class HelmChartTest {
             .isIn(
                 "[\"clustermodelpolicies\",\"modelpolicies\",\"modeltrustroots\"]",
                 "[\"endpointslices\"]",
-                "[\"policyreports\",\"clusterpolicyreports\"]");
+                "[\"policyreports\",\"clusterpolicyreports\"]",
+                "[\"pods\"]");
       }
     }
     assertThat(kind(docs, "Role").orElseThrow().at("/metadata/namespace").asText())
@@ -233,6 +243,34 @@ class HelmChartTest {
   }
 
   @Test
+  void backgroundVerificationHasItsOwnLeaseAndCanBeTurnedOff() throws Exception {
+    List<JsonNode> on = render(new Helm(CHART), "scan.interval", "30m");
+    List<JsonNode> off = render(new Helm(CHART), "scan.enabled", "false");
+
+    String env =
+        kind(on, "Deployment").orElseThrow().at("/spec/template/spec/containers/0/env").toString();
+    assertThat(env)
+        .contains(
+            "{\"name\":\"MODELGATE_SCAN_INTERVAL\",\"value\":\"30m\"}",
+            "{\"name\":\"MODELGATE_SCAN_LEASE\",\"value\":\"gate-scan\"}",
+            "POD_NAME");
+    assertThat(named(on, "Lease", "gate-scan")).isPresent();
+    assertThat(named(on, "Role", "gate-scan").orElseThrow().path("rules").toString())
+        .contains("leases", "gate-scan");
+    assertThat(kind(on, "ClusterRole").orElseThrow().path("rules").toString())
+        .contains("\"pods\"", "replicasets", "jobs");
+    assertThat(
+            kind(off, "Deployment")
+                .orElseThrow()
+                .at("/spec/template/spec/containers/0/env")
+                .toString())
+        .contains("{\"name\":\"MODELGATE_SCAN_ENABLED\",\"value\":\"false\"}");
+    assertThat(named(off, "Lease", "gate-scan")).isEmpty();
+    assertThat(kind(off, "ClusterRole").orElseThrow().path("rules").toString())
+        .doesNotContain("replicasets");
+  }
+
+  @Test
   void certManagerModeMountsItsSecretAndGrantsNoWebhookOrSecretWrites() throws Exception {
     List<JsonNode> docs = render(new Helm(CHART), "certManager.enabled", "true");
 
@@ -240,8 +278,8 @@ class HelmChartTest {
         kind(docs, "Deployment").orElseThrow().at("/spec/template/spec/containers/0");
     assertThat(container.at("/args").toString()).contains("\"--tls-cert\",\"/tls/tls.crt\"");
     assertThat(container.at("/env").toString()).doesNotContain("MODELGATE_WEBHOOK_TLS_SECRET");
-    assertThat(kind(docs, "Role")).isEmpty();
-    assertThat(kind(docs, "Lease")).isEmpty();
+    assertThat(named(docs, "Role", "gate-tls")).isEmpty();
+    assertThat(named(docs, "Lease", "gate-tls")).isEmpty();
     assertThat(kind(docs, "Secret")).as("cert-manager creates it").isEmpty();
     assertThat(kind(docs, "ClusterRole").orElseThrow().toString())
         .doesNotContain("webhookconfigurations");
@@ -320,7 +358,7 @@ class HelmChartTest {
                 .at("/spec/template/spec/containers/0/args")
                 .toString())
         .contains("--tls-cert");
-    assertThat(kind(docs, "Lease")).isEmpty();
+    assertThat(named(docs, "Lease", "gate-tls")).isEmpty();
   }
 
   @Test

@@ -1,6 +1,7 @@
 package dev.modelgate.policy.crd;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
+import com.fasterxml.jackson.annotation.JsonPropertyDescription;
 import dev.modelgate.policy.CompileError;
 import dev.modelgate.policy.CompiledPolicy;
 import io.fabric8.kubernetes.api.model.Condition;
@@ -15,12 +16,16 @@ import java.util.Objects;
  * Status of policies and trust roots: the generation last compiled and a Ready condition, made from
  * the compiled policy ({@link #of}): {@code True}/{@code Compiled} with "policy compiled", or
  * {@code False}/{@code CompileError} with the compile errors, each as "field: message" ({@link
- * CompileError#summary}: the first ten, then "and K more").
+ * CompileError#summary}: the first ten, then "and K more"). Background verification writes {@code
+ * scan} (policies only), which every writer keeps.
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public class PolicyStatus {
   public Long observedGeneration;
   public List<Condition> conditions = new ArrayList<>();
+
+  @JsonPropertyDescription("What the last background verification found (policies only).")
+  public ScanStatus scan;
 
   /** The status that reports {@code p} compiled at {@code generation}. */
   public static PolicyStatus of(CompiledPolicy p, Long generation, Instant now) {

@@ -22,6 +22,7 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
 import org.slf4j.Logger;
@@ -50,6 +51,8 @@ public final class InformerPolicyStore implements PolicyStore, AutoCloseable {
   private final AtomicLong recompiles = new AtomicLong();
   private final CoalescingWorker worker;
   private volatile boolean synced;
+  private final List<Runnable> listeners = new CopyOnWriteArrayList<>();
+  private List<String> compiledContent;
 
   /** How long an event waits for others of the same burst before the recompile starts. */
   static final Duration SETTLE = Duration.ofMillis(100);
@@ -158,6 +161,23 @@ public final class InformerPolicyStore implements PolicyStore, AutoCloseable {
     for (CompiledPolicy p : compiled) {
       writeStatus(p);
     }
+    // A policy's document holds the trust roots it names, so a rotated root changes it too; a
+    // periodic recompile that finds the same content tells nobody.
+    List<String> content =
+        compiled.stream()
+            .map(p -> p.displayName() + "\n" + p.document() + "\n" + p.errors())
+            .sorted()
+            .toList();
+    boolean changed = compiledContent != null && !compiledContent.equals(content);
+    compiledContent = content;
+    if (changed) {
+      listeners.forEach(Runnable::run);
+    }
+  }
+
+  @Override
+  public void onChange(Runnable listener) {
+    listeners.add(listener);
   }
 
   /** A ModelTrustRoot whose Sigstore root is in a ConfigMap gets it inlined before compiling. */
@@ -223,7 +243,10 @@ public final class InformerPolicyStore implements PolicyStore, AutoCloseable {
       if (current == null || PolicyStatus.shows(current, p)) {
         return;
       }
-      current.setStatus(PolicyStatus.of(p, current.getMetadata().getGeneration(), Instant.now()));
+      PolicyStatus s = PolicyStatus.of(p, current.getMetadata().getGeneration(), Instant.now());
+      // Background verification's summary is kept: it is not this writer's to drop.
+      s.scan = current.getStatus() == null ? null : current.getStatus().scan;
+      current.setStatus(s);
       op.updateStatus(current);
     } catch (KubernetesClientException e) {
       log.warn("status of {} cannot be written: {}", p.displayName(), e.getMessage());
