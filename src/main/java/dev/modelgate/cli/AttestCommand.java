@@ -5,7 +5,7 @@ import dev.modelgate.core.InvalidInputException;
 import dev.modelgate.core.Reason;
 import dev.modelgate.core.StrictJson;
 import dev.modelgate.oms.ManifestBuilder;
-import dev.modelgate.verify.AttestationCollector;
+import dev.modelgate.verify.LocalAttestations;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -93,8 +93,7 @@ final class AttestCommand implements Callable<Integer> {
     Path out =
         output != null
             ? output
-            : AttestationCollector.directoryFor(model)
-                .resolve(slug(predicateType) + ".sigstore.json");
+            : LocalAttestations.directoryFor(model).resolve(slug(predicateType) + ".sigstore.json");
     Files.createDirectories(out.toAbsolutePath().getParent());
     Files.write(out, bundle);
     spec.commandLine()

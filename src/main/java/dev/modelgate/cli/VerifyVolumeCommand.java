@@ -160,7 +160,9 @@ final class VerifyVolumeCommand implements Callable<Integer> {
       VerificationResult r =
           Deadline.within(
               modelUri, timeout, () -> verifier.verify(request, p.verification().orElseThrow()));
-      r = ModelVerificationService.withLocalAttestations(model, r, p.verification().orElseThrow());
+      r =
+          ModelVerificationService.withLocalAttestations(
+              verifier, model, r, p.verification().orElseThrow());
       r.warnings().forEach(w -> err.printf("modelgate: warning: %s%n", Printable.escape(w)));
       List<Failure> failures = new ArrayList<>(r.failures());
       if (r.verified()) {

@@ -16,8 +16,6 @@ import java.nio.file.Path;
 import java.security.MessageDigest;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.ArrayList;
-import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
@@ -232,11 +230,11 @@ public final class RegistryClient {
   }
 
   /**
-   * The referrers of {@code subject} with the given artifact type: the OCI 1.1 referrers API, or on
-   * 404 the {@code sha256-<hex>} tag index; neither means none. Filtered here too, since a registry
-   * may ignore the filter.
+   * The OCI 1.1 referrers API's index of {@code subject}'s referrers, asked for the given artifact
+   * type (distribution-spec "Listing Referrers"), or empty when the registry has no referrers API
+   * (404). {@link ReferrerDiscovery} falls back to the tag schema then.
    */
-  public List<Descriptor> referrers(
+  public Optional<byte[]> referrersIndex(
       OciReference repo, OciDigest subject, String artifactType, Instant deadline) {
     String query = "?artifactType=" + URLEncoder.encode(artifactType, StandardCharsets.UTF_8);
     Response r =
@@ -248,35 +246,11 @@ public final class RegistryClient {
             null,
             MAX_MANIFEST_BYTES,
             deadline);
-    byte[] index;
-    if (r.status() == 200) {
-      index = r.body();
-    } else if (r.status() == 404) {
-      Response tag =
-          send(
-              repo,
-              "GET",
-              "/manifests/" + subject.referrersTag(),
-              Map.of("Accept", MediaTypes.OCI_INDEX),
-              null,
-              MAX_MANIFEST_BYTES,
-              deadline);
-      if (tag.status() == 404) {
-        return List.of();
-      }
-      expect(tag, 200, repo, "referrers tag " + subject.referrersTag());
-      index = tag.body();
-    } else {
-      expect(r, 200, repo, "referrers of " + subject);
-      return List.of();
+    if (r.status() == 404) {
+      return Optional.empty();
     }
-    List<Descriptor> out = new ArrayList<>();
-    for (Descriptor d : ManifestParser.indexEntries(index)) {
-      if (d.artifactType().equals(artifactType)) {
-        out.add(d);
-      }
-    }
-    return out;
+    expect(r, 200, repo, "referrers of " + subject);
+    return Optional.of(r.body());
   }
 
   /** Uploads a blob (monolithic POST then PUT) unless the registry has it already. */

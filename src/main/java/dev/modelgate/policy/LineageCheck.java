@@ -4,13 +4,11 @@ import com.fasterxml.jackson.databind.JsonNode;
 import dev.modelgate.core.Failure;
 import dev.modelgate.core.InvalidInputException;
 import dev.modelgate.core.Reason;
-import dev.modelgate.core.StrictJson;
 import dev.modelgate.source.ModelReference;
 import dev.modelgate.source.ModelUri;
 import dev.modelgate.verify.ModelVerificationService;
 import dev.modelgate.verify.VerificationResult;
 import dev.modelgate.verify.VerifiedAttestation;
-import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -145,25 +143,15 @@ public final class LineageCheck {
       VerificationResult model, LineageRule rule, List<Failure> failures) {
     List<Base> out = new ArrayList<>();
     for (VerifiedAttestation a : model.attestations()) {
+      String type = a.predicateType().orElse("");
       boolean provenance =
-          a.predicateType().equals(LineageRule.SLSA_PROVENANCE)
-              || a.predicateType().equals(LineageRule.MODELGATE_LINEAGE);
-      if (!provenance || !a.problems().isEmpty() || a.authorities().isEmpty()) {
+          type.equals(LineageRule.SLSA_PROVENANCE) || type.equals(LineageRule.MODELGATE_LINEAGE);
+      if (!provenance || !a.verified()) {
         continue;
       }
-      JsonNode p;
-      try {
-        p =
-            StrictJson.forDocument(Reason.STATEMENT_MALFORMED, "provenance")
-                .parse(a.statementJson().getBytes(StandardCharsets.UTF_8))
-                .path("predicate");
-      } catch (InvalidInputException e) {
-        failures.add(
-            Failure.of(Reason.LINEAGE_INVALID, "provenance %s: %s", a.source(), e.getMessage()));
-        continue;
-      }
+      JsonNode p = a.statement().orElseThrow().predicate();
       JsonNode list =
-          a.predicateType().equals(LineageRule.SLSA_PROVENANCE)
+          type.equals(LineageRule.SLSA_PROVENANCE)
               ? p.path("buildDefinition").path("resolvedDependencies")
               : p.path("baseModels");
       for (JsonNode d : list) {

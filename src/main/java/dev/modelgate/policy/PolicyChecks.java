@@ -1,12 +1,9 @@
 package dev.modelgate.policy;
 
-import com.fasterxml.jackson.databind.JsonNode;
 import dev.modelgate.core.Failure;
 import dev.modelgate.core.Reason;
-import dev.modelgate.core.StrictJson;
 import dev.modelgate.verify.VerificationResult;
 import dev.modelgate.verify.VerifiedAttestation;
-import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -64,12 +61,12 @@ public final class PolicyChecks {
       boolean any = false;
       boolean holds = false;
       for (VerifiedAttestation a : r.attestations()) {
-        if (!a.predicateType().equals(rule.predicateType())) {
+        if (!a.predicateType().map(rule.predicateType()::equals).orElse(false)) {
           continue;
         }
         any = true;
-        if (!a.problems().isEmpty()) {
-          notes.add(a.source() + " " + String.join("; ", a.problems()));
+        if (!a.verified()) {
+          notes.add(describe(a));
           continue;
         }
         if (!rule.authorities().isEmpty()
@@ -86,16 +83,8 @@ public final class PolicyChecks {
           holds = true;
           break;
         }
-        JsonNode statement;
-        try {
-          statement =
-              StrictJson.forDocument(Reason.STATEMENT_MALFORMED, "attestation")
-                  .parse(a.statementJson().getBytes(StandardCharsets.UTF_8));
-        } catch (RuntimeException e) {
-          notes.add(a.source() + ": " + e.getMessage());
-          continue;
-        }
-        CelCondition.Outcome o = rule.condition().get().evaluate(statement, model);
+        CelCondition.Outcome o =
+            rule.condition().get().evaluate(a.statement().orElseThrow().json(), model);
         if (o.holds()) {
           holds = true;
           break;
@@ -112,7 +101,7 @@ public final class PolicyChecks {
         List<String> unreadable =
             r.attestations().stream()
                 .filter(a -> a.predicateType().isEmpty())
-                .map(a -> a.source() + " " + String.join("; ", a.problems()))
+                .map(PolicyChecks::describe)
                 .toList();
         failures.add(
             Failure.of(
@@ -140,5 +129,12 @@ public final class PolicyChecks {
       }
     }
     return new Result(failures, held);
+  }
+
+  /** An attestation that does not count, with the failures of the step that refused it. */
+  private static String describe(VerifiedAttestation a) {
+    return a.source()
+        + ": "
+        + String.join("; ", a.problems().stream().map(Failure::toString).toList());
   }
 }

@@ -45,10 +45,10 @@ final class ArchiveLayers {
     List<Failure> problems = new ArrayList<>(contents.problems());
     long left = budget;
     for (Descriptor l : m.layers()) {
-      if (!OciModelVerifier.isArchive(l.mediaType())) {
+      if (!ArtifactLayers.isArchive(l.mediaType())) {
         continue;
       }
-      String name = OciModelVerifier.layerName(l);
+      String name = ArtifactLayers.layerName(l);
       RelativePath layerPath =
           contents.archives().stream().filter(p -> p.value().equals(name)).findFirst().orElse(null);
       if (layerPath == null) {

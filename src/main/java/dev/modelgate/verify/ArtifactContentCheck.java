@@ -8,6 +8,7 @@ import dev.modelgate.oms.IgnoreRules;
 import dev.modelgate.oms.RelativePath;
 import dev.modelgate.oms.Resource;
 import dev.modelgate.oms.ResourceKey;
+import dev.modelgate.oms.Serialization;
 import dev.modelgate.oms.SerializationMethod;
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -24,18 +25,13 @@ import java.util.stream.Collectors;
  * Archive layers cannot, and are denied with their path; so are unsigned layers, and layers whose
  * annotations name no safe path.
  */
-final class ArtifactContentCheck implements Check {
+final class ArtifactContentCheck {
   static final RelativePath SIGNATURE_LAYER = RelativePath.parse("model.sig");
 
-  @Override
-  public String stage() {
-    return "artifact-content";
-  }
-
-  @Override
-  public List<Failure> run(VerificationContext ctx) {
-    List<Failure> failures = new ArrayList<>(ctx.artifact.problems());
-    var s = ctx.statement.serialization();
+  ContentResult check(
+      VerifiedStatement verified, ArtifactContents artifact, VerifyOptions options) {
+    List<Failure> failures = new ArrayList<>(artifact.problems());
+    Serialization s = verified.statement().serialization();
     if (s.method() != SerializationMethod.FILES || s.hashType() != HashAlgorithm.SHA256) {
       failures.add(
           Failure.of(
@@ -43,15 +39,15 @@ final class ArtifactContentCheck implements Check {
               "the signature hashes files with %s/%s; layer digests are sha256 of whole files, so only files/sha256 signatures can be checked against a manifest",
               s.method().omsName(),
               s.hashType().omsName()));
-      return failures;
+      return ContentResult.refused(failures);
     }
-    List<RelativePath> ignored = new ArrayList<>(ctx.options.ignorePaths());
+    List<RelativePath> ignored = new ArrayList<>(options.ignorePaths());
     ignored.addAll(s.ignorePaths());
     ignored.add(SIGNATURE_LAYER);
     IgnoreRules ignore = new IgnoreRules(ignored);
     // Ignore rules do not apply to an archive's own name: its entries land wherever their tar paths
     // say, not under that name, so an unread archive is never ignorable.
-    for (RelativePath archive : ctx.artifact.archives()) {
+    for (RelativePath archive : artifact.archives()) {
       failures.add(
           Failure.about(
               Reason.LAYER_NOT_VERIFIABLE,
@@ -60,7 +56,7 @@ final class ArtifactContentCheck implements Check {
               archive));
     }
     List<Resource> found = new ArrayList<>();
-    for (Map.Entry<RelativePath, Digest> e : ctx.artifact.rawFiles().entrySet()) {
+    for (Map.Entry<RelativePath, Digest> e : artifact.rawFiles().entrySet()) {
       if (!ignore.ignores(e.getKey())) {
         found.add(
             new Resource(
@@ -69,15 +65,16 @@ final class ArtifactContentCheck implements Check {
     }
     found.sort(Comparator.comparing(Resource::key));
     List<Resource> signed =
-        ctx.statement.resources().stream().filter(r -> !ignore.ignores(r.key().path())).toList();
-    if (ctx.options.ignoreUnsignedFilesUnsafe()) {
+        verified.statement().resources().stream()
+            .filter(r -> !ignore.ignores(r.key().path()))
+            .toList();
+    if (options.ignoreUnsignedFilesUnsafe()) {
       var names = signed.stream().map(r -> r.key()).collect(Collectors.toSet());
       found.removeIf(r -> !names.contains(r.key()));
     }
-    ctx.filesChecked = found.size();
     Set<String> reported = new HashSet<>();
     failures.forEach(f -> reported.add(f.subject()));
     failures.addAll(ManifestComparison.compare(signed, found, reported));
-    return failures;
+    return new ContentResult(failures, found.size(), 0, List.of());
   }
 }

@@ -1,32 +1,30 @@
 package dev.modelgate.verify;
 
-import dev.modelgate.core.Failure;
 import dev.modelgate.core.InvalidInputException;
 import dev.modelgate.oms.BundleParser;
-import java.util.List;
+import dev.modelgate.oms.SigstoreBundle;
+import java.nio.file.Path;
 
 /**
- * Reads (or takes the fetched bytes of) and parses the signature bundle (Sigstore bundle v0.3),
- * within the size limit.
+ * Reads (or takes the fetched bytes of) and parses a signature bundle (Sigstore bundle v0.3),
+ * within the size limit. The parsed bundle is not trusted yet.
  */
-final class BundleCheck implements Check {
+final class BundleCheck {
   private final BundleParser parser = new BundleParser();
 
-  @Override
-  public String stage() {
-    return "bundle";
+  StepOutcome<SigstoreBundle> read(Path file) {
+    try {
+      return StepOutcome.passed(parser.read(file));
+    } catch (InvalidInputException e) {
+      return StepOutcome.failed(e.toFailure());
+    }
   }
 
-  @Override
-  public List<Failure> run(VerificationContext ctx) {
+  StepOutcome<SigstoreBundle> parse(byte[] bytes) {
     try {
-      ctx.bundle =
-          ctx.bundleBytes != null
-              ? parser.parse(ctx.bundleBytes)
-              : parser.read(ctx.request.signature());
-      return List.of();
+      return StepOutcome.passed(parser.parse(bytes));
     } catch (InvalidInputException e) {
-      return List.of(e.toFailure());
+      return StepOutcome.failed(e.toFailure());
     }
   }
 }

@@ -35,69 +35,65 @@ import java.util.Set;
  * model, the signed {@code ignore_paths} and the verifier's own. Symbolic links are followed only
  * when the verifier allows them and only to files inside the model: the signer cannot turn that on.
  */
-final class ContentCheck implements Check {
+final class ContentCheck {
   private final ModelHasher hasher;
 
   ContentCheck(ModelHasher hasher) {
     this.hasher = hasher;
   }
 
-  @Override
-  public String stage() {
-    return "content";
-  }
-
-  @Override
-  public List<Failure> run(VerificationContext ctx) {
-    VerifyOptions options = ctx.options;
-    OmsStatement statement = ctx.statement;
+  ContentResult check(VerifiedStatement verified, VerificationRequest request) {
+    VerifyOptions options = request.options();
+    OmsStatement statement = verified.statement();
     SymlinkPolicy links =
         options.allowSymlinks() ? SymlinkPolicy.FOLLOW_WITHIN_ROOT : SymlinkPolicy.REFUSE;
     ModelContents contents;
     IgnoreRules ignore;
     try {
-      ignore = ignoreRules(ctx);
+      ignore = ignoreRules(statement, request);
       if (options.ignoreUnsignedFilesUnsafe()) {
-        contents = signedFilesOnly(ctx.request.model(), statement, ignore, links);
+        contents = signedFilesOnly(request.model(), statement, ignore, links);
       } else {
-        contents = new ModelWalker(ignore, links).walk(ctx.request.model());
+        contents = new ModelWalker(ignore, links).walk(request.model());
       }
     } catch (InvalidInputException e) {
-      return List.of(e.toFailure());
+      return ContentResult.refused(List.of(e.toFailure()));
     }
     List<Failure> failures = new ArrayList<>(contents.failures());
+    List<String> warnings = new ArrayList<>();
     // Names and lengths first: what is unsigned or of the wrong length is never read.
     FileSetComparison.Outcome cheap =
         FileSetComparison.compare(
             statement.resources(), statement.serialization().method(), contents.files());
     failures.addAll(cheap.failures());
     if (cheap.zeroByteUncovered() > 0) {
-      ctx.warnings.add(
+      warnings.add(
           String.format(
               Locale.ROOT,
               "%d empty file(s) in the model are not covered: a shards signature has no entry for an empty file (format limit),"
                   + " so an added empty file cannot be detected; sign with the files serialization, or require it (verification.serializations: [files])",
               cheap.zeroByteUncovered()));
     }
-    HashedModel hashed =
-        hasher.hash(cheap.toHash(), statement.serialization(), ctx.request.progress());
+    HashedModel hashed = hasher.hash(cheap.toHash(), statement.serialization(), request.progress());
     failures.addAll(hashed.failures());
-    ctx.filesChecked = contents.files().size();
-    ctx.bytesHashed = cheap.toHash().stream().mapToLong(ModelFile::size).sum();
     failures.addAll(
         ManifestComparison.compare(
             statement.resources(), hashed.resources(), broken(failures), ignore::ignores));
-    return failures;
+    return new ContentResult(
+        failures,
+        contents.files().size(),
+        cheap.toHash().stream().mapToLong(ModelFile::size).sum(),
+        warnings);
   }
 
-  private static IgnoreRules ignoreRules(VerificationContext ctx) {
-    VerifyOptions options = ctx.options;
+  private static IgnoreRules ignoreRules(OmsStatement statement, VerificationRequest request) {
+    VerifyOptions options = request.options();
     List<RelativePath> paths = new ArrayList<>(options.ignorePaths());
     if (options.ignoreGitPaths()) {
       paths.addAll(IgnoreRules.GIT_PATHS);
     }
-    paths.addAll(ctx.statement.serialization().ignorePaths());
-    signatureInsideModel(ctx.request.model(), ctx.request.signature()).ifPresent(paths::add);
+    paths.addAll(statement.serialization().ignorePaths());
+    signatureInsideModel(request.model(), request.signature()).ifPresent(paths::add);
     return new IgnoreRules(paths);
   }
 

@@ -64,7 +64,7 @@ final class ImageLayers {
    */
   static boolean isContainerImage(OciManifest m) {
     return IMAGE_CONFIGS.contains(m.config().mediaType())
-        && m.layers().stream().allMatch(l -> OciModelVerifier.layerName(l) == null);
+        && m.layers().stream().allMatch(l -> ArtifactLayers.layerName(l) == null);
   }
 
   /** The failure for a container image when the policy does not allow downloading its layers. */

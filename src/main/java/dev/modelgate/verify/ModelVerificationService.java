@@ -114,7 +114,8 @@ public final class ModelVerificationService {
     VerificationRequest request =
         new VerificationRequest(dir, signature, policy.options(), HashProgress.NONE);
     Future<VerificationResult> f =
-        executor.submit(() -> withLocalAttestations(dir, verifier.verify(request, policy), policy));
+        executor.submit(
+            () -> withLocalAttestations(verifier, dir, verifier.verify(request, policy), policy));
     try {
       return f.get(Math.max(1, timeLeft.toMillis()), TimeUnit.MILLISECONDS);
     } catch (TimeoutException e) {
@@ -137,17 +138,18 @@ public final class ModelVerificationService {
     }
   }
 
-  /** Attestations next to a verified model, checked against the policy's authorities. */
+  /**
+   * Attestations next to a verified model ({@link LocalAttestations}), checked by {@code verifier}
+   * against the policy's authorities.
+   */
   public static VerificationResult withLocalAttestations(
-      Path dir, VerificationResult r, VerificationPolicy policy) {
+      ModelVerifier verifier, Path dir, VerificationResult r, VerificationPolicy policy) {
     if (!r.verified() || r.rootDigest().isEmpty()) {
       return r;
     }
     return r.withAttestations(
-        AttestationCollector.check(
-            AttestationCollector.local(dir),
-            Set.of(r.rootDigest().get().toString()),
-            policy.authorities()));
+        verifier.attestations(
+            LocalAttestations.read(dir), Set.of(r.rootDigest().get().toString()), policy));
   }
 
   /** The annotation's signature path is relative to the model directory and may not leave it. */

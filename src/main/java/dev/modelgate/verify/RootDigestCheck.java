@@ -3,30 +3,24 @@ package dev.modelgate.verify;
 import dev.modelgate.core.Failure;
 import dev.modelgate.core.Reason;
 import dev.modelgate.oms.Digest;
+import dev.modelgate.oms.OmsStatement;
 import dev.modelgate.oms.RootDigest;
-import java.util.List;
 
 /**
  * The subject digest equals the root digest recomputed from {@code resources} in payload order,
  * never re-sorted (OMS spec 6.5.1; model_signing "Manifest is inconsistent").
  */
-final class RootDigestCheck implements Check {
-  @Override
-  public String stage() {
-    return "root-digest";
-  }
-
-  @Override
-  public List<Failure> run(VerificationContext ctx) {
-    Digest computed = RootDigest.of(ctx.statement.resources());
-    if (!computed.equals(ctx.statement.subjectDigest())) {
-      return List.of(
+final class RootDigestCheck {
+  StepOutcome<VerifiedStatement> check(VerifiedSigners signers, OmsStatement statement) {
+    Digest computed = RootDigest.of(statement.resources());
+    if (!computed.equals(statement.subjectDigest())) {
+      return StepOutcome.failed(
           Failure.of(
               Reason.SUBJECT_DIGEST_MISMATCH,
               "subject digest is %s, but the signed resources give %s",
-              ctx.statement.subjectDigest(),
+              statement.subjectDigest(),
               computed));
     }
-    return List.of();
+    return StepOutcome.passed(new VerifiedStatement(signers, statement, computed));
   }
 }

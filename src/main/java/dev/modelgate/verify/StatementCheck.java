@@ -3,53 +3,49 @@ package dev.modelgate.verify;
 import dev.modelgate.core.Failure;
 import dev.modelgate.core.InvalidInputException;
 import dev.modelgate.core.Reason;
+import dev.modelgate.oms.OmsStatement;
 import dev.modelgate.oms.PredicateKind;
 import dev.modelgate.oms.SerializationMethod;
 import dev.modelgate.oms.StatementParser;
 import dev.modelgate.trust.PaeForm;
-import java.util.List;
 
 /**
- * The signed payload is an OMS statement. The v0.2.0 PAE encoding is accepted only for the legacy
- * predicate it was used with, so it cannot carry a modern manifest.
+ * The signed payload is an OMS statement (OMS spec 6), parsed once from the bytes the signature
+ * covers. The v0.2.0 PAE encoding is accepted only for the legacy predicate it was used with, so it
+ * cannot carry a modern manifest; the serialization must be one the policy accepts.
  */
-final class StatementCheck implements Check {
+final class StatementCheck {
   private final StatementParser parser = new StatementParser();
 
-  @Override
-  public String stage() {
-    return "statement";
-  }
-
-  @Override
-  public List<Failure> run(VerificationContext ctx) {
+  StepOutcome<OmsStatement> check(VerifiedSigners signers, VerifyOptions options) {
+    OmsStatement statement;
     try {
-      ctx.statement = parser.parse(ctx.bundle.envelope().payload().toArray());
+      statement = parser.parse(signers.bundle().envelope().payload().toArray());
     } catch (InvalidInputException e) {
-      return List.of(e.toFailure());
+      return StepOutcome.failed(e.toFailure());
     }
-    if (ctx.signer.paeForm() == PaeForm.LEGACY_V02
-        && ctx.statement.kind() != PredicateKind.LEGACY_DIGESTS_V01) {
-      return List.of(
+    if (signers.paeForm() == PaeForm.LEGACY_V02
+        && statement.kind() != PredicateKind.LEGACY_DIGESTS_V01) {
+      return StepOutcome.failed(
           Failure.of(
               Reason.SIGNATURE_INVALID,
               "signature uses the model_signing v0.2 encoding, which is accepted only for predicate %s",
               PredicateKind.LEGACY_DIGESTS_V01.uri()));
     }
-    SerializationMethod method = ctx.statement.serialization().method();
-    if (!ctx.options.accepts(method)) {
+    SerializationMethod method = statement.serialization().method();
+    if (!options.accepts(method)) {
       // shards manifests have no entry for an empty file, so they cannot prove a directory has
       // no added empty files; a policy may insist on files manifests.
-      return List.of(
+      return StepOutcome.failed(
           Failure.of(
               Reason.HASH_ALGORITHM_UNSUPPORTED,
               "signature uses the '%s' serialization, which the policy does not accept (verification.serializations: %s)",
               method.omsName(),
-              ctx.options.serializations().stream()
+              options.serializations().stream()
                   .map(SerializationMethod::omsName)
                   .sorted()
                   .toList()));
     }
-    return List.of();
+    return StepOutcome.passed(statement);
   }
 }

@@ -1,24 +1,80 @@
 package dev.modelgate.verify;
 
+import dev.modelgate.core.Failure;
+import dev.modelgate.oms.InTotoStatement;
 import java.util.List;
 import java.util.Objects;
+import java.util.Optional;
 
 /**
- * An in-toto attestation about a verified model: its predicate type, the statement JSON exactly as
- * signed, and the policy authorities whose signature on it verified (none when it verified for
- * nobody, kept so a denial can say so).
+ * An attestation found for a verified model, after the bundle, signer and statement steps: its
+ * statement (parsed once, present as soon as an authority's signature on it verified), the policy
+ * authorities whose signature verified, and why it does not count when it does not ({@link
+ * #problems()}, empty for an attestation that holds).
  */
-public record VerifiedAttestation(
-    String source,
-    String predicateType,
-    String statementJson,
-    List<String> authorities,
-    List<String> problems) {
-  public VerifiedAttestation {
-    Objects.requireNonNull(source, "source");
-    Objects.requireNonNull(predicateType, "predicateType");
-    Objects.requireNonNull(statementJson, "statementJson");
-    authorities = List.copyOf(authorities);
-    problems = List.copyOf(problems);
+public final class VerifiedAttestation {
+  private final String source;
+  private final InTotoStatement statement;
+  private final List<String> authorities;
+  private final List<Failure> problems;
+
+  private VerifiedAttestation(
+      String source, InTotoStatement statement, List<String> authorities, List<Failure> problems) {
+    this.source = Objects.requireNonNull(source, "source");
+    this.statement = statement;
+    this.authorities = List.copyOf(authorities);
+    this.problems = List.copyOf(problems);
+  }
+
+  /** Signed by {@code authorities} and about the model. */
+  static VerifiedAttestation verified(
+      String source, InTotoStatement statement, List<String> authorities) {
+    Objects.requireNonNull(statement, "statement");
+    if (authorities.isEmpty()) {
+      throw new IllegalArgumentException("a verified attestation needs an authority");
+    }
+    return new VerifiedAttestation(source, statement, authorities, List.of());
+  }
+
+  /** Refused before its statement could be trusted: nothing in it is read. */
+  static VerifiedAttestation refused(String source, List<Failure> problems) {
+    return refused(source, null, List.of(), problems);
+  }
+
+  /** Signed and parsed, but refused by a later step (another subject, for example). */
+  static VerifiedAttestation refused(
+      String source, InTotoStatement statement, List<String> authorities, List<Failure> problems) {
+    if (problems.isEmpty()) {
+      throw new IllegalArgumentException("a refused attestation needs a problem");
+    }
+    return new VerifiedAttestation(source, statement, authorities, problems);
+  }
+
+  /** Where it was found: a file, or {@code oci referrer <digest>}. */
+  public String source() {
+    return source;
+  }
+
+  /** The signed statement, once an authority's signature on it verified. */
+  public Optional<InTotoStatement> statement() {
+    return Optional.ofNullable(statement);
+  }
+
+  /** The predicate type of the signed statement; empty when none could be trusted. */
+  public Optional<String> predicateType() {
+    return statement().map(InTotoStatement::predicateType);
+  }
+
+  public List<String> authorities() {
+    return authorities;
+  }
+
+  /** Why it does not count; empty when it verified. */
+  public List<Failure> problems() {
+    return problems;
+  }
+
+  public boolean verified() {
+    return problems.isEmpty();
   }
 }

@@ -11,7 +11,7 @@ import dev.modelgate.testing.SignedModel;
 import dev.modelgate.testing.TestKeys;
 import dev.modelgate.testing.TestModels;
 import dev.modelgate.trust.PublicKeyHint;
-import dev.modelgate.verify.AttestationCollector;
+import dev.modelgate.verify.LocalAttestations;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -99,7 +99,7 @@ class AttestationRulesTest {
               assertThat(v.attestations()).containsExactly("accuracy");
               assertThat(v.authorities()).contains("release-key");
             });
-    assertThat(AttestationCollector.directoryFor(signed.model)).isDirectory();
+    assertThat(LocalAttestations.directoryFor(signed.model)).isDirectory();
   }
 
   @Test
@@ -131,8 +131,8 @@ class AttestationRulesTest {
     Path other = TestModels.sample(tmp, "other");
     TestModels.write(other.resolve("another.bin"), "a different model");
     attest(other, ciKey, "{\"metrics\": {\"accuracy\": 0.99}}");
-    Path dir = Files.createDirectories(AttestationCollector.directoryFor(signed.model));
-    try (var files = Files.list(AttestationCollector.directoryFor(other))) {
+    Path dir = Files.createDirectories(LocalAttestations.directoryFor(signed.model));
+    try (var files = Files.list(LocalAttestations.directoryFor(other))) {
       for (Path f : files.toList()) {
         Files.copy(f, dir.resolve(f.getFileName()));
       }
@@ -164,7 +164,7 @@ class AttestationRulesTest {
     Signature s = Signature.getInstance("SHA256withECDSA");
     s.initSign(ci.getPrivate());
     s.update(Pae.encode(DsseEnvelope.IN_TOTO_PAYLOAD_TYPE, payload));
-    Path dir = Files.createDirectories(AttestationCollector.directoryFor(signed.model));
+    Path dir = Files.createDirectories(LocalAttestations.directoryFor(signed.model));
     Files.write(
         dir.resolve("broken.json"),
         BundleWriter.withPublicKeyHint(PublicKeyHint.of(ci.getPublic()), payload, s.sign()));
@@ -219,7 +219,7 @@ class AttestationRulesTest {
 
     assertThat(review().allowed()).as(review().message()).isTrue();
 
-    Files.walk(AttestationCollector.directoryFor(signed.model))
+    Files.walk(LocalAttestations.directoryFor(signed.model))
         .filter(Files::isRegularFile)
         .forEach(f -> f.toFile().delete());
     attest(
@@ -236,7 +236,7 @@ class AttestationRulesTest {
     TestModels.write(signed.model.resolve("weights/model.pkl"), "pickle");
     Files.delete(signed.model.resolve("model.safetensors"));
     Cli.run("sign", signed.model, "--private-key", signed.privateKey);
-    Files.walk(AttestationCollector.directoryFor(signed.model))
+    Files.walk(LocalAttestations.directoryFor(signed.model))
         .filter(Files::isRegularFile)
         .forEach(f -> f.toFile().delete());
     attest(signed.model, ciKey, "{\"metrics\": {\"accuracy\": 0.93}}");

@@ -1,0 +1,23 @@
+package dev.modelgate.verify;
+
+import dev.modelgate.core.Failure;
+import java.util.List;
+
+/**
+ * What comparing a model's content with its verified statement found: every difference, how many
+ * files and bytes were checked, and warnings about what the format cannot prove.
+ */
+record ContentResult(
+    List<Failure> failures, long filesChecked, long bytesHashed, List<String> warnings) {
+  ContentResult {
+    failures = List.copyOf(failures);
+    warnings = List.copyOf(warnings);
+    if (filesChecked < 0 || bytesHashed < 0) {
+      throw new IllegalArgumentException("negative counts in a content result");
+    }
+  }
+
+  static ContentResult refused(List<Failure> failures) {
+    return new ContentResult(failures, 0, 0, List.of());
+  }
+}
