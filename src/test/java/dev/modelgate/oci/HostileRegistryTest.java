@@ -9,6 +9,7 @@ import dev.modelgate.core.StrictJson;
 import dev.modelgate.oms.ModelHasher;
 import dev.modelgate.source.RegistryAccess;
 import dev.modelgate.testing.FakeTicker;
+import dev.modelgate.testing.ReferrerManifests;
 import dev.modelgate.testing.SignedModel;
 import dev.modelgate.testing.TestModels;
 import dev.modelgate.trust.KeyVerifier;
@@ -183,33 +184,7 @@ class HostileRegistryTest {
    */
   OciDigest serveReferrer(OciDigest subject, byte[] bundleBytes) throws IOException {
     OciDigest bundleDigest = OciDigest.sha256(bundleBytes);
-    Map<String, Object> r = new LinkedHashMap<>();
-    r.put("schemaVersion", 2);
-    r.put("mediaType", MediaTypes.OCI_MANIFEST);
-    r.put("artifactType", MediaTypes.SIGSTORE_BUNDLE);
-    r.put(
-        "config",
-        Map.of(
-            "mediaType",
-            MediaTypes.OCI_EMPTY,
-            "digest",
-            OciDigest.sha256("{}".getBytes()).toString(),
-            "size",
-            2));
-    r.put(
-        "layers",
-        List.of(
-            Map.of(
-                "mediaType",
-                MediaTypes.SIGSTORE_BUNDLE,
-                "digest",
-                bundleDigest.toString(),
-                "size",
-                bundleBytes.length)));
-    r.put(
-        "subject",
-        Map.of("mediaType", MediaTypes.OCI_MANIFEST, "digest", subject.toString(), "size", 1));
-    byte[] bytes = StrictJson.mapper().writeValueAsBytes(r);
+    byte[] bytes = ReferrerManifests.bundle(subject, bundleBytes);
     OciDigest d = OciDigest.sha256(bytes);
     serveManifest(d.toString(), bytes);
     routes.put(

@@ -4,10 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.modelgate.oms.BundleWriter;
-import dev.modelgate.oms.DsseEnvelope;
-import dev.modelgate.oms.Pae;
-import dev.modelgate.trust.PublicKeyHint;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
@@ -94,12 +90,7 @@ public final class SignedModel {
 
   /** Replaces the bundle with a validly signed one over {@code statement} (exact bytes). */
   public void resign(String statement) {
-    byte[] payload = statement.getBytes(StandardCharsets.UTF_8);
-    byte[] sig = sign(Pae.encode(DsseEnvelope.IN_TOTO_PAYLOAD_TYPE, payload), "SHA256withECDSA");
-    writeBundle(
-        new String(
-            BundleWriter.withPublicKeyHint(PublicKeyHint.of(keys.getPublic()), payload, sig),
-            StandardCharsets.UTF_8));
+    writeBundle(new String(KeyBundles.sign(keys, statement), StandardCharsets.UTF_8));
   }
 
   public byte[] sign(byte[] data, String algorithm) {
