@@ -123,7 +123,11 @@ public final class AdmissionService {
     if (!r.dryRun() && outcome.decision().kind() != PolicyDecision.Kind.ALLOW) {
       events.record(r, outcome);
     }
-    reports.record(r, outcome);
+    if (!mutating) {
+      // /mutate answers before /validate and the other admission webhooks: only /validate's
+      // answer is the admission the report records.
+      reports.record(r, outcome);
+    }
     return outcome;
   }
 

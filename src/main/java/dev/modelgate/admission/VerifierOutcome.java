@@ -39,7 +39,12 @@ public record VerifierOutcome(String model, String uri, List<Result> results, in
   public static final int BUDGET = 1024;
 
   private static final int MESSAGE_CHARS = 160;
-  private static final int NAME_CHARS = 300;
+
+  /**
+   * What a model name or URI may take of the record, in bytes of JSON: with two of them and no
+   * result the record still fits the budget, however many multi-byte or escaped characters.
+   */
+  private static final int NAME_BYTES = 200;
 
   public VerifierOutcome {
     Objects.requireNonNull(model, "model");
@@ -260,11 +265,41 @@ public record VerifierOutcome(String model, String uri, List<Result> results, in
   }
 
   /**
-   * How a model name or URI appears in the record: as given, or its first {@value #NAME_CHARS}
-   * characters and "..." (compare a pod's expected model in this form).
+   * How a model name or URI appears in the record: as given, or cut to at most {@value #NAME_BYTES}
+   * bytes of JSON and marked with "..." (compare a pod's expected model in this form). Cut by
+   * bytes, not characters: 300 characters of a non-Latin name are 900 bytes, and a record that does
+   * not fit would make the verifier of a verified model fail.
    */
   public static String recordedForm(String nameOrUri) {
-    return shorten(nameOrUri, NAME_CHARS);
+    if (jsonBytes(nameOrUri) <= NAME_BYTES) {
+      return nameOrUri;
+    }
+    StringBuilder kept = new StringBuilder();
+    int used = 0;
+    for (int cp : nameOrUri.codePoints().toArray()) {
+      String c = new String(Character.toChars(cp));
+      used += jsonBytes(c);
+      if (used > NAME_BYTES - 3) {
+        break;
+      }
+      kept.append(c);
+    }
+    return kept.append("...").toString();
+  }
+
+  /**
+   * At most what {@code s} takes in a JSON string: control characters, quotes and backslashes
+   * escaped as six bytes.
+   */
+  private static int jsonBytes(String s) {
+    int n = 0;
+    for (int cp : s.codePoints().toArray()) {
+      n +=
+          cp < 0x20 || cp == '"' || cp == '\\'
+              ? 6
+              : new String(Character.toChars(cp)).getBytes(StandardCharsets.UTF_8).length;
+    }
+    return n;
   }
 
   private static String shorten(String s, int max) {

@@ -93,9 +93,11 @@ public final class BackgroundScan {
       try {
         for (ModelVerdict v :
             futures.get(i).get(timeout.toMillis() + 5000, TimeUnit.MILLISECONDS)) {
-          // Two revisions of a workload (a rollout) may run the same model: one result, the worse.
+          // Two revisions of a workload (a rollout) may run the same model, at two digests: the
+          // report keeps one result per (workload, model name, policy) (report/ResultKey), so the
+          // verdicts merge on that same key and the worse one is reported.
           mine.merge(
-              v.model().name() + " " + v.model().uri() + " " + v.policy(),
+              v.model().name() + " " + v.policy().orElse(""),
               v,
               (a, b) -> ScanOutcome.of(b).worse(ScanOutcome.of(a)) == ScanOutcome.of(a) ? a : b);
         }

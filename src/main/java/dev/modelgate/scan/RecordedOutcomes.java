@@ -99,6 +99,14 @@ final class RecordedOutcomes {
     }
     for (VerifierOutcome.Result r : recorded.results()) {
       if (admission.policy().filter(r.policy()::equals).isPresent()) {
+        int exitCode = terminated.path("exitCode").asInt(-1);
+        if (r.passed() && exitCode != 0) {
+          // A pass is the record and the exit code together: the kubelet starts the model server
+          // only after the verifier exits 0 (a Warn-mode failure exits 0 too).
+          return unknown(
+              admission,
+              where + " recorded a pass but exited with code " + terminated.path("exitCode"));
+        }
         return verdict(admission, where, r);
       }
     }

@@ -79,6 +79,11 @@ public record ScanGroup(ObjectReference workload, List<RunningPod> pods) {
         p.revision(),
         labels.toString(),
         String.join("\u0001", models),
-        w.problems().toString());
+        w.problems().toString(),
+        // /mutate injects the verifier into each pod when it is created, with that moment's
+        // policies: pods of one template can carry different verifiers, and only the pod that
+        // represents a group is reviewed again, so pods whose init containers differ never share
+        // one.
+        p.object().path("spec").path("initContainers").toString());
   }
 }

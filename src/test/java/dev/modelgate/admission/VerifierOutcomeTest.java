@@ -63,6 +63,22 @@ class VerifierOutcomeTest {
   }
 
   @Test
+  void longNonLatinOrEscapedNamesAreCutByBytesSoAVerifiedModelStillGetsItsRecord() {
+    String name = "\u6a21".repeat(400);
+    String uri = "pvc://models/" + "\u00e9\"\u0001".repeat(300);
+    VerifierOutcome o = new VerifierOutcome(name, uri, List.of(pass("ClusterModelPolicy/a")), 0);
+
+    String message = o.encode("model verified");
+
+    assertThat(message.getBytes(StandardCharsets.UTF_8).length)
+        .isLessThanOrEqualTo(VerifierOutcome.BUDGET);
+    VerifierOutcome back = VerifierOutcome.parse(message);
+    assertThat(back.model()).isEqualTo(VerifierOutcome.recordedForm(name)).endsWith("...");
+    assertThat(back.uri()).isEqualTo(VerifierOutcome.recordedForm(uri));
+    assertThat(back.results()).singleElement().satisfies(r -> assertThat(r.passed()).isTrue());
+  }
+
+  @Test
   void longMessagesAndManyPoliciesStayWithinTheBudgetAndCountWhatWasDropped() {
     List<VerifierOutcome.Result> many = new ArrayList<>();
     for (int i = 0; i < 40; i++) {

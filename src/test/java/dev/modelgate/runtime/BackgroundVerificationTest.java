@@ -60,6 +60,8 @@ import java.security.KeyPair;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.time.ZoneOffset;
+import java.time.ZonedDateTime;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
@@ -496,5 +498,41 @@ class BackgroundVerificationTest {
         .isEqualTo(leader == a ? "replica-a" : "replica-b");
     follower.request();
     assertThat(follower.scans()).as("a follower ignores triggers").isZero();
+  }
+
+  @Test
+  void aReplicaThatLostTheLeaseCampaignsAgainAndTakesItBack() throws Exception {
+    BackgroundScanner a = scanner("replica-a", scan(), Duration.ofHours(1));
+    a.start();
+    await("replica-a leads", a::leading);
+
+    // Another holder renews the Lease once and then disappears (a replica that paused, then died):
+    // replica-a cannot renew within the deadline and loses it, which ends fabric8's elector.
+    client
+        .leases()
+        .inNamespace(NS)
+        .withName("modelgate-scan")
+        .edit(
+            l -> {
+              l.getSpec().setHolderIdentity("replica-gone");
+              l.getSpec().setRenewTime(ZonedDateTime.now(ZoneOffset.UTC));
+              l.getSpec().setAcquireTime(ZonedDateTime.now(ZoneOffset.UTC));
+              return l;
+            });
+    await("replica-a lost the Lease", () -> !a.leading());
+
+    await(
+        "replica-a took the Lease back after the other holder's expired",
+        () ->
+            a.leading()
+                && "replica-a"
+                    .equals(
+                        client
+                            .leases()
+                            .inNamespace(NS)
+                            .withName("modelgate-scan")
+                            .get()
+                            .getSpec()
+                            .getHolderIdentity()));
   }
 }

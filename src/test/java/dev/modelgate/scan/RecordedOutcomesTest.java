@@ -221,6 +221,22 @@ class RecordedOutcomesTest {
   }
 
   @Test
+  void aPassRecordFromAVerifierThatExitedNonZeroIsAnError() throws Exception {
+    JsonNode template = injectedTemplate();
+    ObjectNode pod = standalonePod("crashed", template, verifierMessage(signed.model));
+    ((ObjectNode) pod.at("/status/initContainerStatuses/0/state/terminated"))
+        .put("exitCode", 137)
+        .put("reason", "OOMKilled");
+
+    scan(List.of(pod));
+
+    ModelVerdict v = verdictOf("crashed");
+    assertThat(ScanOutcome.of(v)).isEqualTo(ScanOutcome.ERROR);
+    assertThat(v.failures().get(0).reason()).isEqualTo(Reason.VERIFIER_OUTCOME_UNKNOWN);
+    assertThat(v.failures().get(0).message()).contains("recorded a pass but exited with code 137");
+  }
+
+  @Test
   void aPodVerifiedBeforeAPolicyWasAddedNeverPassesIt() throws Exception {
     JsonNode template = injectedTemplate();
     String good = verifierMessage(signed.model);

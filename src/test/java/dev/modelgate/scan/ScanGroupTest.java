@@ -129,6 +129,35 @@ class ScanGroupTest {
   }
 
   @Test
+  void podsOfOneTemplateWithDifferentInjectedVerifiersAreDecidedApart() {
+    // /mutate injects the verifier per pod at creation, with that moment's policy documents: a pod
+    // created after a key was revoked carries another verifier than one created before.
+    ObjectNode deployment = ControllerPods.deployment("ml", "llm", TEMPLATE);
+    ObjectNode rs = ControllerPods.replicaSet(deployment, "7d4b9c8f5");
+    ObjectNode before = ControllerPods.pod(rs, "aaaaa");
+    ObjectNode after = ControllerPods.pod(rs, "bbbbb");
+    ObjectNode sameAsAfter = ControllerPods.pod(rs, "ccccc");
+    for (ObjectNode pod : List.of(before, after, sameAsAfter)) {
+      ObjectNode verifier = ((ObjectNode) pod.get("spec")).putArray("initContainers").addObject();
+      verifier.put("name", "modelgate-verify-llm");
+      verifier
+          .putArray("env")
+          .addObject()
+          .put("name", "MODELGATE_POLICIES")
+          .put("value", pod == before ? "policy generation 1" : "policy generation 2");
+    }
+
+    List<ScanGroup> groups =
+        ScanGroup.of(
+            List.of(
+                RunningPod.of(before, objects(rs)),
+                RunningPod.of(after, objects(rs)),
+                RunningPod.of(sameAsAfter, objects(rs))));
+
+    assertThat(groups).extracting(g -> g.pods().size()).containsExactly(1, 2);
+  }
+
+  @Test
   void podsNobodyControlsAreTheirOwnWorkloads() {
     ObjectNode a = ControllerPods.pod(ControllerPods.deployment("ml", "x", TEMPLATE), "a");
     ((ObjectNode) a.path("metadata")).remove("ownerReferences");

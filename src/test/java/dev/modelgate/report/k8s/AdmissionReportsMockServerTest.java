@@ -164,7 +164,7 @@ class AdmissionReportsMockServerTest {
   }
 
   @Test
-  void dryRunsDenialsEnforceVerdictsAndControlledReplicasAreNotWritten() {
+  void dryRunsMutateReviewsDenialsEnforceVerdictsAndControlledReplicasAreNotWritten() {
     harness.policy(
         "a.yaml",
         AdmissionHarness.keyPolicy("audited", "Audit", "file://**", signed.publicKey, ""));
@@ -182,6 +182,10 @@ class AdmissionReportsMockServerTest {
         .put("controller", true);
 
     harness.review(AdmissionHarness.dryRun(AdmissionHarness.create(pod("dry"))));
+    // /mutate is answered before /validate and other webhooks: its allow is not an admission.
+    harness
+        .service()
+        .review(AdmissionHarness.create(pod("mutated")), Instant.now().plusSeconds(10), true);
     harness.review(replica);
     harness.review(AdmissionHarness.create(pod("admitted")));
     TestModels.write(signed.model.resolve("extra.bin"), "x");
