@@ -5,7 +5,9 @@ import dev.modelgate.scan.OwnerChain;
 import dev.modelgate.scan.PodInventory;
 import dev.modelgate.scan.RunningPod;
 import io.fabric8.kubernetes.api.model.HasMetadata;
+import io.fabric8.kubernetes.api.model.ListOptionsBuilder;
 import io.fabric8.kubernetes.api.model.Pod;
+import io.fabric8.kubernetes.api.model.PodList;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientException;
 import java.util.ArrayList;
@@ -22,6 +24,10 @@ import org.jboss.logging.Logger;
  */
 final class ClusterPods implements PodInventory {
   private static final Logger log = Logger.getLogger(ClusterPods.class);
+
+  /** Pods per list request (kubectl's default chunk size is 500). */
+  static final long PAGE = 500;
+
   private final KubernetesClient client;
 
   ClusterPods(KubernetesClient client) {
@@ -40,14 +46,25 @@ final class ClusterPods implements PodInventory {
                     Optional.ofNullable(read(namespace, kind, name))
                         .map(o -> json.convertValue(o, JsonNode.class)));
     List<RunningPod> out = new ArrayList<>();
-    for (Pod p : client.pods().inAnyNamespace().list().getItems()) {
-      if (p.getMetadata().getDeletionTimestamp() != null
-          || p.getStatus() == null
-          || !"Running".equals(p.getStatus().getPhase())) {
-        continue;
+    // In pages, as kubectl and the informers list: one response for every pod of a large cluster
+    // would be held whole, next to its copy as JSON.
+    String next = null;
+    do {
+      PodList page =
+          client
+              .pods()
+              .inAnyNamespace()
+              .list(new ListOptionsBuilder().withLimit(PAGE).withContinue(next).build());
+      for (Pod p : page.getItems()) {
+        if (p.getMetadata().getDeletionTimestamp() != null
+            || p.getStatus() == null
+            || !"Running".equals(p.getStatus().getPhase())) {
+          continue;
+        }
+        out.add(RunningPod.of(json.convertValue(p, JsonNode.class), lookup));
       }
-      out.add(RunningPod.of(json.convertValue(p, JsonNode.class), lookup));
-    }
+      next = page.getMetadata() == null ? null : page.getMetadata().getContinue();
+    } while (next != null && !next.isEmpty());
     return out;
   }
 
