@@ -8,6 +8,7 @@ import io.fabric8.kubernetes.client.KubernetesClientException;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.security.GeneralSecurityException;
+import java.security.cert.CertificateException;
 import java.security.cert.X509Certificate;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -117,8 +118,10 @@ public final class ReplicaCertificateProbe {
     TrustManager capture =
         new X509TrustManager() {
           @Override
-          public void checkClientTrusted(X509Certificate[] chain, String authType) {
-            throw new UnsupportedOperationException("client side only");
+          public void checkClientTrusted(X509Certificate[] chain, String authType)
+              throws CertificateException {
+            // The probe is only ever a TLS client: no client certificate is ever checked here.
+            throw new CertificateException("the certificate probe does not accept TLS clients");
           }
 
           @Override

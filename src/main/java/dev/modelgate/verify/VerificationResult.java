@@ -23,7 +23,7 @@ public final class VerificationResult {
   private final List<Failure> failures;
   private final List<String> signedFiles;
   private final List<VerifiedAttestation> attestations;
-  private List<String> warnings = List.of();
+  private final List<String> warnings;
 
   VerificationResult(
       String model,
@@ -58,6 +58,33 @@ public final class VerificationResult {
       List<Failure> failures,
       List<String> signedFiles,
       List<VerifiedAttestation> attestations) {
+    this(
+        model,
+        signer,
+        rootDigest,
+        files,
+        bytes,
+        authorities,
+        resolvedDigest,
+        failures,
+        signedFiles,
+        attestations,
+        List.of());
+  }
+
+  private VerificationResult(
+      String model,
+      Signer signer,
+      Digest rootDigest,
+      long files,
+      long bytes,
+      List<String> authorities,
+      String resolvedDigest,
+      List<Failure> failures,
+      List<String> signedFiles,
+      List<VerifiedAttestation> attestations,
+      List<String> warnings) {
+    this.warnings = List.copyOf(warnings);
     this.signedFiles = List.copyOf(signedFiles);
     this.attestations = List.copyOf(attestations);
     this.model = Objects.requireNonNull(model, "model");
@@ -84,70 +111,63 @@ public final class VerificationResult {
   }
 
   VerificationResult withWarnings(List<String> found) {
-    VerificationResult r =
-        new VerificationResult(
-            model,
-            signer,
-            rootDigest,
-            files,
-            bytes,
-            authorities,
-            resolvedDigest,
-            failures,
-            signedFiles,
-            attestations);
-    r.warnings = List.copyOf(found);
-    return r;
-  }
-
-  private VerificationResult keepWarnings(VerificationResult r) {
-    r.warnings = warnings;
-    return r;
+    return new VerificationResult(
+        model,
+        signer,
+        rootDigest,
+        files,
+        bytes,
+        authorities,
+        resolvedDigest,
+        failures,
+        signedFiles,
+        attestations,
+        found);
   }
 
   VerificationResult withModel(String shownAs, String digest) {
-    return keepWarnings(
-        new VerificationResult(
-            shownAs,
-            signer,
-            rootDigest,
-            files,
-            bytes,
-            authorities,
-            digest,
-            failures,
-            signedFiles,
-            attestations));
+    return new VerificationResult(
+        shownAs,
+        signer,
+        rootDigest,
+        files,
+        bytes,
+        authorities,
+        digest,
+        failures,
+        signedFiles,
+        attestations,
+        warnings);
   }
 
   VerificationResult withSignedFiles(List<String> names) {
-    return keepWarnings(
-        new VerificationResult(
-            model,
-            signer,
-            rootDigest,
-            files,
-            bytes,
-            authorities,
-            resolvedDigest,
-            failures,
-            names,
-            attestations));
+    return new VerificationResult(
+        model,
+        signer,
+        rootDigest,
+        files,
+        bytes,
+        authorities,
+        resolvedDigest,
+        failures,
+        names,
+        attestations,
+        warnings);
   }
 
   VerificationResult withAttestations(List<VerifiedAttestation> found) {
-    return keepWarnings(
-        new VerificationResult(
-            model,
-            signer,
-            rootDigest,
-            files,
-            bytes,
-            authorities,
-            resolvedDigest,
-            failures,
-            signedFiles,
-            found));
+    return new VerificationResult(
+        model,
+        signer,
+        rootDigest,
+        files,
+        bytes,
+        authorities,
+        resolvedDigest,
+        failures,
+        signedFiles,
+        found,
+        warnings);
   }
 
   /** The file names the verified signature lists (what file rules and CEL's model.files see). */

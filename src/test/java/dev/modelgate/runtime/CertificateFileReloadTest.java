@@ -94,8 +94,9 @@ class CertificateFileReloadTest {
         new TrustManager[] {
           new X509TrustManager() {
             @Override
-            public void checkClientTrusted(X509Certificate[] chain, String authType) {
-              throw new UnsupportedOperationException();
+            public void checkClientTrusted(X509Certificate[] chain, String authType)
+                throws CertificateException {
+              throw new CertificateException("the test client accepts no TLS clients");
             }
 
             @Override
