@@ -415,18 +415,7 @@ final class RegistryTransport {
         return r;
       } catch (TimeoutException e) {
         future.cancel(true);
-        politeness.answered(ref.registry(), "timeout");
-        throw new UnavailableException(
-            "registry "
-                + ref.registry()
-                + " did not answer "
-                + method
-                + " "
-                + uri.getPath()
-                + " within "
-                + left.toMillis()
-                + " ms",
-            e);
+        throw timedOut(ref, method, uri, left, e);
       } catch (InterruptedException e) {
         Thread.currentThread().interrupt();
         throw new UnavailableException("interrupted while asking registry " + ref.registry(), e);
@@ -447,24 +436,30 @@ final class RegistryTransport {
         if (c instanceof HttpTimeoutException && !(c instanceof HttpConnectTimeoutException)) {
           // The request's own timeout (the same deadline) can fire before future.get's: one answer
           // for both.
-          politeness.answered(ref.registry(), "timeout");
-          throw new UnavailableException(
-              "registry "
-                  + ref.registry()
-                  + " did not answer "
-                  + method
-                  + " "
-                  + uri.getPath()
-                  + " within "
-                  + left.toMillis()
-                  + " ms",
-              c);
+          throw timedOut(ref, method, uri, left, c);
         }
         politeness.answered(ref.registry(), "error");
         throw new UnavailableException(
             "registry " + ref.registry() + " cannot be reached: " + inWords(c), c);
       }
     }
+  }
+
+  /** The registry did not answer within the deadline: counted once and said in one way. */
+  private UnavailableException timedOut(
+      OciReference ref, String method, URI uri, Duration left, Throwable cause) {
+    politeness.answered(ref.registry(), "timeout");
+    return new UnavailableException(
+        "registry "
+            + ref.registry()
+            + " did not answer "
+            + method
+            + " "
+            + uri.getPath()
+            + " within "
+            + left.toMillis()
+            + " ms",
+        cause);
   }
 
   /** A network failure as a person would say it, never as a Java class name. */
