@@ -5,10 +5,12 @@ import dev.modelgate.core.InvalidInputException;
 import dev.modelgate.core.Reason;
 import dev.modelgate.core.StrictJson;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 
 /** Parses manifests and indexes served by a registry (untrusted JSON) into typed values. */
 public final class ManifestParser {
@@ -71,6 +73,23 @@ public final class ManifestParser {
     List<Descriptor> out = new ArrayList<>();
     for (int i = 0; i < nodes.size(); i++) {
       out.add(descriptor(json, nodes.get(i), "manifests[" + i + "]"));
+    }
+    return out;
+  }
+
+  /**
+   * The digests of the index entries that name a platform: the entries a node's runtime chooses
+   * among when it pulls the index (the OCI image index spec's {@code platform} field).
+   */
+  public static Set<OciDigest> entriesWithPlatform(byte[] bytes) {
+    StrictJson json = StrictJson.forDocument(Reason.REGISTRY_CONTENT_INVALID, "index");
+    Set<OciDigest> out = new HashSet<>();
+    List<Descriptor> entries = indexEntries(bytes);
+    List<JsonNode> nodes = json.array(json.parse(bytes), "manifests", "manifests", true);
+    for (int i = 0; i < nodes.size(); i++) {
+      if (nodes.get(i).has("platform")) {
+        out.add(entries.get(i).digest());
+      }
     }
     return out;
   }

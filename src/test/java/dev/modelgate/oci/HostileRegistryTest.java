@@ -439,6 +439,51 @@ class HostileRegistryTest {
   }
 
   @Test
+  void indexOfASignedModelBesideAPlatformImageIsRefused() throws Exception {
+    // A node pulling this index chooses the linux/amd64 image by platform and never the model:
+    // admitting because the model verified would run the unsigned image.
+    serveReferrersApi(serveReferrer(manifestDigest, bundle));
+    serveManifest(manifestDigest.toString(), manifest);
+    byte[] image = "{\"schemaVersion\":2}".getBytes(StandardCharsets.UTF_8);
+    byte[] idx =
+        StrictJson.mapper()
+            .writeValueAsBytes(
+                Map.of(
+                    "schemaVersion",
+                    2,
+                    "mediaType",
+                    MediaTypes.OCI_INDEX,
+                    "manifests",
+                    List.of(
+                        Map.of(
+                            "mediaType",
+                            MediaTypes.OCI_MANIFEST,
+                            "digest",
+                            manifestDigest.toString(),
+                            "size",
+                            manifest.length,
+                            "artifactType",
+                            "application/vnd.cncf.model.manifest.v1+json"),
+                        Map.of(
+                            "mediaType",
+                            MediaTypes.OCI_MANIFEST,
+                            "digest",
+                            OciDigest.sha256(image).toString(),
+                            "size",
+                            image.length,
+                            "platform",
+                            Map.of("architecture", "amd64", "os", "linux")))));
+    routes.put("GET /v2/models/llm/manifests/v1", ex -> send(ex, 200, MediaTypes.OCI_INDEX, idx));
+
+    VerificationResult r = verify();
+
+    assertThat(r.verified()).isFalse();
+    assertThat(reasons(r))
+        .contains("REGISTRY_CONTENT_INVALID")
+        .contains("is an index of a model manifest and 1 platform image(s)");
+  }
+
+  @Test
   void indexWithoutAModelManifestIsRefusedByName() throws Exception {
     byte[] idx = index("application/vnd.example.a", "application/vnd.example.b");
     routes.put("GET /v2/models/llm/manifests/v1", ex -> send(ex, 200, MediaTypes.OCI_INDEX, idx));
