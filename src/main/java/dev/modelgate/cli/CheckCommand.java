@@ -342,10 +342,13 @@ final class CheckCommand implements Callable<Integer> {
     return denied ? ExitCode.FAILED : undecided ? ExitCode.UNDECIDED : ExitCode.OK;
   }
 
-  /** Denied only because something did not answer in time: "could not decide", not "denied". */
+  /**
+   * Denied only because something did not answer in time: "could not decide", not "denied". Read
+   * from the denial's own findings: a failing Audit or Warn verdict beside them denies nothing.
+   */
   private static boolean onlyUndecided(AdmissionOutcome o) {
     List<Failure> failures =
-        o.verdicts().stream().filter(v -> !v.passed()).flatMap(v -> v.failures().stream()).toList();
+        o.decision().denials().stream().flatMap(f -> f.failures().stream()).toList();
     return !failures.isEmpty() && failures.stream().allMatch(f -> f.reason().undecided());
   }
 

@@ -292,6 +292,41 @@ class CheckCommandTest {
   }
 
   @Test
+  void anUnreachableEnforcedRegistryBesideAFailingAuditPolicyCouldNotDecide() throws Exception {
+    // The Audit policy's failure denies nothing: the only denial is the registry that did not
+    // answer, so check says "could not decide" (3), not "denied" (1).
+    int port;
+    try (ServerSocket s = new ServerSocket(0)) {
+      port = s.getLocalPort();
+    }
+    Path policies = Files.createDirectories(tmp.resolve("mixed-policies"));
+    SignedModel signed = SignedModel.create(Files.createDirectories(tmp.resolve("m2")));
+    TestModels.write(
+        policies.resolve("p.yaml"),
+        AdmissionHarness.keyPolicy(
+            "enforced", "Enforce", "oci://127.0.0.1:" + port + "/**", signed.publicKey, ""));
+    TestModels.write(
+        policies.resolve("a.yaml"),
+        AdmissionHarness.keyPolicy("audited", "Audit", "file://**", signed.publicKey, ""));
+    TestModels.write(signed.model.resolve("extra.bin"), "x");
+    Path pod =
+        TestModels.write(
+            tmp.resolve("mixed-pod.yaml"),
+            "apiVersion: v1\nkind: Pod\nmetadata:\n  name: llm\n  namespace: ml\n  annotations:\n"
+                + "    model.modelgate.dev/llm: oci://127.0.0.1:"
+                + port
+                + "/models/llm:v1\n"
+                + "    model.modelgate.dev/local: file://"
+                + signed.model
+                + "\nspec:\n  containers: [{name: s, image: server}]\n");
+
+    Cli.Result r = Cli.run("check", "--policies", policies, pod);
+
+    assertThat(r.err()).contains("audited");
+    assertThat(r.exitCode()).as(r.toString()).isEqualTo(3);
+  }
+
+  @Test
   void unreachableRegistrySaysWhyInWordsAndCouldNotDecide() throws Exception {
     int port;
     try (ServerSocket s = new ServerSocket(0)) {
