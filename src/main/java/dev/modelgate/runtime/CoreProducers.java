@@ -42,6 +42,9 @@ import org.jboss.logging.Logger;
 public class CoreProducers {
   private static final Logger log = Logger.getLogger(CoreProducers.class);
 
+  /** Registries named in {@code modelgate_registry_requests_total}; the rest count as "other". */
+  static final int MAX_REGISTRY_LABELS = 100;
+
   @Produces
   @Singleton
   PolicyCompiler compiler() {
@@ -123,12 +126,14 @@ public class CoreProducers {
             });
     boolean embedded = config.source().equals("embedded");
     ModelVerifier verifier = new ModelVerifier(ModelHasher.allCores());
+    // Registry names come from workloads anyone who may create a pod writes: a bounded label set.
+    BoundedLabels registryLabels = new BoundedLabels(MAX_REGISTRY_LABELS);
     RegistryPoliteness politeness =
         RegistryPoliteness.standard()
             .observedBy(
                 (registryName, status) ->
                     Counter.builder("modelgate.registry.requests")
-                        .tag("registry", registryName)
+                        .tag("registry", registryLabels.of(registryName))
                         .tag("status", status)
                         .register(metrics)
                         .increment());
