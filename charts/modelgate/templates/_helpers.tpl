@@ -31,6 +31,20 @@ app.kubernetes.io/version: {{ .Chart.AppVersion | quote }}
   apiVersions: ["v1"]
   operations: ["CREATE", "UPDATE"]
   resources: ["jobs", "cronjobs"]
+{{- if .serving.kserve }}
+# KServe's serving resources, decided when applied; their pods are still reviewed (docs/serving.md).
+- apiGroups: ["serving.kserve.io"]
+  apiVersions: ["v1beta1", "v1alpha1", "v1alpha2"]
+  operations: ["CREATE", "UPDATE"]
+  resources: ["inferenceservices", "llminferenceservices", "trainedmodels"]
+{{- end }}
+{{- if .serving.seldon }}
+# Seldon Core 2 Models, loaded into running servers: decided only here (docs/serving.md).
+- apiGroups: ["mlops.seldon.io"]
+  apiVersions: ["v1alpha1"]
+  operations: ["CREATE", "UPDATE"]
+  resources: ["models"]
+{{- end }}
 {{- end -}}
 {{- define "modelgate.selector" -}}
 app.kubernetes.io/name: modelgate

@@ -93,6 +93,24 @@ class ArchitectureTest {
   }
 
   @Test
+  void servingResourcesAreReadBelowTheAdmissionPathThatDecidesThem() {
+    // admission.serving reads serving resources into model references; admission decides them.
+    noClasses()
+        .that()
+        .resideInAPackage("dev.modelgate.admission.serving..")
+        .should()
+        .dependOnClassesThat()
+        .resideInAnyPackage(
+            "dev.modelgate.admission",
+            "dev.modelgate.policy..",
+            "dev.modelgate.verify..",
+            "dev.modelgate.report..",
+            "dev.modelgate.runtime..",
+            "dev.modelgate.cli..")
+        .check(CLASSES);
+  }
+
+  @Test
   void backgroundVerificationSitsAboveAdmissionAndBelowTheRuntime() {
     noClasses()
         .that()

@@ -1,6 +1,7 @@
 package dev.modelgate.admission;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.modelgate.admission.serving.ServingInspector;
 import dev.modelgate.core.Failure;
 import dev.modelgate.core.FieldPath;
 import dev.modelgate.core.Reason;
@@ -85,6 +86,9 @@ public final class AdmissionService {
     if (skip != null) {
       return AdmissionOutcome.skip(r.uid(), skip);
     }
+    if (ServingInspector.reviews(r.kind(), r.object())) {
+      return recorded(r, new ServingReview(engine, namespaces).review(r, deadline), mutating);
+    }
     Workload w = inspector.inspect(r.kind(), r.namespace(), r.name(), r.object());
     PolicyDecision decision;
     List<Map<String, Object>> patch = List.of();
@@ -120,6 +124,12 @@ public final class AdmissionService {
     if (!shared.isEmpty()) {
       outcome = outcome.withWarnings(shared);
     }
+    return recorded(r, outcome, mutating);
+  }
+
+  /** Records the outcome's Event and report results, and returns it. */
+  private AdmissionOutcome recorded(
+      AdmissionRequest r, AdmissionOutcome outcome, boolean mutating) {
     if (!r.dryRun() && outcome.decision().kind() != PolicyDecision.Kind.ALLOW) {
       events.record(r, outcome);
     }

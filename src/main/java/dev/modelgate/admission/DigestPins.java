@@ -1,5 +1,6 @@
 package dev.modelgate.admission;
 
+import dev.modelgate.admission.serving.ServingInspector;
 import dev.modelgate.policy.ModelVerdict;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -25,13 +26,21 @@ final class DigestPins {
       }
       String pinned = v.pinned().get();
       for (String field : fields) {
-        if (field.contains(WorkloadInspector.KSERVE_SOURCE_URI)) {
+        if (field.contains(WorkloadInspector.KSERVE_SOURCE_URI)
+            || ServingInspector.namesStorageUri(field)) {
+          // KServe's internal annotation is its own; a serving resource's storage URI is pinned
+          // by ServingReview with the scheme as written.
           continue;
         }
         boolean annotation = field.contains("annotations[");
         byPath.put(pointer(field), annotation ? "oci://" + pinned : pinned);
       }
     }
+    return replacing(byPath);
+  }
+
+  /** One {@code replace} operation per path, in order. */
+  static List<Map<String, Object>> replacing(Map<String, ?> byPath) {
     List<Map<String, Object>> ops = new ArrayList<>();
     byPath.forEach(
         (path, value) -> {

@@ -1,6 +1,7 @@
 package dev.modelgate.admission;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.modelgate.admission.serving.ServingInspector;
 import dev.modelgate.core.Failure;
 import dev.modelgate.core.FieldPath;
 import dev.modelgate.core.InvalidInputException;
@@ -40,6 +41,14 @@ public final class WorkloadInspector {
   /** True for the kinds the webhook is sent and reviews: those with a pod template. */
   public static boolean reviews(String kind) {
     return templatePath(kind) != null;
+  }
+
+  /**
+   * True for everything the webhook reviews: workloads with a pod template, and the serving
+   * resources that make them ({@link ServingInspector}), told apart by {@code object}'s apiVersion.
+   */
+  public static boolean reviews(String kind, JsonNode object) {
+    return reviews(kind) || ServingInspector.reviews(kind, object);
   }
 
   /** The path of the pod template in each workload kind. */

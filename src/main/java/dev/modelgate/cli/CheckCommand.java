@@ -85,11 +85,12 @@ import picocli.CommandLine.Spec;
       "the API server sets it; Namespace documents among the inputs add their",
       "labels, for the namespaceSelector of policies.",
       "",
-      "Only Pods, Deployments, ReplicaSets, StatefulSets, DaemonSets, Jobs and",
-      "CronJobs are sent to the webhook. Other documents (Services, ConfigMaps,",
-      "InferenceServices, other custom resources) are listed as 'not reviewed by",
-      "the webhook' and do not change the exit code: their pods are reviewed when",
-      "they are made.",
+      "Pods, Deployments, ReplicaSets, StatefulSets, DaemonSets, Jobs, CronJobs",
+      "and the serving resources that make them or load models into them (KServe",
+      "InferenceService, LLMInferenceService, TrainedModel; Seldon Model) are",
+      "decided. Other documents (Services, ConfigMaps, other custom resources)",
+      "are listed as 'not reviewed by the webhook' and do not change the exit",
+      "code: their pods are reviewed when they are made.",
       "",
       "Exit codes: 0 every reviewed workload admitted (or nothing to review),",
       "1 some workload denied, 2 bad usage or unreadable input, 3 could not decide",
@@ -299,7 +300,7 @@ final class CheckCommand implements Callable<Integer> {
         continue;
       }
       AdmissionRequest r = request(d, results.size());
-      if (!kind.equals("AdmissionReview") && !WorkloadInspector.reviews(kind)) {
+      if (!kind.equals("AdmissionReview") && !WorkloadInspector.reviews(kind, d.node())) {
         notReviewed(d, r, results);
         continue;
       }

@@ -239,9 +239,11 @@ class CheckCommandTest {
 
   @Test
   void kindsTheWebhookIsNeverSentAreNotReviewedAndDoNotFail() throws Exception {
+    // An Argo Rollout makes pods too, but is not a kind the webhook is sent (InferenceServices
+    // and the other serving resources are: ServingCheckTest).
     String isvc =
-        "apiVersion: serving.kserve.io/v1beta1\nkind: InferenceService\nmetadata: {name: llm, namespace: ml}\n"
-            + "spec:\n  predictor:\n    model:\n      modelFormat: {name: huggingface}\n      storageUri: s3://bucket/llm\n"
+        "apiVersion: argoproj.io/v1alpha1\nkind: Rollout\nmetadata: {name: llm, namespace: ml}\n"
+            + "spec:\n  template:\n    spec:\n      containers: [{name: c, image: x}]\n"
             + "---\napiVersion: v1\nkind: Service\nmetadata: {name: llm, namespace: ml}\nspec: {ports: [{port: 80}]}\n";
     Path f = TestModels.write(tmp.resolve("isvc.yaml"), isvc);
 
@@ -249,8 +251,7 @@ class CheckCommandTest {
 
     assertThat(r.exitCode()).as(r.toString()).isZero();
     assertThat(r.err())
-        .contains(
-            "SKIP  InferenceService ml/llm (" + f + "): not reviewed by the webhook (its pods are)")
+        .contains("SKIP  Rollout ml/llm (" + f + "): not reviewed by the webhook (its pods are)")
         .contains("SKIP  Service ml/llm (" + f + "): not reviewed by the webhook (it runs no pods)")
         .contains("no workload to review among 2 document(s)")
         .doesNotContain("DENY");

@@ -87,6 +87,35 @@ class HelmChartTest {
   }
 
   @Test
+  void servingResourcesAreReviewedForKServeByDefaultAndForSeldonWhenAsked() throws Exception {
+    List<JsonNode> defaults = render(new Helm(CHART));
+    List<JsonNode> seldon = render(new Helm(CHART), "servingResources.seldon", "true");
+    List<JsonNode> off = render(new Helm(CHART), "servingResources.kserve", "false");
+
+    for (String kind : List.of("ValidatingWebhookConfiguration", "MutatingWebhookConfiguration")) {
+      String rules = kind(defaults, kind).orElseThrow().at("/webhooks/0/rules").toString();
+      assertThat(rules)
+          .as(kind + ": KServe's resources, with /mutate pinning their storage URIs")
+          .contains(
+              "\"serving.kserve.io\"",
+              "\"inferenceservices\"",
+              "\"llminferenceservices\"",
+              "\"trainedmodels\"",
+              "\"v1beta1\"",
+              "\"v1alpha2\"")
+          .doesNotContain("mlops.seldon.io");
+      assertThat(kind(seldon, kind).orElseThrow().at("/webhooks/0/rules").toString())
+          .contains("\"mlops.seldon.io\"", "\"models\"");
+      assertThat(kind(off, kind).orElseThrow().at("/webhooks/0/rules").toString())
+          .doesNotContain("serving.kserve.io")
+          .contains("\"deployments\"");
+    }
+    assertThat(kind(seldon, "ClusterRole").orElseThrow().toString())
+        .as("nothing of a serving resource is read from the cluster")
+        .doesNotContain("serving.kserve.io", "mlops.seldon.io");
+  }
+
+  @Test
   void valuesChangeWhatIsRendered() throws Exception {
     List<JsonNode> docs =
         render(
