@@ -6,11 +6,13 @@ import dev.modelgate.admission.serving.ServingInspector;
 import dev.modelgate.core.Failure;
 import dev.modelgate.core.Reason;
 import dev.modelgate.policy.Finding;
+import dev.modelgate.policy.Mode;
 import dev.modelgate.policy.ModelVerdict;
 import dev.modelgate.policy.PolicyDecision;
 import dev.modelgate.policy.PolicyEngine;
 import dev.modelgate.policy.VolumeCheck;
 import dev.modelgate.policy.WorkloadContext;
+import dev.modelgate.source.ModelReference;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -22,9 +24,10 @@ import java.util.Map;
  * with the policies that decide its pods: each component is decided as the workload its pods will
  * be (their labels, their models), and the answers are merged. Models verified at admission are
  * verified here as in the Pod's review; downloads and claims pass with a verdict saying the Pod's
- * review will place the verifier, or fail as there (no matching policy, a refused source). On
- * /mutate, a verified OCI tag is pinned to its digest in the field the user wrote, keeping the
- * scheme as written ({@code oci://}, {@code oci+native://}).
+ * review will place the verifier, or fail as there (no matching policy, a refused source); a
+ * storage spec, whose URI only the Pod knows, is left to the Pod's review with a verdict that says
+ * so. On /mutate, a verified OCI tag is pinned to its digest in the field the user wrote, keeping
+ * the scheme as written ({@code oci://}, {@code oci+native://}).
  */
 final class ServingReview {
   /** No model of a serving resource is on a pod volume yet: asking is a bug, and it denies. */
@@ -60,8 +63,20 @@ final class ServingReview {
     List<Finding> warnings = new ArrayList<>();
     List<ModelVerdict> verdicts = new ArrayList<>();
     for (ServingComponent p : parts) {
+      List<ModelReference> decided = new ArrayList<>();
+      for (ModelReference m : p.models()) {
+        if (ServingInspector.decidedByItsPod(m)) {
+          // No policy can be matched to a URI only the Pod knows: its review decides it.
+          verdicts.add(ModelVerdict.unmatched(m, Mode.ENFORCE, List.of()));
+        } else {
+          decided.add(m);
+        }
+      }
+      if (decided.isEmpty() && !p.models().isEmpty()) {
+        continue;
+      }
       WorkloadContext ctx =
-          new WorkloadContext(r.kind(), r.namespace(), r.name(), nsLabels, p.labels(), p.models());
+          new WorkloadContext(r.kind(), r.namespace(), r.name(), nsLabels, p.labels(), decided);
       PolicyDecision d = engine.decide(ctx, deadline, NO_VOLUMES);
       denials.addAll(d.denials());
       warnings.addAll(d.warnings());

@@ -101,6 +101,16 @@ public final class KServePods {
     return pod;
   }
 
+  /**
+   * oci:// in modelcar mode (InjectModelcar, ConfigureModelcarToContainer at /mnt/models): the
+   * {@code modelcar} sidecar and {@code modelcar-init} run the model image.
+   */
+  public static ObjectNode afterModelcar(String image) {
+    ObjectNode pod = predictorPod("oci://" + image);
+    modelcar((ObjectNode) pod.get("spec"), 0, image, "/mnt/models");
+    return pod;
+  }
+
   /** pvc://claim/path: no initializer, the claim mounted with the path as subPath. */
   public static ObjectNode afterPvc(String claim, String path) {
     ObjectNode pod = predictorPod("pvc://" + claim + "/" + path);

@@ -3,6 +3,7 @@ package dev.modelgate.admission.serving;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.modelgate.core.Failure;
 import dev.modelgate.core.Reason;
+import dev.modelgate.source.ModelReference;
 import java.util.List;
 import java.util.Map;
 import java.util.regex.Pattern;
@@ -68,6 +69,15 @@ public final class ServingInspector {
                       MAX_MODELS))));
     }
     return parts;
+  }
+
+  /**
+   * True for a model whose URI only the Pod knows: a {@code storage: {key, path}} spec, whose
+   * bucket is in KServe's storage Secret. No policy can be matched to it here; the Pod's review
+   * decides it by the URI KServe writes there.
+   */
+  public static boolean decidedByItsPod(ModelReference m) {
+    return m.uri().toString().startsWith(InferenceServiceModels.STORAGE_SPEC);
   }
 
   /**

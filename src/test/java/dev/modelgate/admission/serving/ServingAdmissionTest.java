@@ -201,6 +201,22 @@ class ServingAdmissionTest {
   }
 
   @Test
+  void aStorageSpecIsLeftToItsPodWhoseReviewKnowsTheBucket() {
+    AdmissionOutcome o =
+        validate(ServingResources.storageSpecInferenceService("localMinIO", "/sklearn/iris"));
+
+    assertThat(o.allowed()).as(o.message()).isTrue();
+    assertThat(DecisionText.verdictLines(o.verdicts()))
+        .singleElement()
+        .satisfies(
+            line ->
+                assertThat(line)
+                    .contains("model 'kserve-storage' (storage-spec://sklearn/iris)")
+                    .contains("will be verified when its Pod is reviewed")
+                    .contains("storage key localMinIO"));
+  }
+
+  @Test
   void aDownloadNoPolicyWouldAcceptIsDeniedAtOnce() {
     AdmissionOutcome o = validate(ServingResources.inferenceService("s3://other-bucket/llama"));
 
