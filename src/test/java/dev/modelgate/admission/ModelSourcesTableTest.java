@@ -6,9 +6,12 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.fasterxml.jackson.dataformat.yaml.YAMLMapper;
+import dev.modelgate.admission.serving.ServingComponent;
+import dev.modelgate.admission.serving.ServingInspector;
 import dev.modelgate.source.ModelReference;
 import dev.modelgate.source.Placement;
 import dev.modelgate.testing.KServePods;
+import dev.modelgate.testing.ServingResources;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -144,6 +147,45 @@ class ModelSourcesTableTest {
                     .readTree(
                         "spec:\n  containers: [{name: vllm, image: vllm/vllm-openai, args: ['--model', 'meta-llama/Meta-Llama-3-8B']}]\n")),
             any));
+    String oci = "oci://registry.example.com/models/llama:1";
+    String digest = "oci://registry.example.com/models/llama@sha256:" + "a".repeat(64);
+    e.put(
+        "InferenceService `oci://` storageUri",
+        new Example(ServingResources.tree(ServingResources.inferenceService(oci)), any));
+    e.put(
+        "InferenceService download, `pvc://` or `oci+fetch://` storageUri",
+        new Example(
+            ServingResources.tree(ServingResources.sklearnInferenceService("s3://bucket/iris")),
+            any));
+    e.put(
+        "InferenceService storage spec (`storage: {key, path}`)",
+        new Example(
+            ServingResources.tree(
+                ServingResources.storageSpecInferenceService("localMinIO", "sklearn/iris")),
+            any));
+    e.put(
+        "LLMInferenceService `oci://` model",
+        new Example(ServingResources.tree(ServingResources.llmInferenceService(oci)), any));
+    e.put(
+        "LLMInferenceService `hf://`, `s3://` or `pvc://` model and LoRA adapters",
+        new Example(
+            ServingResources.tree(
+                ServingResources.llmInferenceService(
+                    "hf://meta-llama/Llama-3.2-1B", "sql", "s3://bucket/sql-lora")),
+            m -> m.name().equals("lora-sql")));
+    e.put(
+        "LLMInferenceService that fetches its own model",
+        new Example(
+            ServingResources.tree(
+                ServingResources.llmInferenceService("hf://meta-llama/Llama-3.2-1B")
+                    + "  storageInitializer: {enabled: false}\n"),
+            any));
+    e.put(
+        "TrainedModel or Seldon Model by digest",
+        new Example(ServingResources.tree(ServingResources.trainedModel(digest)), any));
+    e.put(
+        "TrainedModel or Seldon Model by tag or download",
+        new Example(ServingResources.tree(ServingResources.seldonModel("s3://bucket/iris")), any));
     return e;
   }
 
@@ -172,8 +214,10 @@ class ModelSourcesTableTest {
   private static String verifiedAt(Example example) {
     JsonNode o = example.object();
     Workload w =
-        new WorkloadInspector()
-            .inspect(o.path("kind").asText(), "ml", o.at("/metadata/name").asText(), o);
+        ServingInspector.reviews(o.path("kind").asText(), o)
+            ? served(o)
+            : new WorkloadInspector()
+                .inspect(o.path("kind").asText(), "ml", o.at("/metadata/name").asText(), o);
     if (!w.problems().isEmpty()) {
       return "refused";
     }
@@ -195,6 +239,18 @@ class ModelSourcesTableTest {
       default:
         throw new AssertionError("a stage the table does not name: " + stage);
     }
+  }
+
+  /** A serving resource's components as one workload, for the table. */
+  private static Workload served(JsonNode o) {
+    List<ServingComponent> parts = ServingInspector.inspect(o.path("kind").asText(), "ml", o);
+    return new Workload(
+        o.path("kind").asText(),
+        "ml",
+        o.at("/metadata/name").asText(),
+        Map.of(),
+        parts.stream().flatMap(p -> p.models().stream()).toList(),
+        parts.stream().flatMap(p -> p.problems().stream()).toList());
   }
 
   /** Rows: source to "where it is verified" (the last column). */
