@@ -29,10 +29,10 @@ import java.util.Map;
  *   <li>the {@code internal.serving.kserve.io/storage-initializer-sourceuri} annotation: on a Pod a
  *       {@code pvc://} model (kserve-pvc-source,
  *       pkg/webhook/admission/pod/storage_initializer_injector.go), an {@code oci://} model
- *       (verified at admission; its modelcar is verified too), a LocalModelCache claim ({@code
- *       pvc://<pvc>/models/<storage key><sub path>}), or a download with no initializer (refused);
- *       on a pod template, where KServe's pod mutator adds volumes and init containers only to the
- *       Pod, a model the Pod's review verifies;
+ *       (verified at admission; its modelcar is verified too) or {@code oci+native://} (its image
+ *       volume), a LocalModelCache claim ({@code pvc://<pvc>/models/<storage key><sub path>}), or a
+ *       download with no initializer (refused); on a pod template, where KServe's pod mutator adds
+ *       volumes and init containers only to the Pod, a model the Pod's review verifies;
  *   <li>every container whose name starts with {@code modelcar} ({@code modelcar}, {@code
  *       modelcar-1}, …, {@code modelcar-init}, …, pkg/utils/storage.go ModelcarNames): its image,
  *       as an OCI model verified and pinned at admission;
@@ -53,6 +53,7 @@ final class KServeModels {
   static final String ISVC_LABEL = "serving.kserve.io/inferenceservice";
   static final String LLMISVC_PART_OF = "llminferenceservice";
   static final String LORA_PVC_PREFIX = "lora-pvc-";
+  static final String OCI_NATIVE = "oci+native://";
 
   /**
    * The URI KServe writes when the model comes from a {@code storage: {key, path}} spec
@@ -216,6 +217,15 @@ final class KServeModels {
                             + " only on the Pod, whose review requires ModelGate's verifier")));
       } else if (source.startsWith(ModelScheme.OCI.prefix())) {
         models.add(new ModelReference(DEFAULT_NAME, ModelUri.parse(source), "", field));
+      } else if (source.startsWith(OCI_NATIVE)) {
+        // An image volume of the same reference (pkg/utils/storage.go ParseOciScheme,
+        // ConfigureOciNativeToContainer): verified at admission, one model with the volume.
+        models.add(
+            new ModelReference(
+                DEFAULT_NAME,
+                ModelUri.parse(ModelScheme.OCI.prefix() + source.substring(OCI_NATIVE.length())),
+                "",
+                field));
       } else if (!initializer) {
         download(source, field);
       }

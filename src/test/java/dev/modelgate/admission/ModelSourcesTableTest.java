@@ -128,6 +128,9 @@ class ModelSourcesTableTest {
         "KServe `oci://` storageUri annotation",
         new Example(KServePods.predictorPod("oci://registry.example.com/models/llama:1"), any));
     e.put(
+        "KServe `oci+native://` storageUri",
+        new Example(KServePods.afterOciNative("registry.example.com/models/llama:1"), any));
+    e.put(
         "KServe download storageUri on a Pod without its initializer",
         new Example(KServePods.predictorPod("s3://bucket/llama"), any));
     ObjectNode agent = KServePods.predictorPod("x");

@@ -111,6 +111,20 @@ public final class KServePods {
     return pod;
   }
 
+  /**
+   * oci+native:// (InjectModelcar in native mode, pkg/utils/storage.go
+   * ConfigureOciNativeToContainer): an image volume named after the model path, mounted read-only
+   * at /mnt/models with subPath models.
+   */
+  public static ObjectNode afterOciNative(String image) {
+    ObjectNode pod = predictorPod("oci+native://" + image);
+    ObjectNode spec = (ObjectNode) pod.get("spec");
+    addMount(container(spec, "kserve-container"), "mnt-models", "/mnt/models", "models", true);
+    ObjectNode v = spec.withArray("volumes").addObject().put("name", "mnt-models");
+    v.putObject("image").put("reference", image).put("pullPolicy", "IfNotPresent");
+    return pod;
+  }
+
   /** pvc://claim/path: no initializer, the claim mounted with the path as subPath. */
   public static ObjectNode afterPvc(String claim, String path) {
     ObjectNode pod = predictorPod("pvc://" + claim + "/" + path);

@@ -76,6 +76,11 @@ class ServingConsistencyTest {
               () -> labelled(KServePods.afterModelcar(image))));
       out.add(
           new Pair(
+              "oci+native " + image,
+              ServingResources.inferenceService("oci+native://" + image),
+              () -> labelled(KServePods.afterOciNative(image))));
+      out.add(
+          new Pair(
               "oci+fetch " + image,
               ServingResources.inferenceService("oci+fetch://" + image),
               () -> labelled(KServePods.afterOciFetch(image))));
