@@ -48,6 +48,13 @@ final class ServingReview {
   }
 
   AdmissionOutcome review(AdmissionRequest r, Instant deadline) {
+    if (unchanged(r)) {
+      // KServe's and Seldon's controllers update their resources' metadata (finalizers, their
+      // own annotations): what was decided when the user last changed them still holds, and a
+      // registry outage must not block the controller. The pods are reviewed in any case.
+      return AdmissionOutcome.skip(
+          r.uid(), "UPDATE with unchanged spec, labels and annotations of a serving resource");
+    }
     List<ServingComponent> parts = ServingInspector.inspect(r.kind(), r.namespace(), r.object());
     int models = parts.stream().mapToInt(p -> p.models().size()).sum();
     List<Failure> problems = new ArrayList<>();
@@ -84,6 +91,17 @@ final class ServingReview {
     }
     PolicyDecision decision = PolicyDecision.of(denials, warnings, verdicts);
     return AdmissionOutcome.of(r.uid(), decision, pins(r.object(), verdicts), models);
+  }
+
+  private static boolean unchanged(AdmissionRequest r) {
+    if (!r.operation().equals("UPDATE") || !r.oldObject().isObject()) {
+      return false;
+    }
+    JsonNode now = r.object();
+    JsonNode before = r.oldObject();
+    return now.path("spec").equals(before.path("spec"))
+        && now.at("/metadata/labels").equals(before.at("/metadata/labels"))
+        && now.at("/metadata/annotations").equals(before.at("/metadata/annotations"));
   }
 
   /**

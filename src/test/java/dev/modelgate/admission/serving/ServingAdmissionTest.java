@@ -7,6 +7,8 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.modelgate.admission.AdmissionOutcome;
 import dev.modelgate.admission.AdmissionReports;
 import dev.modelgate.admission.AdmissionRequest;
+import dev.modelgate.admission.AdmissionResponseWriter;
+import dev.modelgate.admission.AdmissionReviewParser;
 import dev.modelgate.core.Reason;
 import dev.modelgate.policy.DecisionText;
 import dev.modelgate.policy.Finding;
@@ -19,13 +21,16 @@ import dev.modelgate.report.WorkloadVerdicts;
 import dev.modelgate.testing.AdmissionHarness;
 import dev.modelgate.testing.ServingResources;
 import io.fabric8.zjsonpatch.JsonPatch;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Base64;
 import java.util.Collection;
 import java.util.List;
+import java.util.Map;
 import java.util.function.Function;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterEach;
@@ -179,6 +184,65 @@ class ServingAdmissionTest {
     assertThat(back.patch())
         .singleElement()
         .satisfies(op -> assertThat(op.get("path")).isEqualTo("/spec/predictor/model/storageUri"));
+  }
+
+  @Test
+  void aControllersMetadataUpdateWithAnUnchangedSpecIsNotDecidedAgain() {
+    String tampered = ServingResources.inferenceService("oci://" + reg.tamperedRef);
+    String finalizer =
+        tampered.replace(
+            "metadata: {name: llama, namespace: ml, labels: {team: nlp}}",
+            "metadata: {name: llama, namespace: ml, labels: {team: nlp},"
+                + " finalizers: [inferenceservice.finalizers]}");
+    String relabelled = tampered.replace("team: nlp", "team: vision");
+
+    AdmissionOutcome o = harness.review(ServingResources.update(tampered, finalizer));
+    AdmissionOutcome labels = harness.review(ServingResources.update(tampered, relabelled));
+
+    assertThat(o.allowed()).isTrue();
+    assertThat(o.skipped()).hasValueSatisfying(s -> assertThat(s).contains("unchanged spec"));
+    assertThat(labels.allowed()).as("labels select policies: decided again").isFalse();
+  }
+
+  @Test
+  void anAdmissionReviewAsTheApiServerSendsItIsAnsweredWithThePatch() throws Exception {
+    String review =
+        AdmissionHarness.json(
+            Map.of(
+                "apiVersion", "admission.k8s.io/v1",
+                "kind", "AdmissionReview",
+                "request",
+                    Map.of(
+                        "uid", "7f2a",
+                        "kind",
+                            Map.of(
+                                "group", "serving.kserve.io",
+                                "version", "v1beta1",
+                                "kind", "InferenceService"),
+                        "resource",
+                            Map.of(
+                                "group", "serving.kserve.io",
+                                "version", "v1beta1",
+                                "resource", "inferenceservices"),
+                        "namespace", "ml",
+                        "name", "llama",
+                        "operation", "CREATE",
+                        "object",
+                            ServingResources.tree(
+                                ServingResources.inferenceService("oci://" + reg.signedRef)))));
+    AdmissionRequest r = new AdmissionReviewParser().parse(review.getBytes(StandardCharsets.UTF_8));
+
+    AdmissionOutcome o = mutate(r);
+    JsonNode answer =
+        new ObjectMapper().readTree(AdmissionResponseWriter.write("admission.k8s.io/v1", o, true));
+    JsonNode patch =
+        new ObjectMapper()
+            .readTree(Base64.getDecoder().decode(answer.at("/response/patch").asText()));
+
+    assertThat(answer.at("/response/allowed").asBoolean()).isTrue();
+    assertThat(patch.get(0).get("path").asText()).isEqualTo("/spec/predictor/model/storageUri");
+    assertThat(patch.get(0).get("value").asText())
+        .isEqualTo("oci://" + reg.signedRef + "@" + reg.digest(reg.signedRef));
   }
 
   @Test
