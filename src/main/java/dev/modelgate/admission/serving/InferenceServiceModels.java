@@ -110,14 +110,14 @@ final class InferenceServiceModels {
         continue;
       }
       if (!uri.isMissingNode() && !uri.isNull()) {
-        r.add(
-            field + ".storageUri",
-            () ->
-                StorageSource.kserve(
-                    DEFAULT_NAME,
-                    uri.asText(),
-                    field + ".storageUri",
-                    who + " storage-initializer"));
+        String text = r.uri(uri, field + ".storageUri");
+        if (text != null) {
+          r.add(
+              field + ".storageUri",
+              () ->
+                  StorageSource.kserve(
+                      DEFAULT_NAME, text, field + ".storageUri", who + " storage-initializer"));
+        }
       } else if (storage.path("path").isTextual()) {
         String path = storage.path("path").asText().replaceFirst("^/+", "");
         String key = storage.path("key").asText("");
@@ -139,13 +139,15 @@ final class InferenceServiceModels {
       }
     }
     customStorageUri(c, where, component, who, r);
-    JsonNode uris = c.path("storageUris");
+    JsonNode uris = r.array(c, "storageUris", where + ".storageUris");
     for (int i = 0; i < uris.size(); i++) {
       String field = where + ".storageUris[" + i + "].uri";
       String mount = uris.get(i).path("mountPath").asText("");
-      String text = uris.get(i).path("uri").asText("");
+      String text = r.uri(uris.get(i).path("uri"), field);
       String model = DEFAULT_NAME + "-" + mount.replaceAll("^/+|/+$", "").replace('/', '-');
-      r.add(field, () -> StorageSource.kserve(model, text, field, who + " storage-initializer"));
+      if (text != null) {
+        r.add(field, () -> StorageSource.kserve(model, text, field, who + " storage-initializer"));
+      }
     }
     Map<String, String> labels =
         ServingReader.union(
@@ -170,7 +172,7 @@ final class InferenceServiceModels {
    */
   private static void customStorageUri(
       JsonNode c, String where, String component, String who, ServingReader r) {
-    JsonNode containers = c.path("containers");
+    JsonNode containers = r.array(c, "containers", where + ".containers");
     for (int i = 0; i < containers.size(); i++) {
       boolean chosen =
           component.equals("predictor")
@@ -180,12 +182,15 @@ final class InferenceServiceModels {
       if (!chosen) {
         continue;
       }
-      JsonNode env = containers.get(i).path("env");
+      JsonNode env = r.array(containers.get(i), "env", where + ".containers[" + i + "].env");
       for (int j = 0; j < env.size(); j++) {
         if (CUSTOM_STORAGE_URI.equals(env.get(j).path("name").asText())
             && env.get(j).has("value")) {
           String field = where + ".containers[" + i + "].env[" + j + "].value";
-          String text = env.get(j).path("value").asText();
+          String text = r.uri(env.get(j).path("value"), field);
+          if (text == null) {
+            break;
+          }
           r.add(
               field,
               () -> StorageSource.kserve(DEFAULT_NAME, text, field, who + " storage-initializer"));

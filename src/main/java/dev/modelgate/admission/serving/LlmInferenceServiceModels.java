@@ -46,7 +46,8 @@ final class LlmInferenceServiceModels {
         MODEL_SCHEMES,
         who,
         noInitializer);
-    JsonNode adapters = spec.path("model").path("lora").path("adapters");
+    JsonNode adapters =
+        r.array(spec.path("model").path("lora"), "adapters", "spec.model.lora.adapters");
     for (int i = 0; i < adapters.size(); i++) {
       JsonNode a = adapters.get(i);
       add(
@@ -87,7 +88,10 @@ final class LlmInferenceServiceModels {
     if (uri.isMissingNode() || uri.isNull()) {
       return;
     }
-    String text = uri.asText();
+    String text = r.uri(uri, field);
+    if (text == null) {
+      return;
+    }
     String scheme = text.contains("://") ? text.substring(0, text.indexOf("://")) : "";
     r.add(
         field,

@@ -1,6 +1,7 @@
 package dev.modelgate.admission.serving;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.TextNode;
 import dev.modelgate.source.RegistryAccess;
 import java.util.List;
 import java.util.Map;
@@ -29,7 +30,10 @@ final class LoadedModels {
     ServingReader r = new ServingReader();
     JsonNode uri = tm.path("spec").path("model").path("storageUri");
     String field = "spec.model.storageUri";
-    r.add(field, () -> StorageSource.loaded(name, uri.asText(""), field, "KServe's model agent"));
+    String text = r.uri(uri.isMissingNode() ? TextNode.valueOf("") : uri, field);
+    if (text != null) {
+      r.add(field, () -> StorageSource.loaded(name, text, field, "KServe's model agent"));
+    }
     Map<String, String> labels =
         ServingReader.union(
             ServingReader.strings(tm.path("metadata").path("labels")),
@@ -50,7 +54,10 @@ final class LoadedModels {
     ServingReader r = new ServingReader();
     JsonNode uri = model.path("spec").path("storageUri");
     String field = "spec.storageUri";
-    r.add(field, () -> StorageSource.loaded(name, uri.asText(""), field, "Seldon's agent"));
+    String text = r.uri(uri.isMissingNode() ? TextNode.valueOf("") : uri, field);
+    if (text != null) {
+      r.add(field, () -> StorageSource.loaded(name, text, field, "Seldon's agent"));
+    }
     return List.of(
         r.component(
             "model",

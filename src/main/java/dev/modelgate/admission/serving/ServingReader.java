@@ -1,9 +1,11 @@
 package dev.modelgate.admission.serving;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.MissingNode;
 import dev.modelgate.core.Failure;
 import dev.modelgate.core.FieldPath;
 import dev.modelgate.core.InvalidInputException;
+import dev.modelgate.core.Reason;
 import dev.modelgate.source.ModelReference;
 import dev.modelgate.source.ModelScheme;
 import dev.modelgate.source.RegistryAccess;
@@ -62,6 +64,40 @@ final class ServingReader {
       out.add(m.uri().scheme() == ModelScheme.OCI ? m.withAccess(access) : m);
     }
     return new ServingComponent(name, labels, out, problems);
+  }
+
+  /**
+   * The storage URI {@code n} holds, or null when it is not a string (a problem at {@code field}).
+   */
+  String uri(JsonNode n, String field) {
+    if (n.isTextual()) {
+      return n.asText();
+    }
+    problems.add(
+        Failure.atField(
+            Reason.MODEL_REFERENCE_INVALID,
+            FieldPath.of(field),
+            "is " + n.getNodeType() + ", not a storage URI string"));
+    return null;
+  }
+
+  /**
+   * The list at {@code parent.name}: empty when absent; anything else than a list is a problem at
+   * {@code field} (the API server's schema refuses it, but {@code check} reads any YAML).
+   */
+  JsonNode array(JsonNode parent, String name, String field) {
+    JsonNode n = parent.path(name);
+    if (n.isArray()) {
+      return n;
+    }
+    if (!n.isMissingNode() && !n.isNull()) {
+      problems.add(
+          Failure.atField(
+              Reason.REQUEST_MALFORMED,
+              FieldPath.of(field),
+              "is " + n.getNodeType() + ", not a list"));
+    }
+    return MissingNode.getInstance();
   }
 
   /** The service account and pull secrets of a pod spec, as the kubelet pulls with them. */

@@ -275,6 +275,85 @@ class ServingInspectorTest {
         .satisfies(f -> assertThat(f.reason()).isEqualTo(Reason.REQUEST_MALFORMED));
   }
 
+  static Stream<Arguments> malformed() {
+    String head =
+        "apiVersion: serving.kserve.io/v1beta1\nkind: InferenceService\nmetadata: {name: x}\n";
+    return Stream.of(
+        Arguments.of(
+            "storageUri an object",
+            head + "spec: {predictor: {model: {storageUri: {a: b}}}}",
+            "spec.predictor.model.storageUri",
+            Reason.MODEL_REFERENCE_INVALID),
+        Arguments.of(
+            "storageUri a number",
+            head + "spec: {predictor: {sklearn: {storageUri: 12}}}",
+            "spec.predictor.sklearn.storageUri",
+            Reason.MODEL_REFERENCE_INVALID),
+        Arguments.of(
+            "storageUris not a list",
+            head + "spec: {predictor: {storageUris: {uri: 's3://a/b'}}}",
+            "spec.predictor.storageUris",
+            Reason.REQUEST_MALFORMED),
+        Arguments.of(
+            "containers not a list",
+            head + "spec: {predictor: {containers: {name: kserve-container}}}",
+            "spec.predictor.containers",
+            Reason.REQUEST_MALFORMED),
+        Arguments.of(
+            "env not a list",
+            head + "spec: {predictor: {containers: [{name: kserve-container, env: 3}]}}",
+            "spec.predictor.containers[0].env",
+            Reason.REQUEST_MALFORMED),
+        Arguments.of(
+            "a storage URI over the length limit",
+            head
+                + "spec: {predictor: {model: {storageUri: 'oci://r.example.com/"
+                + "a".repeat(3000)
+                + ":1'}}}",
+            "spec.predictor.model.storageUri",
+            null),
+        Arguments.of(
+            "a signature annotation that climbs out of the model",
+            "apiVersion: serving.kserve.io/v1beta1\nkind: InferenceService\n"
+                + "metadata: {name: x, annotations: {signature.modelgate.dev/kserve-storage: ../../etc/sig}}\n"
+                + "spec: {predictor: {model: {storageUri: 'oci://r.example.com/m:1'}}}",
+            "metadata.annotations[signature.modelgate.dev/kserve-storage]",
+            null),
+        Arguments.of(
+            "LoRA adapters not a list",
+            "apiVersion: serving.kserve.io/v1alpha1\nkind: LLMInferenceService\nmetadata: {name: x}\n"
+                + "spec: {model: {uri: 'hf://a/b', lora: {adapters: 'hf://c/d'}}}",
+            "spec.model.lora.adapters",
+            Reason.REQUEST_MALFORMED),
+        Arguments.of(
+            "a Seldon Model without storageUri",
+            "apiVersion: mlops.seldon.io/v1alpha1\nkind: Model\nmetadata: {name: x}\nspec: {}",
+            "spec.storageUri",
+            Reason.MODEL_REFERENCE_INVALID));
+  }
+
+  @ParameterizedTest(name = "{0}")
+  @MethodSource("malformed")
+  void malformedResourcesAreProblemsAtTheirFieldNeverExceptions(
+      String name, String yaml, String field, Reason reason) {
+    JsonNode o = tree(yaml);
+
+    var problems =
+        ServingInspector.inspect(o.path("kind").asText(), "ml", o).stream()
+            .flatMap(p -> p.problems().stream())
+            .toList();
+
+    assertThat(problems)
+        .singleElement()
+        .satisfies(
+            f -> {
+              assertThat(f.field().orElseThrow().toString()).isEqualTo(field);
+              if (reason != null) {
+                assertThat(f.reason()).isEqualTo(reason);
+              }
+            });
+  }
+
   @Test
   void onlyTheServingGroupsAreServingResources() {
     assertThat(ServingInspector.reviews("Model", tree("apiVersion: mlops.seldon.io/v1alpha1")))
