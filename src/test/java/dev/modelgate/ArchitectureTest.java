@@ -25,6 +25,7 @@ class ArchitectureTest {
             "dev.modelgate.verify..",
             "dev.modelgate.source..",
             "dev.modelgate.admission..",
+            "dev.modelgate.inpod..",
             "dev.modelgate.policy..",
             "dev.modelgate.report..",
             "dev.modelgate.scan..",
@@ -59,6 +60,7 @@ class ArchitectureTest {
         .dependOnClassesThat()
         .resideInAnyPackage(
             "dev.modelgate.policy..",
+            "dev.modelgate.inpod..",
             "dev.modelgate.report..",
             "dev.modelgate.admission..",
             "dev.modelgate.runtime..")
@@ -69,6 +71,7 @@ class ArchitectureTest {
         .should()
         .dependOnClassesThat()
         .resideInAnyPackage(
+            "dev.modelgate.inpod..",
             "dev.modelgate.report..",
             "dev.modelgate.admission..",
             "dev.modelgate.runtime..",
@@ -123,6 +126,7 @@ class ArchitectureTest {
             "dev.modelgate.verify..",
             "dev.modelgate.policy..",
             "dev.modelgate.report..",
+            "dev.modelgate.inpod..",
             "dev.modelgate.admission..")
         .should()
         .dependOnClassesThat()
@@ -134,6 +138,42 @@ class ArchitectureTest {
         .should()
         .dependOnClassesThat()
         .resideInAnyPackage("dev.modelgate.runtime..", "dev.modelgate.cli..", "io.fabric8..")
+        .check(CLASSES);
+  }
+
+  /**
+   * In-pod verification is one room between the policy engine and admission: admission, the scan
+   * and the CLI use it; it uses nothing above the policy engine, and nothing below knows it.
+   */
+  @Test
+  void inPodVerificationSitsBetweenPolicyAndAdmission() {
+    noClasses()
+        .that()
+        .resideInAPackage("dev.modelgate.inpod..")
+        .should()
+        .dependOnClassesThat()
+        .resideInAnyPackage(
+            "dev.modelgate.admission..",
+            "dev.modelgate.report..",
+            "dev.modelgate.scan..",
+            "dev.modelgate.runtime..",
+            "dev.modelgate.cli..",
+            "io.fabric8..")
+        .check(CLASSES);
+    noClasses()
+        .that()
+        .resideInAnyPackage(
+            "dev.modelgate.core..",
+            "dev.modelgate.oms..",
+            "dev.modelgate.trust..",
+            "dev.modelgate.oci..",
+            "dev.modelgate.verify..",
+            "dev.modelgate.source..",
+            "dev.modelgate.policy..",
+            "dev.modelgate.report..")
+        .should()
+        .dependOnClassesThat()
+        .resideInAPackage("dev.modelgate.inpod..")
         .check(CLASSES);
   }
 

@@ -2,23 +2,18 @@ package dev.modelgate.admission;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.modelgate.admission.serving.ServingInspector;
-import dev.modelgate.core.Failure;
-import dev.modelgate.core.FieldPath;
-import dev.modelgate.core.Reason;
+import dev.modelgate.inpod.ClaimAccessModes;
+import dev.modelgate.inpod.VerifierContainer;
+import dev.modelgate.inpod.VolumeVerifier;
 import dev.modelgate.policy.CompiledPolicy;
 import dev.modelgate.policy.Finding;
 import dev.modelgate.policy.PolicyDecision;
 import dev.modelgate.policy.PolicyEngine;
 import dev.modelgate.policy.WorkloadContext;
 import dev.modelgate.source.ModelReference;
-import dev.modelgate.source.ModelScheme;
 import java.time.Instant;
-import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
-import java.util.TreeSet;
 
 /**
  * Decides one admission request. Cheap exits first, with no verification at all: DELETE and
@@ -70,7 +65,7 @@ public final class AdmissionService {
   }
 
   /** The image the injected volume verifier runs unless configured otherwise. */
-  public static final String DEFAULT_VERIFIER_IMAGE = "ghcr.io/modelgate/modelgate:0.1.0";
+  public static final String DEFAULT_VERIFIER_IMAGE = VerifierContainer.DEFAULT_IMAGE;
 
   /** The validating decision. */
   public AdmissionOutcome review(AdmissionRequest r, Instant deadline) {
@@ -104,23 +99,20 @@ public final class AdmissionService {
           new WorkloadContext(w.kind(), w.namespace(), w.name(), nsLabels, w.labels(), w.models());
       String template = WorkloadInspector.templatePath(w.kind());
       JsonNode podSpec = WorkloadInspector.podTemplate(r.object(), template).path("spec");
-      decision =
-          engine.decide(
-              ctx, deadline, volumes.check(podSpec, mutating, m -> engine.matching(ctx, m)));
+      // Each model's policies, once: the decision and the verifier it gets agree on them.
+      Map<ModelReference, List<CompiledPolicy>> matches = engine.match(ctx);
+      Map<ModelReference, List<CompiledPolicy>> ready = PolicyEngine.ready(matches);
+      VolumeVerifier.Stage stage =
+          mutating ? VolumeVerifier.Stage.INJECTING : VolumeVerifier.Stage.ADMITTING;
+      decision = engine.decide(ctx, matches, deadline, volumes.check(podSpec, stage, ready));
       if (mutating && r.subResource().isEmpty()) {
-        Map<ModelReference, List<CompiledPolicy>> onVolumes = new LinkedHashMap<>();
-        for (var m : w.models()) {
-          if (m.inPod()) {
-            onVolumes.put(m, engine.matching(ctx, m));
-          }
-        }
         String pointer =
             "/" + (template.isEmpty() ? "" : template.replace('.', '/') + "/") + "spec";
-        patch = volumes.patch(podSpec, pointer, onVolumes);
+        patch = volumes.patch(podSpec, pointer, ready);
       }
     }
     AdmissionOutcome outcome = AdmissionOutcome.of(r.uid(), decision, patch, w.models().size());
-    List<Finding> shared = sharedClaimWarnings(r, w);
+    List<Finding> shared = VolumeVerifier.sharedClaimWarnings(r.namespace(), w.models(), claims);
     if (!shared.isEmpty()) {
       outcome = outcome.withWarnings(shared);
     }
@@ -139,36 +131,6 @@ public final class AdmissionService {
       reports.record(r, outcome);
     }
     return outcome;
-  }
-
-  /**
-   * A claim other pods can write (ReadWriteMany, or ReadWriteOnce: pods on the same node) is
-   * verified only at start.
-   */
-  private List<Finding> sharedClaimWarnings(AdmissionRequest r, Workload w) {
-    List<Finding> out = new ArrayList<>();
-    for (var m : w.models()) {
-      var at = m.placement().volume();
-      if (at.isEmpty() || at.get().scheme() != ModelScheme.PVC) {
-        continue;
-      }
-      Set<String> modes = claims.of(r.namespace(), at.get().location());
-      if (modes.contains("ReadWriteMany") || modes.contains("ReadWriteOnce")) {
-        out.add(
-            Finding.of(
-                Failure.atField(
-                    Reason.MODEL_MOUNT_WRITABLE,
-                    FieldPath.of(m.field()),
-                    "model '"
-                        + m.name()
-                        + "' is on claim "
-                        + at.get().location()
-                        + " with access modes "
-                        + new TreeSet<>(modes)
-                        + ": other pods can write it while this one runs; ModelGate verifies it only before the app starts (prefer ReadOnlyMany or ReadWriteOncePod)")));
-      }
-    }
-    return out;
   }
 
   private static final String EPHEMERAL_CONTAINERS = "ephemeralcontainers";

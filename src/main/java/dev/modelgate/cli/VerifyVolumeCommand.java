@@ -1,10 +1,11 @@
 package dev.modelgate.cli;
 
-import dev.modelgate.admission.VerifierOutcome;
 import dev.modelgate.core.Failure;
 import dev.modelgate.core.InvalidInputException;
 import dev.modelgate.core.Printable;
 import dev.modelgate.core.Reason;
+import dev.modelgate.inpod.VerifierContainer;
+import dev.modelgate.inpod.VerifierOutcome;
 import dev.modelgate.oci.RegistryClient;
 import dev.modelgate.oci.RegistryCredentials;
 import dev.modelgate.oms.ModelHasher;
@@ -49,7 +50,7 @@ import picocli.CommandLine.Spec;
  * background verification reads back from the pod's status.
  */
 @Command(
-    name = "verify-volume",
+    name = VerifierContainer.COMMAND,
     mixinStandardHelpOptions = true,
     sortOptions = false,
     description = {
@@ -67,21 +68,21 @@ final class VerifyVolumeCommand implements Callable<Integer> {
   Path model;
 
   @Option(
-      names = "--model-uri",
+      names = VerifierContainer.MODEL_URI,
       required = true,
       paramLabel = "URI",
       description = "The model as the workload names it (pvc://…, volume://…), for messages.")
   String modelUri;
 
   @Option(
-      names = "--model-name",
+      names = VerifierContainer.MODEL_NAME,
       defaultValue = "model",
       paramLabel = "NAME",
       description = "The model's logical name, for messages.")
   String modelName;
 
   @Option(
-      names = "--signature",
+      names = VerifierContainer.SIGNATURE,
       paramLabel = "FILE",
       description = "The OMS bundle (default: model.sig in DIR).")
   Path signature;
@@ -94,7 +95,7 @@ final class VerifyVolumeCommand implements Callable<Integer> {
 
   @Option(
       names = "--policies-env",
-      defaultValue = "MODELGATE_POLICIES",
+      defaultValue = VerifierContainer.POLICIES_ENV,
       paramLabel = "NAME",
       description = "Environment variable holding the policy YAML. Default: MODELGATE_POLICIES.")
   String policiesEnv;

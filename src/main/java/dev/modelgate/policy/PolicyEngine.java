@@ -9,7 +9,9 @@ import dev.modelgate.verify.VerificationResult;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 
 /**
@@ -35,6 +37,44 @@ public final class PolicyEngine {
    * policy finds wrong with a model is a failure in that pair's verdict, not an exception.
    */
   public PolicyDecision decide(WorkloadContext w, Instant deadline, VolumeCheck volumes) {
+    return decide(w, match(w), deadline, volumes);
+  }
+
+  /**
+   * Every model of {@code w} with the policies that match it (compiled or not), in the store's
+   * order: computed once per review, for the decision and for what is injected.
+   */
+  public Map<ModelReference, List<CompiledPolicy>> match(WorkloadContext w) {
+    List<CompiledPolicy> policies = store.policies();
+    Map<ModelReference, List<CompiledPolicy>> out = new LinkedHashMap<>();
+    for (ModelReference model : w.models()) {
+      String uri = model.uri().toString();
+      List<CompiledPolicy> matching = new ArrayList<>();
+      for (CompiledPolicy p : policies) {
+        if (p.appliesIn(w.namespace())
+            && p.match().matches(w.namespaceLabels(), w.workloadLabels(), uri)) {
+          matching.add(p);
+        }
+      }
+      out.put(model, List.copyOf(matching));
+    }
+    return out;
+  }
+
+  /** The ready policies of {@code matches}: what a volume model's verifier is given. */
+  public static Map<ModelReference, List<CompiledPolicy>> ready(
+      Map<ModelReference, List<CompiledPolicy>> matches) {
+    Map<ModelReference, List<CompiledPolicy>> out = new LinkedHashMap<>();
+    matches.forEach((m, ps) -> out.put(m, ps.stream().filter(CompiledPolicy::ready).toList()));
+    return out;
+  }
+
+  /** As above, with the policies that match each model ({@link #match}). */
+  public PolicyDecision decide(
+      WorkloadContext w,
+      Map<ModelReference, List<CompiledPolicy>> matches,
+      Instant deadline,
+      VolumeCheck volumes) {
     List<CompiledPolicy> policies = store.policies();
     List<Finding> denials = new ArrayList<>();
     List<Finding> warnings = new ArrayList<>();
@@ -56,14 +96,7 @@ public final class PolicyEngine {
       return PolicyDecision.of(denials, warnings, List.of());
     }
     for (ModelReference model : w.models()) {
-      String uri = model.uri().toString();
-      List<CompiledPolicy> matching = new ArrayList<>();
-      for (CompiledPolicy p : policies) {
-        if (p.appliesIn(w.namespace())
-            && p.match().matches(w.namespaceLabels(), w.workloadLabels(), uri)) {
-          matching.add(p);
-        }
-      }
+      List<CompiledPolicy> matching = matches.getOrDefault(model, List.of());
       if (matching.isEmpty()) {
         noPolicy(model, denials, warnings, verdicts);
         continue;
@@ -101,19 +134,6 @@ public final class PolicyEngine {
         w.namespace(),
         w.name(),
         p.displayName());
-  }
-
-  /** The compiled, ready policies that apply to one model of a workload. */
-  public List<CompiledPolicy> matching(WorkloadContext w, ModelReference model) {
-    List<CompiledPolicy> out = new ArrayList<>();
-    for (CompiledPolicy p : store.policies()) {
-      if (p.ready()
-          && p.appliesIn(w.namespace())
-          && p.match().matches(w.namespaceLabels(), w.workloadLabels(), model.uri().toString())) {
-        out.add(p);
-      }
-    }
-    return out;
   }
 
   private ModelVerdict evaluate(

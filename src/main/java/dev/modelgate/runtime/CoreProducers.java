@@ -2,10 +2,10 @@ package dev.modelgate.runtime;
 
 import dev.modelgate.admission.AdmissionReports;
 import dev.modelgate.admission.AdmissionService;
-import dev.modelgate.admission.ClaimAccessModes;
 import dev.modelgate.admission.EventSink;
 import dev.modelgate.admission.NamespaceLabels;
-import dev.modelgate.admission.VolumeVerifier;
+import dev.modelgate.inpod.ClaimAccessModes;
+import dev.modelgate.inpod.VolumeVerifier;
 import dev.modelgate.oci.RegistryClient;
 import dev.modelgate.oci.RegistryCredentials;
 import dev.modelgate.oci.RegistryPoliteness;

@@ -4,6 +4,8 @@ import com.fasterxml.jackson.databind.node.MissingNode;
 import dev.modelgate.admission.AdmissionOutcome;
 import dev.modelgate.admission.AdmissionRequest;
 import dev.modelgate.admission.AdmissionService;
+import dev.modelgate.core.Failure;
+import dev.modelgate.inpod.RecordedOutcomes;
 import dev.modelgate.policy.ModelVerdict;
 import dev.modelgate.report.Evaluation;
 import dev.modelgate.report.ObjectReference;
@@ -17,6 +19,7 @@ import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
@@ -172,8 +175,47 @@ public final class BackgroundScan {
     AdmissionOutcome o = admission.review(request, clock.instant().plus(timeout));
     List<ModelVerdict> out = new ArrayList<>();
     for (ModelVerdict v : o.verdicts()) {
-      out.add(v.model().inPod() && v.passed() ? RecordedOutcomes.of(v, g.pods()) : v);
+      out.add(v.model().inPod() && v.passed() ? recorded(v, g.pods()) : v);
     }
     return out;
+  }
+
+  /**
+   * The verdict for {@code admission}'s (model, policy) pair over every pod of a group : the worst
+   * pod's, naming it and how many of the pods share that outcome.
+   */
+  private static ModelVerdict recorded(ModelVerdict admission, List<RunningPod> pods) {
+    ModelVerdict worst = null;
+    ScanOutcome worstOutcome = null;
+    int same = 0;
+    for (RunningPod pod : pods) {
+      ModelVerdict v = RecordedOutcomes.ofPod(admission, pod.object());
+      ScanOutcome o = ScanOutcome.of(v);
+      if (worstOutcome == null || o.worse(worstOutcome) != worstOutcome) {
+        worst = v;
+        worstOutcome = o;
+        same = 1;
+      } else if (o == worstOutcome) {
+        same++;
+      }
+    }
+    if (worst == null || worst.passed() || pods.size() == 1) {
+      return worst == null ? admission : worst;
+    }
+    String count = " (" + same + " of " + pods.size() + " pods)";
+    List<Failure> failures =
+        worst.failures().stream()
+            .map(f -> new Failure(f.reason(), f.subject(), f.message() + count))
+            .toList();
+    return new ModelVerdict(
+        worst.model(),
+        worst.policy(),
+        worst.mode(),
+        worst.signer(),
+        worst.authorities(),
+        failures,
+        Optional.empty(),
+        List.of(),
+        List.of());
   }
 }

@@ -2,8 +2,8 @@ package dev.modelgate.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.modelgate.admission.VerifierOutcome;
 import dev.modelgate.core.Reason;
+import dev.modelgate.inpod.VerifierOutcome;
 import dev.modelgate.policy.Mode;
 import dev.modelgate.testing.AdmissionHarness;
 import dev.modelgate.testing.Cli;

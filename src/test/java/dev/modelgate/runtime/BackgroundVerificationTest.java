@@ -4,11 +4,11 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.modelgate.admission.AdmissionService;
-import dev.modelgate.admission.ClaimAccessModes;
 import dev.modelgate.admission.EventSink;
 import dev.modelgate.admission.NamespaceLabels;
-import dev.modelgate.admission.VolumeVerifier;
 import dev.modelgate.core.Reason;
+import dev.modelgate.inpod.ClaimAccessModes;
+import dev.modelgate.inpod.VolumeVerifier;
 import dev.modelgate.oci.OciReference;
 import dev.modelgate.oci.RegistryClient;
 import dev.modelgate.oci.RegistryCredentials;

@@ -1,4 +1,4 @@
-package dev.modelgate.admission;
+package dev.modelgate.inpod;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;

@@ -1,4 +1,4 @@
-package dev.modelgate.admission;
+package dev.modelgate.inpod;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;

@@ -1,4 +1,4 @@
-package dev.modelgate.admission;
+package dev.modelgate.inpod;
 
 import java.util.Set;
 

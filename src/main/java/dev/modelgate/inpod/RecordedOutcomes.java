@@ -1,8 +1,6 @@
-package dev.modelgate.scan;
+package dev.modelgate.inpod;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import dev.modelgate.admission.VerifierOutcome;
-import dev.modelgate.admission.VolumeVerifier;
 import dev.modelgate.core.Failure;
 import dev.modelgate.core.InvalidInputException;
 import dev.modelgate.core.Reason;
@@ -22,54 +20,22 @@ import java.util.Optional;
  * pass. A policy added or changed after the pod started is not in its record: the bytes on the
  * volume can only be checked again by the pod (restart it).
  */
-final class RecordedOutcomes {
+public final class RecordedOutcomes {
   private RecordedOutcomes() {}
 
-  /**
-   * The verdict for {@code admission}'s (model, policy) pair over every pod of a group: the worst
-   * pod's, naming it and how many of the pods share that outcome.
-   */
-  static ModelVerdict of(ModelVerdict admission, List<RunningPod> pods) {
-    ModelVerdict worst = null;
-    ScanOutcome worstOutcome = null;
-    int same = 0;
-    for (RunningPod pod : pods) {
-      ModelVerdict v = ofPod(admission, pod);
-      ScanOutcome o = ScanOutcome.of(v);
-      if (worstOutcome == null || o.worse(worstOutcome) != worstOutcome) {
-        worst = v;
-        worstOutcome = o;
-        same = 1;
-      } else if (o == worstOutcome) {
-        same++;
-      }
-    }
-    if (worst == null || worst.passed() || pods.size() == 1) {
-      return worst == null ? admission : worst;
-    }
-    String count = " (" + same + " of " + pods.size() + " pods)";
-    List<Failure> failures =
-        worst.failures().stream()
-            .map(f -> new Failure(f.reason(), f.subject(), f.message() + count))
-            .toList();
-    return new ModelVerdict(
-        worst.model(),
-        worst.policy(),
-        worst.mode(),
-        worst.signer(),
-        worst.authorities(),
-        failures,
-        Optional.empty(),
-        List.of(),
-        List.of());
-  }
-
   /** What one pod's verifier recorded for the pair. */
-  static ModelVerdict ofPod(ModelVerdict admission, RunningPod pod) {
+  public static ModelVerdict ofPod(ModelVerdict admission, JsonNode pod) {
     ModelReference model = admission.model();
-    String container = VolumeVerifier.containerName(model);
-    String where = "pod " + pod.namespace() + "/" + pod.name() + ": init container " + container;
-    JsonNode terminated = terminated(pod.object(), container);
+    String container = VerifierContainer.name(model);
+    JsonNode meta = pod.path("metadata");
+    String where =
+        "pod "
+            + meta.path("namespace").asText("")
+            + "/"
+            + meta.path("name").asText("")
+            + ": init container "
+            + container;
+    JsonNode terminated = terminated(pod, container);
     if (terminated == null) {
       return unknown(admission, where + " has not finished, so it has recorded no outcome");
     }
