@@ -9,18 +9,19 @@ import dev.modelgate.inpod.VerifierOutcome;
 import dev.modelgate.oci.RegistryClient;
 import dev.modelgate.oci.RegistryCredentials;
 import dev.modelgate.oms.ModelHasher;
-import dev.modelgate.policy.CompileError;
 import dev.modelgate.policy.CompiledPolicy;
-import dev.modelgate.policy.LineageCheck;
+import dev.modelgate.policy.Judgement;
 import dev.modelgate.policy.Mode;
-import dev.modelgate.policy.PolicyChecks;
+import dev.modelgate.policy.ModelVerdict;
 import dev.modelgate.policy.crd.DirectoryPolicyStore;
 import dev.modelgate.policy.crd.PolicyCompiler;
 import dev.modelgate.policy.crd.PolicyDocuments;
+import dev.modelgate.source.ModelReference;
 import dev.modelgate.verify.Deadline;
 import dev.modelgate.verify.ModelVerificationService;
 import dev.modelgate.verify.ModelVerifier;
 import dev.modelgate.verify.OciModelVerifier;
+import dev.modelgate.verify.VerificationPolicy;
 import dev.modelgate.verify.VerificationRequest;
 import dev.modelgate.verify.VerificationResult;
 import java.io.IOException;
@@ -34,6 +35,7 @@ import java.util.List;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.Callable;
+import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
@@ -44,10 +46,12 @@ import picocli.CommandLine.Spec;
 /**
  * {@code modelgate verify-volume}: the verify mode of the injected init container. Checks a model
  * directory on a volume against every policy handed to it (the ones the webhook matched), with the
- * same engine as {@code verify}. On failure it exits 1 and writes one line to the termination log,
- * so {@code kubectl describe pod} shows which model, policy and file failed; pass or fail, the
- * termination log ends with the {@link VerifierOutcome} record of every policy's result, which
- * background verification reads back from the pod's status.
+ * same verification steps as {@code verify}, and judges each result with the webhook's own decision
+ * ({@link Judgement}: mode, onError, file rules, attestations, lineage), so the pod and the webhook
+ * cannot disagree on what passes. When an Enforce policy fails it exits 1 and writes one line to
+ * the termination log, so {@code kubectl describe pod} shows which model, policy and file failed;
+ * pass or fail, the termination log ends with the {@link VerifierOutcome} record of every policy's
+ * result, which background verification reads back from the pod's status.
  */
 @Command(
     name = VerifierContainer.COMMAND,
@@ -145,79 +149,68 @@ final class VerifyVolumeCommand implements Callable<Integer> {
     }
     Path sig = signature != null ? signature : VerificationRequest.defaultSignature(model);
     ModelVerifier verifier = new ModelVerifier(ModelHasher.allCores());
+    ModelReference subject = VerifierContainer.model(modelName, modelUri);
+    String named = "model '" + modelName + "' (" + modelUri + ")";
     List<String> enforced = new ArrayList<>();
     List<VerifierOutcome.Result> recorded = new ArrayList<>();
-    for (CompiledPolicy p : compiled) {
-      String subject = "model '" + modelName + "' (" + modelUri + ")";
-      if (!p.ready()) {
-        String errors = CompileError.summary(p.errors());
-        enforced.add(subject + " failed " + p.displayName() + ": POLICY_INVALID: " + errors);
-        recorded.add(failed(p, Mode.ENFORCE, Optional.empty(), Reason.POLICY_INVALID, errors));
-        continue;
-      }
-      VerificationRequest request =
-          new VerificationRequest(
-              model, sig, p.verification().orElseThrow().options(), new LogProgress(err));
-      VerificationResult r =
-          Deadline.within(
-              modelUri, timeout, () -> verifier.verify(request, p.verification().orElseThrow()));
-      r =
-          ModelVerificationService.withLocalAttestations(
-              verifier, model, r, p.verification().orElseThrow());
-      r.warnings().forEach(w -> err.printf("modelgate: warning: %s%n", Printable.escape(w)));
-      List<Failure> failures = new ArrayList<>(r.failures());
-      if (r.verified()) {
-        failures.addAll(PolicyChecks.after(p.rules(), modelName, modelUri, r).failures());
-        if (p.rules().lineage().isPresent()) {
-          var registry =
-              new RegistryClient(RegistryCredentials.fromDefaultDockerConfig(), Set.of());
-          var service =
-              new ModelVerificationService(
-                  verifier,
-                  Executors.newCachedThreadPool(),
-                  true,
-                  new OciModelVerifier(registry, verifier));
-          failures.addAll(
-              new LineageCheck(service)
-                  .check(p.rules().lineage().get(), r, Instant.now().plusSeconds(300))
-                  .failures());
+    ExecutorService threads =
+        Executors.newCachedThreadPool(
+            r -> {
+              Thread t = new Thread(r, "modelgate-lineage");
+              t.setDaemon(true);
+              return t;
+            });
+    try {
+      Judgement judgement = new Judgement(lineageBases(verifier, threads));
+      for (CompiledPolicy p : compiled) {
+        // One deadline per policy: its verification and the lineage it follows share it.
+        Instant deadline = Instant.now().plus(timeout);
+        ModelVerdict v;
+        if (!p.ready()) {
+          v = Judgement.notCompiled(subject, p);
+        } else {
+          VerificationPolicy vp = p.verification().orElseThrow();
+          VerificationRequest request =
+              new VerificationRequest(model, sig, vp.options(), new LogProgress(err));
+          VerificationResult r =
+              Deadline.within(modelUri, timeout, () -> verifier.verify(request, vp));
+          r = ModelVerificationService.withLocalAttestations(verifier, model, r, vp);
+          r.warnings().forEach(w -> err.printf("modelgate: warning: %s%n", Printable.escape(w)));
+          v = judgement.verdict(subject, p, r, deadline);
+        }
+        recorded.add(result(v));
+        Judgement.Effect effect = Judgement.effect(v, p.onError());
+        if (effect == Judgement.Effect.PASS) {
+          err.printf(
+              "modelgate: %s%n",
+              Printable.escape(
+                  String.format(
+                      "%s verified by %s, signed by %s",
+                      named, p.displayName(), v.signer().map(s -> s.identity()).orElse("?"))));
+          continue;
+        }
+        Failure first = v.failures().get(0);
+        int more = v.failures().size() - 1;
+        String line =
+            named
+                + " failed "
+                + p.displayName()
+                + ": "
+                + first
+                + (more > 0 ? " (and " + more + " more)" : "");
+        v.failures()
+            .forEach(f -> err.printf("modelgate: %s: %s%n", Printable.escape(p.displayName()), f));
+        if (effect == Judgement.Effect.DENY) {
+          enforced.add(line);
+        } else {
+          err.printf(
+              "modelgate: %s (%s, not blocking)%n",
+              Printable.escape(line),
+              effect == Judgement.Effect.WAIVED ? "onError Allow" : "mode " + v.mode());
         }
       }
-      Optional<String> signer = r.signer().map(s -> s.identity());
-      if (failures.isEmpty()) {
-        recorded.add(
-            new VerifierOutcome.Result(
-                p.displayName(),
-                p.mode(),
-                true,
-                signer,
-                r.signer().map(s -> s.method().label()),
-                Optional.empty(),
-                ""));
-        err.printf(
-            "modelgate: %s%n",
-            Printable.escape(
-                String.format(
-                    "%s verified by %s, signed by %s",
-                    subject, p.displayName(), r.signer().map(s -> s.identity()).orElse("?"))));
-        continue;
-      }
-      Failure first = failures.get(0);
-      recorded.add(failed(p, p.mode(), signer, first.reason(), first.message()));
-      String line =
-          subject
-              + " failed "
-              + p.displayName()
-              + ": "
-              + first
-              + (failures.size() > 1 ? " (and " + (failures.size() - 1) + " more)" : "");
-      failures.forEach(
-          f -> err.printf("modelgate: %s: %s%n", Printable.escape(p.displayName()), f));
-      if (p.mode() == Mode.ENFORCE) {
-        enforced.add(line);
-      } else {
-        err.printf("modelgate: %s (mode %s, not blocking)%n", Printable.escape(line), p.mode());
-      }
+    } finally {
+      threads.shutdownNow();
     }
     VerifierOutcome outcome = new VerifierOutcome(modelName, modelUri, recorded, 0);
     if (enforced.isEmpty()) {
@@ -227,10 +220,42 @@ final class VerifyVolumeCommand implements Callable<Integer> {
     return fail(enforced, outcome);
   }
 
-  private static VerifierOutcome.Result failed(
-      CompiledPolicy p, Mode mode, Optional<String> signer, Reason reason, String message) {
+  /**
+   * Base models of a lineage clause, read from the pod the way the webhook reads a base model it
+   * has no workload credentials for, within the same deadline: registries anonymously (the verifier
+   * carries no secret: no service-account token, no registry credentials), plain HTTP only to
+   * loopback, and no {@code file://} base (that path would be the verifier's file system, not the
+   * webhook's), which fails with its reason instead.
+   */
+  private static ModelVerificationService lineageBases(
+      ModelVerifier verifier, ExecutorService threads) {
+    RegistryClient registry = new RegistryClient(RegistryCredentials.NONE, Set.of());
+    return new ModelVerificationService(
+        verifier, threads, false, new OciModelVerifier(registry, verifier));
+  }
+
+  /** The record of one policy's verdict, as background verification reads it back. */
+  private static VerifierOutcome.Result result(ModelVerdict v) {
+    Optional<String> signer = v.signer().map(s -> s.identity());
+    if (v.passed()) {
+      return new VerifierOutcome.Result(
+          v.policy().orElseThrow(),
+          v.mode(),
+          true,
+          signer,
+          v.signer().map(s -> s.method().label()),
+          Optional.empty(),
+          "");
+    }
+    Failure first = v.failures().get(0);
     return new VerifierOutcome.Result(
-        p.displayName(), mode, false, signer, Optional.empty(), Optional.of(reason), message);
+        v.policy().orElseThrow(),
+        v.mode(),
+        false,
+        signer,
+        Optional.empty(),
+        Optional.of(first.reason()),
+        first.message());
   }
 
   private String envPolicies() {

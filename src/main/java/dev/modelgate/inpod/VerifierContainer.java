@@ -1,6 +1,7 @@
 package dev.modelgate.inpod;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.modelgate.core.InvalidInputException;
 import dev.modelgate.core.StrictJson;
 import dev.modelgate.policy.CompiledPolicy;
 import dev.modelgate.source.ModelReference;
@@ -133,6 +134,20 @@ public final class VerifierContainer {
               a.get(5),
               a.size() == 8 ? Optional.of(a.get(7)) : Optional.empty()));
     }
+  }
+
+  /**
+   * The model the verifier is asked about, as {@link #MODEL_NAME} and {@link #MODEL_URI} name it:
+   * the URI the workload wrote, which for a download is its own (s3://, hf://, https://...).
+   */
+  public static ModelReference model(String name, String uri) {
+    ModelUri parsed;
+    try {
+      parsed = ModelUri.parse(uri);
+    } catch (InvalidInputException e) {
+      parsed = ModelUri.download(uri);
+    }
+    return new ModelReference(name, parsed, "", "");
   }
 
   /** The policy documents the verifier compiles again, as one YAML stream. */

@@ -3,7 +3,7 @@ package dev.modelgate.policy;
 import dev.modelgate.core.Failure;
 import dev.modelgate.core.Reason;
 import dev.modelgate.source.ModelReference;
-import dev.modelgate.source.ModelScheme;
+import dev.modelgate.source.Placement;
 import dev.modelgate.verify.ModelVerificationService;
 import dev.modelgate.verify.VerificationResult;
 import java.time.Duration;
@@ -12,24 +12,32 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.SynchronousQueue;
+import java.util.concurrent.ThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
 
 /**
  * Decides a workload: for every model, every policy that matches it must pass (policy-controller's
  * rule: "ALL of those policies must be satisfied"); within a policy, the threshold of authorities.
- * Mode is applied in one place ({@link #apply}); a policy that did not compile denies what it
- * matches. Every branch that is not an explicit pass denies.
+ * Each pair is judged by {@link Judgement}, the decision the injected verifier makes too, and its
+ * mode applied in one place ({@link Judgement#effect}); a policy that did not compile denies what
+ * it matches. Every branch that is not an explicit pass denies.
  */
 public final class PolicyEngine {
   private final PolicyStore store;
   private final ModelVerificationService verifier;
   private final NoMatchBehaviour noMatch;
+  private final Judgement judgement;
 
   public PolicyEngine(
       PolicyStore store, ModelVerificationService verifier, NoMatchBehaviour noMatch) {
     this.store = store;
     this.verifier = verifier;
     this.noMatch = noMatch;
+    this.judgement = new Judgement(verifier);
   }
 
   /**
@@ -69,32 +77,42 @@ public final class PolicyEngine {
     return out;
   }
 
-  /** As above, with the policies that match each model ({@link #match}). */
+  /**
+   * As above, with the policies that match each model ({@link #match}). The (model, policy) pairs
+   * that need a verification run in parallel, each within the deadline; the verdicts and what they
+   * do are then taken in the workload's order, so the answer is the one a sequential decision
+   * gives.
+   */
   public PolicyDecision decide(
       WorkloadContext w,
       Map<ModelReference, List<CompiledPolicy>> matches,
       Instant deadline,
       VolumeCheck volumes) {
-    List<CompiledPolicy> policies = store.policies();
     List<Finding> denials = new ArrayList<>();
     List<Finding> warnings = new ArrayList<>();
     List<ModelVerdict> verdicts = new ArrayList<>();
     if (w.models().isEmpty()) {
-      for (CompiledPolicy p : policies) {
+      for (CompiledPolicy p : store.policies()) {
         if (p.requireModels()
             && p.appliesIn(w.namespace())
             && p.match().selects(w.namespaceLabels(), w.workloadLabels())) {
-          Finding f = Finding.of(noModelDeclared(w, p));
+          Failure f = noModelDeclared(w, p);
           Mode mode = p.ready() ? p.mode() : Mode.ENFORCE;
-          if (mode == Mode.WARN) {
-            warnings.add(f);
-          } else if (mode != Mode.AUDIT) {
-            denials.add(f);
-          }
+          add(Judgement.effect(mode, OnError.DENY, List.of(f)), Finding.of(f), denials, warnings);
         }
       }
       return PolicyDecision.of(denials, warnings, List.of());
     }
+    List<CompletableFuture<ModelVerdict>> pending = new ArrayList<>();
+    for (ModelReference model : w.models()) {
+      for (CompiledPolicy p : matches.getOrDefault(model, List.of())) {
+        pending.add(
+            verifies(model, p)
+                ? CompletableFuture.supplyAsync(() -> evaluate(model, p, deadline, volumes), PAIRS)
+                : CompletableFuture.completedFuture(evaluate(model, p, deadline, volumes)));
+      }
+    }
+    int next = 0;
     for (ModelReference model : w.models()) {
       List<CompiledPolicy> matching = matches.getOrDefault(model, List.of());
       if (matching.isEmpty()) {
@@ -102,18 +120,76 @@ public final class PolicyEngine {
         continue;
       }
       for (CompiledPolicy p : matching) {
-        ModelVerdict v = evaluate(model, p, deadline, volumes);
+        ModelVerdict v = result(pending.get(next++));
         verdicts.add(v);
-        if (!v.passed()
-            && p.onError() == OnError.ALLOW
-            && v.failures().stream().allMatch(f -> f.reason() == Reason.UNAVAILABLE)) {
-          warnings.add(new Finding.OfModel(v, true));
-          continue;
-        }
-        apply(p.mode(), v, denials, warnings);
+        Judgement.Effect effect = Judgement.effect(v, p.onError());
+        Finding f =
+            effect == Judgement.Effect.PASS
+                ? null
+                : new Finding.OfModel(v, effect == Judgement.Effect.WAIVED);
+        add(effect, f, denials, warnings);
       }
     }
     return PolicyDecision.of(denials, warnings, verdicts);
+  }
+
+  /**
+   * Threads the pairs of one decision are verified on: up to {@value #PARALLEL_PAIRS} at once
+   * across all decisions, beyond that the deciding thread verifies the pair itself, so a busy
+   * webhook neither queues a pair behind others (its deadline runs) nor grows threads without
+   * bound. Idle threads end after a minute; daemons, they never keep the process alive.
+   */
+  private static final int PARALLEL_PAIRS = 32;
+
+  private static final ExecutorService PAIRS =
+      new ThreadPoolExecutor(
+          0,
+          PARALLEL_PAIRS,
+          60,
+          TimeUnit.SECONDS,
+          new SynchronousQueue<>(),
+          r -> {
+            Thread t = new Thread(r, "modelgate-decide");
+            t.setDaemon(true);
+            return t;
+          },
+          new ThreadPoolExecutor.CallerRunsPolicy());
+
+  /** A pair whose decision reads the model (verification at admission), not the pod alone. */
+  private static boolean verifies(ModelReference model, CompiledPolicy p) {
+    return p.ready() && model.placement().stage() == Placement.Stage.ADMISSION;
+  }
+
+  /** The verdict of a pair; what went wrong deciding it is thrown as it would have been. */
+  private static ModelVerdict result(CompletableFuture<ModelVerdict> f) {
+    try {
+      return f.join();
+    } catch (CompletionException e) {
+      if (e.getCause() instanceof RuntimeException) {
+        throw (RuntimeException) e.getCause();
+      }
+      if (e.getCause() instanceof Error) {
+        throw (Error) e.getCause();
+      }
+      throw e;
+    }
+  }
+
+  /** Where a finding goes, by its effect: the one use of {@link Judgement#effect}'s answer. */
+  private static void add(
+      Judgement.Effect effect, Finding f, List<Finding> denials, List<Finding> warnings) {
+    switch (effect) {
+      case DENY:
+        denials.add(f);
+        return;
+      case WARN:
+      case WAIVED:
+        warnings.add(f);
+        return;
+      case PASS:
+      case RECORD:
+      default:
+    }
   }
 
   /**
@@ -139,13 +215,7 @@ public final class PolicyEngine {
   private ModelVerdict evaluate(
       ModelReference model, CompiledPolicy p, Instant deadline, VolumeCheck volumes) {
     if (!p.ready()) {
-      Failure f =
-          Failure.of(
-              Reason.POLICY_INVALID,
-              "policy %s does not compile: %s",
-              p.displayName(),
-              CompileError.summary(p.errors()));
-      return ModelVerdict.of(model, p.displayName(), Mode.ENFORCE, List.of(f));
+      return Judgement.notCompiled(model, p);
     }
     switch (model.placement().stage()) {
       case IN_POD:
@@ -172,9 +242,7 @@ public final class PolicyEngine {
           Failure.of(Reason.UNAVAILABLE, "timed out before verification of this model started");
       return ModelVerdict.of(model, p.displayName(), p.mode(), List.of(f));
     }
-    boolean byTag =
-        model.uri().scheme() == ModelScheme.OCI && !model.uri().location().contains("@");
-    if (byTag && p.digest() == DigestPolicy.REQUIRE) {
+    if (Judgement.byTag(model) && p.digest() == DigestPolicy.REQUIRE) {
       Failure f =
           Failure.of(
               Reason.DIGEST_REQUIRED,
@@ -183,53 +251,7 @@ public final class PolicyEngine {
       return ModelVerdict.of(model, p.displayName(), p.mode(), List.of(f));
     }
     VerificationResult r = verifier.verify(model, p.verification().orElseThrow(), left);
-    List<Failure> failures = new ArrayList<>(r.failures());
-    List<String> held = List.of();
-    List<String> chain = List.of();
-    if (r.verified()) {
-      PolicyChecks.Result checks =
-          PolicyChecks.after(p.rules(), model.name(), model.uri().toString(), r);
-      failures.addAll(checks.failures());
-      held = checks.heldAttestations();
-      if (p.rules().lineage().isPresent()) {
-        LineageCheck.Result lineage =
-            new LineageCheck(verifier).check(p.rules().lineage().get(), r, deadline);
-        failures.addAll(lineage.failures());
-        chain = lineage.chain();
-      }
-    }
-    Optional<String> pinned =
-        byTag && p.digest() == DigestPolicy.MUTATE && failures.isEmpty()
-            ? r.resolvedDigest().map(d -> model.uri().location() + "@" + d)
-            : Optional.empty();
-    return new ModelVerdict(
-        model,
-        Optional.of(p.displayName()),
-        p.mode(),
-        r.signer(),
-        r.authorities(),
-        failures,
-        pinned,
-        held,
-        chain);
-  }
-
-  /** The one place where a mode turns a failed verdict into a denial, a warning, or a record. */
-  private static void apply(
-      Mode mode, ModelVerdict v, List<Finding> denials, List<Finding> warnings) {
-    if (v.passed()) {
-      return;
-    }
-    switch (mode) {
-      case WARN:
-        warnings.add(Finding.of(v));
-        return;
-      case AUDIT:
-        return;
-      case ENFORCE:
-      default:
-        denials.add(Finding.of(v));
-    }
+    return judgement.verdict(model, p, r, deadline);
   }
 
   private void noPolicy(
@@ -238,19 +260,13 @@ public final class PolicyEngine {
       List<Finding> warnings,
       List<ModelVerdict> verdicts) {
     Failure f = Failure.of(Reason.NO_POLICY, "no policy matches this model");
-    switch (noMatch) {
-      case ALLOW:
-        return;
-      case WARN:
-        ModelVerdict w = ModelVerdict.unmatched(model, Mode.WARN, List.of(f));
-        verdicts.add(w);
-        warnings.add(Finding.of(w));
-        return;
-      case DENY:
-      default:
-        ModelVerdict d = ModelVerdict.unmatched(model, Mode.ENFORCE, List.of(f));
-        verdicts.add(d);
-        denials.add(Finding.of(d));
+    if (noMatch == NoMatchBehaviour.ALLOW) {
+      return;
     }
+    ModelVerdict v =
+        ModelVerdict.unmatched(
+            model, noMatch == NoMatchBehaviour.WARN ? Mode.WARN : Mode.ENFORCE, List.of(f));
+    verdicts.add(v);
+    add(Judgement.effect(v, OnError.DENY), Finding.of(v), denials, warnings);
   }
 }
