@@ -17,13 +17,17 @@ import java.util.Optional;
  * inspecting anything, the volume-verifier part of the /mutate patch, and how many models the
  * workload names ({@code modelsFound}; 0 also when skipped or unreadable). Its text ({@link
  * #denial}, {@link #warnings}) is rendered by {@link DecisionText} when asked, never stored.
+ *
+ * @param patchable false for an object /mutate must not change: a running pod, whose volumes and
+ *     init containers the API server keeps as they are (a patch would fail the whole update)
  */
 public record AdmissionOutcome(
     String uid,
     PolicyDecision decision,
     Optional<String> skipped,
     List<Map<String, Object>> volumePatch,
-    int modelsFound) {
+    int modelsFound,
+    boolean patchable) {
   public AdmissionOutcome {
     Objects.requireNonNull(uid, "uid");
     Objects.requireNonNull(decision, "decision");
@@ -35,6 +39,18 @@ public record AdmissionOutcome(
     if (skipped.isPresent() && !decision.allowed()) {
       throw new IllegalArgumentException("only an allowed request is skipped");
     }
+    if (!patchable && !volumePatch.isEmpty()) {
+      throw new IllegalArgumentException("an object that must not change gets no patch");
+    }
+  }
+
+  public AdmissionOutcome(
+      String uid,
+      PolicyDecision decision,
+      Optional<String> skipped,
+      List<Map<String, Object>> volumePatch,
+      int modelsFound) {
+    this(uid, decision, skipped, volumePatch, modelsFound, true);
   }
 
   /** "0 models found", "1 model found", "3 models found": for logs and {@code check}. */
@@ -60,7 +76,12 @@ public record AdmissionOutcome(
   /** The same answer with {@code more} warnings. */
   AdmissionOutcome withWarnings(List<Finding> more) {
     return new AdmissionOutcome(
-        uid, decision.withWarnings(more), skipped, volumePatch, modelsFound);
+        uid, decision.withWarnings(more), skipped, volumePatch, modelsFound, patchable);
+  }
+
+  /** The same answer for an object /mutate must not change: no patch at all, not even a pin. */
+  AdmissionOutcome unpatchable() {
+    return new AdmissionOutcome(uid, decision, skipped, List.of(), modelsFound, false);
   }
 
   public boolean allowed() {
@@ -98,7 +119,7 @@ public record AdmissionOutcome(
    * containers for volume models.
    */
   public List<Map<String, Object>> patch() {
-    if (!allowed()) {
+    if (!allowed() || !patchable) {
       return List.of();
     }
     List<Map<String, Object>> all = new ArrayList<>(DigestPins.patch(verdicts()));

@@ -12,6 +12,7 @@ import dev.modelgate.policy.PolicyEngine;
 import dev.modelgate.policy.WorkloadContext;
 import dev.modelgate.source.ModelReference;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 
@@ -73,8 +74,9 @@ public final class AdmissionService {
   }
 
   /**
-   * The decision, and with {@code mutating} the patch /mutate returns: volume models get their
-   * verifier init container (so the check that it is present is skipped: it is being added).
+   * The decision, and with {@code mutating} the patch /mutate returns: volume models of new pods
+   * and templates get their verifier init container (so the check that it is present is skipped: it
+   * is being added). An existing pod is never patched; its update gets the answer /validate gives.
    */
   public AdmissionOutcome review(AdmissionRequest r, Instant deadline, boolean mutating) {
     String skip = cheapExit(r);
@@ -87,6 +89,7 @@ public final class AdmissionService {
     Workload w = inspector.inspect(r.kind(), r.namespace(), r.name(), r.object());
     PolicyDecision decision;
     List<Map<String, Object>> patch = List.of();
+    List<Finding> startedUnverified = List.of();
     if (!w.problems().isEmpty()) {
       decision = PolicyDecision.denied(w.problems());
     } else {
@@ -102,19 +105,25 @@ public final class AdmissionService {
       // Each model's policies, once: the decision and the verifier it gets agree on them.
       Map<ModelReference, List<CompiledPolicy>> matches = engine.match(ctx);
       Map<ModelReference, List<CompiledPolicy>> ready = PolicyEngine.ready(matches);
-      VolumeVerifier.Stage stage =
-          mutating ? VolumeVerifier.Stage.INJECTING : VolumeVerifier.Stage.ADMITTING;
+      VolumeVerifier.Stage stage = stage(r, podSpec, mutating);
       decision = engine.decide(ctx, matches, deadline, volumes.check(podSpec, stage, ready));
-      if (mutating && r.subResource().isEmpty()) {
+      if (stage == VolumeVerifier.Stage.RUNNING) {
+        startedUnverified = VolumeVerifier.startedUnverified(podSpec, ready);
+      }
+      if (mutating && r.subResource().isEmpty() && !runningPod(r)) {
         String pointer =
             "/" + (template.isEmpty() ? "" : template.replace('.', '/') + "/") + "spec";
         patch = volumes.patch(podSpec, pointer, ready);
       }
     }
     AdmissionOutcome outcome = AdmissionOutcome.of(r.uid(), decision, patch, w.models().size());
-    List<Finding> shared = VolumeVerifier.sharedClaimWarnings(r.namespace(), w.models(), claims);
+    List<Finding> shared = new ArrayList<>(startedUnverified);
+    shared.addAll(VolumeVerifier.sharedClaimWarnings(r.namespace(), w.models(), claims));
     if (!shared.isEmpty()) {
       outcome = outcome.withWarnings(shared);
+    }
+    if (runningPod(r)) {
+      outcome = outcome.unpatchable();
     }
     return recorded(r, outcome, mutating);
   }
@@ -131,6 +140,34 @@ public final class AdmissionService {
       reports.record(r, outcome);
     }
     return outcome;
+  }
+
+  /**
+   * An update of a pod that exists: the API server lets it change labels, annotations, the images
+   * of its containers and init containers, and (through a subresource) its ephemeral containers;
+   * never its volumes, nor add or reorder init containers. /mutate has nothing it may patch: a
+   * patch would fail the whole update (a label added by kubectl or a controller adopting the pod).
+   */
+  private static boolean runningPod(AdmissionRequest r) {
+    return r.kind().equals("Pod") && r.operation().equals("UPDATE");
+  }
+
+  /**
+   * What the verifier in the pod spec is compared with. A running pod whose init containers and
+   * volumes are those of the object before is judged as the pod it is ({@link
+   * VolumeVerifier.Stage#RUNNING}): its verifier ran under the policies of its creation, and a
+   * label added after a policy edit does not make it another verifier. Any other update of a pod is
+   * judged against what ModelGate would inject now, as is every new pod and template; /mutate
+   * injects only into those.
+   */
+  private static VolumeVerifier.Stage stage(
+      AdmissionRequest r, JsonNode podSpec, boolean mutating) {
+    if (runningPod(r)) {
+      return VolumeVerifier.unchanged(podSpec, r.oldObject().path("spec"))
+          ? VolumeVerifier.Stage.RUNNING
+          : VolumeVerifier.Stage.ADMITTING;
+    }
+    return mutating ? VolumeVerifier.Stage.INJECTING : VolumeVerifier.Stage.ADMITTING;
   }
 
   private static final String EPHEMERAL_CONTAINERS = "ephemeralcontainers";
