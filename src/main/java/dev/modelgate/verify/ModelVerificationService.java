@@ -74,7 +74,7 @@ public final class ModelVerificationService {
           return unsupported(
               shown,
               model,
-              "file:// models are read only in embedded mode; this webhook does not read its own file system for workloads");
+              "file:// models are read only by a webhook in embedded mode; elsewhere ModelGate does not read its own file system for workloads");
         }
         return withDeadline(model, policy, timeLeft);
       case OCI:
