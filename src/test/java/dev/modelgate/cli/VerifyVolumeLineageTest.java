@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.modelgate.core.Reason;
 import dev.modelgate.inpod.VerifierOutcome;
 import dev.modelgate.testing.Cli;
+import dev.modelgate.testing.DerivedModels;
 import dev.modelgate.testing.TestKeys;
 import dev.modelgate.testing.TestModels;
 import java.nio.file.Files;
@@ -36,39 +37,12 @@ class VerifyVolumeLineageTest {
     releasePub = TestKeys.writePem(tmp.resolve("release.pub"), release.getPublic());
     vendorPub = TestKeys.writePem(tmp.resolve("vendor.pub"), vendor.getPublic());
     Path vendorKey = TestKeys.writePem(tmp.resolve("vendor.key"), vendor.getPrivate());
-    base = model("base", "base weights", vendorKey);
-    tuned = model("tuned", "tuned weights", releaseKey);
-  }
-
-  private Path model(String name, String weights, Path key) {
-    Path dir =
-        TestModels.write(tmp.resolve("models/" + name + "/model.safetensors"), weights).getParent();
-    assertThat(Cli.run("sign", dir, "--private-key", key).exitCode()).isZero();
-    return dir;
+    base = DerivedModels.signed(tmp, "base", "base weights", vendorKey);
+    tuned = DerivedModels.signed(tmp, "tuned", "tuned weights", releaseKey);
   }
 
   private void derivedFrom(String baseUri) {
-    String digest = Cli.run("digest", base).out().trim().substring("sha256:".length());
-    Path predicate =
-        TestModels.write(
-            tmp.resolve("provenance.json"),
-            "{\"buildDefinition\": {\"buildType\": \"https://example.com/fine-tune/v1\", \"resolvedDependencies\": ["
-                + "{\"uri\": \""
-                + baseUri
-                + "\", \"digest\": {\"sha256\": \""
-                + digest
-                + "\"}}]}}");
-    Cli.Result r =
-        Cli.run(
-            "attest",
-            tuned,
-            "--predicate-type",
-            "https://slsa.dev/provenance/v1",
-            "--predicate",
-            predicate,
-            "--private-key",
-            releaseKey);
-    assertThat(r.exitCode()).as(r.toString()).isZero();
+    DerivedModels.derivedFrom(tuned, releaseKey, baseUri, DerivedModels.digestHex(base));
   }
 
   private Path policies(String onError) throws Exception {

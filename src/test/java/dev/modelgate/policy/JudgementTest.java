@@ -13,9 +13,8 @@ import dev.modelgate.policy.crd.PolicyCompiler;
 import dev.modelgate.policy.crd.PolicyDocuments;
 import dev.modelgate.source.ModelReference;
 import dev.modelgate.source.ModelUri;
-import dev.modelgate.testing.Cli;
+import dev.modelgate.testing.DerivedModels;
 import dev.modelgate.testing.TestKeys;
-import dev.modelgate.testing.TestModels;
 import dev.modelgate.verify.ModelVerificationService;
 import dev.modelgate.verify.ModelVerifier;
 import dev.modelgate.verify.OciModelVerifier;
@@ -92,15 +91,16 @@ class JudgementTest {
     otherPub = TestKeys.writePem(tmp.resolve("other.pub"), TestKeys.ec("secp256r1").getPublic());
     Path releaseKey = TestKeys.writePem(tmp.resolve("release.key"), release.getPrivate());
     Path vendorKey = TestKeys.writePem(tmp.resolve("vendor.key"), vendor.getPrivate());
-    Path base = model("base", "base weights", vendorKey);
-    String baseDigest = Cli.run("digest", base).out().trim().substring("sha256:".length());
-    holds = model("holds", "tuned weights 1", releaseKey);
-    provenance(holds, releaseKey, "file://" + base, baseDigest);
-    fails = model("fails", "tuned weights 2", releaseKey);
-    provenance(fails, releaseKey, "file://" + base, "0".repeat(64));
-    unavailable = model("unavailable", "tuned weights 3", releaseKey);
+    Path base = DerivedModels.signed(tmp, "base", "base weights", vendorKey);
+    String baseDigest = DerivedModels.digestHex(base);
+    holds = DerivedModels.signed(tmp, "holds", "tuned weights 1", releaseKey);
+    DerivedModels.derivedFrom(holds, releaseKey, "file://" + base, baseDigest);
+    fails = DerivedModels.signed(tmp, "fails", "tuned weights 2", releaseKey);
+    DerivedModels.derivedFrom(fails, releaseKey, "file://" + base, "0".repeat(64));
+    unavailable = DerivedModels.signed(tmp, "unavailable", "tuned weights 3", releaseKey);
     // Port 9 (discard) on loopback: nothing listens, the registry cannot be reached.
-    provenance(unavailable, releaseKey, "oci://127.0.0.1:9/models/base:1", baseDigest);
+    DerivedModels.derivedFrom(
+        unavailable, releaseKey, "oci://127.0.0.1:9/models/base:1", baseDigest);
     verifier = new ModelVerifier(ModelHasher.allCores());
     judgement =
         new Judgement(
@@ -115,36 +115,6 @@ class JudgementTest {
   @AfterAll
   static void stop() {
     THREADS.shutdownNow();
-  }
-
-  private static Path model(String name, String weights, Path key) {
-    Path dir =
-        TestModels.write(tmp.resolve("models/" + name + "/model.safetensors"), weights).getParent();
-    assertThat(Cli.run("sign", dir, "--private-key", key).exitCode()).isZero();
-    return dir;
-  }
-
-  private static void provenance(Path of, Path key, String baseUri, String digestHex) {
-    Path predicate =
-        TestModels.write(
-            tmp.resolve("prov-" + of.getFileName() + ".json"),
-            "{\"buildDefinition\": {\"buildType\": \"https://example.com/fine-tune/v1\", \"resolvedDependencies\": ["
-                + "{\"uri\": \""
-                + baseUri
-                + "\", \"digest\": {\"sha256\": \""
-                + digestHex
-                + "\"}}]}}");
-    Cli.Result r =
-        Cli.run(
-            "attest",
-            of,
-            "--predicate-type",
-            "https://slsa.dev/provenance/v1",
-            "--predicate",
-            predicate,
-            "--private-key",
-            key);
-    assertThat(r.exitCode()).as(r.toString()).isZero();
   }
 
   static String pem(Path p) {
