@@ -154,6 +154,24 @@ public final class OciModelVerifier {
         () -> cold(ref, shown, repository, tagKey, policy, deadline, accessKey));
   }
 
+  /**
+   * Verifies the model in the registry against a bundle the caller has ({@code verify oci://…
+   * --signature FILE}: the model_signing Go port and {@code rh-model-signing --output-mode file}
+   * write the bundle to a file and attach nothing). Only that bundle is read as a signature; the
+   * manifest is resolved and checked as always. Not cached: the cache keys know no local bundle.
+   */
+  public VerificationResult verifyWithSignature(
+      OciReference ref, byte[] bundle, VerificationPolicy policy, Instant deadline) {
+    String shown = "oci://" + ref;
+    try {
+      OciManifest m = new ManifestResolver(registry).resolve(ref, deadline);
+      return verifyManifest(shown, ref.withDigest(m.digest()), m, policy, deadline, bundle)
+          .withModel(shown, m.digest().toString());
+    } catch (ModelGateException e) {
+      return VerificationResult.failed(shown, List.of(e.toFailure()));
+    }
+  }
+
   private VerificationResult cold(
       OciReference ref,
       String shown,
@@ -177,7 +195,7 @@ public final class OciModelVerifier {
         return hit.get().withModel(shown, m.digest().toString());
       }
       VerificationResult fresh =
-          verifyManifest(shown, ref.withDigest(m.digest()), m, policy, deadline)
+          verifyManifest(shown, ref.withDigest(m.digest()), m, policy, deadline, null)
               .withModel(shown, m.digest().toString());
       cache.remember(key, fresh);
       return fresh;
@@ -186,19 +204,29 @@ public final class OciModelVerifier {
     }
   }
 
+  /**
+   * @param localBundle the one signature to read, or null to find the registry's
+   */
   private VerificationResult verifyManifest(
       String shown,
       OciReference pinned,
       OciManifest m,
       VerificationPolicy policy,
-      Instant deadline) {
+      Instant deadline,
+      byte[] localBundle) {
     try {
       boolean image = ImageLayers.isContainerImage(m);
       long budget = policy.options().maxLayerDownloadBytes();
       ManifestEntries described = ManifestEntries.of(m);
       Referrers referrers =
-          new ReferrerDiscovery(registry, SIGNATURE_TYPES).discover(pinned, m.digest(), deadline);
+          localBundle != null
+              ? Referrers.NONE
+              : new ReferrerDiscovery(registry, SIGNATURE_TYPES)
+                  .discover(pinned, m.digest(), deadline);
       List<byte[]> bundles = new ArrayList<>();
+      if (localBundle != null) {
+        bundles.add(localBundle);
+      }
       referrers.signatures().forEach(b -> bundles.add(b.bundle().toArray()));
       if (bundles.isEmpty()) {
         bundles.addAll(signatureLayers(pinned, m, deadline));
