@@ -2,7 +2,9 @@ package dev.modelgate.oci;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.modelgate.admission.AdmissionOutcome;
 import dev.modelgate.core.StrictJson;
+import dev.modelgate.testing.AdmissionHarness;
 import dev.modelgate.testing.Cli;
 import dev.modelgate.testing.ContainerImage;
 import dev.modelgate.testing.ImageLayer;
@@ -12,7 +14,6 @@ import dev.modelgate.testing.ModelSigningAttachments;
 import dev.modelgate.testing.ReferrersProxy;
 import dev.modelgate.testing.TestKeys;
 import dev.modelgate.testing.TestRegistry;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.KeyPair;
@@ -362,7 +363,36 @@ class OtherProducersTest {
         "no signature at tag " + model.digest().referrersTag() + ".sig");
   }
 
-  static String text(byte[] b) {
-    return new String(b, StandardCharsets.UTF_8);
+  /**
+   * In a pod a path means nothing for a registry model: the annotation is refused, never ignored,
+   * even though the model itself verifies.
+   */
+  @Test
+  void signatureAnnotationOnAnOciModelIsRefusedNotIgnored() throws Exception {
+    Pushed model = modelPack("v1", files(), "llm");
+    ModelSigningAttachments.attachTag(client, model.ref(), model.digest(), rhSignature(model));
+    String ref = proxy.host + "/models/llm:v1";
+    AdmissionHarness harness =
+        new AdmissionHarness(tmp)
+            .policy(
+                "p.yaml", AdmissionHarness.keyPolicy("oci", "Enforce", "oci://**", publicKey, ""));
+    String pod =
+        "apiVersion: v1\nkind: Pod\nmetadata:\n  name: llm\n  namespace: ml\n  annotations:\n"
+            + "    model.modelgate.dev/llm: oci://"
+            + ref
+            + "\n    signature.modelgate.dev/llm: sigs/model.sig\n"
+            + "spec:\n  containers: [{name: s, image: server}]\n";
+
+    AdmissionOutcome denied = harness.review(AdmissionHarness.create(pod));
+    AdmissionOutcome admitted =
+        harness.review(
+            AdmissionHarness.create(
+                pod.replace("    signature.modelgate.dev/llm: sigs/model.sig\n", "")));
+
+    assertThat(denied.allowed()).isFalse();
+    assertThat(denied.message())
+        .contains(
+            "MODEL_REFERENCE_INVALID: annotation signature.modelgate.dev/llm names the file 'sigs/model.sig', but model 'llm' is in a registry");
+    assertThat(admitted.allowed()).as(admitted.message()).isTrue();
   }
 }
