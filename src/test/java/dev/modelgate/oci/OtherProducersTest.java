@@ -3,7 +3,16 @@ package dev.modelgate.oci;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.modelgate.admission.AdmissionOutcome;
+import dev.modelgate.core.Reason;
 import dev.modelgate.core.StrictJson;
+import dev.modelgate.oms.Digest;
+import dev.modelgate.oms.HashAlgorithm;
+import dev.modelgate.oms.ModelHasher;
+import dev.modelgate.oms.RelativePath;
+import dev.modelgate.oms.Resource;
+import dev.modelgate.oms.ResourceKey;
+import dev.modelgate.oms.Serialization;
+import dev.modelgate.oms.StatementWriter;
 import dev.modelgate.testing.AdmissionHarness;
 import dev.modelgate.testing.Cli;
 import dev.modelgate.testing.ContainerImage;
@@ -14,6 +23,12 @@ import dev.modelgate.testing.ModelSigningAttachments;
 import dev.modelgate.testing.ReferrersProxy;
 import dev.modelgate.testing.TestKeys;
 import dev.modelgate.testing.TestRegistry;
+import dev.modelgate.trust.KeyVerifier;
+import dev.modelgate.verify.ModelVerifier;
+import dev.modelgate.verify.OciModelVerifier;
+import dev.modelgate.verify.VerificationPolicy;
+import dev.modelgate.verify.VerificationResult;
+import dev.modelgate.verify.VerifyOptions;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.KeyPair;
@@ -351,6 +366,84 @@ class OtherProducersTest {
 
     assertDenied(r, "DIGEST_MISMATCH: file 'layer_000.tar.gz' has");
     assertThat(proxy.blobsFetched()).hasSize(1);
+  }
+
+  /**
+   * An olot-built modelcar as rh-model-signing signs it (its {@code _oci/manifest_parser.py} {@code
+   * _process_modelcar_layer}, 72c50021): each file layer annotated with {@code
+   * olot.layer.content.type: file}, {@code …inlayerpath} and {@code …digest}, and the statement
+   * listing the files under /models with the annotated digests. Pushed with the layer holding
+   * {@code content}, annotated as holding {@code claimed}.
+   */
+  private OciReference olotModelcar(String tag, String content, String claimed) throws Exception {
+    ContainerImage.Pushed image =
+        ContainerImage.push(
+            registry.host + "/models/llm:" + tag + "-plain",
+            ImageLayer.create().dir("models").file("models/model.safetensors", content));
+    byte[] plain = client.manifest(image.ref().withDigest(image.digest()), deadline()).bytes();
+    String claimedDigest = OciDigest.sha256(claimed.getBytes()).toString();
+    var json = (com.fasterxml.jackson.databind.node.ObjectNode) StrictJson.mapper().readTree(plain);
+    ((com.fasterxml.jackson.databind.node.ObjectNode) json.get("layers").get(0))
+        .putObject("annotations")
+        .put("olot.layer.content.type", "file")
+        .put("olot.layer.content.inlayerpath", "/models/model.safetensors")
+        .put("olot.layer.content.digest", claimedDigest)
+        .put("olot.layer.content.name", "model.safetensors");
+    byte[] annotated = StrictJson.mapper().writeValueAsBytes(json);
+    OciReference repo = OciReference.parse(registry.host + "/models/llm:" + tag);
+    OciDigest d = client.pushManifest(repo, tag, annotated, MediaTypes.OCI_MANIFEST, deadline());
+    byte[] statement =
+        StatementWriter.write(
+            repo.toString(),
+            Serialization.files(HashAlgorithm.SHA256, false),
+            List.of(
+                new Resource(
+                    ResourceKey.file(RelativePath.parse("model.safetensors")),
+                    "sha256",
+                    Digest.fromHex(HashAlgorithm.SHA256, OciDigest.parse(claimedDigest).hex()))));
+    ModelSigningAttachments.attachTag(client, repo, d, KeyBundles.sign(keys, statement));
+    return repo.withDigest(d);
+  }
+
+  private VerificationResult verifyDirectly(OciReference ref, long budget) {
+    var policy =
+        VerificationPolicy.single(
+            new KeyVerifier(keys.getPublic()),
+            new VerifyOptions(List.of(), false, false, true, budget));
+    return new OciModelVerifier(client, new ModelVerifier(ModelHasher.allCores()))
+        .verify(ref, policy, deadline());
+  }
+
+  /** The annotation is not taken as proof: without downloading the layer nothing is admitted. */
+  @Test
+  void olotModelcarIsNotAdmittedOnItsAnnotationsAlone() throws Exception {
+    OciReference ref = olotModelcar("olot", "weights", "weights");
+
+    VerificationResult r = verifyDirectly(ref, 0);
+
+    assertThat(r.verified()).isFalse();
+    assertThat(r.failures()).extracting(f -> f.reason()).contains(Reason.LAYER_NOT_VERIFIABLE);
+  }
+
+  @Test
+  void olotModelcarVerifiesByItsFilesWhenTheLayersMayBeDownloaded() throws Exception {
+    OciReference ref = olotModelcar("olot", "weights", "weights");
+
+    VerificationResult r = verifyDirectly(ref, 1 << 20);
+
+    assertThat(r.verified()).as(r.failures().toString()).isTrue();
+  }
+
+  @Test
+  void olotAnnotationThatLiesAboutTheLayerIsCaughtByHashingTheFile() throws Exception {
+    OciReference ref = olotModelcar("olot", "poisoned", "weights");
+
+    VerificationResult r = verifyDirectly(ref, 1 << 20);
+
+    assertThat(r.verified()).isFalse();
+    assertThat(r.failures().toString())
+        .contains("DIGEST_MISMATCH")
+        .contains(OciDigest.sha256("poisoned".getBytes()).hex());
   }
 
   @Test
