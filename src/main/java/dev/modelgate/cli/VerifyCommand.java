@@ -3,6 +3,7 @@ package dev.modelgate.cli;
 import dev.modelgate.oci.OciReference;
 import dev.modelgate.oci.RegistryClient;
 import dev.modelgate.oci.RegistryCredentials;
+import dev.modelgate.oms.BundleParser;
 import dev.modelgate.oms.ModelHasher;
 import dev.modelgate.trust.CertificateIdentity;
 import dev.modelgate.trust.CertificateVerifier;
@@ -81,7 +82,7 @@ final class VerifyCommand implements Callable<Integer> {
       names = "--signature",
       paramLabel = "FILE",
       description =
-          "The OMS bundle (default: model.sig in the model directory, or beside a single-file model).")
+          "The OMS bundle (default: model.sig in the model directory, or beside a single-file model). With oci://, a local bundle checked against the registry's manifest instead of the signatures attached there.")
   Path signature;
 
   // Optional for the same reason; call() requires exactly one.
@@ -239,12 +240,15 @@ final class VerifyCommand implements Callable<Integer> {
             RegistryCredentials.fromDefaultDockerConfig(),
             plainHttp ? Set.of(ref.registry()) : Set.of());
     VerifyOptions options = new VerifyOptions(List.of(), ignoreUnsignedFiles, false, true);
+    OciModelVerifier oci = new OciModelVerifier(client, new ModelVerifier(ModelHasher.allCores()));
+    VerificationPolicy policy = VerificationPolicy.single(verifier, options);
+    Instant deadline = Instant.now().plus(timeout == null ? Duration.ofSeconds(60) : timeout);
+    // A local bundle (the Go port and rh-model-signing's file mode attach nothing) is the
+    // signature; the manifest still comes from the registry.
     VerificationResult result =
-        new OciModelVerifier(client, new ModelVerifier(ModelHasher.allCores()))
-            .verify(
-                ref,
-                VerificationPolicy.single(verifier, options),
-                Instant.now().plus(timeout == null ? Duration.ofSeconds(60) : timeout));
+        signature == null
+            ? oci.verify(ref, policy, deadline)
+            : oci.verifyWithSignature(ref, BundleParser.readBytes(signature), policy, deadline);
     return VerificationReport.finish(spec, result, json, false);
   }
 

@@ -13,6 +13,20 @@ public final class MediaTypes {
   public static final String MODELPACK_CONFIG = "application/vnd.cncf.model.config.v1+json";
   public static final String SIGSTORE_BUNDLE = "application/vnd.dev.sigstore.bundle.v0.3+json";
 
+  /**
+   * rh-model-signing's signature artifacts (securesign/model-transparency {@code
+   * src/model_signing/_oci/registry.py}, dc11f2f6): the referrer's artifact type, its config's
+   * media type, and the annotation that marks its tag-mode manifest ({@code sha256-<hex>.sig}),
+   * which has no subject.
+   */
+  public static final String MODEL_SIGNING_SIGNATURE =
+      "application/vnd.model-signing.signature.v0.1";
+
+  public static final String MODEL_SIGNING_CONFIG =
+      "application/vnd.model-signing.signature.v0.1.config+json";
+  public static final String MODEL_SIGNING_ARTIFACT_TYPE =
+      "dev.sigstore.model-signing.artifact-type";
+
   /** The annotation naming the in-toto predicate type of a bundle referrer (cosign BUNDLE_SPEC). */
   public static final String BUNDLE_PREDICATE_TYPE = "dev.sigstore.bundle.predicateType";
 

@@ -101,6 +101,15 @@ public record OciReference(String registry, String repository, String tag, OciDi
     return new OciReference(registry, repository, tag, d);
   }
 
+  /** The same repository at another tag, without a digest. */
+  public OciReference withTag(String otherTag) {
+    if (!TAG.matcher(otherTag).matches()) {
+      throw bad(
+          registry + "/" + repository + ":" + otherTag, "has an invalid tag '" + otherTag + "'");
+    }
+    return new OciReference(registry, repository, otherTag, null);
+  }
+
   /** What to ask the registry for: the digest when known, else the tag. */
   public String manifestReference() {
     return digest != null ? digest.toString() : tag;

@@ -96,16 +96,34 @@ public final class RegistryClient {
    * manifest.
    */
   public FetchedManifest manifest(OciReference ref, Instant deadline) {
-    Response r =
-        send(
-            ref,
-            "GET",
-            "/manifests/" + ref.manifestReference(),
-            Map.of("Accept", ACCEPT_MANIFESTS),
-            null,
-            MAX_MANIFEST_BYTES,
-            deadline);
+    Response r = getManifest(ref, deadline);
     expect(r, 200, ref, "manifest " + ref.manifestReference());
+    return checked(ref, r);
+  }
+
+  /** As {@link #manifest}, but empty when the registry has no such manifest (404). */
+  public Optional<FetchedManifest> manifestIfPresent(OciReference ref, Instant deadline) {
+    Response r = getManifest(ref, deadline);
+    if (r.status() == 404) {
+      return Optional.empty();
+    }
+    expect(r, 200, ref, "manifest " + ref.manifestReference());
+    return Optional.of(checked(ref, r));
+  }
+
+  private Response getManifest(OciReference ref, Instant deadline) {
+    return send(
+        ref,
+        "GET",
+        "/manifests/" + ref.manifestReference(),
+        Map.of("Accept", ACCEPT_MANIFESTS),
+        null,
+        MAX_MANIFEST_BYTES,
+        deadline);
+  }
+
+  /** The served manifest, checked against the digest asked for or the one the registry claims. */
+  private static FetchedManifest checked(OciReference ref, Response r) {
     String type = r.header("Content-Type").map(t -> t.split(";")[0].trim()).orElse("");
     OciDigest actual = OciDigest.sha256(r.body());
     if (ref.digest() != null && !ref.digest().matches(r.body())) {
@@ -230,18 +248,17 @@ public final class RegistryClient {
   }
 
   /**
-   * The OCI 1.1 referrers API's index of {@code subject}'s referrers, asked for the given artifact
-   * type (distribution-spec "Listing Referrers"), or empty when the registry has no referrers API
-   * (404). {@link ReferrerDiscovery} falls back to the tag schema then.
+   * The OCI 1.1 referrers API's index of all of {@code subject}'s referrers (distribution-spec
+   * "Listing Referrers"; unfiltered, since the signatures ModelGate reads come in more than one
+   * artifact type), or empty when the registry has no referrers API (404). {@link
+   * ReferrerDiscovery} falls back to the tag schema then.
    */
-  public Optional<byte[]> referrersIndex(
-      OciReference repo, OciDigest subject, String artifactType, Instant deadline) {
-    String query = "?artifactType=" + URLEncoder.encode(artifactType, StandardCharsets.UTF_8);
+  public Optional<byte[]> referrersIndex(OciReference repo, OciDigest subject, Instant deadline) {
     Response r =
         send(
             repo,
             "GET",
-            "/referrers/" + subject + query,
+            "/referrers/" + subject,
             Map.of("Accept", MediaTypes.OCI_INDEX),
             null,
             MAX_MANIFEST_BYTES,

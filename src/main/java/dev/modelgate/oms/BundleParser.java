@@ -31,6 +31,11 @@ public final class BundleParser {
 
   /** Reads at most {@link Limits#MAX_BUNDLE_BYTES} from a regular file (never a FIFO or device). */
   public SigstoreBundle read(Path file) {
+    return parse(readBytes(file));
+  }
+
+  /** A signature file's bytes, within the bundle size limit; not parsed. */
+  public static byte[] readBytes(Path file) {
     try {
       if (!Files.isRegularFile(file, LinkOption.NOFOLLOW_LINKS)
           && !(Files.isSymbolicLink(file) && Files.isRegularFile(file))) {
@@ -58,7 +63,7 @@ public final class BundleParser {
           throw new InvalidInputException(
               Reason.LIMIT_EXCEEDED, "signature file " + file + " grew past the size limit");
         }
-        return parse(bytes);
+        return bytes;
       }
     } catch (NoSuchFileException e) {
       throw new InvalidInputException(

@@ -1,5 +1,6 @@
 package dev.modelgate.trust;
 
+import dev.modelgate.core.Bytes;
 import dev.modelgate.core.Failure;
 import dev.modelgate.core.InvalidInputException;
 import dev.modelgate.core.Reason;
@@ -31,13 +32,18 @@ import java.util.Optional;
  *   <li>the DSSE signature over byte-exact PAE (sigstore-java counts UTF-16 chars, L2) with the
  *       curve's hash;
  *   <li>the log entry records this envelope ({@code dsse} 0.0.1, or {@code hashedrekord} 0.0.2);
- *   <li>the certificate was valid at the logged time and at every timestamp, and at least one time
- *       source verified (sigstore-java 2.0.0 skips the logged-time check, L1);
+ *   <li>the certificate was valid at the logged time and at every timestamp that verified, and at
+ *       least one time source verified (sigstore-java 2.0.0 skips the logged-time check, L1); a
+ *       timestamp from an authority the root does not list is dropped, as sigstore-python and
+ *       sigstore-go drop it;
  *   <li>identity: issuer and SAN (email, URI or Fulcio username) against any of the configured
  *       identities, exactly or by full-match regular expression.
  * </ul>
  */
 public final class SigstoreKeylessVerifier implements SignatureVerifier {
+  /** Most RFC 3161 timestamps read from one bundle (sigstore-go {@code internal/limits}). */
+  static final int MAX_TIMESTAMPS = 32;
+
   private final SigstoreTrustRoot root;
   private final List<KeylessIdentity> identities;
 
@@ -170,8 +176,14 @@ public final class SigstoreKeylessVerifier implements SignatureVerifier {
   }
 
   /**
-   * The certificate must have been valid when the log integrated the entry (if a SET vouches for
-   * that time) and at every RFC 3161 timestamp; at least one of these times must have verified.
+   * The signing time, decided as sigstore-python ({@code sigstore/verify/verifier.py} {@code
+   * _establish_time}, 27db13db) and sigstore-go ({@code pkg/verify/tsa.go}, 4594ab4c) decide it:
+   * the log's integrated time counts when a SET vouches for it; an RFC 3161 timestamp counts when
+   * it verifies against one of the trusted root's timestamp authorities, and is dropped when it
+   * does not (it proves nothing, but a bundle may carry timestamps from authorities this root does
+   * not list); a bundle carrying timestamps while the root lists no authority at all is refused, as
+   * is one with more than {@link #MAX_TIMESTAMPS} or the same token twice. The certificate must
+   * have been valid at every time that counts, and at least one time must count.
    */
   private Optional<Instant> signingTime(
       Bundle parsed,
@@ -191,8 +203,34 @@ public final class SigstoreKeylessVerifier implements SignatureVerifier {
         earliest = logged;
       }
     }
+    List<Bundle.Timestamp> tokens = parsed.getTimestamps();
+    if (!tokens.isEmpty() && !root.hasTimestampAuthorities()) {
+      failures.add(
+          Failure.of(
+              Reason.TIMESTAMP_INVALID,
+              "bundle carries %d RFC 3161 timestamp(s) but trusted root %s lists no timestamp authority to verify them",
+              tokens.size(),
+              root.source()));
+      return Optional.empty();
+    }
+    if (tokens.size() > MAX_TIMESTAMPS) {
+      failures.add(
+          Failure.of(
+              Reason.LIMIT_EXCEEDED,
+              "bundle carries %d RFC 3161 timestamps, more than %d",
+              tokens.size(),
+              MAX_TIMESTAMPS));
+      return Optional.empty();
+    }
+    if (tokens.stream().map(t -> Bytes.copyOf(t.getRfc3161Timestamp())).distinct().count()
+        != tokens.size()) {
+      failures.add(
+          Failure.of(Reason.TIMESTAMP_INVALID, "bundle carries the same RFC 3161 timestamp twice"));
+      return Optional.empty();
+    }
     byte[] sig = bundle.envelope().signatures().get(0).sig().toArray();
-    for (Bundle.Timestamp t : parsed.getTimestamps()) {
+    List<String> dropped = new ArrayList<>();
+    for (Bundle.Timestamp t : tokens) {
       TimestampResponse token =
           ImmutableTimestampResponse.builder().encoded(t.getRfc3161Timestamp()).build();
       Instant stamped;
@@ -200,12 +238,7 @@ public final class SigstoreKeylessVerifier implements SignatureVerifier {
         root.timestamps.verify(token, sig);
         stamped = token.getGenTime().toInstant();
       } catch (Exception e) {
-        failures.add(
-            Failure.of(
-                Reason.TIMESTAMP_INVALID,
-                "RFC 3161 timestamp does not verify against trusted root %s: %s",
-                root.source(),
-                e.getMessage()));
+        dropped.add(String.valueOf(e.getMessage()));
         continue;
       }
       if (validAt(leaf, stamped, "timestamped", failures)) {
@@ -213,16 +246,18 @@ public final class SigstoreKeylessVerifier implements SignatureVerifier {
         earliest = earliest == null || stamped.isBefore(earliest) ? stamped : earliest;
       }
     }
-    if (verified == 0
-        && failures.stream()
-            .noneMatch(
-                f ->
-                    f.reason() == Reason.SIGNING_TIME_INVALID
-                        || f.reason() == Reason.TIMESTAMP_INVALID)) {
+    // With a SET whose time failed, validAt already said why; otherwise say what was missing.
+    if (verified == 0 && !hasSet) {
       failures.add(
-          Failure.of(
-              Reason.SIGNING_TIME_INVALID,
-              "bundle has no signed entry timestamp and no RFC 3161 timestamp, so the signing time is unproven"));
+          dropped.isEmpty()
+              ? Failure.of(
+                  Reason.SIGNING_TIME_INVALID,
+                  "bundle has no signed entry timestamp and no RFC 3161 timestamp, so the signing time is unproven")
+              : Failure.of(
+                  Reason.SIGNING_TIME_INVALID,
+                  "bundle has no signed entry timestamp and none of its RFC 3161 timestamps verifies against trusted root %s (%s), so the signing time is unproven",
+                  root.source(),
+                  String.join("; ", dropped)));
     }
     return Optional.ofNullable(earliest);
   }

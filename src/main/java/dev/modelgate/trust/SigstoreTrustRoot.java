@@ -45,6 +45,7 @@ public final class SigstoreTrustRoot {
   final RekorVerifier rekor;
   final TimestampVerifier timestamps;
   final List<CertificateAuthority> certificateAuthorities;
+  private final boolean hasTimestampAuthorities;
 
   private SigstoreTrustRoot(String source, SigstoreTrustedRoot root) {
     this.source = source;
@@ -63,6 +64,7 @@ public final class SigstoreTrustRoot {
       this.rekor = RekorVerifier.newRekorVerifier(root);
       this.timestamps = TimestampVerifier.newTimestampVerifier(root);
       this.certificateAuthorities = List.copyOf(root.getCAs());
+      this.hasTimestampAuthorities = !root.getTSAs().isEmpty();
     } catch (Exception | LinkageError e) {
       throw invalid(source, "has keys or certificates that cannot be used: " + e.getMessage());
     }
@@ -124,6 +126,11 @@ public final class SigstoreTrustRoot {
    */
   public static SigstoreTrustRoot fromClientTrustConfigFile(Path file) {
     return fromClientTrustConfig(read(file, "trust config"), file.toString());
+  }
+
+  /** Whether the root lists an RFC 3161 timestamp authority (a bundle's timestamps need one). */
+  boolean hasTimestampAuthorities() {
+    return hasTimestampAuthorities;
   }
 
   /**

@@ -24,21 +24,90 @@ import java.util.stream.Collectors;
  * (oci-models.md section 7). Only {@code files}/{@code sha256} signatures can be checked this way.
  * Archive layers cannot, and are denied with their path; so are unsigned layers, and layers whose
  * annotations name no safe path.
+ *
+ * <p>A statement signed from the OCI manifest itself ({@link ManifestEntries}: layers by title or
+ * position, the config as {@code config.json}) passes when it names exactly the manifest's entries
+ * with the same digests: every layer and the config, nothing missing, nothing extra, nothing
+ * ignored. Either reading passing is proof, since each binds every byte the runtime pulls; when
+ * neither passes, the differences are reported for the reading whose layer names the statement
+ * shares more of (the file reading on a tie, and {@code config.json} does not count: a model
+ * directory's statement often signs a file of that name).
  */
 final class ArtifactContentCheck {
   static final RelativePath SIGNATURE_LAYER = RelativePath.parse("model.sig");
 
   ContentResult check(
       VerifiedStatement verified, ArtifactContents artifact, VerifyOptions options) {
+    return check(verified, artifact, ManifestEntries.NONE, options);
+  }
+
+  ContentResult check(
+      VerifiedStatement verified,
+      ArtifactContents artifact,
+      ManifestEntries manifest,
+      VerifyOptions options) {
+    ContentResult files = files(verified, artifact, options);
+    if (files.failures().isEmpty() || manifest.entries().isEmpty()) {
+      return files;
+    }
+    List<Failure> described = manifestFailures(verified, manifest);
+    if (described.isEmpty()) {
+      return new ContentResult(List.of(), manifest.entries().size(), 0, List.of());
+    }
+    Set<String> signed =
+        verified.statement().resources().stream()
+            .map(r -> r.key().path().value())
+            .collect(Collectors.toSet());
+    // The config is left out: a model directory's statement often signs its own config.json.
+    long asManifest =
+        manifest.entries().keySet().stream()
+            .filter(p -> !p.equals(ManifestEntries.CONFIG) && signed.contains(p.value()))
+            .count();
+    long asFiles =
+        artifact.rawFiles().keySet().stream().filter(p -> signed.contains(p.value())).count()
+            + artifact.archives().stream().filter(p -> signed.contains(p.value())).count();
+    return asManifest > asFiles ? ContentResult.refused(described) : files;
+  }
+
+  /** The statement against the manifest's own entries: exactly equal, or the differences. */
+  private static List<Failure> manifestFailures(
+      VerifiedStatement verified, ManifestEntries manifest) {
+    Serialization s = verified.statement().serialization();
+    if (s.method() != SerializationMethod.FILES || s.hashType() != HashAlgorithm.SHA256) {
+      return List.of(notSha256Files(s));
+    }
+    List<Failure> differences = new ArrayList<>(manifest.problems());
+    List<Resource> found = new ArrayList<>();
+    manifest
+        .entries()
+        .forEach(
+            (path, digest) ->
+                found.add(
+                    new Resource(ResourceKey.file(path), HashAlgorithm.SHA256.omsName(), digest)));
+    found.sort(Comparator.comparing(Resource::key));
+    differences.addAll(
+        ManifestComparison.compare(verified.statement().resources(), found, Set.of()));
+    List<Failure> failures = new ArrayList<>();
+    for (Failure f : differences) {
+      failures.add(new Failure(f.reason(), f.subject(), f.message() + ManifestEntries.ABOUT));
+    }
+    return failures;
+  }
+
+  private static Failure notSha256Files(Serialization s) {
+    return Failure.of(
+        Reason.LAYER_NOT_VERIFIABLE,
+        "the signature hashes files with %s/%s; layer digests are sha256 of whole files, so only files/sha256 signatures can be checked against a manifest",
+        s.method().omsName(),
+        s.hashType().omsName());
+  }
+
+  private static ContentResult files(
+      VerifiedStatement verified, ArtifactContents artifact, VerifyOptions options) {
     List<Failure> failures = new ArrayList<>(artifact.problems());
     Serialization s = verified.statement().serialization();
     if (s.method() != SerializationMethod.FILES || s.hashType() != HashAlgorithm.SHA256) {
-      failures.add(
-          Failure.of(
-              Reason.LAYER_NOT_VERIFIABLE,
-              "the signature hashes files with %s/%s; layer digests are sha256 of whole files, so only files/sha256 signatures can be checked against a manifest",
-              s.method().omsName(),
-              s.hashType().omsName()));
+      failures.add(notSha256Files(s));
       return ContentResult.refused(failures);
     }
     List<RelativePath> ignored = new ArrayList<>(options.ignorePaths());

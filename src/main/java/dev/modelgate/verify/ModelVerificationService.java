@@ -84,6 +84,19 @@ public final class ModelVerificationService {
               model,
               "OCI model artifacts are not verified by this server (no registry access configured)");
         }
+        if (!model.signaturePath().isEmpty()) {
+          // A path names a file next to a model directory; an OCI model has none, and ignoring
+          // the annotation would verify something other than what the workload asked for.
+          return VerificationResult.failed(
+              shown,
+              List.of(
+                  Failure.of(
+                      Reason.MODEL_REFERENCE_INVALID,
+                      "annotation signature.modelgate.dev/%s names the file '%s', but model '%s' is in a registry, where ModelGate reads its signatures (referrers, the sha256-<hex> and sha256-<hex>.sig tags, a model.sig layer): attach the bundle to the model's manifest there (rh-model-signing, or oras attach) and remove the annotation",
+                      model.name(),
+                      model.signaturePath(),
+                      model.name())));
+        }
         try {
           OciReference ref = OciReference.parse(model.uri().location());
           return oci.verify(ref, policy, Instant.now().plus(timeLeft), model.access());

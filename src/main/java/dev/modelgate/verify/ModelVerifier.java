@@ -80,6 +80,19 @@ public final class ModelVerifier {
    */
   public VerificationResult verifyArtifact(
       String shownAs, List<byte[]> fetched, ArtifactContents contents, VerificationPolicy policy) {
+    return verifyArtifact(shownAs, fetched, contents, ManifestEntries.NONE, policy);
+  }
+
+  /**
+   * As above; a statement may also describe the artifact's manifest itself ({@link
+   * ManifestEntries}), checked against {@code manifest}.
+   */
+  VerificationResult verifyArtifact(
+      String shownAs,
+      List<byte[]> fetched,
+      ArtifactContents contents,
+      ManifestEntries manifest,
+      VerificationPolicy policy) {
     List<VerifiedSigners> verified = new ArrayList<>();
     List<Failure> refusals = new ArrayList<>();
     Checked best = null;
@@ -98,7 +111,9 @@ public final class ModelVerifier {
       }
       Checked checked =
           statementAndContent(
-              s.value(), policy, v -> artifactContent.check(v, contents, policy.options()));
+              s.value(),
+              policy,
+              v -> artifactContent.check(v, contents, manifest, policy.options()));
       if (checked.failures.isEmpty()) {
         verified.add(s.value());
         best = best == null ? checked : best;

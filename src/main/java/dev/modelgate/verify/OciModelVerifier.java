@@ -19,16 +19,19 @@ import dev.modelgate.source.RegistryAccess;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 
 /**
  * Verifies a model published as an OCI artifact without downloading its weights, in this order: the
  * cache; the manifest ({@link ManifestResolver}: tag to digest, index to its model manifest); the
- * files its layers hold ({@link ArtifactLayers}; for a container image used as a model, a modelcar,
- * its model directory with the layers applied, {@link ImageLayers}, only where the policy allows
- * downloading them); the bundles that refer to it ({@link ReferrerDiscovery}: signatures and
- * attestations), else a {@code model.sig} layer; then the {@link ModelVerifier}'s steps, and
+ * bundles that refer to it ({@link ReferrerDiscovery}: signatures and attestations), else a {@code
+ * model.sig} layer; the {@link ModelVerifier}'s steps against what the manifest alone tells (the
+ * files of raw layers, {@link ArtifactLayers}, and the manifest's own entries for a statement that
+ * describes the manifest, {@link ManifestEntries}); only if that does not decide, the layers it
+ * cannot (archives; for a container image used as a model, a modelcar, its model directory with the
+ * layers applied, {@link ImageLayers}), downloaded where the policy allows it, and the steps again;
  * attestations through the same steps. The threshold counts distinct authorities, one bundle for
  * one authority.
  */
@@ -36,6 +39,10 @@ public final class OciModelVerifier {
   /** The predicate types a referrer claims for an OMS signature (current and legacy). */
   static final Set<String> SIGNATURE_TYPES =
       Set.of(PredicateKind.SIGNATURE_V1.uri(), PredicateKind.LEGACY_DIGESTS_V01.uri());
+
+  /** A container image's files, before its layers are downloaded: none known. */
+  private static final ArtifactContents NO_FILES =
+      new ArtifactContents(Map.of(), List.of(), List.of());
 
   private final RegistryClient baseRegistry;
   private final RegistryClient registry;
@@ -147,6 +154,24 @@ public final class OciModelVerifier {
         () -> cold(ref, shown, repository, tagKey, policy, deadline, accessKey));
   }
 
+  /**
+   * Verifies the model in the registry against a bundle the caller has ({@code verify oci://…
+   * --signature FILE}: the model_signing Go port and {@code rh-model-signing --output-mode file}
+   * write the bundle to a file and attach nothing). Only that bundle is read as a signature; the
+   * manifest is resolved and checked as always. Not cached: the cache keys know no local bundle.
+   */
+  public VerificationResult verifyWithSignature(
+      OciReference ref, byte[] bundle, VerificationPolicy policy, Instant deadline) {
+    String shown = "oci://" + ref;
+    try {
+      OciManifest m = new ManifestResolver(registry).resolve(ref, deadline);
+      return verifyManifest(shown, ref.withDigest(m.digest()), m, policy, deadline, bundle)
+          .withModel(shown, m.digest().toString());
+    } catch (ModelGateException e) {
+      return VerificationResult.failed(shown, List.of(e.toFailure()));
+    }
+  }
+
   private VerificationResult cold(
       OciReference ref,
       String shown,
@@ -170,7 +195,7 @@ public final class OciModelVerifier {
         return hit.get().withModel(shown, m.digest().toString());
       }
       VerificationResult fresh =
-          verifyManifest(shown, ref.withDigest(m.digest()), m, policy, deadline)
+          verifyManifest(shown, ref.withDigest(m.digest()), m, policy, deadline, null)
               .withModel(shown, m.digest().toString());
       cache.remember(key, fresh);
       return fresh;
@@ -179,71 +204,100 @@ public final class OciModelVerifier {
     }
   }
 
+  /**
+   * @param localBundle the one signature to read, or null to find the registry's
+   */
   private VerificationResult verifyManifest(
       String shown,
       OciReference pinned,
       OciManifest m,
       VerificationPolicy policy,
-      Instant deadline) {
+      Instant deadline,
+      byte[] localBundle) {
     try {
-      ArtifactContents contents;
+      boolean image = ImageLayers.isContainerImage(m);
       long budget = policy.options().maxLayerDownloadBytes();
-      Optional<byte[]> imageSignature = Optional.empty();
-      if (ImageLayers.isContainerImage(m)) {
-        if (budget == 0) {
-          return VerificationResult.failed(
-              shown, List.of(ImageLayers.notDownloaded(m, policy.options().imageModelPath())));
-        }
-        ImageLayers.ModelDirectory dir =
-            new ImageLayers(registry)
-                .modelDirectory(pinned, m, policy.options().imageModelPath(), budget, deadline);
-        contents = dir.contents();
-        imageSignature = dir.signature();
-      } else {
-        contents = ArtifactLayers.contents(m);
-        if (budget > 0 && !contents.archives().isEmpty()) {
-          contents = new ArchiveLayers(registry).download(pinned, m, contents, budget, deadline);
-        }
-      }
+      ManifestEntries described = ManifestEntries.of(m);
       Referrers referrers =
-          new ReferrerDiscovery(registry, SIGNATURE_TYPES).discover(pinned, m.digest(), deadline);
+          localBundle != null
+              ? Referrers.NONE
+              : new ReferrerDiscovery(registry, SIGNATURE_TYPES)
+                  .discover(pinned, m.digest(), deadline);
       List<byte[]> bundles = new ArrayList<>();
+      if (localBundle != null) {
+        bundles.add(localBundle);
+      }
       referrers.signatures().forEach(b -> bundles.add(b.bundle().toArray()));
       if (bundles.isEmpty()) {
         bundles.addAll(signatureLayers(pinned, m, deadline));
       }
-      if (bundles.isEmpty()) {
-        imageSignature.ifPresent(bundles::add);
+      ArtifactContents contents = image ? NO_FILES : ArtifactLayers.contents(m);
+      boolean download = image || !contents.archives().isEmpty();
+      // First from the manifest alone: a statement of the manifest, or of raw files, needs no
+      // layer; only what that cannot decide is downloaded, where the policy allows it.
+      VerificationResult fromManifest = null;
+      if (!bundles.isEmpty()) {
+        fromManifest = verifier.verifyArtifact(shown, bundles, contents, described, policy);
+        if (fromManifest.verified()) {
+          return withAttestations(fromManifest, referrers, m, policy);
+        }
+      }
+      if (!download || budget == 0) {
+        if (image && (fromManifest == null || !ManifestEntries.isAbout(fromManifest))) {
+          return VerificationResult.failed(
+              shown, List.of(ImageLayers.notDownloaded(m, policy.options().imageModelPath())));
+        }
+        return fromManifest != null ? fromManifest : notFound(shown, m, policy);
+      }
+      if (image) {
+        ImageLayers.ModelDirectory dir =
+            new ImageLayers(registry)
+                .modelDirectory(pinned, m, policy.options().imageModelPath(), budget, deadline);
+        contents = dir.contents();
+        if (bundles.isEmpty()) {
+          dir.signature().ifPresent(bundles::add);
+        }
+      } else {
+        contents = new ArchiveLayers(registry).download(pinned, m, contents, budget, deadline);
       }
       if (bundles.isEmpty()) {
-        return VerificationResult.failed(
-            shown,
-            List.of(
-                Failure.of(
-                    Reason.SIGNATURE_NOT_FOUND,
-                    "no OMS signature found for %s: no Sigstore bundle referrer (referrers API or tag %s) and no model.sig %s",
-                    m.digest(),
-                    m.digest().referrersTag(),
-                    ImageLayers.isContainerImage(m)
-                        ? "in " + policy.options().imageModelPath()
-                        : "layer")));
+        return notFound(shown, m, policy);
       }
-      VerificationResult r = verifier.verifyArtifact(shown, bundles, contents, policy);
-      if (!r.verified() || r.rootDigest().isEmpty()) {
-        return r;
-      }
-      List<AttestationSource> attestations =
-          referrers.attestations().stream()
-              .map(b -> new AttestationSource("oci referrer " + b.referrer(), b.bundle()))
-              .toList();
-      return r.withAttestations(
-          verifier.attestations(
-              attestations,
-              Set.of(r.rootDigest().get().toString(), m.digest().toString()),
-              policy));
+      VerificationResult r = verifier.verifyArtifact(shown, bundles, contents, described, policy);
+      return r.verified() ? withAttestations(r, referrers, m, policy) : r;
     } catch (ModelGateException e) {
       return VerificationResult.failed(shown, List.of(e.toFailure()));
     }
+  }
+
+  private static VerificationResult notFound(
+      String shown, OciManifest m, VerificationPolicy policy) {
+    return VerificationResult.failed(
+        shown,
+        List.of(
+            Failure.of(
+                Reason.SIGNATURE_NOT_FOUND,
+                "no OMS signature found for %s: no signature referrer (referrers API or tag %s), no signature at tag %s and no model.sig %s",
+                m.digest(),
+                m.digest().referrersTag(),
+                ReferrerDiscovery.signatureTag(m.digest()),
+                ImageLayers.isContainerImage(m)
+                    ? "in " + policy.options().imageModelPath()
+                    : "layer")));
+  }
+
+  private VerificationResult withAttestations(
+      VerificationResult r, Referrers referrers, OciManifest m, VerificationPolicy policy) {
+    if (r.rootDigest().isEmpty()) {
+      return r;
+    }
+    List<AttestationSource> attestations =
+        referrers.attestations().stream()
+            .map(b -> new AttestationSource("oci referrer " + b.referrer(), b.bundle()))
+            .toList();
+    return r.withAttestations(
+        verifier.attestations(
+            attestations, Set.of(r.rootDigest().get().toString(), m.digest().toString()), policy));
   }
 
   /** A {@code model.sig} layer in the artifact itself, used when no referrer signs it. */

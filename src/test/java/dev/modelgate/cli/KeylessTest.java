@@ -2,6 +2,7 @@ package dev.modelgate.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.modelgate.oms.HashAlgorithm;
 import dev.modelgate.oms.HashProgress;
 import dev.modelgate.oms.IgnoreRules;
@@ -16,7 +17,9 @@ import dev.modelgate.testing.TestSigstore;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.function.Consumer;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -205,15 +208,51 @@ class KeylessTest {
     assertRejected(verify(), "SIGNING_TIME_INVALID: signing certificate was valid from");
   }
 
+  /**
+   * As sigstore-python ({@code sigstore/verify/verifier.py} {@code _verify_signed_timestamp},
+   * 27db13db) and sigstore-go ({@code pkg/verify/tsa.go}, 4594ab4c): a timestamp no trusted TSA
+   * vouches for is dropped, and the log's SET still proves the time.
+   */
   @Test
-  void timestampFromAnUnknownTsaIsRejected() {
+  void timestampFromAnUnknownTsaIsDroppedWhenTheLoggedTimeVerifies() {
     sign(
         o -> {
           o.withTimestamp = true;
           o.timestampFromUnknownTsa = true;
         });
+
+    Cli.Result r = verify();
+
+    assertThat(r.exitCode()).as(r.toString()).isZero();
+  }
+
+  @Test
+  void bundleWhoseOnlyTimeSourceIsAnUnknownTsaIsRejected() {
+    sign(
+        o -> {
+          o.withSet = false;
+          o.withTimestamp = true;
+          o.timestampFromUnknownTsa = true;
+        });
+
     assertRejected(
-        verify(), "TIMESTAMP_INVALID: RFC 3161 timestamp does not verify against trusted root");
+        verify(),
+        "SIGNING_TIME_INVALID: bundle has no signed entry timestamp and none of its RFC 3161 timestamps verifies against trusted root");
+  }
+
+  /** sigstore-python raises "no Timestamp Authorities have been provided…" here. */
+  @Test
+  void timestampWhileTheTrustedRootListsNoTsaIsRejected() throws Exception {
+    sign(o -> o.withTimestamp = true);
+    Map<String, Object> root = new LinkedHashMap<>(sigstore.trustedRoot());
+    root.remove("timestampAuthorities");
+    Files.write(trustedRoot, new ObjectMapper().writeValueAsBytes(root));
+
+    assertRejected(
+        verify(),
+        "TIMESTAMP_INVALID: bundle carries 1 RFC 3161 timestamp(s) but trusted root "
+            + trustedRoot
+            + " lists no timestamp authority");
   }
 
   @Test

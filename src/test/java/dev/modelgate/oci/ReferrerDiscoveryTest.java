@@ -13,6 +13,7 @@ import dev.modelgate.core.UnavailableException;
 import dev.modelgate.oms.IgnoreRules;
 import dev.modelgate.source.ModelPackPublisher;
 import dev.modelgate.testing.KeyBundles;
+import dev.modelgate.testing.ModelSigningAttachments;
 import dev.modelgate.testing.ReferrerManifests;
 import dev.modelgate.testing.TestKeys;
 import dev.modelgate.testing.TestModels;
@@ -231,6 +232,132 @@ class ReferrerDiscoveryTest {
     statuses.put("/v2/models/llm/referrers/" + SUBJECT, 503);
 
     assertThatThrownBy(this::discover).isInstanceOf(UnavailableException.class);
+  }
+
+  /** rh-model-signing's referrer (its registry.py push_signature, dc11f2f6), by the bundle. */
+  private OciDigest modelSigningReferrer(OciDigest subject, String configType, int layers) {
+    byte[] bundle = "{\"sig\": \"rh\"}".getBytes();
+    served.put("/v2/models/llm/blobs/" + OciDigest.sha256(bundle), bundle);
+    OciDigest config = OciDigest.sha256("{}".getBytes());
+    byte[] bytes =
+        ModelSigningAttachments.referrer(
+            subject, 1, config, OciDigest.sha256(bundle), bundle.length);
+    String text =
+        new String(bytes, StandardCharsets.UTF_8)
+            .replace(MediaTypes.MODEL_SIGNING_CONFIG, configType);
+    if (layers == 2) {
+      text =
+          text.replace(
+              "\"layers\":[{",
+              "\"layers\":[{\"mediaType\":\""
+                  + MediaTypes.SIGSTORE_BUNDLE
+                  + "\",\"digest\":\""
+                  + OciDigest.sha256(bundle)
+                  + "\",\"size\":1},{");
+    }
+    bytes = text.getBytes(StandardCharsets.UTF_8);
+    OciDigest d = OciDigest.sha256(bytes);
+    served.put("/v2/models/llm/manifests/" + d, bytes);
+    return d;
+  }
+
+  @Test
+  void modelSigningReferrerIsASignatureWithItsOneBundle() throws Exception {
+    OciDigest r = modelSigningReferrer(SUBJECT, MediaTypes.MODEL_SIGNING_CONFIG, 1);
+    referrersApi(List.of(entry(r, MediaTypes.MODEL_SIGNING_SIGNATURE, null)));
+
+    Referrers found = discover();
+
+    assertThat(found.signatures()).extracting(ReferrerBundle::referrer).containsExactly(r);
+    assertThat(new String(found.signatures().get(0).bundle().toArray(), StandardCharsets.UTF_8))
+        .isEqualTo("{\"sig\": \"rh\"}");
+  }
+
+  @Test
+  void modelSigningReferrerWithAnotherConfigIsRefused() throws Exception {
+    OciDigest r = modelSigningReferrer(SUBJECT, MediaTypes.OCI_EMPTY, 1);
+    referrersApi(List.of(entry(r, MediaTypes.MODEL_SIGNING_SIGNATURE, null)));
+
+    assertThatThrownBy(this::discover)
+        .hasMessage(
+            "model-signing referrer "
+                + r
+                + " needs config "
+                + MediaTypes.MODEL_SIGNING_CONFIG
+                + ", but has '"
+                + MediaTypes.OCI_EMPTY
+                + "'")
+        .extracting(e -> ((ModelGateException) e).reason())
+        .isEqualTo(Reason.REGISTRY_CONTENT_INVALID);
+  }
+
+  @Test
+  void modelSigningReferrerWithTwoBundlesIsRefused() throws Exception {
+    OciDigest r = modelSigningReferrer(SUBJECT, MediaTypes.MODEL_SIGNING_CONFIG, 2);
+    referrersApi(List.of(entry(r, MediaTypes.MODEL_SIGNING_SIGNATURE, null)));
+
+    assertThatThrownBy(this::discover).hasMessageContaining("needs exactly one layer of type");
+  }
+
+  @Test
+  void modelSigningReferrerAboutAnotherManifestIsRefused() throws Exception {
+    OciDigest other = OciDigest.sha256("another manifest".getBytes());
+    OciDigest r = modelSigningReferrer(other, MediaTypes.MODEL_SIGNING_CONFIG, 1);
+    referrersApi(List.of(entry(r, MediaTypes.MODEL_SIGNING_SIGNATURE, null)));
+
+    assertThatThrownBy(this::discover)
+        .hasMessage("signature referrer " + r + " is for " + other + ", not for " + SUBJECT);
+  }
+
+  private void sigTag(byte[] manifest) {
+    served.put("/v2/models/llm/manifests/" + ReferrerDiscovery.signatureTag(SUBJECT), manifest);
+  }
+
+  @Test
+  void signatureTagIsReadWhenNoReferrerSigns() throws Exception {
+    byte[] bundle = "{\"sig\": \"tag\"}".getBytes();
+    served.put("/v2/models/llm/blobs/" + OciDigest.sha256(bundle), bundle);
+    byte[] m =
+        ModelSigningAttachments.tagged(
+            OciDigest.sha256("{}".getBytes()), OciDigest.sha256(bundle), bundle.length);
+    sigTag(m);
+
+    assertThat(discover().signatures())
+        .singleElement()
+        .satisfies(b -> assertThat(b.referrer()).isEqualTo(OciDigest.sha256(m)));
+  }
+
+  /** cosign's simple-signing signature lives at the same tag; it is not an OMS signature. */
+  @Test
+  void cosignSignatureAtTheSigTagIsPassedOver() throws Exception {
+    sigTag(
+        ("{\"schemaVersion\":2,\"mediaType\":\""
+                + MediaTypes.OCI_MANIFEST
+                + "\",\"config\":{\"mediaType\":\"application/vnd.oci.image.config.v1+json\",\"digest\":\""
+                + OciDigest.sha256("{}".getBytes())
+                + "\",\"size\":2},\"layers\":[{\"mediaType\":\"application/vnd.dev.cosign.simplesigning.v1+json\",\"digest\":\""
+                + OciDigest.sha256("x".getBytes())
+                + "\",\"size\":1,\"annotations\":{\"dev.cosignproject.cosign/signature\":\"MEU=\"}}]}")
+            .getBytes(StandardCharsets.UTF_8));
+
+    assertThat(discover()).isEqualTo(Referrers.NONE);
+  }
+
+  @Test
+  void signatureTagNamingAnotherSubjectIsRefused() throws Exception {
+    OciDigest other = OciDigest.sha256("another manifest".getBytes());
+    byte[] m = ReferrerManifests.bundle(other, "{}".getBytes());
+    String text =
+        new String(m, StandardCharsets.UTF_8)
+            .replace(
+                "\"artifactType\":\"" + MediaTypes.SIGSTORE_BUNDLE,
+                "\"artifactType\":\"" + MediaTypes.MODEL_SIGNING_SIGNATURE);
+    sigTag(text.getBytes(StandardCharsets.UTF_8));
+
+    assertThatThrownBy(this::discover)
+        .hasMessageContaining("must be about " + SUBJECT + ", but names subject " + other)
+        .extracting(e -> ((ModelGateException) e).reason())
+        .isEqualTo(Reason.REGISTRY_CONTENT_INVALID);
   }
 
   @Test
