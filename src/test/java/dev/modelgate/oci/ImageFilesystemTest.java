@@ -99,7 +99,7 @@ class ImageFilesystemTest {
 
     assertThat(problems(fs))
         .contains(
-            "LAYER_NOT_VERIFIABLE: layer 1 both removes '/models/config.json' (whiteout) and adds '/models/config.json'");
+            "LAYER_UNSUPPORTED: layer 1, entry 2 ('models/.wh.config.json'): removes '/models/config.json', which the same layer adds ('/models/config.json')");
   }
 
   @Test
@@ -108,11 +108,14 @@ class ImageFilesystemTest {
         apply(ImageLayer.create().file("models/config.json", "a").file("models/config.json", "b"));
 
     assertThat(problems(fs))
-        .contains("DUPLICATE_RESOURCE: layer 0 holds '/models/config.json' twice");
+        .contains(
+            "LAYER_UNSUPPORTED: layer 0, entry 2 ('models/config.json'): writes '/models/config.json' a second time in the layer");
   }
 
   @Test
-  void aufsWhiteoutMetadataInsideTheModelIsRefusedAndIgnoredElsewhere() throws Exception {
+  void aufsWhiteoutMetadataIsRefusedAnywhere() throws Exception {
+    // containerd 1.6 reads '.wh..wh.plnk' as a whiteout of '.wh.plnk' (applyNaive, commit
+    // 2806fc1057397dbaeefbea0e4e17bddfbd388f38): no honest builder writes one, so none is read.
     ImageFilesystem fs =
         apply(
             ImageLayer.create()
@@ -121,8 +124,8 @@ class ImageFilesystemTest {
                 .file("var/.wh..wh.aufs", ""));
 
     assertThat(problems(fs))
-        .contains("'/models/.wh..wh.plnk' is aufs whiteout metadata inside /models")
-        .doesNotContain("var/");
+        .contains("'models/.wh..wh.plnk'): is a whiteout of '.wh.plnk', which is not a plain name")
+        .contains("'var/.wh..wh.aufs'): is a whiteout of '.wh.aufs', which is not a plain name");
     assertThat(fs.modelFiles()).containsOnlyKeys("config.json");
   }
 

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.modelgate.core.InvalidInputException;
+import dev.modelgate.testing.RawTar;
 import java.io.ByteArrayOutputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -20,14 +21,9 @@ import org.junit.jupiter.api.io.TempDir;
 class TarFilesTest {
   @TempDir Path tmp;
 
+  /** A valid USTAR header (checksum, magic) as Go's archive/tar writes it. */
   private static byte[] header(String name, long size, char type) {
-    byte[] h = new byte[512];
-    byte[] n = name.getBytes(StandardCharsets.UTF_8);
-    System.arraycopy(n, 0, h, 0, n.length);
-    byte[] s = String.format("%011o", size).getBytes(StandardCharsets.US_ASCII);
-    System.arraycopy(s, 0, h, 124, s.length);
-    h[156] = (byte) type;
-    return h;
+    return RawTar.header(name, type, size).bytes();
   }
 
   private static void entry(ByteArrayOutputStream out, byte[] header, byte[] data) {
@@ -122,12 +118,10 @@ class TarFilesTest {
   @Test
   void changesetListsLinksWithTheirTargetsIncludingGnuLongLinkNames() throws Exception {
     ByteArrayOutputStream out = new ByteArrayOutputStream();
-    byte[] symlink = header("lib64", 0, '2');
-    System.arraycopy("lib".getBytes(StandardCharsets.UTF_8), 0, symlink, 157, 3);
-    out.writeBytes(symlink);
+    out.writeBytes(RawTar.header("lib64", '2', 0).link("lib").bytes());
     String longTarget = "usr/" + "x".repeat(150);
     byte[] name = (longTarget + "\0").getBytes(StandardCharsets.UTF_8);
-    entry(out, header("././@LongLink", name.length, 'K'), name);
+    entry(out, RawTar.header("././@LongLink", 'K', name.length).gnu().bytes(), name);
     out.writeBytes(header("bin/sh", 0, '1'));
     Path a = archive(out);
 
@@ -203,7 +197,7 @@ class TarFilesTest {
   void gnuLongNameEndsAtItsFirstNulAsGoArchiveTarReadsIt() throws Exception {
     byte[] longName = "models/model.safetensors\0x".getBytes(StandardCharsets.UTF_8);
     ByteArrayOutputStream out = new ByteArrayOutputStream();
-    entry(out, header("././@LongLink", longName.length, 'L'), longName);
+    entry(out, RawTar.header("././@LongLink", 'L', longName.length).gnu().bytes(), longName);
     entry(out, header("placeholder", 5, '0'), "evil!".getBytes(StandardCharsets.UTF_8));
 
     var entries = TarFiles.read(archive(out), false, 1 << 20, Instant.now().plusSeconds(10));
