@@ -157,6 +157,11 @@ public final class RawTar {
     return this;
   }
 
+  /** The blocks written so far, without the end-of-archive blocks. */
+  public byte[] bytesWithoutEnd() {
+    return out.toByteArray();
+  }
+
   /** The stream with its two zero blocks. */
   public byte[] tar() {
     ByteArrayOutputStream all = new ByteArrayOutputStream();
