@@ -72,18 +72,21 @@ public final class ContainerImage {
       ImageLayer... layers) {
     List<Layer> blobs = new ArrayList<>();
     for (ImageLayer l : layers) {
-      blobs.add(new Layer(layerType.endsWith("gzip") ? l.tarGzip() : l.tar(), layerType, l.tar()));
+      blobs.add(
+          new Layer(
+              layerType.endsWith("gzip") ? l.tarGzip() : l.tar(),
+              layerType,
+              OciDigest.sha256(l.tar()).toString()));
     }
     return push(reference, manifestType, configType, blobs);
   }
 
   /**
-   * A layer blob as pushed: its bytes, media type, and its uncompressed tar (whose sha256 is the
-   * diff id).
+   * A layer blob as pushed: its bytes, media type, and diff id (sha256 of the uncompressed tar).
    */
-  public record Layer(byte[] blob, String mediaType, byte[] tar) {
+  public record Layer(byte[] blob, String mediaType, String diffId) {
     public static Layer tar(byte[] tar) {
-      return new Layer(tar, MediaTypes.OCI_LAYER, tar);
+      return new Layer(tar, MediaTypes.OCI_LAYER, OciDigest.sha256(tar).toString());
     }
 
     public static Layer gzip(byte[] tar) {
@@ -93,7 +96,8 @@ public final class ContainerImage {
       } catch (IOException e) {
         throw new UncheckedIOException(e);
       }
-      return new Layer(gz.toByteArray(), MediaTypes.OCI_LAYER_GZIP, tar);
+      return new Layer(
+          gz.toByteArray(), MediaTypes.OCI_LAYER_GZIP, OciDigest.sha256(tar).toString());
     }
 
     /** zstd-compressed with Debian's {@code zstd} command. */
@@ -110,7 +114,10 @@ public final class ContainerImage {
           if (p.waitFor() != 0) {
             throw new IllegalStateException("zstd failed");
           }
-          return new Layer(Files.readAllBytes(out), MediaTypes.OCI_LAYER + "+zstd", tar);
+          return new Layer(
+              Files.readAllBytes(out),
+              MediaTypes.OCI_LAYER + "+zstd",
+              OciDigest.sha256(tar).toString());
         } finally {
           Files.deleteIfExists(in);
           Files.deleteIfExists(out);
@@ -136,7 +143,7 @@ public final class ContainerImage {
     List<Object> descriptors = new ArrayList<>();
     List<String> diffIds = new ArrayList<>();
     for (Layer l : layers) {
-      diffIds.add(OciDigest.sha256(l.tar()).toString());
+      diffIds.add(l.diffId());
       OciDigest d = client.pushBlob(ref, l.blob(), deadline());
       descriptors.add(
           Map.of("mediaType", l.mediaType(), "digest", d.toString(), "size", l.blob().length));
