@@ -136,6 +136,8 @@ public final class ImageFilesystem {
     }
     TreeSet<String> written = new TreeSet<>();
     Set<String> removed = new HashSet<>();
+    Set<String> opaque = new HashSet<>();
+    TreeSet<String> whiteoutDirs = new TreeSet<>();
     for (int i = 0; i < entries.size(); i++) {
       TarFiles.Entry e = entries.get(i);
       String path = normalise(entryName(e.name()));
@@ -174,7 +176,7 @@ public final class ImageFilesystem {
         continue;
       }
       if (base.startsWith(WHITEOUT)) {
-        whiteout(layer, i, e, parent, base, written, removed);
+        whiteout(layer, i, e, parent, base, new LayerState(written, removed, opaque, whiteoutDirs));
         continue;
       }
       String cover = removedAtOrAbove(path, removed);
@@ -204,14 +206,15 @@ public final class ImageFilesystem {
     }
   }
 
-  private void whiteout(
-      int layer,
-      int index,
-      TarFiles.Entry e,
-      String parent,
-      String base,
+  /** What one layer has done so far, for the rules between its entries. */
+  private record LayerState(
       TreeSet<String> written,
-      Set<String> removed) {
+      Set<String> removed,
+      Set<String> opaque,
+      TreeSet<String> whiteoutDirs) {}
+
+  private void whiteout(
+      int layer, int index, TarFiles.Entry e, String parent, String base, LayerState state) {
     if (e.type() != TarFiles.Type.FILE || e.size() != 0) {
       unsupported(
           layer,
@@ -221,9 +224,27 @@ public final class ImageFilesystem {
           e.type().description());
       return;
     }
+    // overlayfs shows a directory that merges with no lower one as it is stored: a whiteout
+    // device in it is a name a container lists but cannot open, where ModelGate sees nothing.
+    String opaqueAbove = atOrAbove(parent, state.opaque());
     if (base.equals(OPAQUE)) {
+      String inside =
+          state.whiteoutDirs().contains(parent)
+              ? parent
+              : state.whiteoutDirs().ceiling(parent.isEmpty() ? "" : parent + "/");
+      if (inside != null
+          && (inside.equals(parent) || parent.isEmpty() || inside.startsWith(parent + "/"))) {
+        unsupported(
+            layer,
+            index,
+            e,
+            "makes '/%s' opaque after a whiteout in it; the node would list that whiteout",
+            parent);
+        return;
+      }
       // Hides the lower layers' children of the directory; this layer's own entries stay, before
       // or after the marker (applyNaive keeps unpackedPaths; overlayfs keeps the upper layer).
+      state.opaque().add(parent);
       removeBelow(parent, layer);
       return;
     }
@@ -240,8 +261,17 @@ public final class ImageFilesystem {
           target);
       return;
     }
+    if (opaqueAbove != null) {
+      unsupported(
+          layer,
+          index,
+          e,
+          "is a whiteout inside '/%s', which the same layer makes opaque; the node would list it",
+          opaqueAbove);
+      return;
+    }
     String path = parent.isEmpty() ? target : parent + "/" + target;
-    String added = written.contains(path) ? path : written.ceiling(path + "/");
+    String added = state.written().contains(path) ? path : state.written().ceiling(path + "/");
     if (added != null && (added.equals(path) || added.startsWith(path + "/"))) {
       unsupported(
           layer,
@@ -252,12 +282,40 @@ public final class ImageFilesystem {
           added);
       return;
     }
-    removed.add(path);
+    if (relevant(path) && !nodes.containsKey(path) && below(path).isEmpty()) {
+      unsupported(
+          layer,
+          index,
+          e,
+          "removes '/%s', which no lower layer has; the node would list the whiteout as a name",
+          path);
+      return;
+    }
+    state.removed().add(path);
+    state.whiteoutDirs().add(parent);
     removeBelow(path, layer);
     Node n = nodes.get(path);
     if (n != null && n.layer() < layer) {
       nodes.remove(path);
     }
+  }
+
+  /** {@code dir} or its nearest ancestor (the root is "") that is in {@code dirs}, or null. */
+  private static String atOrAbove(String dir, Set<String> dirs) {
+    if (dirs.isEmpty()) {
+      return null;
+    }
+    if (dirs.contains("")) {
+      return "";
+    }
+    String p = "";
+    for (String seg : dir.isEmpty() ? new String[0] : dir.split("/")) {
+      p = p.isEmpty() ? seg : p + "/" + seg;
+      if (dirs.contains(p)) {
+        return p;
+      }
+    }
+    return null;
   }
 
   private void unsupported(int layer, int index, TarFiles.Entry e, String format, Object... args) {

@@ -167,7 +167,7 @@ class TarReadersAgreePropertiesTest {
     assertThat(describe(ours)).isEqualTo(describeGo(go.entries()));
   }
 
-  private static List<String> describe(List<TarFiles.Entry> entries) {
+  static List<String> describe(List<TarFiles.Entry> entries) {
     List<String> out = new ArrayList<>();
     for (TarFiles.Entry e : entries) {
       char type =
@@ -184,7 +184,7 @@ class TarReadersAgreePropertiesTest {
     return out;
   }
 
-  private static List<String> describeGo(List<GoArchiveTar.Entry> entries) {
+  static List<String> describeGo(List<GoArchiveTar.Entry> entries) {
     List<String> out = new ArrayList<>();
     for (GoArchiveTar.Entry e : entries) {
       char type = e.type() == '4' ? '3' : e.type();

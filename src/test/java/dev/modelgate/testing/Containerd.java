@@ -3,9 +3,12 @@ package dev.modelgate.testing;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.FileVisitResult;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
+import java.nio.file.SimpleFileVisitor;
+import java.nio.file.attribute.BasicFileAttributes;
 import java.security.MessageDigest;
 import java.util.ArrayList;
 import java.util.HexFormat;
@@ -13,7 +16,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.concurrent.TimeUnit;
-import java.util.stream.Stream;
 import org.junit.jupiter.api.Assumptions;
 
 /**
@@ -147,13 +149,32 @@ public final class Containerd implements AutoCloseable {
       out.put("", node(root));
       return out;
     }
-    try (Stream<Path> s = Files.walk(root)) {
-      for (Path p : (Iterable<Path>) s::iterator) {
-        if (!p.equals(root)) {
-          out.put(root.relativize(p).toString(), node(p));
-        }
-      }
-    }
+    Files.walkFileTree(
+        root,
+        new SimpleFileVisitor<>() {
+          @Override
+          public FileVisitResult preVisitDirectory(Path d, BasicFileAttributes a)
+              throws IOException {
+            if (!d.equals(root)) {
+              out.put(root.relativize(d).toString(), node(d));
+            }
+            return FileVisitResult.CONTINUE;
+          }
+
+          @Override
+          public FileVisitResult visitFile(Path f, BasicFileAttributes a) throws IOException {
+            out.put(root.relativize(f).toString(), node(f));
+            return FileVisitResult.CONTINUE;
+          }
+
+          @Override
+          public FileVisitResult visitFileFailed(Path f, IOException e) {
+            // Listed by readdir but not there on lookup (an overlayfs whiteout shown in a
+            // directory no lower layer merges into): a name a container sees but cannot open.
+            out.put(root.relativize(f).toString(), new Node("unreadable", e.toString()));
+            return FileVisitResult.CONTINUE;
+          }
+        });
     return out;
   }
 
