@@ -162,4 +162,56 @@ class ImageFilesystemTest {
           .isInstanceOf(IllegalArgumentException.class);
     }
   }
+
+  @Test
+  void entryBelowAHardLinkOrAFileOfALowerLayerIsRefused() throws Exception {
+    ImageFilesystem fs =
+        apply(
+            ImageLayer.create().symlink("lnk", "/models").hardlink("h", "lnk").file("models", "x"),
+            ImageLayer.create().file("h/model.safetensors", "evil").file("models/a", "1"));
+
+    assertThat(problems(fs))
+        .contains(
+            "LAYER_UNSUPPORTED: layer 1, entry 1 ('h/model.safetensors'): is below '/h', a hard link to 'lnk' (layer 0)")
+        .contains("entry 2 ('models/a'): is below '/models', a regular file (layer 0)");
+  }
+
+  @Test
+  void whiteoutsTheNodeWouldListAsNamesAreRefused() throws Exception {
+    ImageFilesystem fs =
+        apply(
+            ImageLayer.create().dir("models").file("models/a", "1").dir("models/d"),
+            ImageLayer.create()
+                .whiteout("models", "never-there")
+                .dir("models/.wh.a")
+                .opaque("models/d")
+                .whiteout("models/d", "x"));
+
+    assertThat(problems(fs))
+        .contains("removes '/models/never-there', which no lower layer has")
+        .contains("('models/.wh.a/'): is a whiteout that is not an empty regular file (directory)")
+        .contains("is a whiteout inside '/models/d', which the same layer makes opaque");
+  }
+
+  @Test
+  void aLaterSignatureReleasesTheBytesKeptFromALowerLayerBeforeItIsRead() throws Exception {
+    ImageFilesystem fs = new ImageFilesystem("/models");
+    Path first =
+        Files.write(
+            tmp.resolve("l0.tar"), ImageLayer.create().file("models/model.sig", "old").tar());
+    Path second =
+        Files.write(
+            tmp.resolve("l1.tar"), ImageLayer.create().file("./models/model.sig", "new").tar());
+    fs.apply(
+        TarFiles.readChangeset(
+            first, false, 1 << 20, Instant.now().plusSeconds(10), n -> fs.keep(n, "model.sig")));
+    assertThat(fs.modelFiles().get("model.sig").content()).asString().isEqualTo("old");
+
+    assertThat(fs.keep("./models/model.sig", "model.sig")).isTrue();
+    assertThat(fs.modelFiles().get("model.sig").content()).isEmpty();
+    fs.apply(
+        TarFiles.readChangeset(
+            second, false, 1 << 20, Instant.now().plusSeconds(10), n -> fs.keep(n, "model.sig")));
+    assertThat(fs.modelFiles().get("model.sig").content()).asString().isEqualTo("new");
+  }
 }
