@@ -173,6 +173,7 @@ public final class TarFiles {
     private long nameBytes;
     private String kept;
     private int headers;
+    private String headerName = "";
 
     Reader(InputStream in, boolean allTypes, Predicate<String> keep) {
       this.in = in;
@@ -194,6 +195,7 @@ public final class TarFiles {
           throw unreadable("ends inside a header");
         }
         headers++;
+        headerName = rawName();
         if (allZero(header)) {
           if (pax != null || longName != null || longLink != null) {
             throw unsupported("has an extended header with no entry after it");
@@ -620,10 +622,25 @@ public final class TarFiles {
       }
     }
 
+    /** The header's name field as bytes, shown in refusals before it is known to be UTF-8. */
+    private String rawName() {
+      int end = 0;
+      while (end < 100 && header[end] != 0) {
+        end++;
+      }
+      return printable(new String(header, 0, end, StandardCharsets.ISO_8859_1));
+    }
+
     private InvalidInputException unsupported(String problem) {
       return new InvalidInputException(
           Reason.LAYER_UNSUPPORTED,
-          "archive header " + headers + " (entry " + (out.size() + 1) + ") " + problem);
+          "archive header "
+              + headers
+              + " (entry "
+              + (out.size() + 1)
+              + (headerName.isEmpty() ? "" : ", header name '" + headerName + "'")
+              + ") "
+              + problem);
     }
 
     private InvalidInputException unreadable(String problem) {
