@@ -123,6 +123,12 @@ public enum Reason {
   SIGNATURE_NOT_FOUND,
   /** A layer cannot be checked without downloading it, and the policy does not allow that. */
   LAYER_NOT_VERIFIABLE,
+  /**
+   * An image or archive layer leaves the plain tar subset that ModelGate and the node's runtime
+   * (Go's archive/tar under containerd) provably read the same way: an unusual header, a second
+   * extended header, an entry below a link, a path written twice. Refused rather than guessed.
+   */
+  LAYER_UNSUPPORTED,
   /** The workload names a model by tag where the policy requires a digest. */
   DIGEST_REQUIRED,
   /** A signed file matches a pattern the policy denies (e.g. pickle files). */

@@ -10,6 +10,7 @@ import java.util.Map;
 import java.util.NavigableMap;
 import java.util.Set;
 import java.util.TreeMap;
+import java.util.TreeSet;
 
 /**
  * What a container runtime shows under one directory of an image (the model directory of a KServe
@@ -25,13 +26,12 @@ import java.util.TreeMap;
  *       layer's own entries, whatever their order, and are never files themselves.
  * </ul>
  *
- * <p>Only the model directory, its ancestors and symbolic links anywhere are tracked: files
- * elsewhere are not the model's. Whatever a runtime might resolve differently from this reading is
- * a problem, collected, never silently chosen: an entry or whiteout below a symbolic link (a
- * runtime follows it, so where it lands is unknown here), a path with {@code ..} or empty segments,
- * a whiteout of {@code ..}, a layer that both whites out and adds the same path (the spec keeps the
- * addition, containerd applies the stream in order), a path written twice in one layer, and links,
- * devices and FIFOs inside the model directory.
+ * <p>Only the model directory, its ancestors, and symbolic and hard links anywhere are tracked:
+ * files elsewhere are not the model's. Whatever a runtime might resolve differently from this
+ * reading is a problem, collected, never silently chosen (see {@link #apply}): an entry or whiteout
+ * below a link or other non-directory, a path with {@code ..} or empty segments, a whiteout of
+ * anything but a plain name, a layer that both whites out and adds the same path, a path written
+ * twice in one layer, and links, devices and FIFOs inside the model directory.
  */
 public final class ImageFilesystem {
   /**
@@ -40,8 +40,13 @@ public final class ImageFilesystem {
    */
   public static final int MAX_LAYERS = 128;
 
-  /** Most paths tracked (model directory, its ancestors, symbolic links) across all layers. */
+  /**
+   * Most paths tracked (model directory, its ancestors, symbolic and hard links) across all layers.
+   */
   public static final int MAX_TRACKED = 200_000;
+
+  /** Most characters of tracked paths, all together: no layer can fill the heap with names. */
+  public static final long MAX_TRACKED_CHARS = 32L << 20;
 
   static final String WHITEOUT = ".wh.";
   static final String OPAQUE = ".wh..wh..opq";
@@ -65,6 +70,9 @@ public final class ImageFilesystem {
   private final TreeMap<String, Node> nodes = new TreeMap<>();
   private final List<Failure> problems = new ArrayList<>();
   private int layers;
+  private long trackedBytes;
+  private boolean overflowed;
+  private static final byte[] NONE = new byte[0];
 
   /**
    * @param modelDir an absolute, normalised directory path, e.g. {@code /models}
@@ -91,8 +99,33 @@ public final class ImageFilesystem {
   }
 
   /**
-   * Applies the next layer (its entries in archive order, as {@link TarFiles#readChangeset} lists
-   * them).
+   * True for a tar entry name that lands on the model directory's {@code file} (the signature the
+   * caller keeps the bytes of). The bytes kept from a lower layer for that file are released here:
+   * this entry replaces them (or the layer is refused), so at most one copy is ever held.
+   */
+  public boolean keep(String tarName, String file) {
+    if (!names(tarName, file)) {
+      return false;
+    }
+    Node old = nodes.get(modelDir + "/" + file);
+    if (old != null && old.content().length > 0) {
+      nodes.put(
+          modelDir + "/" + file,
+          new Node(old.type(), old.sha256Hex(), old.size(), old.linkName(), old.layer(), NONE));
+    }
+    return true;
+  }
+
+  /**
+   * Applies the next layer, its entries in archive order (as {@link TarFiles#readChangeset} lists
+   * them), one at a time as containerd's applyNaive does (archive/tar.go, containerd commit
+   * 2806fc1057397dbaeefbea0e4e17bddfbd388f38, v1.6.20): a symbolic link written early in a layer is
+   * already there for the entries after it. Where the node's result could depend on how it applies
+   * the layer (the overlayfs snapshotter applies each layer to an empty directory and resolves
+   * links only within it, the native one applies it over the lower layers), the layer is refused
+   * with {@link Reason#LAYER_UNSUPPORTED}: an entry or whiteout below a symbolic link, hard link or
+   * other non-directory of this or a lower layer; a path written twice in one layer; a whiteout
+   * that is not a plain empty file naming a plain name, or that removes what the same layer adds.
    */
   public void apply(List<TarFiles.Entry> entries) {
     int layer = layers++;
@@ -101,10 +134,12 @@ public final class ImageFilesystem {
           Failure.of(Reason.LIMIT_EXCEEDED, "the image has more than %d layers", MAX_LAYERS));
       return;
     }
-    Map<String, TarFiles.Entry> additions = new LinkedHashMap<>();
+    TreeSet<String> written = new TreeSet<>();
     Set<String> removed = new HashSet<>();
     Set<String> opaque = new HashSet<>();
-    for (TarFiles.Entry e : entries) {
+    TreeSet<String> whiteoutDirs = new TreeSet<>();
+    for (int i = 0; i < entries.size(); i++) {
+      TarFiles.Entry e = entries.get(i);
       String path = normalise(entryName(e.name()));
       if (path == null) {
         problems.add(
@@ -117,107 +152,230 @@ public final class ImageFilesystem {
         continue;
       }
       if (path.isEmpty()) {
+        // containerd skips an entry that resolves to the root ("resolved to root").
         continue;
       }
-      int slash = path.lastIndexOf('/');
-      String parent = slash < 0 ? "" : path.substring(0, slash);
-      String base = path.substring(slash + 1);
-      if (!base.startsWith(WHITEOUT)) {
-        if (additions.containsKey(path) && e.type() != TarFiles.Type.DIRECTORY && relevant(path)) {
-          problems.add(
-              Failure.about(
-                  Reason.DUPLICATE_RESOURCE,
-                  shown(path),
-                  "layer %d holds '%s' twice",
-                  layer,
-                  "/" + path));
-        }
-        additions.put(path, e);
+      if (!written.add(path)) {
+        unsupported(layer, i, e, "writes '/%s' a second time in the layer", path);
         continue;
       }
-      belowLink(layer, parent, e.name());
-      if (base.equals(OPAQUE)) {
-        opaque.add(parent);
-      } else if (base.startsWith(WHITEOUT + WHITEOUT)) {
-        // aufs metadata (.wh..wh.plnk, .wh..wh.aufs): runtimes skip it; inside the model it is not
-        // a file anyone signed.
-        if (parent.equals(modelDir) || within(parent)) {
-          problems.add(
-              Failure.about(
-                  Reason.LAYER_NOT_VERIFIABLE,
-                  shown(path),
-                  "layer %d: '%s' is aufs whiteout metadata inside %s",
-                  layer,
-                  "/" + path,
-                  shownModelDir));
-        }
-      } else {
-        String target = base.substring(WHITEOUT.length());
-        if (target.isEmpty() || target.equals(".") || target.equals("..")) {
-          problems.add(
-              Failure.about(
-                  Reason.PATH_UNSAFE,
-                  e.name(),
-                  "layer %d: whiteout '%s' removes '%s', which is not a name in its directory",
-                  layer,
-                  e.name(),
-                  target));
-        } else {
-          removed.add(parent.isEmpty() ? target : parent + "/" + target);
-        }
+      String parent = parentOf(path);
+      String base = path.substring(path.lastIndexOf('/') + 1);
+      String blocker = nonDirectoryAbove(parent);
+      if (blocker != null) {
+        Node n = nodes.get(blocker);
+        unsupported(
+            layer,
+            i,
+            e,
+            "is below '/%s', a %s%s (layer %d): a runtime resolves it there, or fails",
+            blocker,
+            n.type().description(),
+            link(n),
+            n.layer());
+        continue;
       }
-    }
-    for (String r : removed) {
-      for (String added : additions.keySet()) {
-        if (added.equals(r) || added.startsWith(r + "/")) {
-          problems.add(
-              Failure.about(
-                  Reason.LAYER_NOT_VERIFIABLE,
-                  shown(added),
-                  "layer %d both removes '%s' (whiteout) and adds '%s'; runtimes disagree on which wins",
-                  layer,
-                  "/" + r,
-                  "/" + added));
-        }
+      if (base.startsWith(WHITEOUT)) {
+        whiteout(layer, i, e, parent, base, new LayerState(written, removed, opaque, whiteoutDirs));
+        continue;
       }
-    }
-    // Whiteouts apply to the lower layers only, so before this layer's entries (layer.md,
-    // Whiteouts).
-    for (String d : opaque) {
-      removeBelow(d);
-    }
-    for (String r : removed) {
-      removeBelow(r);
-      nodes.remove(r);
-    }
-    for (Map.Entry<String, TarFiles.Entry> a : additions.entrySet()) {
-      String path = a.getKey();
-      TarFiles.Entry e = a.getValue();
-      belowLink(layer, parentOf(path), e.name());
+      String cover = removedAtOrAbove(path, removed);
+      if (cover != null) {
+        unsupported(
+            layer,
+            i,
+            e,
+            "adds '/%s' after a whiteout of '/%s' in the same layer; runtimes disagree on which wins",
+            path,
+            cover);
+        continue;
+      }
       Node existing = nodes.get(path);
-      if (e.type() == TarFiles.Type.DIRECTORY) {
-        if (existing != null && existing.type() != TarFiles.Type.DIRECTORY) {
-          nodes.remove(path);
-        }
-      } else {
-        // Changeset over existing files: the old path is unlinked, a directory with all below it.
-        removeBelow(path);
+      if (e.type() != TarFiles.Type.DIRECTORY
+          || (existing != null && existing.type() != TarFiles.Type.DIRECTORY)) {
+        // containerd removes what is there (a directory with all below it) unless both are
+        // directories, which merge.
+        removeBelow(path, Integer.MAX_VALUE);
         nodes.remove(path);
       }
-      if (e.type() == TarFiles.Type.SYMLINK || relevant(path)) {
-        if (nodes.size() >= MAX_TRACKED) {
-          problems.add(
-              Failure.of(
-                  Reason.LIMIT_EXCEEDED,
-                  "the image has more than %d paths in %s or its links",
-                  MAX_TRACKED,
-                  shownModelDir));
-          return;
-        }
-        nodes.put(
-            path, new Node(e.type(), e.sha256Hex(), e.size(), e.linkName(), layer, e.content()));
+      if (e.type() == TarFiles.Type.SYMLINK
+          || e.type() == TarFiles.Type.HARDLINK
+          || relevant(path)) {
+        track(path, new Node(e.type(), e.sha256Hex(), e.size(), e.linkName(), layer, e.content()));
       }
     }
+  }
+
+  /** What one layer has done so far, for the rules between its entries. */
+  private record LayerState(
+      TreeSet<String> written,
+      Set<String> removed,
+      Set<String> opaque,
+      TreeSet<String> whiteoutDirs) {}
+
+  private void whiteout(
+      int layer, int index, TarFiles.Entry e, String parent, String base, LayerState state) {
+    if (e.type() != TarFiles.Type.FILE || e.size() != 0) {
+      unsupported(
+          layer,
+          index,
+          e,
+          "is a whiteout that is not an empty regular file (%s)",
+          e.type().description());
+      return;
+    }
+    // overlayfs shows a directory that merges with no lower one as it is stored: a whiteout
+    // device in it is a name a container lists but cannot open, where ModelGate sees nothing.
+    String opaqueAbove = atOrAbove(parent, state.opaque());
+    if (base.equals(OPAQUE)) {
+      String inside =
+          state.whiteoutDirs().contains(parent)
+              ? parent
+              : state.whiteoutDirs().ceiling(parent.isEmpty() ? "" : parent + "/");
+      if (inside != null
+          && (inside.equals(parent) || parent.isEmpty() || inside.startsWith(parent + "/"))) {
+        unsupported(
+            layer,
+            index,
+            e,
+            "makes '/%s' opaque after a whiteout in it; the node would list that whiteout",
+            parent);
+        return;
+      }
+      // Hides the lower layers' children of the directory; this layer's own entries stay, before
+      // or after the marker (applyNaive keeps unpackedPaths; overlayfs keeps the upper layer).
+      state.opaque().add(parent);
+      removeBelow(parent, layer);
+      return;
+    }
+    String target = base.substring(WHITEOUT.length());
+    if (target.isEmpty()
+        || target.startsWith(WHITEOUT)
+        || target.equals(".")
+        || target.equals("..")) {
+      unsupported(
+          layer,
+          index,
+          e,
+          "is a whiteout of '%s', which is not a plain name (aufs metadata, '.' or '..')",
+          target);
+      return;
+    }
+    if (opaqueAbove != null) {
+      unsupported(
+          layer,
+          index,
+          e,
+          "is a whiteout inside '/%s', which the same layer makes opaque; the node would list it",
+          opaqueAbove);
+      return;
+    }
+    String path = parent.isEmpty() ? target : parent + "/" + target;
+    String added = state.written().contains(path) ? path : state.written().ceiling(path + "/");
+    if (added != null && (added.equals(path) || added.startsWith(path + "/"))) {
+      unsupported(
+          layer,
+          index,
+          e,
+          "removes '/%s', which the same layer adds ('/%s'); runtimes disagree on which wins",
+          path,
+          added);
+      return;
+    }
+    if (relevant(path) && !nodes.containsKey(path) && below(path).isEmpty()) {
+      unsupported(
+          layer,
+          index,
+          e,
+          "removes '/%s', which no lower layer has; the node would list the whiteout as a name",
+          path);
+      return;
+    }
+    state.removed().add(path);
+    state.whiteoutDirs().add(parent);
+    removeBelow(path, layer);
+    Node n = nodes.get(path);
+    if (n != null && n.layer() < layer) {
+      nodes.remove(path);
+    }
+  }
+
+  /** {@code dir} or its nearest ancestor (the root is "") that is in {@code dirs}, or null. */
+  private static String atOrAbove(String dir, Set<String> dirs) {
+    if (dirs.isEmpty()) {
+      return null;
+    }
+    if (dirs.contains("")) {
+      return "";
+    }
+    String p = "";
+    for (String seg : dir.isEmpty() ? new String[0] : dir.split("/")) {
+      p = p.isEmpty() ? seg : p + "/" + seg;
+      if (dirs.contains(p)) {
+        return p;
+      }
+    }
+    return null;
+  }
+
+  private void unsupported(int layer, int index, TarFiles.Entry e, String format, Object... args) {
+    problems.add(
+        Failure.about(
+            Reason.LAYER_UNSUPPORTED,
+            e.name(),
+            "layer %d, entry %d ('%s'): %s",
+            layer,
+            index + 1,
+            e.name(),
+            String.format(format, args)));
+  }
+
+  /** The nearest tracked ancestor of {@code parent} (or itself) that is not a directory. */
+  private String nonDirectoryAbove(String parent) {
+    if (parent.isEmpty()) {
+      return null;
+    }
+    String p = "";
+    for (String seg : parent.split("/")) {
+      p = p.isEmpty() ? seg : p + "/" + seg;
+      Node n = nodes.get(p);
+      if (n != null && n.type() != TarFiles.Type.DIRECTORY) {
+        return p;
+      }
+    }
+    return null;
+  }
+
+  private static String removedAtOrAbove(String path, Set<String> removed) {
+    if (removed.isEmpty()) {
+      return null;
+    }
+    String p = "";
+    for (String seg : path.split("/")) {
+      p = p.isEmpty() ? seg : p + "/" + seg;
+      if (removed.contains(p)) {
+        return p;
+      }
+    }
+    return null;
+  }
+
+  private void track(String path, Node node) {
+    if (nodes.size() >= MAX_TRACKED || trackedBytes + path.length() > MAX_TRACKED_CHARS) {
+      if (!overflowed) {
+        problems.add(
+            Failure.of(
+                Reason.LIMIT_EXCEEDED,
+                "the image has more than %d paths (or %d characters of paths) in %s, its ancestors and links",
+                MAX_TRACKED,
+                MAX_TRACKED_CHARS,
+                shownModelDir));
+        overflowed = true;
+      }
+      return;
+    }
+    trackedBytes += path.length();
+    nodes.put(path, node);
   }
 
   /** How many layers were applied. */
@@ -328,33 +486,13 @@ public final class ImageFilesystem {
     return n.linkName().isEmpty() ? "" : " to '" + n.linkName() + "'";
   }
 
-  /** An entry or whiteout below a tracked symbolic link lands wherever the link points. */
-  private void belowLink(int layer, String parent, String name) {
-    String p = "";
-    for (String seg : parent.isEmpty() ? new String[0] : parent.split("/")) {
-      p = p.isEmpty() ? seg : p + "/" + seg;
-      Node n = nodes.get(p);
-      if (n != null && n.type() == TarFiles.Type.SYMLINK) {
-        problems.add(
-            Failure.about(
-                Reason.SYMLINK_REFUSED,
-                name,
-                "layer %d: entry '%s' is below symbolic link '/%s'%s, which a runtime follows; where it lands is not checked",
-                layer,
-                name,
-                p,
-                link(n)));
-        return;
-      }
-    }
-  }
-
   private NavigableMap<String, Node> below(String dir) {
     return dir.isEmpty() ? nodes : nodes.subMap(dir + "/", true, dir + "0", false);
   }
 
-  private void removeBelow(String dir) {
-    below(dir).clear();
+  /** Removes what lies below {@code dir} from layers below {@code layer}. */
+  private void removeBelow(String dir, int layer) {
+    below(dir).values().removeIf(n -> n.layer() < layer);
   }
 
   /** True for the model directory, its ancestors and everything in it. */

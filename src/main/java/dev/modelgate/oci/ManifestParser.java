@@ -5,12 +5,10 @@ import dev.modelgate.core.InvalidInputException;
 import dev.modelgate.core.Reason;
 import dev.modelgate.core.StrictJson;
 import java.util.ArrayList;
-import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.Set;
 
 /** Parses manifests and indexes served by a registry (untrusted JSON) into typed values. */
 public final class ManifestParser {
@@ -78,18 +76,33 @@ public final class ManifestParser {
   }
 
   /**
-   * The digests of the index entries that name a platform: the entries a node's runtime chooses
-   * among when it pulls the index (the OCI image index spec's {@code platform} field).
+   * The platform of each index entry, in the order of {@link #indexEntries} (empty where an entry
+   * names none: containerd then reads the image config to decide).
    */
-  public static Set<OciDigest> entriesWithPlatform(byte[] bytes) {
+  public static List<Optional<Platform>> indexPlatforms(byte[] bytes) {
     StrictJson json = StrictJson.forDocument(Reason.REGISTRY_CONTENT_INVALID, "index");
-    Set<OciDigest> out = new HashSet<>();
-    List<Descriptor> entries = indexEntries(bytes);
     List<JsonNode> nodes = json.array(json.parse(bytes), "manifests", "manifests", true);
+    List<Optional<Platform>> out = new ArrayList<>();
     for (int i = 0; i < nodes.size(); i++) {
-      if (nodes.get(i).has("platform")) {
-        out.add(entries.get(i).digest());
+      JsonNode p = nodes.get(i).get("platform");
+      if (p == null || p.isNull()) {
+        out.add(Optional.empty());
+        continue;
       }
+      if (!p.isObject()) {
+        throw json.fail("has manifests[" + i + "].platform that is not an object");
+      }
+      for (String f : List.of("os", "architecture", "variant")) {
+        if (p.has(f) && !p.get(f).isTextual()) {
+          throw json.fail("has manifests[" + i + "].platform." + f + " that is not a string");
+        }
+      }
+      out.add(
+          Optional.of(
+              new Platform(
+                  p.path("os").asText(""),
+                  p.path("architecture").asText(""),
+                  p.path("variant").asText(""))));
     }
     return out;
   }

@@ -143,7 +143,7 @@ final class ImageLayers {
               gzip,
               budget,
               deadline,
-              name -> fs.names(name, ArtifactContentCheck.SIGNATURE_LAYER.value())));
+              name -> fs.keep(name, ArtifactContentCheck.SIGNATURE_LAYER.value())));
     }
     Map<RelativePath, Digest> files = new LinkedHashMap<>();
     List<Failure> problems = new ArrayList<>(fs.problems());

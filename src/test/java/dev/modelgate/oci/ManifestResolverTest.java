@@ -18,6 +18,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -113,24 +114,117 @@ class ManifestResolverTest {
         List.of(
             Map.of("platform", Map.of("architecture", "amd64", "os", "linux")),
             Map.of(
+                "platform",
+                Map.of("architecture", "unknown", "os", "unknown"),
                 "annotations",
-                Map.of(ManifestResolver.DOCKER_REFERENCE_TYPE, "attestation-manifest"))));
+                Map.of("vnd.docker.reference.type", "attestation-manifest"))));
 
     assertThat(resolve(registry.host + "/models/llm:buildx").digest()).isEqualTo(model.digest());
   }
 
-  @Test
-  void indexOfTwoPlatformImagesIsRefusedBecauseWhichOneANodePullsIsUnknown() throws Exception {
-    index(
-        "platforms",
-        List.of(
-            Map.of("platform", Map.of("architecture", "amd64", "os", "linux")),
-            Map.of("platform", Map.of("architecture", "arm64", "os", "linux"))));
+  private static Descriptor entry(String hex) {
+    return new Descriptor(
+        MediaTypes.OCI_MANIFEST, OciDigest.parse("sha256:" + hex.repeat(64)), 100, "", Map.of());
+  }
 
-    assertThatThrownBy(() -> resolve(registry.host + "/models/llm:platforms"))
+  private static Descriptor choose(List<Descriptor> entries, List<Optional<Platform>> platforms) {
+    return ManifestResolver.chooseFromIndex(
+        entries,
+        platforms,
+        List.of(Platform.LINUX_AMD64),
+        OciReference.parse("registry.example/models/llm:v1"));
+  }
+
+  @Test
+  void indexOfTwoPlatformImagesIsRefusedBecauseTheOtherPlatformsNodesWouldRunAnUnverifiedOne() {
+    assertThatThrownBy(
+            () ->
+                choose(
+                    List.of(entry("a"), entry("b")),
+                    List.of(
+                        Optional.of(Platform.parse("linux/amd64")),
+                        Optional.of(Platform.parse("linux/arm64")))))
         .isInstanceOf(InvalidInputException.class)
-        .hasMessageContaining("is an index of 2 manifests and none is a model")
-        .hasMessageContaining("reference that manifest by digest");
+        .hasMessageContaining("that a node of linux/arm64 would pull unverified")
+        .hasMessageContaining("reference the manifest to run by digest");
+  }
+
+  @Test
+  void twoManifestsForTheNodesPlatformAreRefusedWhateverTheirAnnotationsSay() {
+    // The first linux/amd64 entry, annotated as a BuildKit attestation, is what containerd runs
+    // (images.Manifest sorts matching entries stably and takes the first; annotations play no
+    // part: containerd commit 2806fc1057397dbaeefbea0e4e17bddfbd388f38, images/image.go).
+    Descriptor tampered =
+        new Descriptor(
+            MediaTypes.OCI_MANIFEST,
+            OciDigest.parse("sha256:" + "e".repeat(64)),
+            100,
+            "",
+            Map.of("vnd.docker.reference.type", "attestation-manifest"));
+
+    assertThatThrownBy(
+            () ->
+                choose(
+                    List.of(tampered, entry("a")),
+                    List.of(
+                        Optional.of(Platform.parse("linux/amd64")),
+                        Optional.of(Platform.parse("linux/amd64")))))
+        .isInstanceOf(InvalidInputException.class)
+        .extracting(e -> ((ModelGateException) e).reason())
+        .isEqualTo(Reason.REGISTRY_CONTENT_INVALID);
+  }
+
+  @Test
+  void nodeTakesTheBestRankedEntryAndAnAliasOfItsPlatformIsTheSamePlatform() {
+    assertThat(
+            choose(
+                List.of(entry("a"), entry("b"), entry("a")),
+                List.of(
+                    Optional.of(Platform.parse("unknown/unknown")),
+                    Optional.of(Platform.parse("linux/x86_64")),
+                    Optional.of(Platform.parse("unknown/unknown")))))
+        .isEqualTo(entry("b"));
+    assertThat(
+            choose(
+                List.of(entry("b"), entry("b")),
+                List.of(
+                    Optional.of(Platform.parse("linux/amd64")),
+                    Optional.of(Platform.parse("linux/amd64/v1")))))
+        .isEqualTo(entry("b"));
+  }
+
+  @Test
+  void entryWithoutAPlatformIsRefusedWhenItIsTheNodesChoiceOrAnotherNodesChoice() {
+    assertThatThrownBy(() -> choose(List.of(entry("a")), List.of(Optional.empty())))
+        .hasMessageContaining("names no platform, so containerd decides from its config");
+    assertThatThrownBy(
+            () ->
+                choose(
+                    List.of(entry("a"), entry("b")),
+                    List.of(Optional.of(Platform.parse("linux/amd64")), Optional.empty())))
+        .hasMessageContaining("that a node of any platform would pull unverified");
+  }
+
+  @Test
+  void indexWithNothingForTheNodesPlatformIsRefused() {
+    assertThatThrownBy(
+            () -> choose(List.of(entry("a")), List.of(Optional.of(Platform.parse("linux/arm64")))))
+        .hasMessageContaining("is an index with no manifest for linux/amd64");
+  }
+
+  @Test
+  void containerdsPlatformVectorRanksWhatANodeRuns() {
+    Platform amd64 = Platform.LINUX_AMD64;
+    assertThat(amd64.rank(Platform.parse("linux/amd64"))).isZero();
+    assertThat(amd64.rank(Platform.parse("Linux/X86_64"))).isZero();
+    assertThat(amd64.rank(Platform.parse("linux/386"))).isEqualTo(1);
+    assertThat(amd64.rank(Platform.parse("linux/amd64/v2"))).isEqualTo(-1);
+    assertThat(amd64.rank(Platform.parse("unknown/unknown"))).isEqualTo(-1);
+    Platform arm64 = Platform.parse("linux/arm64");
+    assertThat(arm64.rank(Platform.parse("linux/aarch64/v8"))).isZero();
+    assertThat(arm64.rank(Platform.parse("linux/arm/v8"))).isEqualTo(1);
+    assertThat(arm64.rank(Platform.parse("linux/arm"))).isEqualTo(2);
+    assertThat(Platform.parse("linux/amd64/v3").rank(Platform.parse("linux/amd64"))).isEqualTo(2);
   }
 
   @Test

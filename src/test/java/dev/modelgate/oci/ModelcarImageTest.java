@@ -223,8 +223,8 @@ class ModelcarImageTest {
     VerificationResult r = verify(1 << 20);
 
     assertThat(reasons(r))
-        .contains("SYMLINK_REFUSED")
-        .contains("below symbolic link '/tmp/m' to '/models'");
+        .contains("LAYER_UNSUPPORTED")
+        .contains("is below '/tmp/m', a symbolic link to '/models' (layer 3)");
   }
 
   @Test
@@ -252,7 +252,7 @@ class ModelcarImageTest {
     VerificationResult r = verify(1 << 20);
 
     assertThat(reasons(r))
-        .contains("PATH_UNSAFE: layer 3: whiteout 'models/.wh...' removes '..'")
+        .contains("LAYER_UNSUPPORTED: layer 3, entry 1 ('models/.wh...'): is a whiteout of '..'")
         .contains("PATH_UNSAFE: layer 3: entry 'models/../../etc/shadow' has an unsafe path");
   }
 

@@ -70,15 +70,83 @@ public final class ContainerImage {
       String configType,
       String layerType,
       ImageLayer... layers) {
+    List<Layer> blobs = new ArrayList<>();
+    for (ImageLayer l : layers) {
+      blobs.add(
+          new Layer(
+              layerType.endsWith("gzip") ? l.tarGzip() : l.tar(),
+              layerType,
+              OciDigest.sha256(l.tar()).toString()));
+    }
+    return push(reference, manifestType, configType, blobs);
+  }
+
+  /**
+   * A layer blob as pushed: its bytes, media type, and diff id (sha256 of the uncompressed tar).
+   */
+  public record Layer(byte[] blob, String mediaType, String diffId) {
+    public static Layer tar(byte[] tar) {
+      return new Layer(tar, MediaTypes.OCI_LAYER, OciDigest.sha256(tar).toString());
+    }
+
+    public static Layer gzip(byte[] tar) {
+      java.io.ByteArrayOutputStream gz = new java.io.ByteArrayOutputStream();
+      try (java.util.zip.GZIPOutputStream g = new java.util.zip.GZIPOutputStream(gz)) {
+        g.write(tar);
+      } catch (IOException e) {
+        throw new UncheckedIOException(e);
+      }
+      return new Layer(
+          gz.toByteArray(), MediaTypes.OCI_LAYER_GZIP, OciDigest.sha256(tar).toString());
+    }
+
+    /** zstd-compressed with Debian's {@code zstd} command. */
+    public static Layer zstd(byte[] tar) {
+      try {
+        Path in = Files.createTempFile("modelgate-layer", ".tar");
+        Path out = Path.of(in + ".zst");
+        try {
+          Files.write(in, tar);
+          Process p =
+              new ProcessBuilder("zstd", "-q", "-f", in.toString(), "-o", out.toString())
+                  .inheritIO()
+                  .start();
+          if (p.waitFor() != 0) {
+            throw new IllegalStateException("zstd failed");
+          }
+          return new Layer(
+              Files.readAllBytes(out),
+              MediaTypes.OCI_LAYER + "+zstd",
+              OciDigest.sha256(tar).toString());
+        } finally {
+          Files.deleteIfExists(in);
+          Files.deleteIfExists(out);
+        }
+      } catch (IOException e) {
+        throw new UncheckedIOException(e);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        throw new IllegalStateException(e);
+      }
+    }
+  }
+
+  /** An OCI image of these layer blobs. */
+  public static Pushed push(String reference, List<Layer> layers) {
+    return push(reference, MediaTypes.OCI_MANIFEST, MediaTypes.OCI_IMAGE_CONFIG, layers);
+  }
+
+  public static Pushed push(
+      String reference, String manifestType, String configType, List<Layer> layers) {
     RegistryClient client = client();
     OciReference ref = OciReference.parse(reference);
     List<Object> descriptors = new ArrayList<>();
     List<String> diffIds = new ArrayList<>();
-    for (ImageLayer l : layers) {
-      byte[] blob = layerType.endsWith("gzip") ? l.tarGzip() : l.tar();
-      diffIds.add(OciDigest.sha256(l.tar()).toString());
-      OciDigest d = client.pushBlob(ref, blob, deadline());
-      descriptors.add(Map.of("mediaType", layerType, "digest", d.toString(), "size", blob.length));
+    for (Layer l : layers) {
+      diffIds.add(l.diffId());
+      OciDigest d = client.pushBlob(ref, l.blob(), deadline());
+      descriptors.add(
+          Map.of("mediaType", l.mediaType(), "digest", d.toString(), "size", l.blob().length));
     }
     Map<String, Object> config = new LinkedHashMap<>();
     config.put("architecture", "amd64");
@@ -194,6 +262,31 @@ public final class ContainerImage {
                     "attestation-manifest"))));
     byte[] indexBytes = json(index);
     return client.pushManifest(image.ref(), tag, indexBytes, MediaTypes.OCI_INDEX, deadline());
+  }
+
+  /**
+   * Puts an index of {@code entries} (each an image with its platform and annotations) under {@code
+   * tag}, in that order.
+   */
+  public static OciDigest pushIndex(
+      OciReference repo, String tag, List<Map<String, Object>> entries) {
+    byte[] indexBytes =
+        json(Map.of("schemaVersion", 2, "mediaType", MediaTypes.OCI_INDEX, "manifests", entries));
+    return client().pushManifest(repo, tag, indexBytes, MediaTypes.OCI_INDEX, deadline());
+  }
+
+  /** An index entry for {@code image}. */
+  public static Map<String, Object> indexEntry(
+      Pushed image, Map<String, String> platform, Map<String, String> annotations) {
+    Map<String, Object> e = new LinkedHashMap<>();
+    e.put("mediaType", MediaTypes.OCI_MANIFEST);
+    e.put("digest", image.digest().toString());
+    e.put("size", image.size());
+    e.put("platform", platform);
+    if (!annotations.isEmpty()) {
+      e.put("annotations", annotations);
+    }
+    return e;
   }
 
   /**
