@@ -22,6 +22,7 @@ class ArchitectureTest {
             "dev.modelgate.core..",
             "dev.modelgate.oms..",
             "dev.modelgate.trust..",
+            "dev.modelgate.oci..",
             "dev.modelgate.verify..",
             "dev.modelgate.source..",
             "dev.modelgate.admission..",
@@ -36,17 +37,50 @@ class ArchitectureTest {
   }
 
   @Test
-  void onlyCrdsInformersAndTheRuntimeSeeKubernetesTypes() {
+  void runtimeIsTheOnlyQuarkusPackage() {
+    // Quarkus, CDI, Vert.x, MicroProfile and the metrics registry are the edge's business alone:
+    // the CLI and every capability run without them.
+    noClasses()
+        .that()
+        .resideOutsideOfPackage("dev.modelgate.runtime..")
+        .should()
+        .dependOnClassesThat()
+        .resideInAnyPackage(
+            "io.quarkus..",
+            "jakarta.enterprise..",
+            "jakarta.inject..",
+            "jakarta.ws..",
+            "io.vertx..",
+            "io.smallrye..",
+            "org.eclipse.microprofile..",
+            "io.micrometer..")
+        .check(CLASSES);
+  }
+
+  @Test
+  void onlyCrdsK8sSubpackagesAndTheRuntimeSeeKubernetesTypes() {
+    // Each capability keeps its plain-Java core in its package and its fabric8 code in a k8s
+    // subpackage (policy.k8s, report.k8s, certs.k8s, scan.k8s, admission.k8s, verify.k8s,
+    // core.k8s).
     noClasses()
         .that()
         .resideOutsideOfPackages(
-            "dev.modelgate.policy.crd..",
-            "dev.modelgate.policy.k8s..",
-            "dev.modelgate.report.k8s..",
-            "dev.modelgate.runtime..")
+            "dev.modelgate.policy.crd..", "dev.modelgate..k8s..", "dev.modelgate.runtime..")
         .should()
         .dependOnClassesThat()
         .resideInAPackage("io.fabric8..")
+        .check(CLASSES);
+  }
+
+  @Test
+  void k8sSubpackagesAreNotSeenByTheirCore() {
+    // The fabric8 glue sits above the plain-Java core it serves, never below it.
+    noClasses()
+        .that()
+        .resideOutsideOfPackages("dev.modelgate..k8s..", "dev.modelgate.runtime..")
+        .should()
+        .dependOnClassesThat()
+        .resideInAPackage("dev.modelgate..k8s..")
         .check(CLASSES);
   }
 
@@ -133,7 +167,7 @@ class ArchitectureTest {
         .resideInAPackage("dev.modelgate.scan..")
         .should()
         .dependOnClassesThat()
-        .resideInAnyPackage("dev.modelgate.runtime..", "dev.modelgate.cli..", "io.fabric8..")
+        .resideInAnyPackage("dev.modelgate.runtime..", "dev.modelgate.cli..")
         .check(CLASSES);
   }
 
