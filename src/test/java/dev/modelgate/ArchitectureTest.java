@@ -172,6 +172,31 @@ class ArchitectureTest {
   }
 
   @Test
+  void theAssemblyIsPlainJavaAndOnlyTheEntryPointsUseIt() {
+    // One assembly of the core: the runtime's producers and the CLI commands build it, nothing in
+    // the core reaches up to it, and it reaches no framework (cluster parts are handed in).
+    noClasses()
+        .that()
+        .resideInAPackage("dev.modelgate.assembly..")
+        .should()
+        .dependOnClassesThat()
+        .resideInAnyPackage(
+            "dev.modelgate.runtime..",
+            "dev.modelgate.cli..",
+            "dev.modelgate..k8s..",
+            "io.fabric8..")
+        .check(CLASSES);
+    noClasses()
+        .that()
+        .resideOutsideOfPackages(
+            "dev.modelgate.assembly..", "dev.modelgate.runtime..", "dev.modelgate.cli..")
+        .should()
+        .dependOnClassesThat()
+        .resideInAPackage("dev.modelgate.assembly..")
+        .check(CLASSES);
+  }
+
+  @Test
   void webhookCertificatesAreALeafCapability() {
     noClasses()
         .that()

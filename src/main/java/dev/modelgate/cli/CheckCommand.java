@@ -12,32 +12,23 @@ import dev.modelgate.admission.AdmissionReports;
 import dev.modelgate.admission.AdmissionRequest;
 import dev.modelgate.admission.AdmissionReviewParser;
 import dev.modelgate.admission.AdmissionService;
-import dev.modelgate.admission.EventSink;
 import dev.modelgate.admission.NamespaceLabels;
 import dev.modelgate.admission.WorkloadInspector;
+import dev.modelgate.assembly.Core;
 import dev.modelgate.core.Failure;
 import dev.modelgate.core.InvalidInputException;
 import dev.modelgate.core.Printable;
 import dev.modelgate.core.Reason;
 import dev.modelgate.core.SyntaxError;
-import dev.modelgate.oci.RegistryClient;
-import dev.modelgate.oci.RegistryCredentials;
-import dev.modelgate.oms.ModelHasher;
 import dev.modelgate.policy.CompiledPolicy;
 import dev.modelgate.policy.DecisionText;
 import dev.modelgate.policy.NoMatchBehaviour;
-import dev.modelgate.policy.PolicyEngine;
-import dev.modelgate.policy.crd.DirectoryPolicyStore;
-import dev.modelgate.policy.crd.PolicyCompiler;
 import dev.modelgate.report.Evaluation;
 import dev.modelgate.report.PolicyReportJson;
 import dev.modelgate.report.PolicyReportResult;
 import dev.modelgate.report.PolicyReports;
 import dev.modelgate.report.VerdictResults;
 import dev.modelgate.report.WorkloadVerdicts;
-import dev.modelgate.verify.ModelVerificationService;
-import dev.modelgate.verify.ModelVerifier;
-import dev.modelgate.verify.OciModelVerifier;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
@@ -54,8 +45,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.Callable;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
@@ -256,34 +245,22 @@ final class CheckCommand implements Callable<Integer> {
         namespaces.put(d.node().path("metadata").path("name").asText(), labels);
       }
     }
-    DirectoryPolicyStore store =
-        DirectoryPolicyStore.load(policies, PolicyCompiler.withEmbeddedPublicGoodRoot());
+    Core core =
+        Core.builder()
+            .policyDirectory(policies)
+            .noMatch(NoMatchBehaviour.parse(noMatch))
+            .plainHttpRegistries(Set.copyOf(plainHttpRegistries))
+            .namespaces(NamespaceLabels.offline(namespaces))
+            .budget(Duration.ofSeconds(timeoutSeconds))
+            .build();
     var err = spec.commandLine().getErr();
-    for (CompiledPolicy p : store.policies()) {
+    for (CompiledPolicy p : core.policies().policies()) {
       if (!p.ready()) {
         err.printf("warning: %s does not compile and denies what it matches:%n", p.displayName());
         p.errors().forEach(e -> err.printf("  %s %s%n", e.kind(), e));
       }
     }
-    ExecutorService executor =
-        Executors.newCachedThreadPool(
-            r -> {
-              Thread t = new Thread(r, "modelgate-check");
-              t.setDaemon(true);
-              return t;
-            });
-    ModelVerifier verifier = new ModelVerifier(ModelHasher.allCores());
-    RegistryClient registry =
-        new RegistryClient(
-            RegistryCredentials.fromDefaultDockerConfig(), Set.copyOf(plainHttpRegistries));
-    ModelVerificationService verification =
-        new ModelVerificationService(
-            verifier, executor, true, new OciModelVerifier(registry, verifier));
-    AdmissionService service =
-        new AdmissionService(
-            new PolicyEngine(store, verification, NoMatchBehaviour.parse(noMatch)),
-            NamespaceLabels.offline(namespaces),
-            EventSink.NONE);
+    AdmissionService service = core.admission();
     List<Map<String, Object>> results = new ArrayList<>();
     boolean denied = false;
     boolean undecided = false;
@@ -305,8 +282,7 @@ final class CheckCommand implements Callable<Integer> {
         continue;
       }
       // As the API server would: /mutate's patch applies first, so volume models count as injected.
-      AdmissionOutcome o =
-          service.review(r, Instant.now().plus(Duration.ofSeconds(timeoutSeconds)), true);
+      AdmissionOutcome o = service.review(r, core.deadline(), true);
       reviewed++;
       if (!o.allowed()) {
         if (onlyUndecided(o)) {

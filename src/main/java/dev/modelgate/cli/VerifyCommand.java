@@ -1,8 +1,7 @@
 package dev.modelgate.cli;
 
+import dev.modelgate.assembly.Core;
 import dev.modelgate.oci.OciReference;
-import dev.modelgate.oci.RegistryClient;
-import dev.modelgate.oci.RegistryCredentials;
 import dev.modelgate.oms.ModelHasher;
 import dev.modelgate.trust.CertificateIdentity;
 import dev.modelgate.trust.CertificateVerifier;
@@ -14,7 +13,6 @@ import dev.modelgate.trust.SigstoreKeylessVerifier;
 import dev.modelgate.trust.SigstoreTrustRoot;
 import dev.modelgate.verify.Deadline;
 import dev.modelgate.verify.ModelVerifier;
-import dev.modelgate.verify.OciModelVerifier;
 import dev.modelgate.verify.VerificationPolicy;
 import dev.modelgate.verify.VerificationRequest;
 import dev.modelgate.verify.VerificationResult;
@@ -234,13 +232,11 @@ final class VerifyCommand implements Callable<Integer> {
 
   private int verifyOci(SignatureVerifier verifier) {
     OciReference ref = OciReference.parse(modelArg.substring("oci://".length()));
-    RegistryClient client =
-        new RegistryClient(
-            RegistryCredentials.fromDefaultDockerConfig(),
-            plainHttp ? Set.of(ref.registry()) : Set.of());
+    Core core =
+        Core.builder().plainHttpRegistries(plainHttp ? Set.of(ref.registry()) : Set.of()).build();
     VerifyOptions options = new VerifyOptions(List.of(), ignoreUnsignedFiles, false, true);
     VerificationResult result =
-        new OciModelVerifier(client, new ModelVerifier(ModelHasher.allCores()))
+        core.oci()
             .verify(
                 ref,
                 VerificationPolicy.single(verifier, options),
