@@ -27,7 +27,7 @@ public record LabelSelector(Map<String, String> matchLabels, List<Requirement> r
     DOES_NOT_EXIST("DoesNotExist");
 
     /** The operators as Kubernetes lists them in messages: "In, NotIn, Exists, DoesNotExist". */
-    public static final String SPELLINGS = "In, NotIn, Exists, DoesNotExist";
+    public static final String SPELLINGS = listed(", ");
 
     private final String spelling;
 
@@ -38,6 +38,12 @@ public record LabelSelector(Map<String, String> matchLabels, List<Requirement> r
     /** As Kubernetes spells it in {@code matchExpressions[].operator}. */
     public String spelling() {
       return spelling;
+    }
+
+    /** Every spelling, in order, joined by ", " and the last by {@code last} (", " or " or "). */
+    public static String listed(String last) {
+      List<String> all = Arrays.stream(values()).map(Operator::spelling).toList();
+      return String.join(", ", all.subList(0, all.size() - 1)) + last + all.get(all.size() - 1);
     }
 
     /** The operator Kubernetes spells {@code text}; empty for any other text (or null). */

@@ -1,11 +1,18 @@
 package dev.modelgate.report;
 
+import com.fasterxml.jackson.annotation.JsonInclude;
+import com.fasterxml.jackson.annotation.JsonPropertyOrder;
 import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.JsonMappingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.node.ArrayNode;
-import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import com.fasterxml.jackson.databind.cfg.CoercionAction;
+import com.fasterxml.jackson.databind.cfg.CoercionInputShape;
+import com.fasterxml.jackson.databind.exc.MismatchedInputException;
+import com.fasterxml.jackson.databind.json.JsonMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.fasterxml.jackson.databind.type.LogicalType;
 import com.fasterxml.jackson.dataformat.yaml.YAMLMapper;
 import dev.modelgate.core.InvalidInputException;
 import dev.modelgate.core.Reason;
@@ -13,7 +20,6 @@ import dev.modelgate.policy.LabelSelector;
 import java.io.UncheckedIOException;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -22,8 +28,8 @@ import java.util.TreeMap;
 import java.util.TreeSet;
 
 /**
- * Reports to and from their API form (JSON trees; YAML documents for {@code kubectl apply}). Field
- * names and omissions follow the Go types of {@code wgpolicyk8s.io/v1alpha2} (see {@link
+ * Reports to and from their API form (JSON trees; YAML documents for {@code kubectl apply}),
+ * through Jackson records that spell the Go types of {@code wgpolicyk8s.io/v1alpha2} (see {@link
  * PolicyReport}): empty optional strings, {@code scored: false} and empty lists are left out, the
  * summary is always written with all five counts. Parsing takes what the API server returns: the
  * server's own metadata (uid, resourceVersion, managedFields) and unknown fields are ignored; a
@@ -31,66 +37,138 @@ import java.util.TreeSet;
  * results is refused with its path.
  */
 public final class PolicyReportJson {
-  private static final JsonNodeFactory NODES = JsonNodeFactory.instance;
   private static final ObjectMapper JSON = new ObjectMapper();
-  private static final YAMLMapper YAML =
-      // Every string quoted: unquoted, "2", ".inf" or "yes" would read back as other types.
-      new YAMLMapper();
+  private static final YAMLMapper YAML = new YAMLMapper();
+
+  /**
+   * Reads the records strictly: a field is the type the Go type says or the report is refused (no
+   * number read as a string, no "true" read as a boolean, no 1.5 read as 1), unknown fields aside.
+   */
+  private static final ObjectMapper READER = reader();
 
   private PolicyReportJson() {}
 
+  private static ObjectMapper reader() {
+    ObjectMapper m =
+        JsonMapper.builder()
+            .disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
+            .disable(DeserializationFeature.ACCEPT_FLOAT_AS_INT)
+            .build();
+    for (CoercionInputShape shape :
+        List.of(CoercionInputShape.Integer, CoercionInputShape.Float, CoercionInputShape.Boolean)) {
+      m.coercionConfigFor(LogicalType.Textual).setCoercion(shape, CoercionAction.Fail);
+    }
+    for (LogicalType t : List.of(LogicalType.Boolean, LogicalType.Integer)) {
+      m.coercionConfigFor(t).setCoercion(CoercionInputShape.String, CoercionAction.Fail);
+      m.coercionConfigFor(t).setCoercion(CoercionInputShape.EmptyString, CoercionAction.Fail);
+    }
+    m.coercionConfigFor(LogicalType.Boolean)
+        .setCoercion(CoercionInputShape.Integer, CoercionAction.Fail);
+    return m;
+  }
+
+  // The wire form. Records, in the field order and with the omissions of the Go types.
+
+  @JsonInclude(JsonInclude.Include.NON_EMPTY)
+  @JsonPropertyOrder({
+    "apiVersion",
+    "kind",
+    "metadata",
+    "scope",
+    "scopeSelector",
+    "summary",
+    "results"
+  })
+  record Report(
+      String apiVersion,
+      String kind,
+      Metadata metadata,
+      Reference scope,
+      Selector scopeSelector,
+      Summary summary,
+      List<Result> results) {}
+
+  @JsonInclude(JsonInclude.Include.NON_EMPTY)
+  @JsonPropertyOrder({"name", "namespace", "labels", "annotations"})
+  record Metadata(
+      String name, String namespace, Map<String, String> labels, Map<String, String> annotations) {}
+
+  /** Always all five counts; a count left out reads as 0. */
+  @JsonInclude(JsonInclude.Include.ALWAYS)
+  @JsonPropertyOrder({"pass", "fail", "warn", "error", "skip"})
+  record Summary(Integer pass, Integer fail, Integer warn, Integer error, Integer skip) {}
+
+  @JsonInclude(JsonInclude.Include.NON_EMPTY)
+  @JsonPropertyOrder({
+    "policy",
+    "rule",
+    "source",
+    "category",
+    "severity",
+    "result",
+    "scored",
+    "timestamp",
+    "message",
+    "resources",
+    "resourceSelector",
+    "properties"
+  })
+  record Result(
+      String policy,
+      String rule,
+      String source,
+      String category,
+      String severity,
+      String result,
+      Boolean scored,
+      Timestamp timestamp,
+      String message,
+      List<Reference> resources,
+      Selector resourceSelector,
+      Map<String, String> properties) {}
+
+  @JsonInclude(JsonInclude.Include.ALWAYS)
+  @JsonPropertyOrder({"seconds", "nanos"})
+  record Timestamp(Long seconds, Integer nanos) {}
+
+  @JsonInclude(JsonInclude.Include.NON_EMPTY)
+  @JsonPropertyOrder({
+    "apiVersion",
+    "kind",
+    "namespace",
+    "name",
+    "uid",
+    "resourceVersion",
+    "fieldPath"
+  })
+  record Reference(
+      String apiVersion,
+      String kind,
+      String namespace,
+      String name,
+      String uid,
+      String resourceVersion,
+      String fieldPath) {}
+
+  @JsonInclude(JsonInclude.Include.NON_EMPTY)
+  @JsonPropertyOrder({"matchLabels", "matchExpressions"})
+  record Selector(Map<String, String> matchLabels, List<Expression> matchExpressions) {}
+
+  /** Values as the API gives them: label values are strings, an unquoted YAML 1 among them too. */
+  @JsonInclude(JsonInclude.Include.NON_EMPTY)
+  @JsonPropertyOrder({"key", "operator", "values"})
+  record Expression(String key, String operator, List<JsonNode> values) {}
+
+  // Writing.
+
   /** The report as the API writes it. */
   public static ObjectNode toTree(PolicyReport r) {
-    ObjectNode n = NODES.objectNode();
-    n.put("apiVersion", PolicyReport.API_VERSION);
-    n.put("kind", r.kind().wire());
-    ObjectNode meta = n.putObject("metadata");
-    meta.put("name", r.name());
-    putIfSet(meta, "namespace", r.namespace());
-    if (!r.labels().isEmpty()) {
-      meta.set("labels", strings(r.labels()));
-    }
-    if (!r.annotations().isEmpty()) {
-      meta.set("annotations", strings(r.annotations()));
-    }
-    r.scope().ifPresent(s -> n.set("scope", reference(s)));
-    r.scopeSelector().ifPresent(s -> n.set("scopeSelector", selector(s)));
-    ObjectNode summary = n.putObject("summary");
-    for (PolicyResult p : PolicyResult.values()) {
-      summary.put(p.wire(), r.summary().count(p));
-    }
-    if (!r.results().isEmpty()) {
-      ArrayNode results = n.putArray("results");
-      r.results().forEach(x -> results.add(result(x)));
-    }
-    return n;
+    return JSON.valueToTree(wire(r));
   }
 
   /** One result as the API writes it. */
   public static ObjectNode result(PolicyReportResult r) {
-    ObjectNode n = NODES.objectNode();
-    n.put("policy", r.policy());
-    putIfSet(n, "rule", r.rule());
-    putIfSet(n, "source", r.source());
-    putIfSet(n, "category", r.category());
-    r.severity().ifPresent(s -> n.put("severity", s.wire()));
-    n.put("result", r.result().wire());
-    if (r.scored()) {
-      n.put("scored", true);
-    }
-    ObjectNode ts = n.putObject("timestamp");
-    ts.put("seconds", r.timestamp().getEpochSecond());
-    ts.put("nanos", r.timestamp().getNano());
-    putIfSet(n, "message", r.message());
-    if (!r.resources().isEmpty()) {
-      ArrayNode refs = n.putArray("resources");
-      r.resources().forEach(o -> refs.add(reference(o)));
-    }
-    r.resourceSelector().ifPresent(s -> n.set("resourceSelector", selector(s)));
-    if (!r.properties().isEmpty()) {
-      n.set("properties", strings(r.properties()));
-    }
-    return n;
+    return JSON.valueToTree(wire(r));
   }
 
   /** The reports as YAML, one document each ({@code ---} between), ready for kubectl apply. */
@@ -109,7 +187,7 @@ public final class PolicyReportJson {
   /** Compact JSON, for the API. */
   public static String toJson(PolicyReport r) {
     try {
-      return JSON.writeValueAsString(toTree(r));
+      return JSON.writeValueAsString(wire(r));
     } catch (JsonProcessingException e) {
       throw new UncheckedIOException(e);
     }
@@ -118,22 +196,89 @@ public final class PolicyReportJson {
   /** The size of one result in the API's JSON, for report limits. */
   static long toJsonBytes(PolicyReportResult r) {
     try {
-      return JSON.writeValueAsBytes(result(r)).length;
+      return JSON.writeValueAsBytes(wire(r)).length;
     } catch (JsonProcessingException e) {
       throw new UncheckedIOException(e);
     }
   }
+
+  private static Report wire(PolicyReport r) {
+    PolicyReportSummary s = r.summary();
+    return new Report(
+        PolicyReport.API_VERSION,
+        r.kind().wire(),
+        new Metadata(r.name(), r.namespace(), sorted(r.labels()), sorted(r.annotations())),
+        r.scope().map(PolicyReportJson::wire).orElse(null),
+        r.scopeSelector().map(PolicyReportJson::wire).orElse(null),
+        new Summary(
+            s.count(PolicyResult.PASS),
+            s.count(PolicyResult.FAIL),
+            s.count(PolicyResult.WARN),
+            s.count(PolicyResult.ERROR),
+            s.count(PolicyResult.SKIP)),
+        r.results().stream().map(PolicyReportJson::wire).toList());
+  }
+
+  private static Result wire(PolicyReportResult r) {
+    return new Result(
+        r.policy(),
+        r.rule(),
+        r.source(),
+        r.category(),
+        r.severity().map(PolicyResultSeverity::wire).orElse(null),
+        r.result().wire(),
+        r.scored() ? Boolean.TRUE : null,
+        new Timestamp(r.timestamp().getEpochSecond(), r.timestamp().getNano()),
+        r.message(),
+        r.resources().stream().map(PolicyReportJson::wire).toList(),
+        r.resourceSelector().map(PolicyReportJson::wire).orElse(null),
+        sorted(r.properties()));
+  }
+
+  private static Reference wire(ObjectReference o) {
+    return new Reference(
+        o.apiVersion(),
+        o.kind(),
+        o.namespace(),
+        o.name(),
+        o.uid(),
+        o.resourceVersion(),
+        o.fieldPath());
+  }
+
+  private static Selector wire(LabelSelector s) {
+    return new Selector(
+        sorted(s.matchLabels()),
+        s.requirements().stream()
+            .map(
+                q ->
+                    new Expression(
+                        q.key(),
+                        q.operator().spelling(),
+                        new TreeSet<>(q.values())
+                            .stream()
+                                .map(v -> (JsonNode) JSON.getNodeFactory().textNode(v))
+                                .toList()))
+            .toList());
+  }
+
+  private static Map<String, String> sorted(Map<String, String> m) {
+    return new TreeMap<>(m);
+  }
+
+  // Reading.
 
   /** A report read back from its API form. */
   public static PolicyReport parse(JsonNode n) {
     if (!n.isObject()) {
       throw invalid("a PolicyReport", "is not an object");
     }
-    String apiVersion = text(n, "apiVersion", "");
+    Report w = bind(n, Report.class, "");
+    String apiVersion = orEmpty(w.apiVersion());
     if (!apiVersion.equals(PolicyReport.API_VERSION)) {
       throw invalid("apiVersion", "is '" + apiVersion + "', expected " + PolicyReport.API_VERSION);
     }
-    String kindText = text(n, "kind", "");
+    String kindText = orEmpty(w.kind());
     PolicyReport.Kind kind = null;
     for (PolicyReport.Kind k : PolicyReport.Kind.values()) {
       if (k.wire().equals(kindText)) {
@@ -143,41 +288,40 @@ public final class PolicyReportJson {
     if (kind == null) {
       throw invalid("kind", "is '" + kindText + "', expected PolicyReport or ClusterPolicyReport");
     }
-    JsonNode meta = object(n, "metadata", "metadata");
-    String name = text(meta, "name", "metadata");
+    if (w.metadata() == null) {
+      throw invalid("metadata", "is missing or not an object");
+    }
+    String name = orEmpty(w.metadata().name());
     List<PolicyReportResult> results = new ArrayList<>();
-    JsonNode items = n.path("results");
-    if (!items.isMissingNode() && !items.isNull()) {
-      if (!items.isArray()) {
-        throw invalid("results", "is not a list");
-      }
-      for (int i = 0; i < items.size(); i++) {
-        results.add(parseResult(items.get(i), "results[" + i + "]"));
-      }
+    List<Result> items = orEmpty(w.results());
+    for (int i = 0; i < items.size(); i++) {
+      results.add(result(items.get(i), "results[" + i + "]"));
     }
-    Optional<ObjectReference> scope = optionalReference(n, "scope", "scope");
-    Optional<LabelSelector> scopeSelector = optionalSelector(n, "scopeSelector", "scopeSelector");
-    String namespace = text(meta, "namespace", "metadata");
-    Map<String, String> labels = stringMap(meta, "labels", "metadata");
-    Map<String, String> annotations = stringMap(meta, "annotations", "metadata");
-    JsonNode s = n.path("summary");
-    boolean counted = !s.isMissingNode() && !s.isNull();
-    int[] counts = new int[PolicyResult.values().length];
-    for (PolicyResult p : PolicyResult.values()) {
-      counts[p.ordinal()] = counted ? count(s, p.wire()) : 0;
-    }
+    Optional<ObjectReference> scope =
+        Optional.ofNullable(w.scope()).map(s -> reference(s, "scope"));
+    Optional<LabelSelector> scopeSelector =
+        Optional.ofNullable(w.scopeSelector()).map(s -> selector(s, "scopeSelector"));
     try {
+      Summary s = w.summary();
       PolicyReportSummary summary =
-          counted
+          s != null
               ? new PolicyReportSummary(
-                  counts[PolicyResult.PASS.ordinal()],
-                  counts[PolicyResult.FAIL.ordinal()],
-                  counts[PolicyResult.WARN.ordinal()],
-                  counts[PolicyResult.ERROR.ordinal()],
-                  counts[PolicyResult.SKIP.ordinal()])
+                  count(s.pass()),
+                  count(s.fail()),
+                  count(s.warn()),
+                  count(s.error()),
+                  count(s.skip()))
               : PolicyReportSummary.of(results);
       return new PolicyReport(
-          kind, name, namespace, labels, annotations, scope, scopeSelector, summary, results);
+          kind,
+          name,
+          orEmpty(w.metadata().namespace()),
+          orEmpty(w.metadata().labels()),
+          orEmpty(w.metadata().annotations()),
+          scope,
+          scopeSelector,
+          summary,
+          results);
     } catch (IllegalArgumentException e) {
       throw invalid(kind.wire() + " " + name, e.getMessage());
     }
@@ -195,248 +339,195 @@ public final class PolicyReportJson {
     }
   }
 
+  /** One result read back from its API form; {@code at} is its path in the report. */
   static PolicyReportResult parseResult(JsonNode n, String at) {
     if (!n.isObject()) {
       throw invalid(at, "is not an object");
     }
-    JsonNode result = n.path("result");
-    if (!result.isTextual()) {
+    return result(bind(n, Result.class, at), at);
+  }
+
+  private static PolicyReportResult result(Result w, String at) {
+    if (w == null) {
+      throw invalid(at, "is not an object");
+    }
+    if (w.result() == null) {
       throw invalid(at + ".result", "is missing (pass, fail, warn, error or skip)");
     }
-    JsonNode ts = n.path("timestamp");
     Instant timestamp = Instant.EPOCH;
-    if (!ts.isMissingNode() && !ts.isNull()) {
-      if (!ts.path("seconds").canConvertToLong() || !ts.path("nanos").canConvertToInt()) {
+    if (w.timestamp() != null) {
+      if (w.timestamp().seconds() == null || w.timestamp().nanos() == null) {
         throw invalid(at + ".timestamp", "needs integer seconds and nanos");
       }
-      long nanos = ts.path("nanos").asLong();
+      long nanos = w.timestamp().nanos();
       if (nanos < 0 || nanos > 999_999_999) {
         throw invalid(at + ".timestamp.nanos", "is " + nanos + ", not 0 to 999999999");
       }
-      timestamp = Instant.ofEpochSecond(ts.path("seconds").asLong(), nanos);
+      timestamp = Instant.ofEpochSecond(w.timestamp().seconds(), nanos);
     }
     List<ObjectReference> resources = new ArrayList<>();
-    JsonNode refs = n.path("resources");
-    if (!refs.isMissingNode() && !refs.isNull()) {
-      if (!refs.isArray()) {
-        throw invalid(at + ".resources", "is not a list");
-      }
-      for (int i = 0; i < refs.size(); i++) {
-        resources.add(reference(refs.get(i), at + ".resources[" + i + "]"));
-      }
+    List<Reference> refs = orEmpty(w.resources());
+    for (int i = 0; i < refs.size(); i++) {
+      resources.add(reference(refs.get(i), at + ".resources[" + i + "]"));
     }
-    JsonNode scored = n.path("scored");
-    if (!scored.isMissingNode() && !scored.isBoolean()) {
-      throw invalid(at + ".scored", "is not true or false");
-    }
-    String severityText = text(n, "severity", at);
     Optional<PolicyResultSeverity> severity;
     PolicyResult outcome;
     try {
       severity =
-          severityText.isEmpty()
+          orEmpty(w.severity()).isEmpty()
               ? Optional.empty()
-              : Optional.of(PolicyResultSeverity.parse(severityText));
-      outcome = PolicyResult.parse(result.asText());
+              : Optional.of(PolicyResultSeverity.parse(w.severity()));
+      outcome = PolicyResult.parse(w.result());
     } catch (InvalidInputException e) {
       throw invalid(at, e.getMessage());
     }
-    String source = text(n, "source", at);
-    String policy = text(n, "policy", at);
-    String rule = text(n, "rule", at);
-    String category = text(n, "category", at);
-    Optional<LabelSelector> selector = optionalSelector(n, "resourceSelector", at);
-    String message = text(n, "message", at);
-    Map<String, String> properties = stringMap(n, "properties", at);
+    Optional<LabelSelector> selector =
+        Optional.ofNullable(w.resourceSelector()).map(s -> selector(s, at + ".resourceSelector"));
     try {
       return new PolicyReportResult(
-          source,
-          policy,
-          rule,
-          category,
+          orEmpty(w.source()),
+          orEmpty(w.policy()),
+          orEmpty(w.rule()),
+          orEmpty(w.category()),
           severity,
           timestamp,
           outcome,
-          scored.asBoolean(false),
+          Boolean.TRUE.equals(w.scored()),
           resources,
           selector,
-          message,
-          properties);
+          orEmpty(w.message()),
+          orEmpty(w.properties()));
     } catch (IllegalArgumentException e) {
       throw invalid(at, e.getMessage());
     }
   }
 
-  private static ObjectNode reference(ObjectReference o) {
-    ObjectNode n = NODES.objectNode();
-    putIfSet(n, "apiVersion", o.apiVersion());
-    n.put("kind", o.kind());
-    putIfSet(n, "namespace", o.namespace());
-    n.put("name", o.name());
-    putIfSet(n, "uid", o.uid());
-    putIfSet(n, "resourceVersion", o.resourceVersion());
-    putIfSet(n, "fieldPath", o.fieldPath());
-    return n;
-  }
-
-  private static Optional<ObjectReference> optionalReference(JsonNode n, String field, String at) {
-    JsonNode v = n.path(field);
-    return v.isMissingNode() || v.isNull() ? Optional.empty() : Optional.of(reference(v, at));
-  }
-
-  private static ObjectReference reference(JsonNode n, String at) {
-    if (!n.isObject()) {
+  private static ObjectReference reference(Reference r, String at) {
+    if (r == null) {
       throw invalid(at, "is not an object reference");
     }
     try {
       return new ObjectReference(
-          text(n, "apiVersion", at),
-          text(n, "kind", at),
-          text(n, "namespace", at),
-          text(n, "name", at),
-          text(n, "uid", at),
-          text(n, "resourceVersion", at),
-          text(n, "fieldPath", at));
+          orEmpty(r.apiVersion()),
+          orEmpty(r.kind()),
+          orEmpty(r.namespace()),
+          orEmpty(r.name()),
+          orEmpty(r.uid()),
+          orEmpty(r.resourceVersion()),
+          orEmpty(r.fieldPath()));
     } catch (IllegalArgumentException e) {
       throw invalid(at, e.getMessage());
     }
   }
 
-  private static ObjectNode selector(LabelSelector s) {
-    ObjectNode n = NODES.objectNode();
-    if (!s.matchLabels().isEmpty()) {
-      n.set("matchLabels", strings(s.matchLabels()));
-    }
-    if (!s.requirements().isEmpty()) {
-      ArrayNode exprs = n.putArray("matchExpressions");
-      for (LabelSelector.Requirement r : s.requirements()) {
-        ObjectNode e = exprs.addObject();
-        e.put("key", r.key());
-        e.put("operator", operator(r.operator()));
-        if (!r.values().isEmpty()) {
-          ArrayNode values = e.putArray("values");
-          new TreeSet<>(r.values()).forEach(values::add);
-        }
-      }
-    }
-    return n;
-  }
-
-  private static Optional<LabelSelector> optionalSelector(JsonNode n, String field, String at) {
-    JsonNode v = n.path(field);
-    if (v.isMissingNode() || v.isNull()) {
-      return Optional.empty();
-    }
-    String here = at.equals(field) ? field : at + "." + field;
-    if (!v.isObject()) {
-      throw invalid(here, "is not a label selector");
-    }
+  private static LabelSelector selector(Selector s, String at) {
     List<LabelSelector.Requirement> reqs = new ArrayList<>();
-    JsonNode exprs = v.path("matchExpressions");
-    if (!exprs.isMissingNode() && !exprs.isArray()) {
-      throw invalid(here + ".matchExpressions", "is not a list");
-    }
+    List<Expression> exprs = orEmpty(s.matchExpressions());
     for (int i = 0; i < exprs.size(); i++) {
-      JsonNode e = exprs.get(i);
-      String eat = here + ".matchExpressions[" + i + "]";
+      Expression e = exprs.get(i);
+      String eat = at + ".matchExpressions[" + i + "]";
+      if (e == null) {
+        throw invalid(eat, "is not an object");
+      }
+      String op = orEmpty(e.operator());
+      LabelSelector.Operator operator =
+          LabelSelector.Operator.parse(op)
+              .orElseThrow(
+                  () ->
+                      invalid(
+                          eat + ".operator",
+                          "is '" + op + "', not " + LabelSelector.Operator.listed(" or ")));
       List<String> values = new ArrayList<>();
-      e.path("values").forEach(x -> values.add(x.asText()));
+      orEmpty(e.values()).forEach(x -> values.add(x == null ? "null" : x.asText()));
       try {
-        reqs.add(
-            new LabelSelector.Requirement(
-                text(e, "key", eat), operator(text(e, "operator", eat), eat), Set.copyOf(values)));
+        reqs.add(new LabelSelector.Requirement(orEmpty(e.key()), operator, Set.copyOf(values)));
       } catch (IllegalArgumentException ex) {
         throw invalid(eat, ex.getMessage());
       }
     }
-    return Optional.of(new LabelSelector(stringMap(v, "matchLabels", here), reqs));
+    return new LabelSelector(orEmpty(s.matchLabels()), reqs);
   }
 
-  private static String operator(LabelSelector.Operator o) {
-    switch (o) {
-      case IN:
-        return "In";
-      case NOT_IN:
-        return "NotIn";
-      case EXISTS:
-        return "Exists";
-      case DOES_NOT_EXIST:
-        return "DoesNotExist";
-      default:
-        throw new IllegalArgumentException("no wire form for operator " + o);
+  private static int count(Integer n) {
+    return n == null ? 0 : n;
+  }
+
+  /**
+   * {@code n} as the record {@code type}; a field of the wrong type is refused with its path and
+   * what it should be.
+   */
+  private static <T> T bind(JsonNode n, Class<T> type, String at) {
+    try {
+      return READER.treeToValue(n, type);
+    } catch (JsonMappingException e) {
+      throw wrongType(e, at);
+    } catch (JsonProcessingException e) {
+      throw invalid(at.isEmpty() ? "a PolicyReport" : at, e.getOriginalMessage());
     }
   }
 
-  private static LabelSelector.Operator operator(String text, String at) {
-    for (LabelSelector.Operator o : LabelSelector.Operator.values()) {
-      if (operator(o).equals(text)) {
-        return o;
+  /** "results[0].message is not a string", from where binding failed and the type it wanted. */
+  private static InvalidInputException wrongType(JsonMappingException e, String at) {
+    StringBuilder path = new StringBuilder(at);
+    String parent = "";
+    String field = "";
+    for (JsonMappingException.Reference r : e.getPath()) {
+      parent = field;
+      if (r.getFieldName() != null) {
+        field = r.getFieldName();
+        path.append(path.length() == 0 ? "" : ".").append(field);
+      } else if (r.getIndex() >= 0) {
+        path.append('[').append(r.getIndex()).append(']');
       }
     }
-    throw invalid(at + ".operator", "is '" + text + "', not In, NotIn, Exists or DoesNotExist");
+    Class<?> target =
+        e instanceof MismatchedInputException m && m.getTargetType() != null
+            ? m.getTargetType()
+            : Object.class;
+    String where = path.length() == 0 ? "a PolicyReport" : path.toString();
+    if (parent.equals("timestamp") && (field.equals("seconds") || field.equals("nanos"))) {
+      return invalid(where.substring(0, where.lastIndexOf('.')), "needs integer seconds and nanos");
+    }
+    if (parent.equals("summary")) {
+      return invalid(where, "is not a whole number");
+    }
+    if (target == String.class) {
+      return invalid(where, "is not a string");
+    }
+    if (target == Boolean.class || target == boolean.class) {
+      return invalid(where, "is not true or false");
+    }
+    if (List.class.isAssignableFrom(target)) {
+      return invalid(where, "is not a list");
+    }
+    if (Map.class.isAssignableFrom(target)) {
+      return invalid(where, "is not a map of strings");
+    }
+    if (target == Metadata.class) {
+      return invalid(where, "is missing or not an object");
+    }
+    if (target == Reference.class) {
+      return invalid(where, "is not an object reference");
+    }
+    if (target == Selector.class) {
+      return invalid(where, "is not a label selector");
+    }
+    if (target == Integer.class || target == Long.class) {
+      return invalid(where, "is not a whole number");
+    }
+    return invalid(where, "is not an object");
   }
 
-  private static ObjectNode strings(Map<String, String> m) {
-    ObjectNode n = NODES.objectNode();
-    new TreeMap<>(m).forEach(n::put);
-    return n;
+  private static String orEmpty(String s) {
+    return s == null ? "" : s;
   }
 
-  private static void putIfSet(ObjectNode n, String field, String value) {
-    if (!value.isEmpty()) {
-      n.put(field, value);
-    }
+  private static <T> List<T> orEmpty(List<T> l) {
+    return l == null ? List.of() : l;
   }
 
-  /** An optional string field: "" when absent; refused when present and not a string. */
-  private static String text(JsonNode n, String field, String at) {
-    JsonNode v = n.path(field);
-    if (v.isMissingNode() || v.isNull()) {
-      return "";
-    }
-    if (!v.isTextual()) {
-      throw invalid(at.isEmpty() ? field : at + "." + field, "is not a string");
-    }
-    return v.asText();
-  }
-
-  private static JsonNode object(JsonNode n, String field, String at) {
-    JsonNode v = n.path(field);
-    if (!v.isObject()) {
-      throw invalid(at, "is missing or not an object");
-    }
-    return v;
-  }
-
-  private static Map<String, String> stringMap(JsonNode n, String field, String at) {
-    JsonNode v = n.path(field);
-    if (v.isMissingNode() || v.isNull()) {
-      return Map.of();
-    }
-    if (!v.isObject()) {
-      throw invalid(at + "." + field, "is not a map of strings");
-    }
-    Map<String, String> out = new LinkedHashMap<>();
-    var it = v.fields();
-    while (it.hasNext()) {
-      var e = it.next();
-      if (!e.getValue().isTextual()) {
-        throw invalid(at + "." + field + "." + e.getKey(), "is not a string");
-      }
-      out.put(e.getKey(), e.getValue().asText());
-    }
-    return out;
-  }
-
-  private static int count(JsonNode summary, String field) {
-    JsonNode v = summary.path(field);
-    if (v.isMissingNode() || v.isNull()) {
-      return 0;
-    }
-    if (!v.canConvertToInt() || !v.isIntegralNumber()) {
-      throw invalid("summary." + field, "is not a whole number");
-    }
-    return v.asInt();
+  private static Map<String, String> orEmpty(Map<String, String> m) {
+    return m == null ? Map.of() : m;
   }
 
   private static InvalidInputException invalid(String at, String problem) {

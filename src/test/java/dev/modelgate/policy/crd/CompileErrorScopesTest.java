@@ -51,6 +51,8 @@ class CompileErrorScopesTest {
                 Arrays.stream(LabelSelector.Operator.values())
                     .map(LabelSelector.Operator::spelling)
                     .toList()));
+    assertThat(LabelSelector.Operator.listed(" or "))
+        .isEqualTo("In, NotIn, Exists or DoesNotExist");
     assertThat(LabelSelector.Operator.parse("in")).as("spelt as Kubernetes spells it").isEmpty();
     assertThat(LabelSelector.Operator.parse(null)).isEmpty();
   }
