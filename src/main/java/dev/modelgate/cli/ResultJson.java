@@ -1,11 +1,12 @@
 package dev.modelgate.cli;
 
+import com.fasterxml.jackson.annotation.JsonInclude;
+import com.fasterxml.jackson.annotation.JsonPropertyOrder;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import dev.modelgate.core.Failure;
 import dev.modelgate.core.StrictJson;
 import dev.modelgate.trust.Signer;
 import dev.modelgate.verify.VerificationResult;
-import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -37,36 +38,46 @@ final class ResultJson {
     return write(doc);
   }
 
-  static Map<String, Object> signer(Signer s) {
-    Map<String, Object> m = new LinkedHashMap<>();
-    m.put("method", s.method().label());
-    m.put("identity", s.identity());
-    if (!s.issuer().isEmpty()) {
-      m.put("issuer", s.issuer());
-    }
-    if (!s.subjectAlternativeNames().isEmpty()) {
-      m.put("subjectAlternativeNames", s.subjectAlternativeNames());
-    }
-    s.signingTime().ifPresent(t -> m.put("signingTime", t.toString()));
-    return m;
+  /** Who signed: issuer and alternative names only when the signature method has them. */
+  @JsonPropertyOrder({"method", "identity", "issuer", "subjectAlternativeNames", "signingTime"})
+  record SignerJson(
+      String method,
+      String identity,
+      @JsonInclude(JsonInclude.Include.NON_EMPTY) String issuer,
+      @JsonInclude(JsonInclude.Include.NON_EMPTY) List<String> subjectAlternativeNames,
+      @JsonInclude(JsonInclude.Include.NON_NULL) String signingTime) {}
+
+  /** A failure as reason code, subject and field where known, and message. */
+  @JsonPropertyOrder({"reason", "subject", "field", "message"})
+  record FailureJson(
+      String reason,
+      @JsonInclude(JsonInclude.Include.NON_EMPTY) String subject,
+      @JsonInclude(JsonInclude.Include.NON_NULL) String field,
+      String message) {}
+
+  static SignerJson signer(Signer s) {
+    return new SignerJson(
+        s.method().label(),
+        s.identity(),
+        s.issuer(),
+        s.subjectAlternativeNames(),
+        s.signingTime().map(Object::toString).orElse(null));
   }
 
-  static List<Map<String, Object>> failures(List<Failure> failures) {
-    List<Map<String, Object>> out = new ArrayList<>();
-    for (Failure f : failures) {
-      Map<String, Object> m = new LinkedHashMap<>();
-      m.put("reason", f.reason().code());
-      if (!f.subject().isEmpty()) {
-        m.put("subject", f.subject());
-      }
-      f.field().ifPresent(p -> m.put("field", p.toString()));
-      m.put("message", f.message());
-      out.add(m);
-    }
-    return out;
+  static List<FailureJson> failures(List<Failure> failures) {
+    return failures.stream()
+        .map(
+            f ->
+                new FailureJson(
+                    f.reason().code(),
+                    f.subject(),
+                    f.field().map(Object::toString).orElse(null),
+                    f.message()))
+        .toList();
   }
 
-  static String write(Map<String, Object> doc) {
+  /** A document (a map, or records such as {@link CheckJson}) as pretty-printed JSON. */
+  static String write(Object doc) {
     try {
       return StrictJson.mapper().writerWithDefaultPrettyPrinter().writeValueAsString(doc);
     } catch (JsonProcessingException e) {

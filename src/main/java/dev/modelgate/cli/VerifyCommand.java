@@ -1,8 +1,7 @@
 package dev.modelgate.cli;
 
+import dev.modelgate.assembly.Core;
 import dev.modelgate.oci.OciReference;
-import dev.modelgate.oci.RegistryClient;
-import dev.modelgate.oci.RegistryCredentials;
 import dev.modelgate.oms.BundleParser;
 import dev.modelgate.oms.ModelHasher;
 import dev.modelgate.trust.CertificateIdentity;
@@ -235,12 +234,10 @@ final class VerifyCommand implements Callable<Integer> {
 
   private int verifyOci(SignatureVerifier verifier) {
     OciReference ref = OciReference.parse(modelArg.substring("oci://".length()));
-    RegistryClient client =
-        new RegistryClient(
-            RegistryCredentials.fromDefaultDockerConfig(),
-            plainHttp ? Set.of(ref.registry()) : Set.of());
+    Core core =
+        Core.builder().plainHttpRegistries(plainHttp ? Set.of(ref.registry()) : Set.of()).build();
     VerifyOptions options = new VerifyOptions(List.of(), ignoreUnsignedFiles, false, true);
-    OciModelVerifier oci = new OciModelVerifier(client, new ModelVerifier(ModelHasher.allCores()));
+    OciModelVerifier oci = core.oci();
     VerificationPolicy policy = VerificationPolicy.single(verifier, options);
     Instant deadline = Instant.now().plus(timeout == null ? Duration.ofSeconds(60) : timeout);
     // A local bundle (the Go port and rh-model-signing's file mode attach nothing) is the

@@ -1,8 +1,10 @@
 package dev.modelgate.policy;
 
+import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.Set;
 
 /**
@@ -17,11 +19,37 @@ public record LabelSelector(Map<String, String> matchLabels, List<Requirement> r
     requirements = List.copyOf(requirements);
   }
 
+  /** The operators Kubernetes defines for label selectors, each with its one spelling. */
   public enum Operator {
-    IN,
-    NOT_IN,
-    EXISTS,
-    DOES_NOT_EXIST
+    IN("In"),
+    NOT_IN("NotIn"),
+    EXISTS("Exists"),
+    DOES_NOT_EXIST("DoesNotExist");
+
+    /** The operators as Kubernetes lists them in messages: "In, NotIn, Exists, DoesNotExist". */
+    public static final String SPELLINGS = listed(", ");
+
+    private final String spelling;
+
+    Operator(String spelling) {
+      this.spelling = spelling;
+    }
+
+    /** As Kubernetes spells it in {@code matchExpressions[].operator}. */
+    public String spelling() {
+      return spelling;
+    }
+
+    /** Every spelling, in order, joined by ", " and the last by {@code last} (", " or " or "). */
+    public static String listed(String last) {
+      List<String> all = Arrays.stream(values()).map(Operator::spelling).toList();
+      return String.join(", ", all.subList(0, all.size() - 1)) + last + all.get(all.size() - 1);
+    }
+
+    /** The operator Kubernetes spells {@code text}; empty for any other text (or null). */
+    public static Optional<Operator> parse(String text) {
+      return Arrays.stream(values()).filter(o -> o.spelling.equals(text)).findFirst();
+    }
   }
 
   public record Requirement(String key, Operator operator, Set<String> values) {

@@ -7,6 +7,7 @@ import dev.modelgate.certs.CertificateIssuer;
 import dev.modelgate.certs.CertificateLifetimes;
 import dev.modelgate.certs.KeyAndCertificate;
 import dev.modelgate.certs.WebhookTlsState;
+import dev.modelgate.certs.k8s.ReplicaCertificateProbe;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.Secret;
 import io.fabric8.kubernetes.api.model.admissionregistration.v1.MutatingWebhookConfiguration;

@@ -1,4 +1,4 @@
-package dev.modelgate.runtime;
+package dev.modelgate.scan.k8s;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.modelgate.scan.OwnerChain;
@@ -22,7 +22,7 @@ import org.jboss.logging.Logger;
  * an hour does not justify holding every pod in memory), with the ReplicaSets and Jobs between them
  * and their workloads read once per scan each. Needs list on pods and get on replicasets and jobs.
  */
-final class ClusterPods implements PodInventory {
+public final class ClusterPods implements PodInventory {
   private static final Logger log = Logger.getLogger(ClusterPods.class);
 
   /** Pods per list request (kubectl's default chunk size is 500). */
@@ -30,7 +30,7 @@ final class ClusterPods implements PodInventory {
 
   private final KubernetesClient client;
 
-  ClusterPods(KubernetesClient client) {
+  public ClusterPods(KubernetesClient client) {
     this.client = client;
   }
 

@@ -1,7 +1,5 @@
-package dev.modelgate.runtime;
+package dev.modelgate.certs;
 
-import dev.modelgate.certs.KeyAndCertificate;
-import dev.modelgate.certs.TlsDataException;
 import java.io.IOException;
 import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.Files;

@@ -1,5 +1,6 @@
-package dev.modelgate.runtime;
+package dev.modelgate.scan.k8s;
 
+import dev.modelgate.core.k8s.LeaseCampaign;
 import dev.modelgate.scan.BackgroundScan;
 import dev.modelgate.scan.ScanReport;
 import io.fabric8.kubernetes.client.KubernetesClient;

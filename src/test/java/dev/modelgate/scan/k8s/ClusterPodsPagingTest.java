@@ -1,4 +1,4 @@
-package dev.modelgate.runtime;
+package dev.modelgate.scan.k8s;
 
 import static org.assertj.core.api.Assertions.assertThat;
 

@@ -1,4 +1,4 @@
-package dev.modelgate.runtime;
+package dev.modelgate.certs.k8s;
 
 import dev.modelgate.certs.KeyAndCertificate;
 import dev.modelgate.certs.WebhookTlsState;

@@ -1,4 +1,4 @@
-package dev.modelgate.runtime;
+package dev.modelgate.core.k8s;
 
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.extended.leaderelection.LeaderCallbacks;
@@ -18,7 +18,7 @@ import org.jboss.logging.Logger;
  * and the Lease released when the campaign is cancelled, so another replica takes over at once on
  * shutdown.
  */
-final class LeaseCampaign {
+public final class LeaseCampaign {
   static final Duration LEASE_DURATION = Duration.ofSeconds(15);
   static final Duration RENEW_DEADLINE = Duration.ofSeconds(10);
   static final Duration RETRY_PERIOD = Duration.ofSeconds(2);
@@ -33,7 +33,7 @@ final class LeaseCampaign {
    * cannot renew within the deadline during an API server hiccup: the campaign then starts a new
    * one, so a replica that lost the Lease once still takes it over later.
    */
-  static CompletableFuture<?> start(
+  public static CompletableFuture<?> start(
       KubernetesClient client,
       String name,
       String namespace,

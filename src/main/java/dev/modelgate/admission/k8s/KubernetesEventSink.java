@@ -1,4 +1,4 @@
-package dev.modelgate.runtime;
+package dev.modelgate.admission.k8s;
 
 import dev.modelgate.admission.AdmissionOutcome;
 import dev.modelgate.admission.AdmissionRequest;

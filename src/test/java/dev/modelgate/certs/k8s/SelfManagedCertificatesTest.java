@@ -1,4 +1,4 @@
-package dev.modelgate.runtime;
+package dev.modelgate.certs.k8s;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -7,6 +7,7 @@ import dev.modelgate.certs.CertificateLifetimes;
 import dev.modelgate.certs.KeyAndCertificate;
 import dev.modelgate.certs.RenewalPlan;
 import dev.modelgate.certs.RenewalPlan.Action;
+import dev.modelgate.certs.ServedCertificate;
 import dev.modelgate.certs.WebhookTlsState;
 import dev.modelgate.testing.ManualClock;
 import dev.modelgate.testing.TlsTestServer;

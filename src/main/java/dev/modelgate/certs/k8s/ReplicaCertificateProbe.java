@@ -1,4 +1,4 @@
-package dev.modelgate.runtime;
+package dev.modelgate.certs.k8s;
 
 import io.fabric8.kubernetes.api.model.discovery.v1.Endpoint;
 import io.fabric8.kubernetes.api.model.discovery.v1.EndpointPort;
@@ -113,7 +113,8 @@ public final class ReplicaCertificateProbe {
    * The leaf certificate the endpoint presents, read during a handshake that trusts anything (it is
    * only inspected).
    */
-  X509Certificate presented(String host, int port) throws IOException, GeneralSecurityException {
+  public X509Certificate presented(String host, int port)
+      throws IOException, GeneralSecurityException {
     X509Certificate[] seen = new X509Certificate[1];
     TrustManager capture =
         new X509TrustManager() {

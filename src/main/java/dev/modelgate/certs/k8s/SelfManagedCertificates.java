@@ -1,10 +1,12 @@
-package dev.modelgate.runtime;
+package dev.modelgate.certs.k8s;
 
 import dev.modelgate.certs.RenewalPlan;
 import dev.modelgate.certs.RenewalPlan.Action;
 import dev.modelgate.certs.RenewalPlan.Observations;
 import dev.modelgate.certs.RenewalPlan.Step;
-import dev.modelgate.runtime.WebhookCertificates.SecretRead;
+import dev.modelgate.certs.ServedCertificate;
+import dev.modelgate.certs.k8s.WebhookCertificates.SecretRead;
+import dev.modelgate.core.k8s.LeaseCampaign;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientException;
 import java.time.Duration;

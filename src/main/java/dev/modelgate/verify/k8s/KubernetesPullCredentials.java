@@ -1,4 +1,4 @@
-package dev.modelgate.runtime;
+package dev.modelgate.verify.k8s;
 
 import dev.modelgate.core.UnavailableException;
 import dev.modelgate.oci.RegistryCredentials;

@@ -1,4 +1,4 @@
-package dev.modelgate.runtime;
+package dev.modelgate.core;
 
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
@@ -8,20 +8,20 @@ import java.util.concurrent.ConcurrentHashMap;
  * first {@code max} distinct values keep their name and every later one is {@code other}, so nobody
  * can grow the number of series without bound.
  */
-final class BoundedLabels {
-  static final String OTHER = "other";
+public final class BoundedLabels {
+  public static final String OTHER = "other";
 
   private final int max;
   private final Set<String> named = ConcurrentHashMap.newKeySet();
 
-  BoundedLabels(int max) {
+  public BoundedLabels(int max) {
     if (max < 1) {
       throw new IllegalArgumentException("at least one label value, not " + max);
     }
     this.max = max;
   }
 
-  String of(String value) {
+  public String of(String value) {
     if (named.contains(value)) {
       return value;
     }

@@ -1,4 +1,4 @@
-package dev.modelgate.runtime;
+package dev.modelgate.admission.k8s;
 
 import static org.assertj.core.api.Assertions.assertThat;
 

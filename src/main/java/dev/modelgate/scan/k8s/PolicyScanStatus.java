@@ -1,4 +1,4 @@
-package dev.modelgate.runtime;
+package dev.modelgate.scan.k8s;
 
 import dev.modelgate.policy.CompiledPolicy;
 import dev.modelgate.policy.crd.ClusterModelPolicy;
@@ -26,19 +26,20 @@ import org.jboss.logging.Logger;
  * which the policy store writes, are kept as they are. A policy that matched no running workload
  * shows zeros.
  */
-final class PolicyScanStatus {
+public final class PolicyScanStatus {
   private static final Logger log = Logger.getLogger(PolicyScanStatus.class);
 
   private final KubernetesClient client;
   private final Duration refreshAfter;
 
-  PolicyScanStatus(KubernetesClient client, Duration refreshAfter) {
+  public PolicyScanStatus(KubernetesClient client, Duration refreshAfter) {
     this.client = client;
     this.refreshAfter = refreshAfter;
   }
 
   /** Returns how many policies were written. */
-  int write(List<CompiledPolicy> policies, Map<String, PolicySummary> summaries, Instant at) {
+  public int write(
+      List<CompiledPolicy> policies, Map<String, PolicySummary> summaries, Instant at) {
     int written = 0;
     for (CompiledPolicy p : policies) {
       PolicySummary s = summaries.getOrDefault(p.displayName(), new PolicySummary(0, 0, 0, 0, at));
