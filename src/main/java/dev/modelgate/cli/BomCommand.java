@@ -311,13 +311,23 @@ final class BomCommand implements Callable<Integer> {
       spec.commandLine().getOut().println(json);
       return;
     }
+    Path tmp = null;
     try {
-      Path tmp = Files.createTempFile(output.toAbsolutePath().getParent(), ".bom-", ".json");
+      tmp = Files.createTempFile(output.toAbsolutePath().getParent(), ".bom-", ".json");
       Files.writeString(tmp, json + "\n");
       Files.move(tmp, output, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
     } catch (IOException e) {
       throw new InvalidInputException(
           Reason.IO_ERROR, "cannot write " + output + ": " + e.getMessage(), e);
+    } finally {
+      if (tmp != null) {
+        try {
+          Files.deleteIfExists(tmp);
+        } catch (IOException e) {
+          // The BOM itself is written or reported as not written; a stray temp file is not worth
+          // more.
+        }
+      }
     }
   }
 

@@ -42,6 +42,12 @@ public final class ClusterReports {
 
   private static final ObjectMapper JSON = new ObjectMapper();
 
+  /**
+   * Retries of a failed request: fabric8's default (10, backing off from 100 ms) keeps a user
+   * waiting about 100 s for an API server that answers 500; two is kubectl-like patience.
+   */
+  static final int RETRIES = 2;
+
   private ClusterReports() {}
 
   /**
@@ -67,6 +73,7 @@ public final class ClusterReports {
       throw new InvalidInputException(
           Reason.REQUEST_MALFORMED, "kubeconfig cannot be used: " + e.getMessage());
     }
+    config.setRequestRetryBackoffLimit(RETRIES);
     try (KubernetesClient client = new KubernetesClientBuilder().withConfig(config).build()) {
       return read(client, namespaces);
     }
