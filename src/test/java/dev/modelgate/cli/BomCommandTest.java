@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import dev.modelgate.testing.Cli;
 import dev.modelgate.testing.CycloneDx;
 import dev.modelgate.testing.Fixtures;
+import dev.modelgate.testing.SignedModel;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.MessageDigest;
@@ -233,5 +234,39 @@ class BomCommandTest {
                     "not a purl")
                 .exitCode())
         .isEqualTo(2);
+  }
+
+  @Test
+  void blake3SignedModelKeepsItsAlgorithmInItsFileHashes() {
+    SignedModel m = SignedModel.create(tmp, "--hash-algorithm", "blake3");
+
+    JsonNode c = model(Cli.run("bom", m.model, "--public-key", m.publicKey));
+
+    // The root digest, the signature's subject, is SHA-256 whatever the files were hashed with.
+    assertThat(CycloneDx.hashes(c)).singleElement().asString().startsWith("SHA-256:");
+    c.path("components")
+        .forEach(
+            f -> assertThat(CycloneDx.hashes(f)).singleElement().asString().startsWith("BLAKE3:"));
+  }
+
+  @Test
+  void shardedSignatureListsEachFileOnceWithItsShards() {
+    SignedModel m = SignedModel.create(tmp, "--shard-size", "30000");
+
+    JsonNode c = model(Cli.run("bom", m.model, "--public-key", m.publicKey));
+
+    List<String> names = new ArrayList<>();
+    c.path("components").forEach(f -> names.add(f.path("name").asText()));
+    assertThat(names).doesNotHaveDuplicates();
+    JsonNode big = null;
+    for (JsonNode f : c.path("components")) {
+      if (CycloneDx.property(f, "modelgate:shard").size() > 1) {
+        big = f;
+      }
+    }
+    assertThat(big).as("a file larger than one shard").isNotNull();
+    assertThat(big.has("hashes")).isFalse();
+    assertThat(CycloneDx.property(big, "modelgate:shard").get(0))
+        .matches("0-30000 sha256:[0-9a-f]{64}");
   }
 }

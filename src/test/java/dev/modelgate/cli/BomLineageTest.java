@@ -272,4 +272,18 @@ class BomLineageTest {
     assertThat(r.out()).isEmpty();
     assertThat(r.err()).contains("NO_POLICY: no policy matches file://" + base);
   }
+
+  @Test
+  void metricsAreCappedSoAnAttestationCannotFloodTheCard() {
+    StringBuilder many = new StringBuilder("{\"metrics\": {\"accuracy\": 0.95");
+    for (int i = 0; i < 600; i++) {
+      many.append(", \"m").append(i).append("\": ").append(i);
+    }
+    attest(tuned, releaseKey, EVAL, many.append("}}").toString());
+
+    JsonNode c = bomOf(Cli.run("bom", tuned, "--policies", policies));
+
+    assertThat(c.path("modelCard").path("quantitativeAnalysis").path("performanceMetrics"))
+        .hasSize(512);
+  }
 }
