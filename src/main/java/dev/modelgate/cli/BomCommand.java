@@ -24,10 +24,8 @@ import dev.modelgate.verify.OciModelVerifier;
 import dev.modelgate.verify.VerificationPolicy;
 import dev.modelgate.verify.VerificationResult;
 import dev.modelgate.verify.VerifyOptions;
-import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -237,7 +235,7 @@ final class BomCommand implements Callable<Integer> {
       }
     }
     Bom bom = ModelBom.of(subject(evidence, uri), evidence, listFiles, version());
-    write(spec, ModelBom.json(bom), output);
+    BomOutput.write(spec, ModelBom.json(bom), output);
     if (evidence.verified()) {
       spec.commandLine()
           .getErr()
@@ -302,32 +300,6 @@ final class BomCommand implements Callable<Integer> {
     } catch (MalformedPackageURLException e) {
       throw usage(
           "--purl '" + Printable.escape(purl) + "' is not a package URL: " + e.getMessage());
-    }
-  }
-
-  /** The document to {@code output}, or stdout; a file is written whole or not at all. */
-  static void write(CommandSpec spec, String json, Path output) {
-    if (output == null) {
-      spec.commandLine().getOut().println(json);
-      return;
-    }
-    Path tmp = null;
-    try {
-      tmp = Files.createTempFile(output.toAbsolutePath().getParent(), ".bom-", ".json");
-      Files.writeString(tmp, json + "\n");
-      Files.move(tmp, output, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
-    } catch (IOException e) {
-      throw new InvalidInputException(
-          Reason.IO_ERROR, "cannot write " + output + ": " + e.getMessage(), e);
-    } finally {
-      if (tmp != null) {
-        try {
-          Files.deleteIfExists(tmp);
-        } catch (IOException e) {
-          // The BOM itself is written or reported as not written; a stray temp file is not worth
-          // more.
-        }
-      }
     }
   }
 

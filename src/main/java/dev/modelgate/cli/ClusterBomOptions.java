@@ -38,7 +38,7 @@ final class ClusterBomOptions {
         ClusterReports.read(
             Optional.ofNullable(kubeconfig), Optional.ofNullable(context), namespaces);
     String json = ModelBom.json(ClusterBom.of(read, Instant.now(), toolVersion));
-    BomCommand.write(spec, json, output);
+    BomOutput.write(spec, json, output);
     spec.commandLine()
         .getErr()
         .printf(

@@ -7,6 +7,7 @@ import dev.modelgate.testing.Cli;
 import dev.modelgate.testing.CycloneDx;
 import dev.modelgate.testing.Fixtures;
 import dev.modelgate.testing.SignedModel;
+import dev.modelgate.testing.TestModels;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.MessageDigest;
@@ -268,5 +269,22 @@ class BomCommandTest {
     assertThat(big.has("hashes")).isFalse();
     assertThat(CycloneDx.property(big, "modelgate:shard").get(0))
         .matches("0-30000 sha256:[0-9a-f]{64}");
+  }
+
+  @Test
+  void unsignedModelWithUnverifiedStillGivesAValidBomThatSaysWhy() {
+    Path unsigned = TestModels.sample(tmp, "unsigned");
+
+    Cli.Result r =
+        Cli.run(
+            "bom", unsigned, "--public-key", TESTDATA.resolve("keys/signer.pub"), "--unverified");
+
+    assertThat(r.exitCode()).as(r.toString()).isEqualTo(2);
+    JsonNode c = CycloneDx.valid(r.out()).path("components").get(0);
+    assertThat(c.path("name").asText()).isEqualTo("unsigned");
+    assertThat(CycloneDx.one(c, "modelgate:verified")).isEqualTo("false");
+    assertThat(CycloneDx.one(c, "modelgate:verification:failure")).startsWith("NOT_FOUND: ");
+    assertThat(c.has("hashes")).isFalse();
+    assertThat(c.has("components")).isFalse();
   }
 }
