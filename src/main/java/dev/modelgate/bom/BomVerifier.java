@@ -20,12 +20,10 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.HashSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
-import java.util.Set;
 import java.util.stream.Collectors;
 
 /**
@@ -137,7 +135,7 @@ public final class BomVerifier {
     List<PolicyEvidence> evidence = new ArrayList<>(broken);
     VerificationResult shown = null;
     List<LineageCheck.Ancestor> ancestors = new ArrayList<>();
-    Set<String> seenAncestors = new HashSet<>();
+    Judge chainBy = null;
     for (Judge j : judges) {
       Optional<Failure> tag = tagRefused(model, j);
       VerificationResult r =
@@ -155,10 +153,11 @@ public final class BomVerifier {
           LineageCheck.Result lineage =
               new LineageCheck(service).check(j.rules().lineage().get(), r, deadline);
           failures.addAll(lineage.failures());
-          for (LineageCheck.Ancestor a : lineage.ancestors()) {
-            if (seenAncestors.add(a.depth() + " " + a.digest())) {
-              ancestors.add(a);
-            }
+          // One policy's chain: each lists a digest once (LineageCheck refuses repeats), so the
+          // BOM's bom-refs stay unique; other policies' lineage clauses still count as checks.
+          if (ancestors.isEmpty() && !lineage.ancestors().isEmpty()) {
+            ancestors.addAll(lineage.ancestors());
+            chainBy = j;
           }
         }
       }
@@ -175,29 +174,29 @@ public final class BomVerifier {
       shown = VerificationResult.failed(model.uri().toString(), all);
     }
     return new ModelEvidence(
-        model.uri().toString(), 0, shown, evidence, at, nest(ancestors, judges, at));
+        model.uri().toString(),
+        0,
+        shown,
+        evidence,
+        at,
+        chainBy == null ? List.of() : nest(ancestors, chainBy, at));
   }
 
   /**
    * The ancestors as a tree: {@link LineageCheck} lists them depth first, so the ones at depth d +
    * 1 that follow one at depth d are its bases.
    */
-  private static List<ModelEvidence> nest(
-      List<LineageCheck.Ancestor> flat, List<Judge> judges, Instant at) {
-    List<Judge> lineage = judges.stream().filter(j -> j.rules().lineage().isPresent()).toList();
-    if (lineage.isEmpty()) {
-      return List.of();
-    }
-    PolicyEvidence by =
+  private static List<ModelEvidence> nest(List<LineageCheck.Ancestor> flat, Judge by, Instant at) {
+    PolicyEvidence lineage =
         new PolicyEvidence(
-            lineage.stream().map(j -> j.name() + " lineage").collect(Collectors.joining(", ")),
+            by.name() + " lineage",
             "",
             "",
-            authorities(lineage.get(0).rules().lineage().get().ancestors()),
+            authorities(by.rules().lineage().orElseThrow().ancestors()),
             List.of(),
             List.of(),
             List.of());
-    return build(new ArrayList<>(flat), 1, by, at);
+    return build(new ArrayList<>(flat), 1, lineage, at);
   }
 
   private static List<ModelEvidence> build(
