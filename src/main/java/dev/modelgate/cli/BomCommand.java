@@ -186,6 +186,18 @@ final class BomCommand implements Callable<Integer> {
     if (namespaces.size() > 1) {
       throw usage("--namespace with a model is one namespace");
     }
+    if (policies != null
+        && (lineageDepth != 0
+            || ignoreUnsignedFiles
+            || files.allowSymlinks
+            || !files.ignorePaths.isEmpty()
+            || !subjectRegExp.isEmpty()
+            || !sanRegExp.isEmpty())) {
+      // Silently ignoring them would make a BOM look stricter or laxer than what was checked.
+      throw usage(
+          "with --policies each policy decides lineage, ignored paths, unsigned files, symlinks and identities;"
+              + " --lineage-depth, --ignore-paths, --ignore-unsigned-files, --allow-symlinks, --subject-regexp and --san-regexp go with trust flags");
+    }
     ModelUri uri = modelUri();
     ModelReference model = new ModelReference(ModelBom.nameOf(uri), uri, "", "MODEL");
     Duration budget =

@@ -286,4 +286,12 @@ class BomLineageTest {
     assertThat(c.path("modelCard").path("quantitativeAnalysis").path("performanceMetrics"))
         .hasSize(512);
   }
+
+  @Test
+  void trustFlagOptionsWithPoliciesAreRefusedNotIgnored() {
+    Cli.Result r = Cli.run("bom", tuned, "--policies", policies, "--ignore-unsigned-files");
+
+    assertThat(r.exitCode()).isEqualTo(2);
+    assertThat(r.err()).contains("with --policies each policy decides");
+  }
 }
