@@ -64,7 +64,8 @@ class ArchitectureTest {
             "dev.modelgate.policy..",
             "dev.modelgate.report..",
             "dev.modelgate.scan..",
-            "dev.modelgate.certs..")
+            "dev.modelgate.certs..",
+            "dev.modelgate.bom..")
         .should()
         .dependOnClassesThat()
         .resideInAnyPackage("io.quarkus..", "jakarta..", "picocli..")
@@ -267,6 +268,39 @@ class ArchitectureTest {
         .should()
         .dependOnClassesThat()
         .resideInAPackage("dev.modelgate.inpod..")
+        .check(CLASSES);
+  }
+
+  @Test
+  void billsOfMaterialsSitAbovePoliciesAndReportsAndBelowTheCli() {
+    noClasses()
+        .that()
+        .resideInAnyPackage(
+            "dev.modelgate.core..",
+            "dev.modelgate.oms..",
+            "dev.modelgate.trust..",
+            "dev.modelgate.oci..",
+            "dev.modelgate.source..",
+            "dev.modelgate.verify..",
+            "dev.modelgate.policy..",
+            "dev.modelgate.report..",
+            "dev.modelgate.admission..",
+            "dev.modelgate.scan..",
+            "dev.modelgate.runtime..")
+        .should()
+        .dependOnClassesThat()
+        .resideInAPackage("dev.modelgate.bom..")
+        .check(CLASSES);
+    noClasses()
+        .that()
+        .resideInAPackage("dev.modelgate.bom..")
+        .should()
+        .dependOnClassesThat()
+        .resideInAnyPackage(
+            "dev.modelgate.admission..",
+            "dev.modelgate.scan..",
+            "dev.modelgate.runtime..",
+            "dev.modelgate.cli..")
         .check(CLASSES);
   }
 

@@ -2,9 +2,9 @@ package dev.modelgate.assembly;
 
 import dev.modelgate.admission.AdmissionReports;
 import dev.modelgate.admission.AdmissionService;
-import dev.modelgate.inpod.ClaimAccessModes;
 import dev.modelgate.admission.EventSink;
 import dev.modelgate.admission.NamespaceLabels;
+import dev.modelgate.inpod.ClaimAccessModes;
 import dev.modelgate.inpod.VolumeVerifier;
 import dev.modelgate.oci.RegistryClient;
 import dev.modelgate.oci.RegistryCredentials;

@@ -21,7 +21,8 @@ import picocli.CommandLine.Command;
       CheckCommand.class,
       PushCommand.class,
       VerifyVolumeCommand.class,
-      AttestCommand.class
+      AttestCommand.class,
+      BomCommand.class
     })
 final class ModelGateCommand implements Runnable {
   private static final Set<String> LOG_LEVELS =

@@ -207,7 +207,7 @@ final class VerifyCommand implements Callable<Integer> {
           "Error: Missing required argument (specify one of these): --public-key PEM, --certificate-chain PEM..., or --identity/--identity-regex"
               + " with --identity-provider/--identity-provider-regex (Sigstore keyless)");
     }
-    SignatureVerifier verifier = verifier();
+    SignatureVerifier verifier = verifier(method, subjectRegExp, sanRegExp);
     if (modelArg.startsWith("oci://")) {
       return verifyOci(verifier);
     }
@@ -249,7 +249,8 @@ final class VerifyCommand implements Callable<Integer> {
     return VerificationReport.finish(spec, result, json, false);
   }
 
-  private SignatureVerifier verifier() {
+  /** The verifier the trust flags name (also {@code bom}'s). */
+  static SignatureVerifier verifier(Method method, String subjectRegExp, String sanRegExp) {
     if (method.publicKey != null) {
       return new KeyVerifier(PemReader.publicKey(method.publicKey));
     }

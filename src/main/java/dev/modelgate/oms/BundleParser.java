@@ -98,7 +98,11 @@ public final class BundleParser {
       throw json.fail("carries a messageSignature; OMS signatures are DSSE envelopes");
     }
     DsseEnvelope envelope = envelope(json.object(root, "dsseEnvelope", "dsseEnvelope"));
-    return new SigstoreBundle(mediaType, material, envelope);
+    return new SigstoreBundle(
+        mediaType,
+        material,
+        envelope,
+        Digest.of(HashAlgorithm.SHA256, HashAlgorithm.sha256().digest(bytes)).toString());
   }
 
   private VerificationMaterial material(JsonNode vm, byte[] bundleJson) {

@@ -14,6 +14,7 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Objects;
 import java.util.Set;
 
 /**
@@ -32,22 +33,46 @@ public final class LineageCheck {
     this.verifier = verifier;
   }
 
-  /** Failures, and the chain as lines: each ancestor with its digest and signer. */
-  public record Result(List<Failure> failures, List<String> chain) {
+  /**
+   * Failures, the chain as lines (each ancestor with its digest and signer), and each ancestor that
+   * verified with what its verification established (evidence for a bill of materials).
+   */
+  public record Result(List<Failure> failures, List<String> chain, List<Ancestor> ancestors) {
     public Result {
       failures = List.copyOf(failures);
       chain = List.copyOf(chain);
+      ancestors = List.copyOf(ancestors);
+    }
+
+    public Result(List<Failure> failures, List<String> chain) {
+      this(failures, chain, List.of());
+    }
+  }
+
+  /**
+   * A base model that verified against the lineage authorities and has the digest its child was
+   * derived from.
+   *
+   * @param depth 1 for the model's own base, 2 for that base's base, ...
+   * @param digest the digest ({@code sha256:<hex>}) its child's provenance names, which it has
+   */
+  public record Ancestor(int depth, String uri, String digest, VerificationResult result) {
+    public Ancestor {
+      Objects.requireNonNull(uri, "uri");
+      Objects.requireNonNull(digest, "digest");
+      Objects.requireNonNull(result, "result");
     }
   }
 
   public Result check(LineageRule rule, VerificationResult model, Instant deadline) {
     List<Failure> failures = new ArrayList<>();
     List<String> chain = new ArrayList<>();
+    List<Ancestor> ancestors = new ArrayList<>();
     Set<String> seen = new HashSet<>();
     model.rootDigest().ifPresent(d -> seen.add(d.toString()));
     model.resolvedDigest().ifPresent(seen::add);
-    follow(rule, model, 1, seen, deadline, failures, chain);
-    return new Result(failures, chain);
+    follow(rule, model, 1, seen, deadline, failures, chain, ancestors);
+    return new Result(failures, chain, ancestors);
   }
 
   private void follow(
@@ -57,7 +82,8 @@ public final class LineageCheck {
       Set<String> seen,
       Instant deadline,
       List<Failure> failures,
-      List<String> chain) {
+      List<String> chain,
+      List<Ancestor> ancestors) {
     List<Base> bases = bases(child, rule, failures);
     if (bases.isEmpty() && depth == 1 && failures.isEmpty()) {
       // Otherwise a derived model could skip the lineage clause by shipping no provenance.
@@ -130,7 +156,8 @@ public final class LineageCheck {
               + b.digest
               + " signed by "
               + r.signer().map(s -> s.identity()).orElse("?"));
-      follow(rule, r, depth + 1, seen, deadline, failures, chain);
+      ancestors.add(new Ancestor(depth, b.uri, b.digest, r));
+      follow(rule, r, depth + 1, seen, deadline, failures, chain, ancestors);
     }
   }
 

@@ -59,7 +59,8 @@ final class AttestationCheck {
     List<String> signers = s.value().authorities();
     var notAbout = statement.about(st.value(), subjectDigests);
     return notAbout.isEmpty()
-        ? VerifiedAttestation.verified(source.name(), st.value(), signers)
+        ? VerifiedAttestation.verified(
+            source.name(), st.value(), signers, s.value().signer(), s.value().bundle().digest())
         : VerifiedAttestation.refused(source.name(), st.value(), signers, notAbout);
   }
 }

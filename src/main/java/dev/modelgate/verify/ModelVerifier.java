@@ -199,7 +199,11 @@ public final class ModelVerifier {
                 .map(x -> x.key().path().value())
                 .distinct()
                 .toList();
-    return r.withSignedFiles(names)
-        .withWarnings(compared == null ? List.of() : compared.warnings());
+    r = r.withSignedFiles(names).withWarnings(compared == null ? List.of() : compared.warnings());
+    return verified == null
+        ? r
+        : r.withManifest(
+            new SignedManifest(
+                verified.signers().bundle().digest(), verified.statement().resources()));
   }
 }

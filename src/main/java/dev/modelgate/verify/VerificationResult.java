@@ -24,6 +24,7 @@ public final class VerificationResult {
   private final List<String> signedFiles;
   private final List<VerifiedAttestation> attestations;
   private final List<String> warnings;
+  private final SignedManifest manifest;
 
   VerificationResult(
       String model,
@@ -69,7 +70,8 @@ public final class VerificationResult {
         failures,
         signedFiles,
         attestations,
-        List.of());
+        List.of(),
+        null);
   }
 
   private VerificationResult(
@@ -83,7 +85,9 @@ public final class VerificationResult {
       List<Failure> failures,
       List<String> signedFiles,
       List<VerifiedAttestation> attestations,
-      List<String> warnings) {
+      List<String> warnings,
+      SignedManifest manifest) {
+    this.manifest = manifest;
     this.warnings = List.copyOf(warnings);
     this.signedFiles = List.copyOf(signedFiles);
     this.attestations = List.copyOf(attestations);
@@ -122,7 +126,8 @@ public final class VerificationResult {
         failures,
         signedFiles,
         attestations,
-        found);
+        found,
+        manifest);
   }
 
   VerificationResult withModel(String shownAs, String digest) {
@@ -137,7 +142,8 @@ public final class VerificationResult {
         failures,
         signedFiles,
         attestations,
-        warnings);
+        warnings,
+        manifest);
   }
 
   VerificationResult withSignedFiles(List<String> names) {
@@ -152,7 +158,8 @@ public final class VerificationResult {
         failures,
         names,
         attestations,
-        warnings);
+        warnings,
+        manifest);
   }
 
   VerificationResult withAttestations(List<VerifiedAttestation> found) {
@@ -167,7 +174,32 @@ public final class VerificationResult {
         failures,
         signedFiles,
         found,
-        warnings);
+        warnings,
+        manifest);
+  }
+
+  VerificationResult withManifest(SignedManifest signed) {
+    return new VerificationResult(
+        model,
+        signer,
+        rootDigest,
+        files,
+        bytes,
+        authorities,
+        resolvedDigest,
+        failures,
+        signedFiles,
+        attestations,
+        warnings,
+        signed);
+  }
+
+  /**
+   * The bundle and the resources the signature signed, once its statement and root digest held
+   * (also when the content then failed); empty before.
+   */
+  public Optional<SignedManifest> manifest() {
+    return Optional.ofNullable(manifest);
   }
 
   /** The file names the verified signature lists (what file rules and CEL's model.files see). */
