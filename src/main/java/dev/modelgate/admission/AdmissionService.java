@@ -1,6 +1,9 @@
 package dev.modelgate.admission;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.MissingNode;
+import dev.modelgate.admission.runtimeargs.ModelRemedies;
+import dev.modelgate.admission.runtimeargs.RuntimeSeal;
 import dev.modelgate.admission.serving.ServingInspector;
 import dev.modelgate.core.Failure;
 import dev.modelgate.core.FieldPath;
@@ -89,7 +92,21 @@ public final class AdmissionService {
     if (ServingInspector.reviews(r.kind(), r.object())) {
       return recorded(r, new ServingReview(engine, namespaces).review(r, deadline), mutating);
     }
-    Workload w = inspector.inspect(r.kind(), r.namespace(), r.name(), r.object());
+    String template = WorkloadInspector.templatePath(r.kind());
+    JsonNode podTemplate =
+        template == null
+            ? MissingNode.getInstance()
+            : WorkloadInspector.podTemplate(r.object(), template);
+    // Labels are needed before inspection only where a policy declares models or requires them.
+    Map<String, String> earlyLabels =
+        template != null && engine.needsLabelsWithoutModels(r.namespace())
+            ? namespaces.of(r.namespace())
+            : null;
+    List<ModelReference> declared =
+        earlyLabels == null
+            ? List.of()
+            : engine.declaredModels(r.namespace(), earlyLabels, labels(podTemplate));
+    Workload w = inspector.inspect(r.kind(), r.namespace(), r.name(), r.object(), declared);
     PolicyDecision decision;
     List<Map<String, Object>> patch = List.of();
     if (!w.problems().isEmpty()) {
@@ -97,26 +114,44 @@ public final class AdmissionService {
     } else {
       // Most workloads use no model: no namespace lookup (an API call in-cluster) for them.
       Map<String, String> nsLabels =
-          w.models().isEmpty() && !engine.requiresModelsIn(r.namespace())
-              ? Map.of()
-              : namespaces.of(r.namespace());
+          earlyLabels != null
+              ? earlyLabels
+              : w.models().isEmpty() ? Map.of() : namespaces.of(r.namespace());
       WorkloadContext ctx =
-          new WorkloadContext(w.kind(), w.namespace(), w.name(), nsLabels, w.labels(), w.models());
-      String template = WorkloadInspector.templatePath(w.kind());
-      JsonNode podSpec = WorkloadInspector.podTemplate(r.object(), template).path("spec");
+          new WorkloadContext(
+              w.kind(),
+              w.namespace(),
+              w.name(),
+              nsLabels,
+              w.labels(),
+              w.models(),
+              ModelRemedies.of(podTemplate, WorkloadContext.ANNOTATE));
+      JsonNode podSpec = podTemplate.path("spec");
       decision =
           engine.decide(
-              ctx, deadline, volumes.check(podSpec, mutating, m -> engine.matching(ctx, m)));
+              ctx,
+              deadline,
+              volumes.check(podSpec, mutating, m -> engine.matching(ctx, m)),
+              (m, p) ->
+                  !mutating && p.serving().sealRuntimeDownloads()
+                      ? RuntimeSeal.check(podSpec, m, p.displayName())
+                      : List.of());
       if (mutating && r.subResource().isEmpty()) {
         Map<ModelReference, List<CompiledPolicy>> onVolumes = new LinkedHashMap<>();
+        List<ModelReference> sealed = new ArrayList<>();
         for (var m : w.models()) {
+          List<CompiledPolicy> matching = engine.matching(ctx, m);
           if (m.inPod()) {
-            onVolumes.put(m, engine.matching(ctx, m));
+            onVolumes.put(m, matching);
+          }
+          if (matching.stream().anyMatch(p -> p.serving().sealRuntimeDownloads())) {
+            sealed.add(m);
           }
         }
         String pointer =
             "/" + (template.isEmpty() ? "" : template.replace('.', '/') + "/") + "spec";
-        patch = volumes.patch(podSpec, pointer, onVolumes);
+        patch = new ArrayList<>(volumes.patch(podSpec, pointer, onVolumes));
+        patch.addAll(RuntimeSeal.patch(podSpec, pointer, sealed));
       }
     }
     AdmissionOutcome outcome = AdmissionOutcome.of(r.uid(), decision, patch, w.models().size());
@@ -172,6 +207,16 @@ public final class AdmissionService {
   }
 
   private static final String EPHEMERAL_CONTAINERS = "ephemeralcontainers";
+
+  private static Map<String, String> labels(JsonNode podTemplate) {
+    Map<String, String> out = new LinkedHashMap<>();
+    podTemplate
+        .path("metadata")
+        .path("labels")
+        .fields()
+        .forEachRemaining(e -> out.put(e.getKey(), e.getValue().asText()));
+    return out;
+  }
 
   private static String cheapExit(AdmissionRequest r) {
     switch (r.operation()) {

@@ -14,6 +14,7 @@ import dev.modelgate.policy.ModelGlob;
 import dev.modelgate.policy.OnError;
 import dev.modelgate.policy.PolicyMatch;
 import dev.modelgate.policy.PolicyRules;
+import dev.modelgate.policy.ServingRules;
 import dev.modelgate.trust.CertificateIdentity;
 import dev.modelgate.trust.CertificateVerifier;
 import dev.modelgate.trust.KeyVerifier;
@@ -199,6 +200,9 @@ public final class PolicyCompiler {
     }
     VerifyOptions options = options(spec.verification, errors);
     PolicyRules rules = PolicyRulesCompiler.compile(spec, authorities, errors);
+    ServingRules serving =
+        ServingRulesCompiler.compile(
+            spec, kind + "/" + (ns.isEmpty() ? "" : ns + "/") + name, errors);
     if (!errors.isEmpty() || authorities.isEmpty()) {
       if (errors.isEmpty()) {
         errors.add(
@@ -248,7 +252,8 @@ public final class PolicyCompiler {
         Boolean.TRUE.equals(spec.requireModels),
         rules,
         document,
-        List.of());
+        List.of(),
+        serving);
   }
 
   private static String sha256(String text) {
@@ -293,7 +298,7 @@ public final class PolicyCompiler {
     return out;
   }
 
-  private static LabelSelector selector(
+  static LabelSelector selector(
       io.fabric8.kubernetes.api.model.LabelSelector s, FieldPath at, List<CompileError> errors) {
     if (s == null) {
       return LabelSelector.ALL;
