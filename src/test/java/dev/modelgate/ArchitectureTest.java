@@ -183,6 +183,27 @@ class ArchitectureTest {
   }
 
   @Test
+  void servingRuntimesSitBelowTheAdmissionPath() {
+    // The inspector and the admission service use the serving-runtime table; it knows pod specs
+    // and model references only, never the service, the policies or verification.
+    noClasses()
+        .that()
+        .resideInAPackage("dev.modelgate.admission.runtimeargs..")
+        .should()
+        .dependOnClassesThat()
+        .resideInAnyPackage(
+            "dev.modelgate.admission",
+            "dev.modelgate.admission.serving..",
+            "dev.modelgate.policy..",
+            "dev.modelgate.verify..",
+            "dev.modelgate.oci..",
+            "dev.modelgate.report..",
+            "dev.modelgate.runtime..",
+            "dev.modelgate.cli..")
+        .check(CLASSES);
+  }
+
+  @Test
   void backgroundVerificationSitsAboveAdmissionAndBelowTheRuntime() {
     noClasses()
         .that()

@@ -1,6 +1,9 @@
 package dev.modelgate.admission;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.MissingNode;
+import dev.modelgate.admission.runtimeargs.ModelRemedies;
+import dev.modelgate.admission.runtimeargs.RuntimeSeal;
 import dev.modelgate.admission.serving.ServingInspector;
 import dev.modelgate.inpod.ClaimAccessModes;
 import dev.modelgate.inpod.VerifierContainer;
@@ -13,6 +16,7 @@ import dev.modelgate.policy.WorkloadContext;
 import dev.modelgate.source.ModelReference;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
@@ -86,7 +90,21 @@ public final class AdmissionService {
     if (ServingInspector.reviews(r.kind(), r.object())) {
       return recorded(r, new ServingReview(engine, namespaces).review(r, deadline), mutating);
     }
-    Workload w = inspector.inspect(r.kind(), r.namespace(), r.name(), r.object());
+    String template = WorkloadInspector.templatePath(r.kind());
+    JsonNode podTemplate =
+        template == null
+            ? MissingNode.getInstance()
+            : WorkloadInspector.podTemplate(r.object(), template);
+    // Labels are needed before inspection only where a policy declares models or requires them.
+    Map<String, String> earlyLabels =
+        template != null && engine.needsLabelsWithoutModels(r.namespace())
+            ? namespaces.of(r.namespace())
+            : null;
+    List<ModelReference> declared =
+        earlyLabels == null
+            ? List.of()
+            : engine.declaredModels(r.namespace(), earlyLabels, labels(podTemplate));
+    Workload w = inspector.inspect(r.kind(), r.namespace(), r.name(), r.object(), declared);
     PolicyDecision decision;
     List<Map<String, Object>> patch = List.of();
     List<Finding> startedUnverified = List.of();
@@ -95,25 +113,49 @@ public final class AdmissionService {
     } else {
       // Most workloads use no model: no namespace lookup (an API call in-cluster) for them.
       Map<String, String> nsLabels =
-          w.models().isEmpty() && !engine.requiresModelsIn(r.namespace())
-              ? Map.of()
-              : namespaces.of(r.namespace());
+          earlyLabels != null
+              ? earlyLabels
+              : w.models().isEmpty() ? Map.of() : namespaces.of(r.namespace());
       WorkloadContext ctx =
-          new WorkloadContext(w.kind(), w.namespace(), w.name(), nsLabels, w.labels(), w.models());
-      String template = WorkloadInspector.templatePath(w.kind());
-      JsonNode podSpec = WorkloadInspector.podTemplate(r.object(), template).path("spec");
+          new WorkloadContext(
+              w.kind(),
+              w.namespace(),
+              w.name(),
+              nsLabels,
+              w.labels(),
+              w.models(),
+              ModelRemedies.of(podTemplate, WorkloadContext.ANNOTATE));
+      JsonNode podSpec = podTemplate.path("spec");
       // Each model's policies, once: the decision and the verifier it gets agree on them.
       Map<ModelReference, List<CompiledPolicy>> matches = engine.match(ctx);
       Map<ModelReference, List<CompiledPolicy>> ready = PolicyEngine.ready(matches);
       VolumeVerifier.Stage stage = stage(r, podSpec, mutating);
-      decision = engine.decide(ctx, matches, deadline, volumes.check(podSpec, stage, ready));
+      decision =
+          engine.decide(
+              ctx,
+              matches,
+              deadline,
+              volumes.check(podSpec, stage, ready),
+              // /mutate adds the sealing variables; /validate sees whether they hold.
+              (m, p) ->
+                  !mutating && p.serving().sealRuntimeDownloads()
+                      ? RuntimeSeal.check(podSpec, m, p.displayName())
+                      : List.of());
       if (stage == VolumeVerifier.Stage.RUNNING) {
         startedUnverified = VolumeVerifier.startedUnverified(podSpec, ready);
       }
       if (mutating && r.subResource().isEmpty() && !runningPod(r)) {
         String pointer =
             "/" + (template.isEmpty() ? "" : template.replace('.', '/') + "/") + "spec";
-        patch = volumes.patch(podSpec, pointer, ready);
+        List<ModelReference> sealed = new ArrayList<>();
+        ready.forEach(
+            (m, ps) -> {
+              if (ps.stream().anyMatch(p -> p.serving().sealRuntimeDownloads())) {
+                sealed.add(m);
+              }
+            });
+        patch = new ArrayList<>(volumes.patch(podSpec, pointer, ready));
+        patch.addAll(RuntimeSeal.patch(podSpec, pointer, sealed));
       }
     }
     AdmissionOutcome outcome = AdmissionOutcome.of(r.uid(), decision, patch, w.models().size());
@@ -171,6 +213,16 @@ public final class AdmissionService {
   }
 
   private static final String EPHEMERAL_CONTAINERS = "ephemeralcontainers";
+
+  private static Map<String, String> labels(JsonNode podTemplate) {
+    Map<String, String> out = new LinkedHashMap<>();
+    podTemplate
+        .path("metadata")
+        .path("labels")
+        .fields()
+        .forEachRemaining(e -> out.put(e.getKey(), e.getValue().asText()));
+    return out;
+  }
 
   private static String cheapExit(AdmissionRequest r) {
     switch (r.operation()) {

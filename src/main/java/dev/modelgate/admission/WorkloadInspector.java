@@ -1,6 +1,7 @@
 package dev.modelgate.admission;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.modelgate.admission.runtimeargs.RuntimeSources;
 import dev.modelgate.admission.serving.ServingInspector;
 import dev.modelgate.core.Failure;
 import dev.modelgate.core.FieldPath;
@@ -25,7 +26,10 @@ import java.util.Map;
  *       signature.modelgate.dev/<name>: <path>}) on the pod template, or on the Pod;
  *   <li>image volumes, {@code spec.volumes[].image.reference}, as {@code oci://};
  *   <li>every source KServe puts in a pod ({@link KServeModels}): storage-initializer downloads,
- *       claims, modelcars, LocalModelCaches.
+ *       claims, modelcars, LocalModelCaches;
+ *   <li>the model arguments of known serving runtimes ({@link RuntimeSources}): covered by a model
+ *       found above, an implicit {@code volume://} model, or a download the server makes itself;
+ *   <li>models a policy declares for the workload ({@code spec.declaredModels}).
  * </ul>
  *
  * Each model carries its {@link dev.modelgate.source.Placement}: where it is verified.
@@ -79,6 +83,16 @@ public final class WorkloadInspector {
   }
 
   public Workload inspect(String kind, String namespace, String name, JsonNode object) {
+    return inspect(kind, namespace, name, object, List.of());
+  }
+
+  /**
+   * As above, with {@code declared} models a policy declares for this workload ({@code
+   * spec.declaredModels}), taken as if the pod template were annotated with them (an annotation of
+   * the same name wins).
+   */
+  public Workload inspect(
+      String kind, String namespace, String name, JsonNode object, List<ModelReference> declared) {
     String path = templatePath(kind);
     if (path == null) {
       return new Workload(
@@ -115,6 +129,11 @@ public final class WorkloadInspector {
     Map<String, String> annotations = strings(template.path("metadata").path("annotations"));
     Map<String, String> signatures =
         annotationModels(annotations, prefix + "metadata.annotations", models, problems);
+    for (ModelReference d : declared) {
+      if (models.stream().noneMatch(m -> m.name().equals(d.name()))) {
+        models.add(d);
+      }
+    }
     imageVolumes(template.path("spec"), prefix + "spec", models, problems);
     KServeModels.find(
         template.path("spec"),
@@ -124,6 +143,7 @@ public final class WorkloadInspector {
         strings(template.path("metadata").path("labels")),
         models,
         problems);
+    models.addAll(RuntimeSources.find(template.path("spec"), prefix, models));
     signatures(signatures, prefix + "metadata.annotations", models, problems);
     List<String> secrets = new ArrayList<>();
     template

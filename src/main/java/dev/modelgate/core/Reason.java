@@ -109,6 +109,17 @@ public enum Reason {
    * that now matches. Reported as an error, never as a pass.
    */
   VERIFIER_OUTCOME_UNKNOWN,
+  /**
+   * A serving runtime in the pod loads a model nothing verifies before use: a hub ID, URL or remote
+   * repository in its model arguments (downloaded when it starts), a path in the container image,
+   * an argument ModelGate cannot read, or adapters loaded into the running server.
+   */
+  RUNTIME_MODEL_SOURCE,
+  /**
+   * A container that mounts a verified model overrides the offline switches a policy with {@code
+   * verification.sealRuntimeDownloads} sets ({@code HF_HUB_OFFLINE}, {@code TRANSFORMERS_OFFLINE}).
+   */
+  RUNTIME_DOWNLOADS_UNSEALED,
   /** A workload a {@code requireModels} policy selects names no model. */
   NO_MODEL_DECLARED,
   /** A policy that matches the model did not compile; it denies until fixed. */

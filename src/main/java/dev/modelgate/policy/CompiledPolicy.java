@@ -17,6 +17,7 @@ import java.util.Optional;
  *     no model fails it with NO_MODEL_DECLARED
  * @param document the policy and the trust roots it names, as YAML documents: what a volume
  *     verifier in the pod compiles again
+ * @param serving runtime adapter loading, sealed downloads and declared models
  */
 public record CompiledPolicy(
     String kind,
@@ -33,7 +34,44 @@ public record CompiledPolicy(
     boolean requireModels,
     PolicyRules rules,
     String document,
-    List<CompileError> errors) {
+    List<CompileError> errors,
+    ServingRules serving) {
+
+  /** A policy that says nothing about serving runtimes ({@link ServingRules#NONE}). */
+  public CompiledPolicy(
+      String kind,
+      String namespace,
+      String name,
+      String uid,
+      long generation,
+      Mode mode,
+      PolicyMatch match,
+      Optional<VerificationPolicy> verification,
+      DigestPolicy digest,
+      OnError onError,
+      boolean requireReadOnlyMounts,
+      boolean requireModels,
+      PolicyRules rules,
+      String document,
+      List<CompileError> errors) {
+    this(
+        kind,
+        namespace,
+        name,
+        uid,
+        generation,
+        mode,
+        match,
+        verification,
+        digest,
+        onError,
+        requireReadOnlyMounts,
+        requireModels,
+        rules,
+        document,
+        errors,
+        ServingRules.NONE);
+  }
 
   public CompiledPolicy {
     Objects.requireNonNull(kind, "kind");
@@ -47,6 +85,7 @@ public record CompiledPolicy(
     Objects.requireNonNull(onError, "onError");
     Objects.requireNonNull(document, "document");
     Objects.requireNonNull(rules, "rules");
+    Objects.requireNonNull(serving, "serving");
     errors = List.copyOf(errors);
     if (errors.isEmpty() == verification.isEmpty()) {
       throw new IllegalArgumentException(

@@ -12,6 +12,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.ExecutorService;
@@ -45,8 +46,11 @@ public final class PolicyEngine {
    * policy finds wrong with a model is a failure in that pair's verdict, not an exception.
    */
   public PolicyDecision decide(WorkloadContext w, Instant deadline, VolumeCheck volumes) {
-    return decide(w, match(w), deadline, volumes);
+    return decide(w, match(w), deadline, volumes, NO_POD_CHECKS);
   }
+
+  /** No check of the pod beyond the volume rules: the decision of a workload's models alone. */
+  public static final VolumeCheck NO_POD_CHECKS = (m, p) -> List.of();
 
   /**
    * Every model of {@code w} with the policies that match it (compiled or not), in the store's
@@ -88,6 +92,19 @@ public final class PolicyEngine {
       Map<ModelReference, List<CompiledPolicy>> matches,
       Instant deadline,
       VolumeCheck volumes) {
+    return decide(w, matches, deadline, volumes, NO_POD_CHECKS);
+  }
+
+  /**
+   * As above; {@code pod} adds what the pod must satisfy for every model a policy matches, wherever
+   * the model is verified (sealed runtime downloads), to that pair's verdict.
+   */
+  public PolicyDecision decide(
+      WorkloadContext w,
+      Map<ModelReference, List<CompiledPolicy>> matches,
+      Instant deadline,
+      VolumeCheck volumes,
+      VolumeCheck pod) {
     List<Finding> denials = new ArrayList<>();
     List<Finding> warnings = new ArrayList<>();
     List<ModelVerdict> verdicts = new ArrayList<>();
@@ -120,7 +137,7 @@ public final class PolicyEngine {
         continue;
       }
       for (CompiledPolicy p : matching) {
-        ModelVerdict v = result(pending.get(next++));
+        ModelVerdict v = withPodChecks(result(pending.get(next++)), pod, p);
         verdicts.add(v);
         Judgement.Effect effect = Judgement.effect(v, p.onError());
         Finding f =
@@ -200,16 +217,73 @@ public final class PolicyEngine {
     return store.policies().stream().anyMatch(p -> p.requireModels() && p.appliesIn(namespace));
   }
 
+  /**
+   * True when labels are needed to decide a workload in this namespace that names no model: some
+   * policy there requires models or declares them for the workloads it selects.
+   */
+  public boolean needsLabelsWithoutModels(String namespace) {
+    return store.policies().stream()
+        .anyMatch(
+            p ->
+                p.appliesIn(namespace)
+                    && (p.requireModels() || !p.serving().declaredModels().isEmpty()));
+  }
+
+  /**
+   * The models the ready policies that select this workload declare for it ({@code
+   * spec.declaredModels}), each once by name: the first policy's, in store order, when two declare
+   * one name.
+   */
+  public List<ModelReference> declaredModels(
+      String namespace, Map<String, String> namespaceLabels, Map<String, String> workloadLabels) {
+    Map<String, ModelReference> out = new LinkedHashMap<>();
+    for (CompiledPolicy p : store.policies()) {
+      if (!p.ready()
+          || !p.appliesIn(namespace)
+          || !p.match().selects(namespaceLabels, workloadLabels)) {
+        continue;
+      }
+      for (ServingRules.DeclaredModel d : p.serving().declaredModels()) {
+        if (d.selects(workloadLabels)) {
+          out.putIfAbsent(d.model().name(), d.model());
+        }
+      }
+    }
+    return new ArrayList<>(out.values());
+  }
+
   private static Failure noModelDeclared(WorkloadContext w, CompiledPolicy p) {
     return Failure.of(
         Reason.NO_MODEL_DECLARED,
-        "%s %s/%s names no model (0 models found), and policy %s requires every workload it selects to declare its models:"
-            + " annotate the pod template with model.modelgate.dev/<name>: <uri> (oci://, pvc://claim/path, volume://volume/path),"
-            + " or use an image volume or a KServe storage URI",
+        "%s %s/%s names no model (0 models found), and policy %s requires every workload it selects to declare its models: %s",
         w.kind(),
         w.namespace(),
         w.name(),
-        p.displayName());
+        p.displayName(),
+        w.modelRemedy());
+  }
+
+  /** The verdict with what the pod must also satisfy for this (model, policy) pair. */
+  private static ModelVerdict withPodChecks(ModelVerdict v, VolumeCheck pod, CompiledPolicy p) {
+    if (!p.ready()) {
+      return v;
+    }
+    List<Failure> more = pod.check(v.model(), p);
+    if (more.isEmpty()) {
+      return v;
+    }
+    List<Failure> all = new ArrayList<>(v.failures());
+    all.addAll(more);
+    return new ModelVerdict(
+        v.model(),
+        v.policy(),
+        v.mode(),
+        v.signer(),
+        v.authorities(),
+        all,
+        Optional.empty(),
+        v.attestations(),
+        v.lineage());
   }
 
   private ModelVerdict evaluate(
@@ -226,6 +300,21 @@ public final class PolicyEngine {
         Failure refused =
             Failure.of(Reason.MODEL_SOURCE_UNSUPPORTED, "%s", model.placement().detail());
         return ModelVerdict.of(model, p.displayName(), p.mode(), List.of(refused));
+      case RUNTIME:
+        Failure runtime = Failure.of(Reason.RUNTIME_MODEL_SOURCE, "%s", model.placement().detail());
+        return ModelVerdict.of(model, p.displayName(), p.mode(), List.of(runtime));
+      case RUNTIME_ADAPTERS:
+        // Allowed only by a policy that says so: the adapters themselves are never verified.
+        List<Failure> adapters =
+            p.serving().allowRuntimeAdapterLoading()
+                ? List.of()
+                : List.of(
+                    Failure.of(
+                        Reason.RUNTIME_MODEL_SOURCE,
+                        "%s; policy %s does not set verification.allowRuntimeAdapterLoading",
+                        model.placement().detail(),
+                        p.displayName()));
+        return ModelVerdict.of(model, p.displayName(), p.mode(), adapters);
       case ADMISSION:
         break;
       default:
@@ -259,7 +348,19 @@ public final class PolicyEngine {
       List<Finding> denials,
       List<Finding> warnings,
       List<ModelVerdict> verdicts) {
-    Failure f = Failure.of(Reason.NO_POLICY, "no policy matches this model");
+    // A source refused anyway says so too, so --no-match allow is a visible choice.
+    Placement.Stage stage = model.placement().stage();
+    String detail =
+        stage == Placement.Stage.REFUSED
+                || stage == Placement.Stage.RUNTIME
+                || stage == Placement.Stage.RUNTIME_ADAPTERS
+            ? model.placement().detail()
+            : "";
+    Failure f =
+        Failure.of(
+            Reason.NO_POLICY,
+            "no policy matches this model%s",
+            detail.isEmpty() ? "" : " (" + detail + ")");
     if (noMatch == NoMatchBehaviour.ALLOW) {
       return;
     }

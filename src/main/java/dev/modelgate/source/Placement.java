@@ -16,7 +16,13 @@ import java.util.Optional;
  *   <li>{@link Stage#POD_REVIEW}: a pod template whose volume another webhook (KServe's pod
  *       mutator) adds only on the Pod; the Pod's own review verifies it, and this verdict says so;
  *   <li>{@link Stage#REFUSED}: nothing ModelGate can place checks it before use; denied with {@code
- *       detail}, which names the scheme and why.
+ *       detail}, which names the scheme and why;
+ *   <li>{@link Stage#RUNTIME}: a serving runtime's own argument makes the server fetch or read it
+ *       while it runs (a hub ID, a URL, a path in the container image): refused as {@code
+ *       RUNTIME_MODEL_SOURCE} with {@code detail} naming container, flag and value;
+ *   <li>{@link Stage#RUNTIME_ADAPTERS}: the running server takes adapters through its API (vLLM's
+ *       runtime LoRA updating, an adapter sidecar): refused the same way unless the policy sets
+ *       {@code verification.allowRuntimeAdapterLoading}.
  * </ul>
  */
 public record Placement(Stage stage, Optional<ModelUri> volume, String detail) {
@@ -24,7 +30,9 @@ public record Placement(Stage stage, Optional<ModelUri> volume, String detail) {
     ADMISSION,
     IN_POD,
     POD_REVIEW,
-    REFUSED
+    REFUSED,
+    RUNTIME,
+    RUNTIME_ADAPTERS
   }
 
   public static final Placement ADMISSION = new Placement(Stage.ADMISSION, Optional.empty(), "");
@@ -44,7 +52,7 @@ public record Placement(Stage stage, Optional<ModelUri> volume, String detail) {
                 "a pod location is a pvc:// or volume:// URI, not " + v);
           }
         });
-    if ((stage == Stage.POD_REVIEW || stage == Stage.REFUSED) && detail.isBlank()) {
+    if (stage != Stage.ADMISSION && stage != Stage.IN_POD && detail.isBlank()) {
       throw new IllegalArgumentException("a deferred or refused model says why");
     }
   }
@@ -60,6 +68,16 @@ public record Placement(Stage stage, Optional<ModelUri> volume, String detail) {
 
   public static Placement refused(String why) {
     return new Placement(Stage.REFUSED, Optional.empty(), why);
+  }
+
+  /** Fetched or read by the serving runtime itself; {@code why} names container, flag and value. */
+  public static Placement runtime(String why) {
+    return new Placement(Stage.RUNTIME, Optional.empty(), why);
+  }
+
+  /** Adapters the running server loads through its API; {@code why} names container and switch. */
+  public static Placement runtimeAdapters(String why) {
+    return new Placement(Stage.RUNTIME_ADAPTERS, Optional.empty(), why);
   }
 
   /**

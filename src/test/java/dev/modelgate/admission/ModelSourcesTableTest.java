@@ -6,11 +6,14 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.fasterxml.jackson.dataformat.yaml.YAMLMapper;
+import dev.modelgate.admission.runtimeargs.ServingRuntime;
 import dev.modelgate.admission.serving.ServingComponent;
 import dev.modelgate.admission.serving.ServingInspector;
 import dev.modelgate.source.ModelReference;
+import dev.modelgate.source.ModelUri;
 import dev.modelgate.source.Placement;
 import dev.modelgate.testing.KServePods;
+import dev.modelgate.testing.ServingPods;
 import dev.modelgate.testing.ServingResources;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -30,7 +33,11 @@ class ModelSourcesTableTest {
   static final String START = "<!-- model-sources-table -->";
   static final String END = "<!-- /model-sources-table -->";
 
-  record Example(JsonNode object, Predicate<ModelReference> model) {}
+  record Example(JsonNode object, Predicate<ModelReference> model, List<ModelReference> declared) {
+    Example(JsonNode object, Predicate<ModelReference> model) {
+      this(object, model, List.of());
+    }
+  }
 
   static Map<String, Example> examples() throws Exception {
     Map<String, Example> e = new LinkedHashMap<>();
@@ -123,7 +130,7 @@ class ModelSourcesTableTest {
         .addObject()
         .put("name", "modelcar")
         .put("image", "registry.example.com/models/llama:1");
-    e.put("KServe modelcar (`oci://`)", new Example(modelcar, any));
+    e.put("KServe modelcar (`oci://`)", new Example(modelcar, m -> m.name().equals("modelcar")));
     e.put(
         "KServe `oci://` storageUri annotation",
         new Example(KServePods.predictorPod("oci://registry.example.com/models/llama:1"), any));
@@ -141,14 +148,17 @@ class ModelSourcesTableTest {
         .put("image", "kserve/agent")
         .putArray("args")
         .add("--enable-puller");
-    e.put("KServe model agent (TrainedModels)", new Example(agent, any));
     e.put(
-        "Server that fetches its own model (vLLM `--model`, TGI `MODEL_ID`, Ollama)",
+        "KServe model agent (TrainedModels)",
+        new Example(agent, m -> m.name().equals("kserve-agent")));
+    runtimeExamples(e);
+    e.put(
+        "Server outside the runtime table that fetches its own model (Ollama, custom entrypoints)",
         new Example(
             deployment(
                 new YAMLMapper()
                     .readTree(
-                        "spec:\n  containers: [{name: vllm, image: vllm/vllm-openai, args: ['--model', 'meta-llama/Meta-Llama-3-8B']}]\n")),
+                        "spec:\n  containers: [{name: ollama, image: ollama/ollama, args: [serve]}]\n")),
             any));
     String oci = "oci://registry.example.com/models/llama:1";
     String digest = "oci://registry.example.com/models/llama@sha256:" + "a".repeat(64);
@@ -192,6 +202,74 @@ class ModelSourcesTableTest {
     return e;
   }
 
+  /** The rows of the serving-runtime table ({@link ServingRuntime}) and its companions. */
+  private static void runtimeExamples(Map<String, Example> e) throws Exception {
+    String hub = "meta-llama/Llama-3.1-8B";
+    Map<ServingRuntime, JsonNode> byRuntime = new LinkedHashMap<>();
+    byRuntime.put(ServingRuntime.VLLM, ServingPods.productionStackVllm(hub, ""));
+    byRuntime.put(
+        ServingRuntime.KSERVE_HUGGINGFACE,
+        ServingPods.kserveHuggingface("hf://org/verified", "--model_id=" + hub));
+    byRuntime.put(
+        ServingRuntime.TGI, ServingPods.tgi("", "[{name: MODEL_ID, value: '" + hub + "'}]", ""));
+    byRuntime.put(
+        ServingRuntime.SGLANG,
+        ServingPods.deployment(
+            "s",
+            "{app: s}",
+            "    - name: main\n      image: sglang\n      command: [python3, -m, sglang.launch_server, --model-path, "
+                + hub
+                + "]\n"));
+    byRuntime.put(
+        ServingRuntime.TRITON, ServingPods.kserveTriton("s3://bucket/repo", "gs://bucket/repo"));
+    byRuntime.put(
+        ServingRuntime.LLAMA_CPP,
+        ServingPods.deployment(
+            "l",
+            "{app: l}",
+            "    - name: llama\n      image: llama\n      args: [-hf, 'org/m-GGUF']\n"));
+    for (ServingRuntime r : ServingRuntime.values()) {
+      String row = r.tableRow();
+      e.put(
+          row.substring(2, row.indexOf(" | ")),
+          new Example(byRuntime.get(r), m -> m.placement().stage() == Placement.Stage.RUNTIME));
+    }
+    e.put(
+        "Runtime model argument inside a verified model's mount (`--model_dir=/mnt/models`)",
+        new Example(ServingPods.kserveHuggingface("hf://org/verified"), any()));
+    e.put(
+        "Runtime model argument on another volume",
+        new Example(
+            ServingPods.deployment(
+                "v",
+                "{app: v}",
+                "    - name: vllm\n      image: vllm\n      command: [vllm, serve, /data/llama]\n"
+                    + "      volumeMounts: [{name: weights, mountPath: /data, readOnly: true}]\n"
+                    + "    volumes: [{name: weights, persistentVolumeClaim: {claimName: models}}]\n"),
+            any()));
+    e.put(
+        "Runtime adapter loading (`VLLM_ALLOW_RUNTIME_LORA_UPDATING`, AIBrix `aibrix_runtime`, production-stack LoRA `sidecar`, SGLang with LoRA, Triton `--model-control-mode=explicit`)",
+        new Example(
+            ServingPods.aibrixAdapters(), m -> m.name().equals("aibrix-runtime-runtime-adapters")));
+    e.put(
+        "Model declared by a policy (`spec.declaredModels`)",
+        new Example(
+            ServingPods.deployment(
+                "k",
+                "{kaito.sh/workspace: ws}",
+                "    - name: server\n      image: kaito-base\n"
+                    + "      volumeMounts: [{name: weights, mountPath: /workspace/weights, readOnly: true}]\n"
+                    + "    volumes: [{name: weights, persistentVolumeClaim: {claimName: models}}]\n"),
+            any(),
+            List.of(
+                new ModelReference(
+                    "llm", ModelUri.parse("pvc://models/llama"), "", "spec.declaredModels[0]"))));
+  }
+
+  private static Predicate<ModelReference> any() {
+    return m -> true;
+  }
+
   private static JsonNode pod(String annotation, String volumes) throws Exception {
     return new YAMLMapper()
         .readTree(
@@ -220,7 +298,12 @@ class ModelSourcesTableTest {
         ServingInspector.reviews(o.path("kind").asText(), o)
             ? served(o)
             : new WorkloadInspector()
-                .inspect(o.path("kind").asText(), "ml", o.at("/metadata/name").asText(), o);
+                .inspect(
+                    o.path("kind").asText(),
+                    "ml",
+                    o.at("/metadata/name").asText(),
+                    o,
+                    example.declared());
     if (!w.problems().isEmpty()) {
       return "refused";
     }
@@ -238,6 +321,8 @@ class ModelSourcesTableTest {
       case POD_REVIEW:
         return "at the Pod's review";
       case REFUSED:
+      case RUNTIME:
+      case RUNTIME_ADAPTERS:
         return "refused";
       default:
         throw new AssertionError("a stage the table does not name: " + stage);

@@ -36,7 +36,7 @@ class RequireModelsTest {
     return "apiVersion: apps/v1\nkind: Deployment\nmetadata: {name: vllm, namespace: ml}\nspec:\n  template:\n    metadata:\n      labels: {"
         + labels
         + "}\n"
-        + "    spec:\n      containers: [{name: vllm, image: vllm/vllm-openai, args: ['--model', 'meta-llama/Meta-Llama-3-8B']}]\n";
+        + "    spec:\n      containers: [{name: vllm, image: registry.example.com/llm-server:1}]\n";
   }
 
   @Test

@@ -19,18 +19,36 @@ class CheckModelsFoundTest {
   @TempDir Path tmp;
 
   @Test
-  void deploymentThatFetchesItsModelAtStartUpSaysZeroModelsFound() throws Exception {
+  void deploymentNamingNoModelSaysZeroModelsFound() throws Exception {
+    Path w =
+        TestModels.write(
+            tmp.resolve("web.yaml"),
+            "apiVersion: apps/v1\nkind: Deployment\nmetadata: {name: web, namespace: inference}\n"
+                + "spec:\n  template:\n    spec:\n      containers: [{name: web, image: nginx, args: ['-g', 'daemon off;']}]\n");
+
+    Cli.Result r = Cli.run("check", "--policies", "policies", w, "--json");
+
+    assertThat(r.exitCode()).as(r.toString()).isZero();
+    assertThat(r.err()).contains("ADMIT Deployment inference/web").contains("  0 models found");
+    assertThat(r.out()).contains("\"modelsFound\" : 0");
+  }
+
+  @Test
+  void deploymentWhoseServerFetchesItsModelAtStartUpIsOneModelFound() throws Exception {
+    // Until issue 21 this vLLM shape was "0 models found": its --model is a model too.
     Path w =
         TestModels.write(
             tmp.resolve("vllm.yaml"),
             "apiVersion: apps/v1\nkind: Deployment\nmetadata: {name: vllm, namespace: inference}\n"
                 + "spec:\n  template:\n    spec:\n      containers: [{name: vllm, image: vllm/vllm-openai, args: ['--model', 'meta-llama/Meta-Llama-3-8B']}]\n");
 
-    Cli.Result r = Cli.run("check", "--policies", "policies", w, "--json");
+    Cli.Result r = Cli.run("check", "--policies", "policies", "--no-match", "deny", w, "--json");
 
-    assertThat(r.exitCode()).as(r.toString()).isZero();
-    assertThat(r.err()).contains("ADMIT Deployment inference/vllm").contains("  0 models found");
-    assertThat(r.out()).contains("\"modelsFound\" : 0");
+    assertThat(r.exitCode()).as(r.toString()).isEqualTo(1);
+    assertThat(r.err())
+        .contains("  1 model found")
+        .contains("FAIL model 'vllm-model' (hf://meta-llama/Meta-Llama-3-8B)");
+    assertThat(r.out()).contains("\"modelsFound\" : 1");
   }
 
   @Test

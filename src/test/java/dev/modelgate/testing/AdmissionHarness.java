@@ -98,6 +98,34 @@ public final class AdmissionHarness {
     return service().review(r, Instant.now().plus(Duration.ofSeconds(10)));
   }
 
+  /** A CREATE of {@code object} in namespace ml, through /mutate or /validate. */
+  public AdmissionOutcome review(JsonNode object, boolean mutating) {
+    var r =
+        new AdmissionRequest(
+            "admission.k8s.io/v1",
+            "u",
+            object.path("kind").asText(),
+            "ml",
+            object.at("/metadata/name").asText(),
+            "CREATE",
+            "",
+            false,
+            object,
+            MissingNode.getInstance());
+    return service().review(r, Instant.now().plus(Duration.ofSeconds(10)), mutating);
+  }
+
+  /** /mutate, its patch applied, then /validate on the patched object (or /mutate's denial). */
+  public AdmissionOutcome mutateThenValidate(JsonNode object) {
+    AdmissionOutcome m = review(object, true);
+    return m.allowed() ? review(patched(m, object), false) : m;
+  }
+
+  /** {@code object} with the outcome's JSON patch applied. */
+  public static JsonNode patched(AdmissionOutcome o, JsonNode object) {
+    return io.fabric8.zjsonpatch.JsonPatch.apply(new ObjectMapper().valueToTree(o.patch()), object);
+  }
+
   public AdmissionOutcome reviewJson(String admissionReviewJson) {
     return review(
         new AdmissionReviewParser().parse(admissionReviewJson.getBytes(StandardCharsets.UTF_8)));

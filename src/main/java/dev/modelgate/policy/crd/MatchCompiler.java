@@ -46,8 +46,7 @@ final class MatchCompiler {
     return out;
   }
 
-  private static LabelSelector selector(
-      io.fabric8.kubernetes.api.model.LabelSelector s, CompileErrors at) {
+  static LabelSelector selector(io.fabric8.kubernetes.api.model.LabelSelector s, CompileErrors at) {
     if (s == null) {
       return LabelSelector.ALL;
     }

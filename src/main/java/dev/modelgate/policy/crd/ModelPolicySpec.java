@@ -51,6 +51,33 @@ public class ModelPolicySpec {
       "A workload this policy selects (namespaceSelector, workloadSelector) that names no model fails it with NO_MODEL_DECLARED, in the policy's mode. Default false.")
   public Boolean requireModels;
 
+  @JsonPropertyDescription(
+      "Models that workloads use without naming them (operators such as KAITO, OME or the NIM operator build pod templates with labels only): each workload this policy selects that also matches an entry's workloadSelector uses that model, verified as if the pod template carried the annotation model.modelgate.dev/<name>: <uri>.")
+  public List<DeclaredModel> declaredModels;
+
+  /** One model a platform team declares for the workloads a selector picks. */
+  @JsonInclude(JsonInclude.Include.NON_NULL)
+  public static class DeclaredModel {
+    @Required
+    @JsonPropertyDescription(
+        "The model's name, as in model.modelgate.dev/<name> (lowercase letters, digits, '-', '.').")
+    public String name;
+
+    @Required
+    @JsonPropertyDescription(
+        "Where the model is: oci://, pvc://claim/path or volume://volume/path (as the annotation takes it).")
+    public String uri;
+
+    @Required
+    @JsonPropertyDescription(
+        "Pod template labels of the workloads that use the model (besides the policy's own match).")
+    public LabelSelector workloadSelector;
+
+    @JsonPropertyDescription(
+        "Where the OMS bundle is, relative to the model directory, when not model.sig.")
+    public String signature;
+  }
+
   public enum Mode {
     Enforce,
     Warn,
@@ -203,5 +230,13 @@ public class ModelPolicySpec {
     @JsonPropertyDescription(
         "OMS serializations accepted: files, shards (default both). [files] refuses shards signatures, whose manifests cannot cover empty files.")
     public List<String> serializations;
+
+    @JsonPropertyDescription(
+        "Admit serving runtimes that load adapters into the running server through its API (VLLM_ALLOW_RUNTIME_LORA_UPDATING, AIBrix and production-stack adapter sidecars). Those adapters are never verified. Unsafe; default false.")
+    public Boolean allowRuntimeAdapterLoading;
+
+    @JsonPropertyDescription(
+        "/mutate sets HF_HUB_OFFLINE=1 and TRANSFORMERS_OFFLINE=1 on every container that mounts a model this policy matches, and /validate denies a container that overrides them (RUNTIME_DOWNLOADS_UNSEALED). Default false.")
+    public Boolean sealRuntimeDownloads;
   }
 }

@@ -7,6 +7,7 @@ import dev.modelgate.policy.Mode;
 import dev.modelgate.policy.OnError;
 import dev.modelgate.policy.PolicyMatch;
 import dev.modelgate.policy.PolicyRules;
+import dev.modelgate.policy.ServingRules;
 import dev.modelgate.trust.SigstoreTrustRoot;
 import dev.modelgate.verify.Authority;
 import dev.modelgate.verify.VerificationPolicy;
@@ -106,6 +107,9 @@ public final class PolicyCompiler {
     }
     VerifyOptions options = OptionsCompiler.compile(spec.verification, errors.at("verification"));
     PolicyRules rules = PolicyRulesCompiler.compile(spec, authorities, errors);
+    ServingRules serving =
+        ServingRulesCompiler.compile(
+            spec, kind + "/" + (ns.isEmpty() ? "" : ns + "/") + name, errors);
     if (!errors.isEmpty() || authorities.isEmpty()) {
       if (errors.isEmpty()) {
         errors.at("authorities").add(Kind.FIELD_MISSING, "the policy lists no authorities");
@@ -153,7 +157,8 @@ public final class PolicyCompiler {
         Boolean.TRUE.equals(spec.requireModels),
         rules,
         document,
-        List.of());
+        List.of(),
+        serving);
   }
 
   private static String sha256(String text) {

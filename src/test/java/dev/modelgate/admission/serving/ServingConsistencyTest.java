@@ -194,6 +194,9 @@ class ServingConsistencyTest {
         """;
     ObjectNode pod = KServePods.predictorPod("unused");
     ((ObjectNode) pod.at("/metadata")).remove("annotations");
+    // The pod of a custom predictor runs its own container, without huggingfaceserver's
+    // --model_dir (which, pointing at nothing mounted, is itself a model source in the image).
+    ((ObjectNode) pod.at("/spec/containers/0")).put("image", "example.com/server:1").remove("args");
 
     AdmissionOutcome top = decide(ServingResources.tree(custom));
     AdmissionOutcome fromPod = decide(pod);
