@@ -52,6 +52,7 @@ import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.apps.ReplicaSet;
 import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.KubernetesClientException;
 import io.fabric8.kubernetes.client.dsl.base.ResourceDefinitionContext;
 import io.fabric8.kubernetes.client.server.mock.EnableKubernetesMockClient;
 import java.nio.file.Files;
@@ -508,17 +509,28 @@ class BackgroundVerificationTest {
 
     // Another holder renews the Lease once and then disappears (a replica that paused, then died):
     // replica-a cannot renew within the deadline and loses it, which ends fabric8's elector.
-    client
-        .leases()
-        .inNamespace(NS)
-        .withName("modelgate-scan")
-        .edit(
-            l -> {
-              l.getSpec().setHolderIdentity("replica-gone");
-              l.getSpec().setRenewTime(ZonedDateTime.now(ZoneOffset.UTC));
-              l.getSpec().setAcquireTime(ZonedDateTime.now(ZoneOffset.UTC));
-              return l;
-            });
+    // replica-a renews the Lease meanwhile, so an edit can meet a newer resourceVersion (409):
+    // take the Lease again as any client would, a bounded number of times.
+    for (int attempt = 1; ; attempt++) {
+      try {
+        client
+            .leases()
+            .inNamespace(NS)
+            .withName("modelgate-scan")
+            .edit(
+                l -> {
+                  l.getSpec().setHolderIdentity("replica-gone");
+                  l.getSpec().setRenewTime(ZonedDateTime.now(ZoneOffset.UTC));
+                  l.getSpec().setAcquireTime(ZonedDateTime.now(ZoneOffset.UTC));
+                  return l;
+                });
+        break;
+      } catch (KubernetesClientException e) {
+        if (e.getCode() != 409 || attempt == 10) {
+          throw e;
+        }
+      }
+    }
     await("replica-a lost the Lease", () -> !a.leading());
 
     await(
