@@ -56,19 +56,18 @@ public final class ClusterReports {
    */
   public static ClusterBom.Read read(
       Optional<Path> kubeconfig, Optional<String> context, List<String> namespaces) {
+    if (kubeconfig.isPresent() && !Files.isReadable(kubeconfig.get())) {
+      throw new InvalidInputException(
+          Reason.NOT_FOUND, "kubeconfig " + kubeconfig.get() + " does not exist or cannot be read");
+    }
     Config config;
     try {
+      // fromKubeconfig(context, File) takes the file as it is; the deprecated (context, contents,
+      // path) form lets JVM properties such as kubernetes.master override the file's server.
       config =
           kubeconfig.isPresent()
-              ? Config.fromKubeconfig(
-                  context.orElse(null),
-                  Files.readString(kubeconfig.get()),
-                  kubeconfig.get().toString())
+              ? Config.fromKubeconfig(context.orElse(null), kubeconfig.get().toFile())
               : Config.autoConfigure(context.orElse(null));
-    } catch (IOException e) {
-      throw new InvalidInputException(
-          Reason.NOT_FOUND,
-          "kubeconfig " + kubeconfig.get() + " cannot be read: " + e.getMessage());
     } catch (KubernetesClientException | IllegalArgumentException e) {
       throw new InvalidInputException(
           Reason.REQUEST_MALFORMED, "kubeconfig cannot be used: " + e.getMessage());

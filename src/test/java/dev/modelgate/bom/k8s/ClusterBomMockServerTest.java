@@ -171,7 +171,20 @@ class ClusterBomMockServerTest {
                 + "contexts:\n- name: mock\n  context: {cluster: mock, user: reader}\ncurrent-context: mock\n");
     Path out = tmp.resolve("cluster-bom.json");
 
-    Cli.Result r = Cli.run("bom", "--cluster", "--kubeconfig", kubeconfig, "--output", out);
+    // A JVM property left by another test (or a user's JAVA_OPTS) must not redirect the read:
+    // the kubeconfig named is the one used (found in the full suite).
+    String before = System.getProperty("kubernetes.master");
+    System.setProperty("kubernetes.master", "http://127.0.0.1:1");
+    Cli.Result r;
+    try {
+      r = Cli.run("bom", "--cluster", "--kubeconfig", kubeconfig, "--output", out);
+    } finally {
+      if (before == null) {
+        System.clearProperty("kubernetes.master");
+      } else {
+        System.setProperty("kubernetes.master", before);
+      }
+    }
 
     assertThat(r.exitCode()).as(r.toString()).isZero();
     assertThat(r.err()).contains("Cluster BOM: 3 results from 2 PolicyReports in 2 namespaces");
