@@ -2,6 +2,7 @@ package dev.modelgate.cli;
 
 import com.github.packageurl.MalformedPackageURLException;
 import com.github.packageurl.PackageURL;
+import dev.modelgate.assembly.Core;
 import dev.modelgate.bom.BomVerifier;
 import dev.modelgate.bom.ModelBom;
 import dev.modelgate.bom.ModelEvidence;
@@ -9,18 +10,10 @@ import dev.modelgate.core.InvalidInputException;
 import dev.modelgate.core.Printable;
 import dev.modelgate.core.Reason;
 import dev.modelgate.oci.OciReference;
-import dev.modelgate.oci.RegistryClient;
-import dev.modelgate.oci.RegistryCredentials;
-import dev.modelgate.oms.ModelHasher;
 import dev.modelgate.policy.LineageRule;
-import dev.modelgate.policy.crd.DirectoryPolicyStore;
-import dev.modelgate.policy.crd.PolicyCompiler;
 import dev.modelgate.source.ModelReference;
 import dev.modelgate.source.ModelScheme;
 import dev.modelgate.source.ModelUri;
-import dev.modelgate.verify.ModelVerificationService;
-import dev.modelgate.verify.ModelVerifier;
-import dev.modelgate.verify.OciModelVerifier;
 import dev.modelgate.verify.VerificationPolicy;
 import dev.modelgate.verify.VerificationResult;
 import dev.modelgate.verify.VerifyOptions;
@@ -34,8 +27,6 @@ import java.util.List;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.Callable;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
 import org.cyclonedx.model.Bom;
 import picocli.CommandLine.ArgGroup;
 import picocli.CommandLine.Command;
@@ -205,30 +196,26 @@ final class BomCommand implements Callable<Integer> {
             ? timeout
             : uri.scheme() == ModelScheme.OCI ? Duration.ofSeconds(60) : Duration.ofHours(1);
     Instant deadline = Instant.now().plus(budget);
-    ExecutorService executor = Executors.newCachedThreadPool(BomCommand::daemon);
-    try {
-      ModelVerifier verifier = new ModelVerifier(ModelHasher.allCores());
-      RegistryClient registry =
-          new RegistryClient(
-              RegistryCredentials.fromDefaultDockerConfig(),
-              plainHttp && uri.scheme() == ModelScheme.OCI
-                  ? Set.of(OciReference.parse(uri.location()).registry())
-                  : Set.of());
-      ModelVerificationService service =
-          new ModelVerificationService(
-              verifier, executor, true, new OciModelVerifier(registry, verifier));
-      BomVerifier bom = new BomVerifier(service, Clock.systemUTC());
+    Core.Builder options =
+        Core.builder()
+            .plainHttpRegistries(
+                plainHttp && uri.scheme() == ModelScheme.OCI
+                    ? Set.of(OciReference.parse(uri.location()).registry())
+                    : Set.of());
+    if (policies != null) {
+      options.policyDirectory(policies);
+    }
+    try (Core core = options.build()) {
+      BomVerifier bom = new BomVerifier(core.verification(), Clock.systemUTC());
       ModelEvidence evidence =
           policies != null
               ? bom.verify(
                   model,
-                  DirectoryPolicyStore.load(policies, PolicyCompiler.withEmbeddedPublicGoodRoot()),
+                  core.policies(),
                   namespaces.isEmpty() ? "default" : namespaces.get(0),
                   deadline)
               : bom.verify(model, flagPolicy(uri), deadline);
       return finish(evidence, uri);
-    } finally {
-      executor.shutdownNow();
     }
   }
 
@@ -322,11 +309,5 @@ final class BomCommand implements Callable<Integer> {
   static String version() {
     String v = Main.class.getPackage().getImplementationVersion();
     return v == null ? "development" : v;
-  }
-
-  private static Thread daemon(Runnable r) {
-    Thread t = new Thread(r, "modelgate-bom");
-    t.setDaemon(true);
-    return t;
   }
 }
