@@ -1,14 +1,13 @@
 package dev.modelgate.cli;
 
+import dev.modelgate.assembly.Core;
 import dev.modelgate.core.Failure;
 import dev.modelgate.core.InvalidInputException;
 import dev.modelgate.core.Printable;
 import dev.modelgate.core.Reason;
 import dev.modelgate.inpod.VerifierContainer;
 import dev.modelgate.inpod.VerifierOutcome;
-import dev.modelgate.oci.RegistryClient;
 import dev.modelgate.oci.RegistryCredentials;
-import dev.modelgate.oms.ModelHasher;
 import dev.modelgate.policy.CompiledPolicy;
 import dev.modelgate.policy.Judgement;
 import dev.modelgate.policy.Mode;
@@ -20,7 +19,6 @@ import dev.modelgate.source.ModelReference;
 import dev.modelgate.verify.Deadline;
 import dev.modelgate.verify.ModelVerificationService;
 import dev.modelgate.verify.ModelVerifier;
-import dev.modelgate.verify.OciModelVerifier;
 import dev.modelgate.verify.VerificationPolicy;
 import dev.modelgate.verify.VerificationRequest;
 import dev.modelgate.verify.VerificationResult;
@@ -33,10 +31,7 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
-import java.util.Set;
 import java.util.concurrent.Callable;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
@@ -148,20 +143,22 @@ final class VerifyVolumeCommand implements Callable<Integer> {
               0));
     }
     Path sig = signature != null ? signature : VerificationRequest.defaultSignature(model);
-    ModelVerifier verifier = new ModelVerifier(ModelHasher.allCores());
     ModelReference subject = VerifierContainer.model(modelName, modelUri);
     String named = "model '" + modelName + "' (" + modelUri + ")";
     List<String> enforced = new ArrayList<>();
     List<VerifierOutcome.Result> recorded = new ArrayList<>();
-    ExecutorService threads =
-        Executors.newCachedThreadPool(
-            r -> {
-              Thread t = new Thread(r, "modelgate-lineage");
-              t.setDaemon(true);
-              return t;
-            });
-    try {
-      Judgement judgement = new Judgement(lineageBases(verifier, threads));
+    // Base models of a lineage clause are read from the pod the way the webhook reads a base model
+    // it has no workload credentials for, within the same deadline: registries anonymously (the
+    // verifier carries no secret: no service-account token, no registry credentials), plain HTTP
+    // only to loopback, and no file:// base (that path would be the verifier's file system, not
+    // the webhook's), which fails with its reason instead.
+    try (Core core =
+        Core.builder()
+            .registryCredentials(RegistryCredentials.NONE)
+            .allowFileModels(false)
+            .build()) {
+      ModelVerifier verifier = core.modelVerifier();
+      Judgement judgement = new Judgement(core.verification());
       for (CompiledPolicy p : compiled) {
         // One deadline per policy: its verification and the lineage it follows share it.
         Instant deadline = Instant.now().plus(timeout);
@@ -209,8 +206,6 @@ final class VerifyVolumeCommand implements Callable<Integer> {
               effect == Judgement.Effect.WAIVED ? "onError Allow" : "mode " + v.mode());
         }
       }
-    } finally {
-      threads.shutdownNow();
     }
     VerifierOutcome outcome = new VerifierOutcome(modelName, modelUri, recorded, 0);
     if (enforced.isEmpty()) {
@@ -218,20 +213,6 @@ final class VerifyVolumeCommand implements Callable<Integer> {
       return ExitCode.OK;
     }
     return fail(enforced, outcome);
-  }
-
-  /**
-   * Base models of a lineage clause, read from the pod the way the webhook reads a base model it
-   * has no workload credentials for, within the same deadline: registries anonymously (the verifier
-   * carries no secret: no service-account token, no registry credentials), plain HTTP only to
-   * loopback, and no {@code file://} base (that path would be the verifier's file system, not the
-   * webhook's), which fails with its reason instead.
-   */
-  private static ModelVerificationService lineageBases(
-      ModelVerifier verifier, ExecutorService threads) {
-    RegistryClient registry = new RegistryClient(RegistryCredentials.NONE, Set.of());
-    return new ModelVerificationService(
-        verifier, threads, false, new OciModelVerifier(registry, verifier));
   }
 
   /** The record of one policy's verdict, as background verification reads it back. */
