@@ -94,7 +94,7 @@ public final class AdmissionService {
     JsonNode podTemplate =
         template == null
             ? MissingNode.getInstance()
-            : WorkloadInspector.podTemplate(r.object(), template);
+            : WorkloadInspector.podTemplate(r.kind(), r.object(), template);
     // Labels are needed before inspection only where a policy declares models or requires them.
     Map<String, String> earlyLabels =
         template != null && engine.needsLabelsWithoutModels(r.namespace())

@@ -7,6 +7,7 @@ import dev.modelgate.core.Failure;
 import dev.modelgate.core.FieldPath;
 import dev.modelgate.core.InvalidInputException;
 import dev.modelgate.core.Reason;
+import dev.modelgate.inpod.ClaimTemplates;
 import dev.modelgate.source.ModelReference;
 import dev.modelgate.source.ModelScheme;
 import dev.modelgate.source.ModelUri;
@@ -73,13 +74,17 @@ public final class WorkloadInspector {
     }
   }
 
-  /** The pod template at {@code path} (from {@link #templatePath}); the object itself for "". */
-  static JsonNode podTemplate(JsonNode object, String path) {
+  /**
+   * The pod template at {@code path} (from {@link #templatePath}); the object itself for "". A
+   * StatefulSet's claim templates are among its volumes, as in the pods it creates ({@link
+   * ClaimTemplates}).
+   */
+  static JsonNode podTemplate(String kind, JsonNode object, String path) {
     JsonNode n = object;
     for (String part : path.isEmpty() ? new String[0] : path.split("\\.")) {
       n = n.path(part);
     }
-    return n;
+    return ClaimTemplates.podTemplate(kind, object, n);
   }
 
   public Workload inspect(String kind, String namespace, String name, JsonNode object) {
@@ -109,7 +114,7 @@ public final class WorkloadInspector {
                       + kind
                       + " is not a workload ModelGate inspects (Pod, Deployment, ReplicaSet, StatefulSet, DaemonSet, Job, CronJob)")));
     }
-    JsonNode template = podTemplate(object, path);
+    JsonNode template = podTemplate(kind, object, path);
     if (!template.isObject()) {
       return new Workload(
           kind,

@@ -135,6 +135,7 @@ final class VolumeRules {
       JsonNode verifier,
       CompiledPolicy policy) {
     List<Failure> out = new ArrayList<>();
+    Set<String> readOnly = InitContainerOrder.readOnlyVolumes(podSpec);
     for (String kind : List.of("containers", "initContainers", "ephemeralContainers")) {
       JsonNode cs = podSpec.path(kind);
       for (int i = 0; i < cs.size(); i++) {
@@ -145,11 +146,11 @@ final class VolumeRules {
           continue;
         }
         for (JsonNode m : c.path("volumeMounts")) {
-          if (volumes.contains(m.path("name").asText()) && InitContainerOrder.writes(m)) {
+          if (volumes.contains(m.path("name").asText()) && InitContainerOrder.writes(m, readOnly)) {
             out.add(
                 Failure.of(
                     Reason.MODEL_MOUNT_WRITABLE,
-                    "container '%s' mounts model volume '%s' writable; policy %s requires read-only mounts (volumeMounts[].readOnly: true)",
+                    "container '%s' mounts model volume '%s' writable; policy %s requires read-only mounts (volumeMounts[].readOnly: true, or persistentVolumeClaim.readOnly: true on the volume)",
                     c.path("name").asText(),
                     m.path("name").asText(),
                     policy.displayName()));

@@ -15,6 +15,7 @@ import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 
 /**
  * Models on volumes (PVC, NFS, hostPath, CSI, and emptyDirs a downloader fills) are verified where
@@ -73,14 +74,7 @@ public final class VolumeVerifier {
       ModelUri at = model.placement().volume().orElseThrow();
       List<String> volumes = VolumeRules.volumeNames(podSpec, at);
       if (volumes.isEmpty()) {
-        out.add(
-            Failure.of(
-                Reason.MODEL_VOLUME_NOT_MOUNTED,
-                "the pod mounts no volume for %s (%s)",
-                describe(model),
-                at.scheme() == ModelScheme.PVC
-                    ? "no volume with persistentVolumeClaim.claimName " + at.location()
-                    : "no volume named " + at.location()));
+        out.add(notMounted(podSpec, model, at));
         return out;
       }
       String volume = volumes.get(0);
@@ -114,9 +108,10 @@ public final class VolumeVerifier {
         index = -1;
       }
       // Without a usable verifier, the rest is judged as if it stood where /mutate puts it.
+      Set<String> readOnly = InitContainerOrder.readOnlyVolumes(podSpec);
       double position =
-          index >= 0 ? index : InitContainerOrder.lastWriter(init, volumes, name) + 0.5;
-      out.addAll(order(init, volumes, position, expected, name));
+          index >= 0 ? index : InitContainerOrder.lastWriter(init, volumes, name, readOnly) + 0.5;
+      out.addAll(order(init, volumes, readOnly, position, expected, name));
       boolean onClaim = VolumeRules.claimOf(podSpec, at).isPresent();
       if (onClaim) {
         out.addAll(VolumeRules.mountsOutsideModel(podSpec, at, volumes, expected));
@@ -172,21 +167,57 @@ public final class VolumeVerifier {
     return VolumeRules.sharedClaimWarnings(namespace, models, claims);
   }
 
+  /**
+   * MODEL_VOLUME_NOT_MOUNTED, saying why: no such volume or claim, or a {@code pvc://} model on the
+   * per-replica claims of a StatefulSet's claim template, which one claim name cannot declare.
+   */
+  private static Failure notMounted(JsonNode podSpec, ModelReference model, ModelUri at) {
+    if (at.scheme() != ModelScheme.PVC) {
+      return Failure.of(
+          Reason.MODEL_VOLUME_NOT_MOUNTED,
+          "the pod mounts no volume for %s (no volume named %s)",
+          describe(model),
+          at.location());
+    }
+    var template = ClaimTemplates.templateOf(podSpec, at.location());
+    if (template.isPresent()) {
+      return Failure.of(
+          Reason.MODEL_VOLUME_NOT_MOUNTED,
+          "the pod mounts no volume for %s: claim %s is one of the per-replica claims of volumeClaimTemplates '%s' (%s-<statefulset>-<ordinal>), so no one claim name holds the model for every pod; declare it as volume://%s/%s",
+          describe(model),
+          at.location(),
+          template.get(),
+          template.get(),
+          template.get(),
+          at.path());
+    }
+    return Failure.of(
+        Reason.MODEL_VOLUME_NOT_MOUNTED,
+        "the pod mounts no volume for %s (no volume with persistentVolumeClaim.claimName %s)",
+        describe(model),
+        at.location());
+  }
+
   /** Init containers out of order around the verifier standing at {@code position}. */
   private static List<Failure> order(
-      List<JsonNode> init, List<String> volumes, double position, JsonNode verifier, String name) {
+      List<JsonNode> init,
+      List<String> volumes,
+      Set<String> readOnly,
+      double position,
+      JsonNode verifier,
+      String name) {
     List<Failure> out = new ArrayList<>();
     for (int i = 0; i < init.size(); i++) {
       JsonNode c = init.get(i);
       if (VerifierContainer.isVerifier(c, verifier)) {
         continue;
       }
-      JsonNode mount = InitContainerOrder.firstMount(c, volumes);
+      JsonNode mount = InitContainerOrder.firstMount(c, volumes, readOnly);
       if (mount == null) {
         continue;
       }
       boolean sidecar = InitContainerOrder.isSidecar(c);
-      boolean writes = !sidecar && InitContainerOrder.writes(mount);
+      boolean writes = !sidecar && InitContainerOrder.writes(mount, readOnly);
       if (i > position && writes) {
         out.add(
             Failure.of(
@@ -254,7 +285,8 @@ public final class VolumeVerifier {
             base.add(c);
           }
         });
-    InitContainerOrder desired = new InitContainerOrder(base);
+    InitContainerOrder desired =
+        new InitContainerOrder(base, InitContainerOrder.readOnlyVolumes(podSpec));
     for (Map.Entry<String, JsonNode> w : wanted.entrySet()) {
       desired.insert(w.getValue(), volumesOf.get(w.getKey()));
     }

@@ -71,6 +71,16 @@ class ModelSourcesTableTest {
                 "  volumes: [{name: w, emptyDir: {}}]\n"),
             any));
     e.put(
+        "Annotated `volume://` model on a StatefulSet claim template",
+        new Example(
+            new YAMLMapper()
+                .readTree(
+                    "apiVersion: apps/v1\nkind: StatefulSet\nmetadata: {name: s, namespace: ml}\n"
+                        + "spec:\n  template:\n    metadata:\n      annotations: {model.modelgate.dev/llm: 'volume://weights/llama'}\n"
+                        + "    spec:\n      containers: [{name: server, image: server, volumeMounts: [{name: weights, mountPath: /w, readOnly: true}]}]\n"
+                        + "  volumeClaimTemplates: [{metadata: {name: weights}}]\n"),
+            any));
+    e.put(
         "Annotated download (`s3://`, `hf://`, … as a model annotation)",
         new Example(pod("model.modelgate.dev/llm: 's3://bucket/llama'", ""), any));
     e.put(

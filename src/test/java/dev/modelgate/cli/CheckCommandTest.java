@@ -151,12 +151,28 @@ class CheckCommandTest {
         TestModels.write(
             tmp.resolve("w.yaml"),
             Files.readString(Path.of("testdata/workloads/deployment-pvc.yaml"))
-                .replace("subPath: llama-3-8b, readOnly: true}", "subPath: llama-3-8b}"));
+                .replace("subPath: llama-3-8b, readOnly: true}", "subPath: llama-3-8b}")
+                .replace("{claimName: model-store, readOnly: true}", "{claimName: model-store}"));
 
     Cli.Result r = Cli.run("check", "--policies", "policies", w);
 
     assertThat(r.exitCode()).isEqualTo(1);
     assertThat(r.err()).contains("container 'vllm' mounts model volume 'models' writable");
+  }
+
+  @Test
+  void aClaimVolumeFlaggedReadOnlyMakesItsMountsReadOnly() throws Exception {
+    // persistentVolumeClaim.readOnly "will force the ReadOnly setting in VolumeMounts".
+    Path w =
+        TestModels.write(
+            tmp.resolve("w.yaml"),
+            Files.readString(Path.of("testdata/workloads/deployment-pvc.yaml"))
+                .replace("subPath: llama-3-8b, readOnly: true}", "subPath: llama-3-8b}"));
+
+    Cli.Result r = Cli.run("check", "--policies", "policies", w);
+
+    assertThat(r.exitCode()).as(r.err()).isZero();
+    assertThat(r.err()).doesNotContain("writable");
   }
 
   /** The shipped testdata policy, selecting namespaces by {@code selector} (a matchLabels map). */
