@@ -136,9 +136,13 @@ public final class AdmissionService {
               matches,
               deadline,
               volumes.check(podSpec, stage, ready),
-              // /mutate adds the sealing variables; /validate sees whether they hold.
+              // /mutate adds the sealing variables; /validate sees whether they hold. A running
+              // pod's container environment cannot change (ValidatePodUpdate), so it is judged
+              // as the pod it is: a seal turned on after it started cannot deny its label update.
               (m, p) ->
-                  !mutating && p.serving().sealRuntimeDownloads()
+                  !mutating
+                          && stage != VolumeVerifier.Stage.RUNNING
+                          && p.serving().sealRuntimeDownloads()
                       ? RuntimeSeal.check(podSpec, m, p.displayName())
                       : List.of());
       if (stage == VolumeVerifier.Stage.RUNNING) {

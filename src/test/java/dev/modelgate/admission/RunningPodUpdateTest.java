@@ -182,6 +182,37 @@ class RunningPodUpdateTest {
     return pod;
   }
 
+  /**
+   * A policy edit that turns on {@code verification.sealRuntimeDownloads} after the pod started:
+   * the seal is set by /mutate on new pods, and a running pod's container environment cannot change
+   * (ValidatePodUpdate), so a label update of the pod is not denied RUNTIME_DOWNLOADS_UNSEALED; a
+   * new pod without the seal still is.
+   */
+  @Test
+  void aLabelUpdateOfARunningPodPassesAfterAPolicyTurnsOnTheSeal() throws Exception {
+    harness.policy(
+        "p.yaml",
+        AdmissionHarness.keyPolicy(
+            "volumes",
+            "Enforce",
+            "pvc://**",
+            signed.publicKey,
+            "  verification: {requireReadOnlyMounts: true, sealRuntimeDownloads: true}\n"));
+    JsonNode pod = labelled(running);
+
+    AdmissionOutcome validated = review(request("UPDATE", "", pod, running), false);
+    Cli.Result checked = check("", pod, running);
+    AdmissionOutcome recreated = review(request("CREATE", "", running, null), false);
+
+    assertThat(validated.allowed()).as(validated.message()).isTrue();
+    assertThat(checked.exitCode()).as(checked.toString()).isZero();
+    assertThat(recreated.allowed()).isFalse();
+    assertThat(recreated.decision().denials())
+        .flatExtracting(f -> f.failures())
+        .extracting(Failure::reason)
+        .contains(Reason.RUNTIME_DOWNLOADS_UNSEALED);
+  }
+
   @ParameterizedTest(name = "{0}")
   @MethodSource("updates")
   void validateMutateAndCheckGiveOneAnswerForAnUpdate(String what, boolean edit, Reason denied)
