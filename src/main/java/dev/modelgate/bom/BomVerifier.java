@@ -5,13 +5,13 @@ import dev.modelgate.core.Reason;
 import dev.modelgate.policy.CompileError;
 import dev.modelgate.policy.CompiledPolicy;
 import dev.modelgate.policy.DigestPolicy;
+import dev.modelgate.policy.Judgement;
 import dev.modelgate.policy.LineageCheck;
 import dev.modelgate.policy.LineageRule;
 import dev.modelgate.policy.PolicyChecks;
 import dev.modelgate.policy.PolicyRules;
 import dev.modelgate.policy.PolicyStore;
 import dev.modelgate.source.ModelReference;
-import dev.modelgate.source.ModelScheme;
 import dev.modelgate.verify.Authority;
 import dev.modelgate.verify.ModelVerificationService;
 import dev.modelgate.verify.VerificationPolicy;
@@ -36,10 +36,12 @@ import java.util.stream.Collectors;
  */
 public final class BomVerifier {
   private final ModelVerificationService service;
+  private final Judgement judgement;
   private final Clock clock;
 
   public BomVerifier(ModelVerificationService service, Clock clock) {
     this.service = service;
+    this.judgement = new Judgement(service);
     this.clock = clock;
   }
 
@@ -137,29 +139,21 @@ public final class BomVerifier {
     List<LineageCheck.Ancestor> ancestors = new ArrayList<>();
     Judge chainBy = null;
     for (Judge j : judges) {
-      Optional<Failure> tag = tagRefused(model, j);
+      Optional<Failure> tag = Judgement.digestRequired(model, j.digest(), j.name());
       VerificationResult r =
           tag.isPresent()
               ? VerificationResult.failed(model.uri().toString(), List.of(tag.get()))
               : service.verify(model, j.policy(), Duration.between(clock.instant(), deadline));
-      List<Failure> failures = new ArrayList<>(r.failures());
-      List<String> held = List.of();
-      if (r.verified()) {
-        PolicyChecks.Result checks =
-            PolicyChecks.after(j.rules(), model.name(), model.uri().toString(), r);
-        failures.addAll(checks.failures());
-        held = checks.heldAttestations();
-        if (j.rules().lineage().isPresent()) {
-          LineageCheck.Result lineage =
-              new LineageCheck(service).check(j.rules().lineage().get(), r, deadline);
-          failures.addAll(lineage.failures());
-          // One policy's chain: each lists a digest once (LineageCheck refuses repeats), so the
-          // BOM's bom-refs stay unique; other policies' lineage clauses still count as checks.
-          if (ancestors.isEmpty() && !lineage.ancestors().isEmpty()) {
-            ancestors.addAll(lineage.ancestors());
-            chainBy = j;
-          }
-        }
+      Judgement.RuleOutcome outcome = judgement.rules(j.rules(), model, r, deadline);
+      List<Failure> failures = outcome.failures();
+      List<String> held = outcome.heldAttestations();
+      // One policy's chain: each lists a digest once (LineageCheck refuses repeats), so the BOM's
+      // bom-refs stay unique; other policies' lineage clauses still count as checks.
+      if (ancestors.isEmpty()
+          && outcome.lineage().isPresent()
+          && !outcome.lineage().get().ancestors().isEmpty()) {
+        ancestors.addAll(outcome.lineage().get().ancestors());
+        chainBy = j;
       }
       if (shown == null || (!shown.verified() && r.verified())) {
         shown = r;
@@ -227,19 +221,6 @@ public final class BomVerifier {
   }
 
   /** As admission: a policy with {@code digest: Require} refuses an OCI model named by tag. */
-  private static Optional<Failure> tagRefused(ModelReference model, Judge j) {
-    boolean byTag =
-        model.uri().scheme() == ModelScheme.OCI && !model.uri().location().contains("@");
-    if (byTag && j.digest() == DigestPolicy.REQUIRE) {
-      return Optional.of(
-          Failure.of(
-              Reason.DIGEST_REQUIRED,
-              "policy %s requires a digest reference (@sha256:...), not a tag",
-              j.name()));
-    }
-    return Optional.empty();
-  }
-
   private static String modeName(String enumName) {
     return enumName.charAt(0) + enumName.substring(1).toLowerCase(Locale.ROOT);
   }

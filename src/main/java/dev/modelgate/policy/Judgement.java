@@ -78,21 +78,10 @@ public final class Judgement {
     if (!p.ready()) {
       return notCompiled(model, p);
     }
-    List<Failure> failures = new ArrayList<>(r.failures());
-    List<String> held = List.of();
-    List<String> chain = List.of();
-    if (r.verified()) {
-      PolicyChecks.Result checks =
-          PolicyChecks.after(p.rules(), model.name(), model.uri().toString(), r);
-      failures.addAll(checks.failures());
-      held = checks.heldAttestations();
-      if (p.rules().lineage().isPresent()) {
-        LineageCheck.Result lineage =
-            new LineageCheck(bases).check(p.rules().lineage().get(), r, deadline);
-        failures.addAll(lineage.failures());
-        chain = lineage.chain();
-      }
-    }
+    RuleOutcome outcome = rules(p.rules(), model, r, deadline);
+    List<Failure> failures = outcome.failures();
+    List<String> held = outcome.heldAttestations();
+    List<String> chain = outcome.lineage().map(LineageCheck.Result::chain).orElse(List.of());
     Optional<String> pinned =
         byTag(model) && p.digest() == DigestPolicy.MUTATE && failures.isEmpty()
             ? r.resolvedDigest().map(d -> model.uri().location() + "@" + d)
@@ -107,6 +96,44 @@ public final class Judgement {
         pinned,
         held,
         chain);
+  }
+
+  /**
+   * What a policy's rules find in a verification result: its failures, then (when it verified) the
+   * file rules and attestation conditions, and lineage followed until {@code deadline}. The one
+   * reading of the rules, for admission's verdict and for a bill of materials, which also needs the
+   * lineage's verified ancestors.
+   */
+  public record RuleOutcome(
+      List<Failure> failures,
+      List<String> heldAttestations,
+      Optional<LineageCheck.Result> lineage) {}
+
+  /** The rules' outcome on {@code model}, verified as {@code r}. */
+  public RuleOutcome rules(
+      PolicyRules rules, ModelReference model, VerificationResult r, Instant deadline) {
+    List<Failure> failures = new ArrayList<>(r.failures());
+    if (!r.verified()) {
+      return new RuleOutcome(List.copyOf(failures), List.of(), Optional.empty());
+    }
+    PolicyChecks.Result checks = PolicyChecks.after(rules, model.name(), model.uri().toString(), r);
+    failures.addAll(checks.failures());
+    Optional<LineageCheck.Result> lineage =
+        rules.lineage().map(rule -> new LineageCheck(bases).check(rule, r, deadline));
+    lineage.ifPresent(l -> failures.addAll(l.failures()));
+    return new RuleOutcome(List.copyOf(failures), checks.heldAttestations(), lineage);
+  }
+
+  /** The failure of an OCI model named by tag under a policy whose digest rule is Require. */
+  public static Optional<Failure> digestRequired(
+      ModelReference model, DigestPolicy digest, String policy) {
+    return byTag(model) && digest == DigestPolicy.REQUIRE
+        ? Optional.of(
+            Failure.of(
+                Reason.DIGEST_REQUIRED,
+                "policy %s requires a digest reference (@sha256:...), not a tag",
+                policy))
+        : Optional.empty();
   }
 
   /** An OCI model named by tag, not by digest. */

@@ -331,13 +331,9 @@ public final class PolicyEngine {
           Failure.of(Reason.UNAVAILABLE, "timed out before verification of this model started");
       return ModelVerdict.of(model, p.displayName(), p.mode(), List.of(f));
     }
-    if (Judgement.byTag(model) && p.digest() == DigestPolicy.REQUIRE) {
-      Failure f =
-          Failure.of(
-              Reason.DIGEST_REQUIRED,
-              "policy %s requires a digest reference (@sha256:...), not a tag",
-              p.displayName());
-      return ModelVerdict.of(model, p.displayName(), p.mode(), List.of(f));
+    Optional<Failure> tag = Judgement.digestRequired(model, p.digest(), p.displayName());
+    if (tag.isPresent()) {
+      return ModelVerdict.of(model, p.displayName(), p.mode(), List.of(tag.get()));
     }
     VerificationResult r = verifier.verify(model, p.verification().orElseThrow(), left);
     return judgement.verdict(model, p, r, deadline);
