@@ -48,7 +48,9 @@ public final class ClaimTemplates {
       if (!name.isEmpty() && !byName.containsKey(name)) {
         ObjectNode v = spec.objectNode();
         v.put("name", name);
-        // The controller sets readOnly false on these volumes ("TODO: Use source definition").
+        // No readOnly flag: the StatefulSet controller's updateStorage writes these claim volumes
+        // with ReadOnly false (Kubernetes stateful_set_utils.go@00bdb3fa), so only the mounts'
+        // own readOnly counts for them.
         v.putObject("persistentVolumeClaim").put("claimName", name + "-" + set + "-" + ORDINAL);
         byName.put(name, v);
       }
