@@ -1,6 +1,7 @@
 package dev.modelgate.inpod;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.MissingNode;
 import dev.modelgate.core.Failure;
 import dev.modelgate.core.FieldPath;
 import dev.modelgate.core.Reason;
@@ -28,32 +29,124 @@ final class VolumeRules {
   private VolumeRules() {}
 
   /**
-   * Every pod volume the model is on: every volume backed by the claim, for a {@code pvc://} model
-   * or a {@code volume://} model whose volume is a claim (the named volume first); else the named
-   * volume. A second volume on the same claim is the same bytes, so it is bound by the same rules.
+   * Every pod volume the model is on, the named volume first: for a {@code pvc://} model or a
+   * {@code volume://} model whose volume is a claim, every volume backed by the claim; for a {@code
+   * volume://} model on a hostPath or NFS volume, every hostPath (NFS export of the same server)
+   * volume whose directory holds the model directory or lies inside it. A second volume on the same
+   * storage is the same bytes, so it is bound by the same rules.
    */
   static List<String> volumeNames(JsonNode podSpec, ModelUri at) {
     List<String> out = new ArrayList<>();
-    if (at.scheme() == ModelScheme.VOLUME) {
-      boolean exists = false;
-      for (JsonNode v : podSpec.path("volumes")) {
-        exists |= at.location().equals(v.path("name").asText());
-      }
-      if (!exists) {
-        return List.of();
-      }
-      out.add(at.location());
-    }
-    Optional<String> claim = claimOf(podSpec, at);
     for (JsonNode v : podSpec.path("volumes")) {
-      String name = v.path("name").asText();
-      if (claim.isPresent()
-          && claim.get().equals(v.path("persistentVolumeClaim").path("claimName").asText())
-          && !out.contains(name)) {
-        out.add(name);
+      if (pathWithin(podSpec, at, v).isPresent()) {
+        String name = v.path("name").asText();
+        if (at.scheme() == ModelScheme.VOLUME && at.location().equals(name)) {
+          out.add(0, name);
+        } else if (!out.contains(name)) {
+          out.add(name);
+        }
       }
+    }
+    if (at.scheme() == ModelScheme.VOLUME && (out.isEmpty() || !out.get(0).equals(at.location()))) {
+      return List.of();
     }
     return out;
+  }
+
+  /**
+   * Where the model directory is inside volume {@code v}, or empty when {@code v} does not hold it:
+   * {@code at}'s path on the model's own volume and on every volume of its claim; on another
+   * hostPath or NFS volume over the same directory tree, the model's place relative to that
+   * volume's directory ("" when the volume's directory lies inside the model directory: all of it
+   * is the model). Host symbolic links are not seen from a pod spec (docs/volume-models.md).
+   */
+  static Optional<String> pathWithin(JsonNode podSpec, ModelUri at, JsonNode v) {
+    String name = v.path("name").asText();
+    if (at.scheme() == ModelScheme.VOLUME && at.location().equals(name)) {
+      return Optional.of(at.path());
+    }
+    Optional<String> claim = claimOf(podSpec, at);
+    if (claim.isPresent()) {
+      return claim.get().equals(v.path("persistentVolumeClaim").path("claimName").asText())
+          ? Optional.of(at.path())
+          : Optional.empty();
+    }
+    if (at.scheme() != ModelScheme.VOLUME) {
+      return Optional.empty();
+    }
+    JsonNode own = volume(podSpec, at.location());
+    Optional<String> modelOnHost = hostDirectory(own).map(d -> join(d, at.path()));
+    Optional<String> here = hostDirectory(v);
+    if (modelOnHost.isEmpty() || here.isEmpty() || !sameStorage(own, v)) {
+      return Optional.empty();
+    }
+    String model = modelOnHost.get();
+    String dir = here.get();
+    if (dir.equals(model) || model.startsWith(dir.equals("/") ? "/" : dir + "/")) {
+      return Optional.of(model.substring(dir.length()).replaceAll("^/+", ""));
+    }
+    if (dir.startsWith(model.equals("/") ? "/" : model + "/")) {
+      return Optional.of("");
+    }
+    return Optional.empty();
+  }
+
+  /**
+   * An emptyDir starts empty in every pod: all it holds is what this pod's init containers wrote
+   * before the verifier (KServe's storage-initializer writes each of several storageUris into its
+   * own directory of one emptyDir, and the server mounts the emptyDir's root). A mount of it at or
+   * above the model directory shows the verified model and what those writers put beside it, which
+   * the server reads only through its model arguments, which the runtime-argument inspector judges.
+   * A mount beside the model shows none of the model, so it is outside. Any other volume kind (a
+   * claim, NFS, hostPath, a generic ephemeral volume, which may be provisioned from a snapshot)
+   * holds bytes from before the pod, so only the model directory or below may be mounted.
+   */
+  private static boolean holdsModel(JsonNode volume, String sub, String model) {
+    return volume.has("emptyDir") && (sub.isEmpty() || model.startsWith(sub + "/"));
+  }
+
+  /** The normalised directory a hostPath or NFS volume shows, if it is one. */
+  private static Optional<String> hostDirectory(JsonNode v) {
+    JsonNode p =
+        v.has("hostPath")
+            ? v.path("hostPath").path("path")
+            : v.has("nfs") ? v.path("nfs").path("path") : null;
+    if (p == null || !p.isTextual()) {
+      return Optional.empty();
+    }
+    List<String> parts = new ArrayList<>();
+    for (String s : p.asText().split("/")) {
+      if (!s.isEmpty() && !s.equals(".")) {
+        parts.add(s);
+      }
+    }
+    return Optional.of("/" + String.join("/", parts));
+  }
+
+  /** Both hostPath volumes (one node), or NFS exports of one server. */
+  private static boolean sameStorage(JsonNode a, JsonNode b) {
+    if (a.has("hostPath") && b.has("hostPath")) {
+      return true;
+    }
+    return a.has("nfs")
+        && b.has("nfs")
+        && a.path("nfs")
+            .path("server")
+            .asText()
+            .equalsIgnoreCase(b.path("nfs").path("server").asText());
+  }
+
+  private static String join(String dir, String path) {
+    return path.isEmpty() ? dir : (dir.equals("/") ? "" : dir) + "/" + path;
+  }
+
+  private static JsonNode volume(JsonNode podSpec, String name) {
+    for (JsonNode v : podSpec.path("volumes")) {
+      if (name.equals(v.path("name").asText())) {
+        return v;
+      }
+    }
+    return MissingNode.getInstance();
   }
 
   /**
@@ -74,46 +167,77 @@ final class VolumeRules {
   }
 
   /**
-   * A claim holds more than the model: every volume backed by it, in every container, may mount
-   * only the verified directory or below it (subPath), or the rest of the claim would be readable
-   * (and, writable, a place to swap the model) without verification.
+   * A volume holds more than the model: every volume the model is on, in every container, may mount
+   * only the verified directory or below it (subPath), or the rest of the volume would be readable
+   * (and, writable, a place to swap the model) without verification. Whatever the volume kind: a
+   * claim, NFS, hostPath, an emptyDir or generic ephemeral volume. The only exception are the init
+   * containers that write a volume which is not a claim before the verifier runs (at {@code
+   * position}): they put the model there, and the verifier checks what they left.
    */
   static List<Failure> mountsOutsideModel(
-      JsonNode podSpec, ModelUri at, List<String> volumes, JsonNode verifier) {
+      JsonNode podSpec, ModelUri at, List<String> volumes, double position, JsonNode verifier) {
     List<Failure> out = new ArrayList<>();
-    String claim = claimOf(podSpec, at).orElse(at.location());
+    Optional<String> claim = claimOf(podSpec, at);
+    Set<String> readOnly = InitContainerOrder.readOnlyVolumes(podSpec);
     for (String kind : KINDS) {
-      for (JsonNode c : podSpec.path(kind)) {
-        if (kind.equals("initContainers") && VerifierContainer.isVerifier(c, verifier)) {
+      JsonNode cs = podSpec.path(kind);
+      for (int i = 0; i < cs.size(); i++) {
+        JsonNode c = cs.get(i);
+        boolean init = kind.equals("initContainers");
+        if (init && VerifierContainer.isVerifier(c, verifier)) {
           continue;
         }
         for (JsonNode m : c.path("volumeMounts")) {
-          if (!volumes.contains(m.path("name").asText())) {
+          String name = m.path("name").asText();
+          if (!volumes.contains(name)) {
             continue;
           }
+          boolean writerBefore =
+              init
+                  && i < position
+                  && claim.isEmpty()
+                  && !InitContainerOrder.isSidecar(c)
+                  && InitContainerOrder.writes(m, readOnly);
+          if (writerBefore) {
+            continue;
+          }
+          String model = pathWithin(podSpec, at, volume(podSpec, name)).orElse(at.path());
+          String what =
+              claim.isPresent()
+                  ? "claim " + claim.get() + " (volume '" + name + "')"
+                  : "volume '" + name + "'";
           String sub = m.path("subPath").asText("").replaceAll("^/+|/+$", "");
-          if (m.has("subPathExpr")) {
+          if (List.of(sub.split("/")).contains("..")) {
+            // The API server refuses backsteps in subPath; a review that has one is not judged
+            // by prefix.
             out.add(
                 Failure.of(
                     Reason.MOUNT_OUTSIDE_MODEL,
-                    "container '%s' mounts claim %s (volume '%s') with subPathExpr %s, which cannot be checked against the verified path '%s'",
+                    "container '%s' mounts %s at subPath '%s', which steps out with '..'",
                     c.path("name").asText(),
-                    claim,
-                    m.path("name").asText(),
+                    what,
+                    sub));
+          } else if (m.has("subPathExpr")) {
+            out.add(
+                Failure.of(
+                    Reason.MOUNT_OUTSIDE_MODEL,
+                    "container '%s' mounts %s with subPathExpr %s, which cannot be checked against the verified path '%s'",
+                    c.path("name").asText(),
+                    what,
                     m.path("subPathExpr").asText(),
-                    at.path()));
-          } else if (!(at.path().isEmpty()
-              || sub.equals(at.path())
-              || sub.startsWith(at.path() + "/"))) {
+                    model));
+          } else if (!(model.isEmpty()
+              || sub.equals(model)
+              || sub.startsWith(model + "/")
+              || holdsModel(volume(podSpec, name), sub, model))) {
             out.add(
                 Failure.of(
                     Reason.MOUNT_OUTSIDE_MODEL,
-                    "container '%s' mounts claim %s (volume '%s') at %s, outside the verified model directory '%s'",
+                    "container '%s' mounts %s at %s, outside the verified model directory '%s'",
                     c.path("name").asText(),
-                    claim,
-                    m.path("name").asText(),
+                    what,
                     sub.isEmpty() ? "its root" : "subPath '" + sub + "'",
-                    at.path()));
+                    model));
           }
         }
       }

@@ -113,9 +113,7 @@ public final class VolumeVerifier {
           index >= 0 ? index : InitContainerOrder.lastWriter(init, volumes, name, readOnly) + 0.5;
       out.addAll(order(init, volumes, readOnly, position, expected, name));
       boolean onClaim = VolumeRules.claimOf(podSpec, at).isPresent();
-      if (onClaim) {
-        out.addAll(VolumeRules.mountsOutsideModel(podSpec, at, volumes, expected));
-      }
+      out.addAll(VolumeRules.mountsOutsideModel(podSpec, at, volumes, position, expected));
       if (policy.requireReadOnlyMounts()) {
         out.addAll(
             VolumeRules.writableMounts(podSpec, volumes, position, onClaim, expected, policy));
