@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.node.MissingNode;
 import dev.modelgate.admission.runtimeargs.ModelRemedies;
 import dev.modelgate.admission.runtimeargs.RuntimeSeal;
 import dev.modelgate.admission.serving.ServingInspector;
+import dev.modelgate.core.Failure;
 import dev.modelgate.inpod.ClaimAccessModes;
 import dev.modelgate.inpod.VerifierContainer;
 import dev.modelgate.inpod.VolumeVerifier;
@@ -139,12 +140,21 @@ public final class AdmissionService {
               // /mutate adds the sealing variables; /validate sees whether they hold. A running
               // pod's container environment cannot change (ValidatePodUpdate), so it is judged
               // as the pod it is: a seal turned on after it started cannot deny its label update.
-              (m, p) ->
-                  !mutating
-                          && stage != VolumeVerifier.Stage.RUNNING
-                          && p.serving().sealRuntimeDownloads()
-                      ? RuntimeSeal.check(podSpec, m, p.displayName())
-                      : List.of());
+              (v, p) -> {
+                List<Failure> more =
+                    new ArrayList<>(
+                        ImageVolumeMounts.check(
+                            podSpec,
+                            v,
+                            p.displayName(),
+                            ImageVolumeMounts.kinds(stage == VolumeVerifier.Stage.RUNNING)));
+                if (!mutating
+                    && stage != VolumeVerifier.Stage.RUNNING
+                    && p.serving().sealRuntimeDownloads()) {
+                  more.addAll(RuntimeSeal.check(podSpec, v.model(), p.displayName()));
+                }
+                return more;
+              });
       if (stage == VolumeVerifier.Stage.RUNNING) {
         startedUnverified = VolumeVerifier.startedUnverified(podSpec, ready);
       }

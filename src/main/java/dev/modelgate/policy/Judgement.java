@@ -95,7 +95,8 @@ public final class Judgement {
         failures,
         pinned,
         held,
-        chain);
+        chain,
+        r.imageDirectory());
   }
 
   /**

@@ -13,7 +13,8 @@ import java.util.Optional;
  * matched the model), the mode it was decided in, who signed, the failures (each about the field
  * that named the model unless a check named a more precise one), the digest-pinned OCI reference
  * /mutate should write ({@code pinned}, empty when there is nothing to pin), and what else was
- * verified. Text for people is made from it by {@link DecisionText}.
+ * verified ({@code imageDirectory}: the only directory of a container image that was, see {@code
+ * VerificationResult.imageDirectory}). Text for people is made from it by {@link DecisionText}.
  */
 public record ModelVerdict(
     ModelReference model,
@@ -24,7 +25,8 @@ public record ModelVerdict(
     List<Failure> failures,
     Optional<String> pinned,
     List<String> attestations,
-    List<String> lineage) {
+    List<String> lineage,
+    Optional<String> imageDirectory) {
   public ModelVerdict {
     Objects.requireNonNull(model, "model");
     Objects.requireNonNull(policy, "policy");
@@ -38,9 +40,34 @@ public record ModelVerdict(
     Objects.requireNonNull(pinned, "pinned");
     attestations = List.copyOf(attestations);
     lineage = List.copyOf(lineage);
+    Objects.requireNonNull(imageDirectory, "imageDirectory");
     if (pinned.isPresent() && !failures.isEmpty()) {
       throw new IllegalArgumentException("a model that failed is never pinned");
     }
+  }
+
+  /** A verdict about a model that is not a container image verified by its model directory. */
+  public ModelVerdict(
+      ModelReference model,
+      Optional<String> policy,
+      Mode mode,
+      Optional<Signer> signer,
+      List<String> authorities,
+      List<Failure> failures,
+      Optional<String> pinned,
+      List<String> attestations,
+      List<String> lineage) {
+    this(
+        model,
+        policy,
+        mode,
+        signer,
+        authorities,
+        failures,
+        pinned,
+        attestations,
+        lineage,
+        Optional.empty());
   }
 
   /** A verdict of {@code policy} with nothing verified beyond what {@code failures} say. */

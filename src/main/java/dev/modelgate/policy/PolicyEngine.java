@@ -46,11 +46,8 @@ public final class PolicyEngine {
    * policy finds wrong with a model is a failure in that pair's verdict, not an exception.
    */
   public PolicyDecision decide(WorkloadContext w, Instant deadline, VolumeCheck volumes) {
-    return decide(w, match(w), deadline, volumes, NO_POD_CHECKS);
+    return decide(w, match(w), deadline, volumes, PodCheck.NONE);
   }
-
-  /** No check of the pod beyond the volume rules: the decision of a workload's models alone. */
-  public static final VolumeCheck NO_POD_CHECKS = (m, p) -> List.of();
 
   /**
    * Every model of {@code w} with the policies that match it (compiled or not), in the store's
@@ -92,7 +89,7 @@ public final class PolicyEngine {
       Map<ModelReference, List<CompiledPolicy>> matches,
       Instant deadline,
       VolumeCheck volumes) {
-    return decide(w, matches, deadline, volumes, NO_POD_CHECKS);
+    return decide(w, matches, deadline, volumes, PodCheck.NONE);
   }
 
   /**
@@ -104,7 +101,7 @@ public final class PolicyEngine {
       Map<ModelReference, List<CompiledPolicy>> matches,
       Instant deadline,
       VolumeCheck volumes,
-      VolumeCheck pod) {
+      PodCheck pod) {
     List<Finding> denials = new ArrayList<>();
     List<Finding> warnings = new ArrayList<>();
     List<ModelVerdict> verdicts = new ArrayList<>();
@@ -264,11 +261,11 @@ public final class PolicyEngine {
   }
 
   /** The verdict with what the pod must also satisfy for this (model, policy) pair. */
-  private static ModelVerdict withPodChecks(ModelVerdict v, VolumeCheck pod, CompiledPolicy p) {
+  private static ModelVerdict withPodChecks(ModelVerdict v, PodCheck pod, CompiledPolicy p) {
     if (!p.ready()) {
       return v;
     }
-    List<Failure> more = pod.check(v.model(), p);
+    List<Failure> more = pod.check(v, p);
     if (more.isEmpty()) {
       return v;
     }
@@ -283,7 +280,8 @@ public final class PolicyEngine {
         all,
         Optional.empty(),
         v.attestations(),
-        v.lineage());
+        v.lineage(),
+        v.imageDirectory());
   }
 
   private ModelVerdict evaluate(

@@ -264,6 +264,10 @@ public final class OciModelVerifier {
         return notFound(shown, m, policy);
       }
       VerificationResult r = verifier.verifyArtifact(shown, bundles, contents, described, policy);
+      if (image && r.verified() && !ManifestEntries.isAbout(r)) {
+        // Only the model directory was verified: the pod may mount only it (admission checks).
+        r = r.withImageDirectory(policy.options().imageModelPath());
+      }
       return r.verified() ? withAttestations(r, referrers, m, policy) : r;
     } catch (ModelGateException e) {
       return VerificationResult.failed(shown, List.of(e.toFailure()));

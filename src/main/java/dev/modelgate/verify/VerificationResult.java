@@ -25,6 +25,7 @@ public final class VerificationResult {
   private final List<VerifiedAttestation> attestations;
   private final List<String> warnings;
   private final SignedManifest manifest;
+  private final String imageDirectory;
 
   VerificationResult(
       String model,
@@ -71,6 +72,7 @@ public final class VerificationResult {
         signedFiles,
         attestations,
         List.of(),
+        null,
         null);
   }
 
@@ -86,8 +88,10 @@ public final class VerificationResult {
       List<String> signedFiles,
       List<VerifiedAttestation> attestations,
       List<String> warnings,
-      SignedManifest manifest) {
+      SignedManifest manifest,
+      String imageDirectory) {
     this.manifest = manifest;
+    this.imageDirectory = imageDirectory;
     this.warnings = List.copyOf(warnings);
     this.signedFiles = List.copyOf(signedFiles);
     this.attestations = List.copyOf(attestations);
@@ -109,6 +113,33 @@ public final class VerificationResult {
     return new VerificationResult(model, null, null, 0, 0, List.of(), "", failures);
   }
 
+  /**
+   * For a container image verified by its model directory ({@code verification.imageModelPath}),
+   * that directory: the rest of the image's file system was not verified, so a pod may mount only
+   * that directory of it. Empty when everything the model delivers was verified (an artifact's
+   * files, an image whose every layer a signed statement names) or for models that are not images.
+   */
+  public Optional<String> imageDirectory() {
+    return Optional.ofNullable(imageDirectory);
+  }
+
+  VerificationResult withImageDirectory(String directory) {
+    return new VerificationResult(
+        model,
+        signer,
+        rootDigest,
+        files,
+        bytes,
+        authorities,
+        resolvedDigest,
+        failures,
+        signedFiles,
+        attestations,
+        warnings,
+        manifest,
+        directory);
+  }
+
   /** Things the verification passed but a reader should know (a format limit met, for example). */
   public List<String> warnings() {
     return warnings;
@@ -127,7 +158,8 @@ public final class VerificationResult {
         signedFiles,
         attestations,
         found,
-        manifest);
+        manifest,
+        imageDirectory);
   }
 
   VerificationResult withModel(String shownAs, String digest) {
@@ -143,7 +175,8 @@ public final class VerificationResult {
         signedFiles,
         attestations,
         warnings,
-        manifest);
+        manifest,
+        imageDirectory);
   }
 
   VerificationResult withSignedFiles(List<String> names) {
@@ -159,7 +192,8 @@ public final class VerificationResult {
         names,
         attestations,
         warnings,
-        manifest);
+        manifest,
+        imageDirectory);
   }
 
   VerificationResult withAttestations(List<VerifiedAttestation> found) {
@@ -175,7 +209,8 @@ public final class VerificationResult {
         signedFiles,
         found,
         warnings,
-        manifest);
+        manifest,
+        imageDirectory);
   }
 
   VerificationResult withManifest(SignedManifest signed) {
@@ -191,7 +226,8 @@ public final class VerificationResult {
         signedFiles,
         attestations,
         warnings,
-        signed);
+        signed,
+        imageDirectory);
   }
 
   /**
