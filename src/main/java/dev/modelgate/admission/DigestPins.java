@@ -33,10 +33,34 @@ final class DigestPins {
           continue;
         }
         boolean annotation = field.contains("annotations[");
-        byPath.put(pointer(field), annotation ? "oci://" + pinned : pinned);
+        byPath.put(
+            pointer(field),
+            annotation
+                ? "oci://" + pinned
+                : field.contains(".csi.volumeAttributes[") ? digestOnly(pinned) : pinned);
       }
     }
     return replacing(byPath);
+  }
+
+  /**
+   * {@code host/repo@sha256:…} from {@code host/repo:tag@sha256:…}. The ModelPack CSI driver pulls
+   * through modctl, whose Pull fetches the manifest by the reference's tag alone (modelpack/modctl
+   * pkg/backend/pull.go @9f801f8157b364edc609b55b8b253c5eba786286: {@code FetchReference(ctx,
+   * ref.Tag())}): with a tag beside the digest it would fetch the tag, whatever it points to now.
+   * Without the tag it can only fetch the digest, or fail to mount.
+   */
+  static String digestOnly(String pinned) {
+    int at = pinned.indexOf('@');
+    if (at < 0) {
+      return pinned;
+    }
+    String name = pinned.substring(0, at);
+    int colon = name.lastIndexOf(':');
+    if (colon > name.lastIndexOf('/')) {
+      name = name.substring(0, colon);
+    }
+    return name + pinned.substring(at);
   }
 
   /** One {@code replace} operation per path, in order. */

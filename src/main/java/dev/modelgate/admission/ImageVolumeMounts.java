@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import dev.modelgate.core.Failure;
 import dev.modelgate.core.Reason;
 import dev.modelgate.policy.ModelVerdict;
+import dev.modelgate.source.OciVolumes;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -73,12 +74,15 @@ final class ImageVolumeMounts {
     return running ? List.of("ephemeralContainers") : KINDS;
   }
 
-  /** The image volumes whose reference is the model (as /validate sees it: pinned or not). */
+  /**
+   * The volumes whose OCI reference is the model (as /validate sees it: pinned or not): image
+   * volumes, and ModelPack CSI volumes (whatever the driver makes of an image's layers, only the
+   * model directory of them was verified).
+   */
   private static List<String> volumesOf(JsonNode podSpec, String uri) {
     List<String> out = new ArrayList<>();
     for (JsonNode vol : podSpec.path("volumes")) {
-      JsonNode ref = vol.path("image").path("reference");
-      if (ref.isTextual() && uri.equals("oci://" + ref.asText())) {
+      if (OciVolumes.of(vol).filter(r -> uri.equals("oci://" + r.text())).isPresent()) {
         out.add(vol.path("name").asText());
       }
     }

@@ -11,6 +11,7 @@ import dev.modelgate.inpod.ClaimTemplates;
 import dev.modelgate.source.ModelReference;
 import dev.modelgate.source.ModelScheme;
 import dev.modelgate.source.ModelUri;
+import dev.modelgate.source.OciVolumes;
 import dev.modelgate.source.RegistryAccess;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -25,7 +26,8 @@ import java.util.Map;
  * <ul>
  *   <li>annotations {@code model.modelgate.dev/<name>: <uri>} (and {@code
  *       signature.modelgate.dev/<name>: <path>}) on the pod template, or on the Pod;
- *   <li>image volumes, {@code spec.volumes[].image.reference}, as {@code oci://};
+ *   <li>image volumes, {@code spec.volumes[].image.reference}, and ModelPack CSI volumes ({@code
+ *       csi.volumeAttributes[model.csi.modelpack.org/reference]}), as {@code oci://};
  *   <li>every source KServe puts in a pod ({@link KServeModels}): storage-initializer downloads,
  *       claims, modelcars, LocalModelCaches;
  *   <li>the model arguments of known serving runtimes ({@link RuntimeSources}): covered by a model
@@ -246,20 +248,25 @@ public final class WorkloadInspector {
     }
   }
 
+  /**
+   * OCI models a volume mounts ({@link OciVolumes}): image volumes and ModelPack CSI volumes, the
+   * same kind of artifact pulled by the kubelet or by the driver, verified at admission from the
+   * manifest and pinned by /mutate at that field.
+   */
   private static void imageVolumes(
       JsonNode spec, String where, List<ModelReference> models, List<Failure> problems) {
     JsonNode volumes = spec.path("volumes");
     for (int i = 0; i < volumes.size(); i++) {
-      JsonNode ref = volumes.get(i).path("image").path("reference");
-      if (ref.isMissingNode()) {
+      var ref = OciVolumes.of(volumes.get(i));
+      if (ref.isEmpty()) {
         continue;
       }
-      String field = where + ".volumes[" + i + "].image.reference";
+      String field = where + ".volumes[" + i + "]." + ref.get().field();
       try {
         models.add(
             new ModelReference(
                 volumes.get(i).path("name").asText("volume-" + i),
-                ModelUri.parse("oci://" + ref.asText()),
+                ModelUri.parse("oci://" + ref.get().text()),
                 "",
                 field));
       } catch (InvalidInputException ex) {

@@ -50,6 +50,13 @@ class ModelSourcesTableTest {
                 "  volumes: [{name: w, image: {reference: 'registry.example.com/models/llama:1'}}]\n"),
             any));
     e.put(
+        "ModelPack CSI volume (`model.csi.modelpack.org`)",
+        new Example(
+            pod(
+                "",
+                "  volumes: [{name: w, csi: {driver: model.csi.modelpack.org, volumeAttributes: {model.csi.modelpack.org/reference: 'registry.example.com/models/llama:1'}}}]\n"),
+            m -> m.uri().toString().equals("oci://registry.example.com/models/llama:1")));
+    e.put(
         "Annotated `oci://` model",
         new Example(
             pod("model.modelgate.dev/llm: 'oci://registry.example.com/models/llama:1'", ""), any));

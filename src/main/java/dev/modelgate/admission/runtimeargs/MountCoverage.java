@@ -5,6 +5,7 @@ import dev.modelgate.core.InvalidInputException;
 import dev.modelgate.source.ModelReference;
 import dev.modelgate.source.ModelScheme;
 import dev.modelgate.source.ModelUri;
+import dev.modelgate.source.OciVolumes;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Optional;
@@ -87,7 +88,7 @@ final class MountCoverage {
             .replaceAll("/+", "/")
             .replaceAll("^/|/$", "");
     JsonNode v = volume(volume);
-    if (v.has("image")) {
+    if (v.has("image") || OciVolumes.of(v).isPresent()) {
       return Where.covered(volume);
     }
     Optional<String> car = modelcarSharing(volume);

@@ -6,6 +6,7 @@ import dev.modelgate.core.Reason;
 import dev.modelgate.source.ModelReference;
 import dev.modelgate.source.ModelScheme;
 import dev.modelgate.source.ModelUri;
+import dev.modelgate.source.OciVolumes;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
@@ -159,8 +160,9 @@ public final class RuntimeSeal {
           out.add(name);
         }
       } else if (model.uri().scheme() == ModelScheme.OCI
-          && ("oci://" + v.path("image").path("reference").asText())
-              .equals(model.uri().toString())) {
+          && OciVolumes.of(v)
+              .map(r -> ("oci://" + r.text()).equals(model.uri().toString()))
+              .orElse(false)) {
         out.add(name);
       }
     }

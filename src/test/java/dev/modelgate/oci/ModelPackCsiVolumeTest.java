@@ -1,0 +1,158 @@
+package dev.modelgate.oci;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.dataformat.yaml.YAMLMapper;
+import dev.modelgate.admission.AdmissionOutcome;
+import dev.modelgate.testing.AdmissionHarness;
+import dev.modelgate.testing.Cli;
+import dev.modelgate.testing.SignedModel;
+import dev.modelgate.testing.TestRegistry;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * A CNCF ModelPack CSI volume is an OCI model like an image volume: verified at admission from its
+ * manifest in a real registry (Debian docker-registry), and pinned by /mutate to the verified
+ * digest at the attribute the driver reads. The shape is the driver's: modelpack/model-csi-driver
+ * pkg/service/node.go @16fbff9f2565100016841152174aeea05c4f02ff (nodePublishVolume pulls {@code
+ * volumeContext[<service_name>/reference]}, and with none mounts its dynamic root) and
+ * pkg/config/config.go @0265c2ee9b5cb8630a4096d06d95892e82898dc2 (ParameterKeyReference: {@code
+ * service_name + "/reference"}; the driver is deployed as {@code model.csi.modelpack.org}).
+ */
+class ModelPackCsiVolumeTest {
+  static final String ATTRIBUTE = "model.csi.modelpack.org/reference";
+  @TempDir Path tmp;
+  TestRegistry registry;
+  SignedModel signed;
+  String ref;
+
+  @BeforeEach
+  void setUp() throws Exception {
+    registry = TestRegistry.startOrSkip(Files.createDirectories(tmp.resolve("registry")));
+    signed = SignedModel.create(Files.createDirectories(tmp.resolve("m")));
+    ref = registry.host + "/models/qwen:v1";
+  }
+
+  @AfterEach
+  void tearDown() {
+    if (registry != null) {
+      registry.close();
+    }
+  }
+
+  private AdmissionHarness harness(String glob) {
+    return new AdmissionHarness(tmp)
+        .policy(
+            "p.yaml", AdmissionHarness.keyPolicy("models", "Enforce", glob, signed.publicKey, ""));
+  }
+
+  /** A vLLM pod reading the model the driver mounts at /model (the driver's own example). */
+  private static JsonNode pod(String driver, String attribute, String reference) throws Exception {
+    return new YAMLMapper()
+        .readTree(
+            "apiVersion: v1\nkind: Pod\nmetadata: {name: vllm, namespace: ml}\n"
+                + "spec:\n  containers:\n"
+                + "    - name: vllm\n      image: vllm/vllm-openai:v0.8.5\n"
+                + "      command: [vllm, serve, /model]\n"
+                + "      volumeMounts: [{name: model-volume, mountPath: /model, readOnly: true}]\n"
+                + "  volumes:\n    - name: model-volume\n      csi:\n        driver: "
+                + driver
+                + "\n        volumeAttributes: {'"
+                + attribute
+                + "': '"
+                + reference
+                + "'}\n");
+  }
+
+  @Test
+  void aSignedModelIsAdmittedAndPinnedToItsDigestAtTheDriversAttribute() throws Exception {
+    assertThat(Cli.run("push", signed.model, "oci://" + ref).exitCode()).isZero();
+    AdmissionHarness harness = harness("oci://" + registry.host + "/**");
+    JsonNode pod = pod("model.csi.modelpack.org", ATTRIBUTE, ref);
+
+    AdmissionOutcome mutate = harness.review(pod, true);
+    JsonNode pinned = AdmissionHarness.patched(mutate, pod);
+    AdmissionOutcome validated = harness.review(pinned, false);
+
+    assertThat(mutate.allowed()).as(mutate.message()).isTrue();
+    assertThat(mutate.modelsFound()).isEqualTo(1);
+    assertThat(mutate.patch())
+        .singleElement()
+        .satisfies(
+            op ->
+                assertThat(op.get("path"))
+                    .isEqualTo(
+                        "/spec/volumes/0/csi/volumeAttributes/model.csi.modelpack.org~1reference"));
+    String value = pinned.at("/spec/volumes/0/csi/volumeAttributes").path(ATTRIBUTE).asText();
+    // Digest only: the driver's modctl fetches by the tag when there is one (see DigestPins).
+    assertThat(value).startsWith(registry.host + "/models/qwen@sha256:").doesNotContain(":v1");
+    assertThat(validated.allowed()).as(validated.message()).isTrue();
+    assertThat(validated.patch()).isEmpty();
+  }
+
+  @Test
+  void anUnsignedModelIsDenied() throws Exception {
+    Files.delete(signed.signature);
+    Cli.run("push", signed.model, "oci://" + ref);
+
+    AdmissionOutcome o =
+        harness("oci://" + registry.host + "/**")
+            .review(pod("model.csi.modelpack.org", ATTRIBUTE, ref), false);
+
+    assertThat(o.allowed()).isFalse();
+    assertThat(o.message()).contains("SIGNATURE_NOT_FOUND: no OMS signature found for sha256:");
+  }
+
+  @Test
+  void aModelSignedByAnotherKeyIsDenied() throws Exception {
+    SignedModel other = SignedModel.create(Files.createDirectories(tmp.resolve("other")));
+    Cli.run("push", other.model, "oci://" + ref);
+
+    AdmissionOutcome o =
+        harness("oci://" + registry.host + "/**")
+            .review(pod("model.csi.modelpack.org", ATTRIBUTE, ref), false);
+
+    assertThat(o.allowed()).isFalse();
+    assertThat(o.verdicts())
+        .flatExtracting(v -> v.failures())
+        .extracting(f -> f.reason().code())
+        .contains("KEY_MISMATCH");
+  }
+
+  @Test
+  void theServerArgumentInsideTheCsiMountIsThatModelNotAnotherOne() throws Exception {
+    Cli.run("push", signed.model, "oci://" + ref);
+
+    // A policy over every model: an uncovered /model would be an implicit volume:// model needing
+    // an in-pod verifier (VERIFIER_MISSING here).
+    AdmissionOutcome o =
+        harness("**").review(pod("model.csi.modelpack.org", ATTRIBUTE, ref), false);
+
+    assertThat(o.allowed()).as(o.message()).isTrue();
+    assertThat(o.modelsFound()).isEqualTo(1);
+  }
+
+  @Test
+  void anotherDriverOrAnAttributeTheDriverDoesNotReadIsNoOciModel() throws Exception {
+    AdmissionHarness harness = harness("oci://**");
+
+    AdmissionOutcome otherDriver =
+        harness.review(pod("csi.example.com", ATTRIBUTE, "registry.example/m:1"), false);
+    AdmissionOutcome modelRef =
+        harness.review(pod("model.csi.modelpack.org", "modelRef", "registry.example/m:1"), false);
+
+    // Unchanged: neither is an OCI model ModelGate reads (the driver ignores modelRef and mounts
+    // its dynamic root); vLLM's /model is then a model on that volume, verified in the pod.
+    for (AdmissionOutcome o : new AdmissionOutcome[] {otherDriver, modelRef}) {
+      assertThat(o.verdicts())
+          .extracting(v -> v.model().uri().toString())
+          .noneMatch(u -> u.startsWith("oci://"));
+    }
+  }
+}
