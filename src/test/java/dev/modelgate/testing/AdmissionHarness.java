@@ -11,6 +11,7 @@ import dev.modelgate.admission.AdmissionReviewParser;
 import dev.modelgate.admission.AdmissionService;
 import dev.modelgate.admission.EventSink;
 import dev.modelgate.inpod.ClaimAccessModes;
+import dev.modelgate.inpod.VerifiedClaims;
 import dev.modelgate.inpod.VolumeVerifier;
 import dev.modelgate.oci.RegistryClient;
 import dev.modelgate.oci.RegistryCredentials;
@@ -48,6 +49,9 @@ public final class AdmissionHarness {
   private NoMatchBehaviour noMatch = NoMatchBehaviour.DENY;
   private ExecutorService verificationThreads = Executors.newCachedThreadPool();
   public ClaimAccessModes claims = ClaimAccessModes.NONE;
+
+  /** The claims models are verified on, by namespace (the cluster's pods; none by default). */
+  public VerifiedClaims verifiedClaims = VerifiedClaims.NONE;
 
   /** Where admitted Audit and Warn outcomes go (a test hands in a writer). */
   public AdmissionReports reports = AdmissionReports.NONE;
@@ -91,7 +95,8 @@ public final class AdmissionHarness {
         sink,
         new VolumeVerifier(AdmissionService.DEFAULT_VERIFIER_IMAGE),
         claims,
-        reports);
+        reports,
+        verifiedClaims);
   }
 
   public AdmissionOutcome review(AdmissionRequest r) {
