@@ -91,7 +91,12 @@ public final class ClaimWriters {
     for (String claim : claims) {
       for (CompiledPolicy p : here) {
         if (p.match().namesClaim(claim)) {
-          hold(found, claim, p, claimModel(claim), "a pvc:// glob of its match.models names it");
+          hold(
+              found,
+              claim,
+              p,
+              claimModel(claim),
+              "a pvc:// glob of its match.models names the claim");
         }
       }
     }
@@ -108,12 +113,7 @@ public final class ClaimWriters {
                 cm.claim(),
                 p,
                 VerifierContainer.model(cm.modelName(), cm.modelUri()),
-                "model '"
-                    + cm.modelName()
-                    + "' ("
-                    + cm.modelUri()
-                    + ") is verified on it for "
-                    + cm.workload());
+                "verified on it for " + cm.workload());
           }
         }
       }
@@ -211,11 +211,11 @@ public final class ClaimWriters {
                   + w.claim()
                   + " (volume '"
                   + w.volume()
-                  + "') writable, and the claim holds models of "
+                  + "') writable; the claim holds this model of "
                   + p.displayName()
                   + " ("
                   + h.why()
-                  + "): it could change them after they were verified; mount it readOnly, or name this workload in spec.claimWriters of "
+                  + "), which it could change after it was verified: mount it readOnly, or name this workload in spec.claimWriters of "
                   + p.displayName()));
     }
     return Optional.of(

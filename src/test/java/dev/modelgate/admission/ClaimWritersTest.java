@@ -4,7 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
-import com.fasterxml.jackson.databind.node.MissingNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.fasterxml.jackson.dataformat.yaml.YAMLMapper;
 import dev.modelgate.core.Failure;
@@ -154,19 +153,7 @@ class ClaimWritersTest {
   }
 
   private AdmissionOutcome validate(JsonNode object) {
-    var r =
-        new AdmissionRequest(
-            "admission.k8s.io/v1",
-            "u",
-            object.path("kind").asText(),
-            object.at("/metadata/namespace").asText(),
-            object.at("/metadata/name").asText(),
-            "CREATE",
-            "",
-            false,
-            object,
-            MissingNode.getInstance());
-    return harness.review(r);
+    return harness.review(object, object.at("/metadata/namespace").asText(), false);
   }
 
   private static List<String> reasons(AdmissionOutcome o) {
@@ -190,7 +177,8 @@ class ClaimWritersTest {
     assertThat(o.message())
         .contains(
             "model 'llama' (pvc://models/llama) failed ClusterModelPolicy/serving-models: MODEL_CLAIM_WRITER: container 'trainer' mounts claim models (volume 'data') writable")
-        .contains("model 'llama' (pvc://models/llama) is verified on it for Pod/llama-server-0")
+        .contains(
+            "the claim holds this model of ClusterModelPolicy/serving-models (verified on it for Pod/llama-server-0)")
         .contains("name this workload in spec.claimWriters of ClusterModelPolicy/serving-models");
     Failure f = o.verdicts().get(0).failures().get(0);
     assertThat(f.field())
@@ -282,7 +270,7 @@ class ClaimWritersTest {
     assertThat(named.allowed()).isFalse();
     assertThat(named.message())
         .contains("model 'models-a' (pvc://models-a) failed ClusterModelPolicy/claims")
-        .contains("a pvc:// glob of its match.models names it");
+        .contains("(a pvc:// glob of its match.models names the claim)");
     assertThat(notNamed.allowed()).as(notNamed.message()).isTrue();
   }
 

@@ -53,6 +53,9 @@ public final class AdmissionHarness {
   /** The claims models are verified on, by namespace (the cluster's pods; none by default). */
   public VerifiedClaims verifiedClaims = VerifiedClaims.NONE;
 
+  /** Where Events go instead of {@link #events} (a test hands in the cluster's sink). */
+  public EventSink eventSink;
+
   /** Where admitted Audit and Warn outcomes go (a test hands in a writer). */
   public AdmissionReports reports = AdmissionReports.NONE;
 
@@ -88,7 +91,7 @@ public final class AdmissionHarness {
     ModelVerificationService v =
         new ModelVerificationService(
             verifier, verificationThreads, true, new OciModelVerifier(registry, verifier));
-    EventSink sink = (r, o) -> events.add(o);
+    EventSink sink = eventSink != null ? eventSink : (r, o) -> events.add(o);
     return new AdmissionService(
         new PolicyEngine(store, v, noMatch),
         ns -> namespaceLabels.getOrDefault(ns, Map.of()),
@@ -105,12 +108,17 @@ public final class AdmissionHarness {
 
   /** A CREATE of {@code object} in namespace ml, through /mutate or /validate. */
   public AdmissionOutcome review(JsonNode object, boolean mutating) {
+    return review(object, "ml", mutating);
+  }
+
+  /** A CREATE of {@code object} in {@code namespace}, through /mutate or /validate. */
+  public AdmissionOutcome review(JsonNode object, String namespace, boolean mutating) {
     var r =
         new AdmissionRequest(
             "admission.k8s.io/v1",
             "u",
             object.path("kind").asText(),
-            "ml",
+            namespace,
             object.at("/metadata/name").asText(),
             "CREATE",
             "",

@@ -13,18 +13,23 @@ import java.util.List;
 public final class RecordingReportSink implements PolicyReportSink {
   public final List<WorkloadVerdicts> merged = new ArrayList<>();
 
+  /** What background verification replaced, in order. */
+  public final List<WorkloadVerdicts> replaced = new ArrayList<>();
+
   /** The report results of everything merged so far, in order. */
   public List<PolicyReportResult> results() {
     return merged.stream().flatMap(w -> VerdictResults.of(w).stream()).toList();
   }
 
   @Override
-  public void merge(WorkloadVerdicts v) {
+  public synchronized void merge(WorkloadVerdicts v) {
     merged.add(v);
   }
 
   @Override
-  public void replace(WorkloadVerdicts v) {}
+  public synchronized void replace(WorkloadVerdicts v) {
+    replaced.add(v);
+  }
 
   @Override
   public void remove(ObjectReference workload) {}
