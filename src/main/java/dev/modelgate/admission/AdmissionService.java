@@ -177,7 +177,7 @@ public final class AdmissionService {
                   r.namespace(),
                   () -> labelsKnown ? knownLabels : namespaces.of(r.namespace()),
                   w.labels(),
-                  w.models(),
+                  matches,
                   engine.policiesIn(r.namespace()),
                   verifiedClaims,
                   stage == VolumeVerifier.Stage.RUNNING

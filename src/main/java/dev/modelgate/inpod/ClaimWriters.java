@@ -32,10 +32,11 @@ import java.util.function.Supplier;
  * fails the policy, in its mode (Enforce denies; Warn and Audit admit with a warning, an Event and
  * a report result, through {@link Judgement#effect} like any verdict).
  *
- * <p>A workload that declares a model on the claim itself is judged by the volume rules instead
- * (MODEL_MOUNT_WRITABLE with {@code requireReadOnlyMounts}, VERIFIER_BEFORE_WRITER,
- * MOUNT_OUTSIDE_MODEL), never twice. A StatefulSet's claim templates are not looked at: each
- * replica gets a claim of its own, made for it, which cannot already hold another workload's model.
+ * <p>A workload that declares a model on the claim itself, matched by the same policy, is judged by
+ * that policy's volume rules instead (MODEL_MOUNT_WRITABLE with {@code requireReadOnlyMounts},
+ * VERIFIER_BEFORE_WRITER, MOUNT_OUTSIDE_MODEL), never twice. A StatefulSet's claim templates are
+ * not looked at: each replica gets a claim of its own, made for it, which cannot already hold
+ * another workload's model.
  */
 public final class ClaimWriters {
   private static final List<String> KINDS =
@@ -52,7 +53,8 @@ public final class ClaimWriters {
    * @param podSpec the pod spec (claim templates already among its volumes)
    * @param specField where that spec is in the object ({@code spec}, {@code spec.template.spec})
    * @param namespaceLabels asked only when the pod writes a claim and a policy applies here
-   * @param ownModels the workload's own models: claims they are on are judged by the volume rules
+   * @param ownModels the workload's own models with the policies that match each: a claim one of
+   *     them is on is judged by those policies' volume rules, not by this one
    * @param policies the policies that apply in {@code namespace}
    * @param runningSpec for an update of a running pod, its spec before: writers it already had are
    *     left to background verification, since denying the update (a label) would not unmount them
@@ -65,17 +67,27 @@ public final class ClaimWriters {
       String namespace,
       Supplier<Map<String, String>> namespaceLabels,
       Map<String, String> workloadLabels,
-      List<ModelReference> ownModels,
+      Map<ModelReference, List<CompiledPolicy>> ownModels,
       List<CompiledPolicy> policies,
       VerifiedClaims verified,
       JsonNode runningSpec) {
     List<Writer> writers = writers(podSpec, specField);
     writers.removeAll(writers(runningSpec, specField));
-    Set<String> own = new LinkedHashSet<>();
-    for (ModelReference m : ownModels) {
-      m.placement().volume().flatMap(at -> VolumeRules.claimOf(podSpec, at)).ifPresent(own::add);
-    }
-    writers.removeIf(w -> own.contains(w.claim()));
+    // Per claim, the policies that judge this workload's own models on it: only those leave it to
+    // their volume rules. A model declared on the claim but matched by another policy (or none)
+    // does not make the workload a model pod of the policy whose claim it writes.
+    Map<String, Set<String>> own = new LinkedHashMap<>();
+    ownModels.forEach(
+        (m, ps) ->
+            m.placement()
+                .volume()
+                .flatMap(at -> VolumeRules.claimOf(podSpec, at))
+                .ifPresent(
+                    claim ->
+                        ps.forEach(
+                            p ->
+                                own.computeIfAbsent(claim, c -> new LinkedHashSet<>())
+                                    .add(p.displayName()))));
     if (writers.isEmpty() || policies.isEmpty()) {
       return List.of();
     }
@@ -122,10 +134,13 @@ public final class ClaimWriters {
     }
     List<PodVerdict> out = new ArrayList<>();
     for (Holder h : found.values()) {
-      verdict(h, writers, ns, workloadLabels).ifPresent(out::add);
+      if (!judgedAsOwn(own, h.claim(), h.policy())) {
+        verdict(h, writers, ns, workloadLabels).ifPresent(out::add);
+      }
     }
     if (unknown.isPresent()) {
-      out.addAll(undecided(claims, here, found, writers, namespace, ns, workloadLabels, unknown));
+      out.addAll(
+          undecided(claims, here, found, own, writers, namespace, ns, workloadLabels, unknown));
     }
     return out;
   }
@@ -170,6 +185,10 @@ public final class ClaimWriters {
       }
     }
     return out;
+  }
+
+  private static boolean judgedAsOwn(Map<String, Set<String>> own, String claim, CompiledPolicy p) {
+    return own.getOrDefault(claim, Set.of()).contains(p.displayName());
   }
 
   /** A claim's model under one policy, with why the claim is the policy's. */
@@ -232,6 +251,7 @@ public final class ClaimWriters {
       Set<String> claims,
       List<CompiledPolicy> here,
       Map<String, Holder> found,
+      Map<String, Set<String>> own,
       List<Writer> writers,
       String namespace,
       Map<String, String> ns,
@@ -243,7 +263,10 @@ public final class ClaimWriters {
       for (CompiledPolicy p : here) {
         boolean judged =
             found.values().stream().anyMatch(h -> h.claim().equals(claim) && h.policy().equals(p));
-        if (judged || !p.ready() || p.serving().writerAllowed(ns, labels, claim)) {
+        if (judged
+            || !p.ready()
+            || judgedAsOwn(own, claim, p)
+            || p.serving().writerAllowed(ns, labels, claim)) {
           continue;
         }
         Failure f =

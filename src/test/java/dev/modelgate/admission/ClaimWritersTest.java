@@ -395,6 +395,69 @@ class ClaimWritersTest {
   }
 
   @Test
+  void declaringAModelOnTheClaimThatAnotherPolicyMatchesDoesNotExemptTheWriter() throws Exception {
+    servingPolicy("Enforce", "");
+    harness.policy(
+        "other.yaml",
+        AdmissionHarness.keyPolicy(
+            "research-models", "Enforce", "pvc://models/llama", signed.publicKey, ""));
+    running(servingPod());
+    // Declaring the verified model as its own does not make the trainer a model pod of
+    // serving-models, whose selector does not pick it: that policy still judges it as a writer.
+    ObjectNode d =
+        (ObjectNode)
+            deployment(
+                "trainer",
+                "trainer",
+                "{name: data, mountPath: /data, subPath: llama}",
+                MODELS_CLAIM);
+    ((ObjectNode) d.at("/spec/template/metadata"))
+        .putObject("annotations")
+        .put("model.modelgate.dev/llama", "pvc://models/llama");
+
+    AdmissionOutcome o = harness.review(d, true);
+
+    assertThat(o.allowed()).isFalse();
+    assertThat(o.modelsFound()).isEqualTo(1);
+    assertThat(o.verdicts())
+        .filteredOn(v -> !v.passed())
+        .singleElement()
+        .satisfies(
+            v -> {
+              assertThat(v.policy()).hasValue("ClusterModelPolicy/serving-models");
+              assertThat(v.failures())
+                  .extracting(f -> f.reason().code())
+                  .containsExactly("MODEL_CLAIM_WRITER");
+            });
+  }
+
+  @Test
+  void aSecondVolumeOnTheClaimWithoutTheReadOnlyFlagIsAWriter() throws Exception {
+    servingPolicy("Enforce", "");
+    running(servingPod());
+    ObjectNode d =
+        (ObjectNode)
+            deployment(
+                "trainer",
+                "trainer",
+                "{name: data, mountPath: /data}, {name: again, mountPath: /again}",
+                "{name: data, persistentVolumeClaim: {claimName: models, readOnly: true}}\n"
+                    + "        - {name: again, persistentVolumeClaim: {claimName: models}}");
+
+    AdmissionOutcome o = validate(d);
+
+    assertThat(o.allowed()).isFalse();
+    assertThat(o.verdicts().get(0).failures())
+        .singleElement()
+        .satisfies(
+            f -> {
+              assertThat(f.message()).contains("mounts claim models (volume 'again') writable");
+              assertThat(f.field().map(Object::toString))
+                  .hasValue("spec.template.spec.volumes[1].persistentVolumeClaim");
+            });
+  }
+
+  @Test
   void aStatefulSetsOwnClaimTemplatesAreNotAnotherWorkloadsModelClaim() throws Exception {
     harness.policy(
         "p.yaml",
