@@ -73,6 +73,9 @@ public final class ClaimWriters {
       JsonNode runningSpec) {
     List<Writer> writers = writers(podSpec, specField);
     writers.removeAll(writers(runningSpec, specField));
+    if (writers.isEmpty() || policies.isEmpty()) {
+      return List.of();
+    }
     // Per claim, the policies that judge this workload's own models on it: only those leave it to
     // their volume rules. A model declared on the claim but matched by another policy (or none)
     // does not make the workload a model pod of the policy whose claim it writes.
@@ -88,9 +91,6 @@ public final class ClaimWriters {
                             p ->
                                 own.computeIfAbsent(claim, c -> new LinkedHashSet<>())
                                     .add(p.displayName()))));
-    if (writers.isEmpty() || policies.isEmpty()) {
-      return List.of();
-    }
     Map<String, String> ns = namespaceLabels.get();
     List<CompiledPolicy> here =
         policies.stream().filter(p -> p.match().namespaceSelector().matches(ns)).toList();
