@@ -7,6 +7,8 @@ import dev.modelgate.admission.runtimeargs.RuntimeSeal;
 import dev.modelgate.admission.serving.ServingInspector;
 import dev.modelgate.core.Failure;
 import dev.modelgate.inpod.ClaimAccessModes;
+import dev.modelgate.inpod.ClaimWriters;
+import dev.modelgate.inpod.VerifiedClaims;
 import dev.modelgate.inpod.VerifierContainer;
 import dev.modelgate.inpod.VolumeVerifier;
 import dev.modelgate.policy.CompiledPolicy;
@@ -35,6 +37,7 @@ public final class AdmissionService {
   private final VolumeVerifier volumes;
   private final ClaimAccessModes claims;
   private final AdmissionReports reports;
+  private final VerifiedClaims verifiedClaims;
 
   public AdmissionService(PolicyEngine engine, NamespaceLabels namespaces, EventSink events) {
     this(
@@ -62,6 +65,22 @@ public final class AdmissionService {
       VolumeVerifier volumes,
       ClaimAccessModes claims,
       AdmissionReports reports) {
+    this(engine, namespaces, events, volumes, claims, reports, VerifiedClaims.NONE);
+  }
+
+  /**
+   * As above, with the claims models are verified on in each namespace, for the claim-writer rule
+   * ({@link ClaimWriters}).
+   */
+  public AdmissionService(
+      PolicyEngine engine,
+      NamespaceLabels namespaces,
+      EventSink events,
+      VolumeVerifier volumes,
+      ClaimAccessModes claims,
+      AdmissionReports reports,
+      VerifiedClaims verifiedClaims) {
+    this.verifiedClaims = verifiedClaims;
     this.engine = engine;
     this.namespaces = namespaces;
     this.events = events;
@@ -155,6 +174,25 @@ public final class AdmissionService {
                 }
                 return more;
               });
+      // Writers of the claims other workloads' models are verified on, judged by those models'
+      // policies; a model-less workload's namespace labels are looked up only if it writes a claim.
+      Map<String, String> knownLabels = nsLabels;
+      boolean labelsKnown = earlyLabels != null || !w.models().isEmpty();
+      decision =
+          PolicyEngine.withPodVerdicts(
+              decision,
+              ClaimWriters.check(
+                  podSpec,
+                  template.isEmpty() ? "spec" : template + ".spec",
+                  r.namespace(),
+                  () -> labelsKnown ? knownLabels : namespaces.of(r.namespace()),
+                  w.labels(),
+                  matches,
+                  engine.policiesIn(r.namespace()),
+                  verifiedClaims,
+                  stage == VolumeVerifier.Stage.RUNNING
+                      ? r.oldObject().path("spec")
+                      : MissingNode.getInstance()));
       if (stage == VolumeVerifier.Stage.RUNNING) {
         startedUnverified = VolumeVerifier.startedUnverified(podSpec, ready);
       }

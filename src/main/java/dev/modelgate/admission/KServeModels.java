@@ -359,7 +359,7 @@ final class KServeModels {
               || kserve
                   && mount != null
                   && name.equals(volumeNameFromPath(mount.path("mountPath").asText()));
-      if (!kserveNamed || mount == null) {
+      if (!kserveNamed || mount == null || name.equals(PVC_SOURCE_VOLUME) && localModelDownload()) {
         continue;
       }
       String field = prefix + "spec.volumes[" + i + "].persistentVolumeClaim.claimName";
@@ -418,6 +418,33 @@ final class KServeModels {
   private boolean claimMounted(String claim) {
     for (JsonNode v : spec.path("volumes")) {
       if (claim.equals(v.path("persistentVolumeClaim").path("claimName").asText())) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  /**
+   * The pod of a LocalModelNode download Job, which writes {@code kserve-pvc-source} and reads no
+   * model from it: kserve/kserve
+   * pkg/controller/v1alpha1/localmodelnode/controller.go @002b479744a953bd631d927bea9de2a2135825fa
+   * (launchJob) gives its one container, whatever its image (a ClusterStorageContainer's or the
+   * storage-initializer), exactly the arguments {@code [sourceModelUri, /mnt/models]} and the claim
+   * mounted writable at that path. The models it writes are verified where they are read (the
+   * {@code localmodel} pods); its writes are the claim-writer rule's (MODEL_CLAIM_WRITER).
+   */
+  private boolean localModelDownload() {
+    JsonNode cs = spec.path("containers");
+    if (cs.size() != 1) {
+      return false;
+    }
+    JsonNode args = cs.get(0).path("args");
+    for (JsonNode m : cs.get(0).path("volumeMounts")) {
+      if (PVC_SOURCE_VOLUME.equals(m.path("name").asText())
+          && !m.path("readOnly").asBoolean(false)
+          && args.size() == 2
+          && args.get(0).asText().contains("://")
+          && args.get(1).asText().equals(m.path("mountPath").asText())) {
         return true;
       }
     }

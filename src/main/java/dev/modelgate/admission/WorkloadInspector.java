@@ -8,6 +8,7 @@ import dev.modelgate.core.FieldPath;
 import dev.modelgate.core.InvalidInputException;
 import dev.modelgate.core.Reason;
 import dev.modelgate.inpod.ClaimTemplates;
+import dev.modelgate.inpod.VerifiedClaims;
 import dev.modelgate.source.ModelReference;
 import dev.modelgate.source.ModelScheme;
 import dev.modelgate.source.ModelUri;
@@ -87,6 +88,22 @@ public final class WorkloadInspector {
       n = n.path(part);
     }
     return ClaimTemplates.podTemplate(kind, object, n);
+  }
+
+  /**
+   * The models on claims {@code object} declares, as the pods made from it would have them verified
+   * ({@link VerifiedClaims#declaredIn}): for {@code check}, where the other workloads of the input
+   * stand for the cluster's pods. None for a kind without a pod template.
+   */
+  public List<VerifiedClaims.ClaimModel> claimModels(
+      String kind, String namespace, String name, JsonNode object) {
+    String path = templatePath(kind);
+    if (path == null) {
+      return List.of();
+    }
+    Workload w = inspect(kind, namespace, name, object);
+    return VerifiedClaims.declaredIn(
+        kind + "/" + name, podTemplate(kind, object, path), w.labels(), w.models());
   }
 
   public Workload inspect(String kind, String namespace, String name, JsonNode object) {

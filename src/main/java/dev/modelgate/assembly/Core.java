@@ -5,6 +5,7 @@ import dev.modelgate.admission.AdmissionService;
 import dev.modelgate.admission.EventSink;
 import dev.modelgate.admission.NamespaceLabels;
 import dev.modelgate.inpod.ClaimAccessModes;
+import dev.modelgate.inpod.VerifiedClaims;
 import dev.modelgate.inpod.VolumeVerifier;
 import dev.modelgate.oci.RegistryClient;
 import dev.modelgate.oci.RegistryCredentials;
@@ -153,7 +154,8 @@ public final class Core implements AutoCloseable {
               options.events,
               new VolumeVerifier(options.verifierImage),
               options.claims,
-              new AdmissionReports(options.reports, clock));
+              new AdmissionReports(options.reports, clock),
+              options.verifiedClaims);
     }
     return admission;
   }
@@ -193,6 +195,7 @@ public final class Core implements AutoCloseable {
     private NamespaceLabels namespaces = NamespaceLabels.offline(Map.of());
     private EventSink events = EventSink.NONE;
     private ClaimAccessModes claims = ClaimAccessModes.NONE;
+    private VerifiedClaims verifiedClaims = VerifiedClaims.NONE;
     private String verifierImage = AdmissionService.DEFAULT_VERIFIER_IMAGE;
     private PolicyReportSink reports = PolicyReportSink.NONE;
     private Duration budget = DEFAULT_BUDGET;
@@ -293,6 +296,15 @@ public final class Core implements AutoCloseable {
     /** The access modes of claims, for the claim rules of volume models; default: unknown. */
     public Builder claimAccessModes(ClaimAccessModes claims) {
       this.claims = Objects.requireNonNull(claims, "claims");
+      return this;
+    }
+
+    /**
+     * The claims models are verified on, for the claim-writer rule; default: none known (embedded
+     * mode: only claims a policy names by {@code pvc://} glob are model claims).
+     */
+    public Builder verifiedClaims(VerifiedClaims verified) {
+      this.verifiedClaims = Objects.requireNonNull(verified, "verified");
       return this;
     }
 

@@ -168,6 +168,7 @@ final class CheckCommand implements Callable<Integer> {
             .noMatch(NoMatchBehaviour.parse(noMatch))
             .plainHttpRegistries(Set.copyOf(plainHttpRegistries))
             .namespaces(namespaces)
+            .verifiedClaims(CheckReviews.verifiedClaims(docs))
             .budget(Duration.ofSeconds(timeoutSeconds))
             .build()) {
       List<CompiledPolicy> notCompiled =

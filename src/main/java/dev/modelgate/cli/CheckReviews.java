@@ -9,10 +9,13 @@ import dev.modelgate.admission.NamespaceLabels;
 import dev.modelgate.admission.WorkloadInspector;
 import dev.modelgate.cli.CheckInputs.Document;
 import dev.modelgate.cli.CheckResult.Entry;
+import dev.modelgate.inpod.VerifiedClaims;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.function.Supplier;
 
@@ -78,6 +81,32 @@ final class CheckReviews {
       entries.add(new CheckResult.Reviewed(d.source(), r, service.review(r, deadline.get(), true)));
     }
     return entries;
+  }
+
+  /**
+   * The claims the workloads of the input verify models on, by namespace: what the cluster's pods
+   * would say to the claim-writer rule, so a file with a model's Deployment and a Job writing its
+   * claim gets the answer the cluster would give the Job. A document that cannot be read is left to
+   * its review, which says why.
+   */
+  static VerifiedClaims verifiedClaims(List<Document> docs) {
+    WorkloadInspector inspector = new WorkloadInspector();
+    Map<String, List<VerifiedClaims.ClaimModel>> byNamespace = new HashMap<>();
+    int index = 0;
+    for (Document d : docs) {
+      if (d.kind().equals("Namespace")) {
+        continue;
+      }
+      try {
+        AdmissionRequest r = request(d, index++);
+        byNamespace
+            .computeIfAbsent(r.namespace(), ns -> new ArrayList<>())
+            .addAll(inspector.claimModels(r.kind(), r.namespace(), r.name(), r.object()));
+      } catch (RuntimeException e) {
+        // Not a workload this can read: its review reports it.
+      }
+    }
+    return namespace -> byNamespace.getOrDefault(namespace, List.of());
   }
 
   /**

@@ -89,6 +89,12 @@ public enum Reason {
    * A volume backed by a model's claim is mounted at a path outside the verified model directory.
    */
   MOUNT_OUTSIDE_MODEL,
+  /**
+   * A workload mounts writable a claim a policy's model lives on (named in a {@code pvc://} match,
+   * or verified on it in another pod), and the policy does not name it among the claim's writers
+   * ({@code spec.claimWriters}): it could change the model after it was verified.
+   */
+  MODEL_CLAIM_WRITER,
   /** ModelGate's verifying init container for a model on a volume is not in the pod. */
   VERIFIER_MISSING,
   /**

@@ -40,4 +40,23 @@ public record ModelGlob(String glob, Pattern pattern) {
   public boolean matches(String uri) {
     return pattern.matcher(uri).matches();
   }
+
+  /**
+   * True when this glob names claim {@code claim} as the claim of {@code pvc://} models: it starts
+   * with {@code pvc://} and its claim segment (up to the next {@code /}) matches the name by the
+   * same glob rules ({@code pvc://models-*}{@code /**} names {@code models-a}). A segment with
+   * {@code **} may reach across segments, so it is read as matching any claim it could start:
+   * naming too many claims only makes more writers visible, never fewer.
+   */
+  public boolean namesClaim(String claim) {
+    if (!glob.startsWith(PVC)) {
+      return false;
+    }
+    String rest = glob.substring(PVC.length());
+    int slash = rest.indexOf('/');
+    String segment = slash < 0 ? rest : rest.substring(0, slash);
+    return !segment.isEmpty() && compile(segment).matches(claim);
+  }
+
+  private static final String PVC = "pvc://";
 }

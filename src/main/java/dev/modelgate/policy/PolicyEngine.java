@@ -12,6 +12,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
@@ -136,12 +137,7 @@ public final class PolicyEngine {
       for (CompiledPolicy p : matching) {
         ModelVerdict v = withPodChecks(result(pending.get(next++)), pod, p);
         verdicts.add(v);
-        Judgement.Effect effect = Judgement.effect(v, p.onError());
-        Finding f =
-            effect == Judgement.Effect.PASS
-                ? null
-                : new Finding.OfModel(v, effect == Judgement.Effect.WAIVED);
-        add(effect, f, denials, warnings);
+        judge(v, p.onError(), denials, warnings);
       }
     }
     return PolicyDecision.of(denials, warnings, verdicts);
@@ -187,6 +183,51 @@ public final class PolicyEngine {
       }
       throw e;
     }
+  }
+
+  /** The policies that apply in {@code namespace} (compiled or not), in the store's order. */
+  public List<CompiledPolicy> policiesIn(String namespace) {
+    return store.policies().stream().filter(p -> p.appliesIn(namespace)).toList();
+  }
+
+  /**
+   * A verdict about the pod beyond its own models (it writes the claim another workload's model is
+   * verified on), with the {@code onError} of the policy that gave it.
+   */
+  public record PodVerdict(ModelVerdict verdict, OnError onError) {
+    public PodVerdict {
+      Objects.requireNonNull(verdict, "verdict");
+      Objects.requireNonNull(onError, "onError");
+    }
+  }
+
+  /**
+   * {@code d} with {@code more} verdicts, each taking its effect as the workload's own verdicts do
+   * ({@link Judgement#effect}): a denial, a warning, or (Audit) a record in the verdicts only.
+   */
+  public static PolicyDecision withPodVerdicts(PolicyDecision d, List<PodVerdict> more) {
+    if (more.isEmpty()) {
+      return d;
+    }
+    List<Finding> denials = new ArrayList<>(d.denials());
+    List<Finding> warnings = new ArrayList<>(d.warnings());
+    List<ModelVerdict> verdicts = new ArrayList<>(d.verdicts());
+    for (PodVerdict pv : more) {
+      verdicts.add(pv.verdict());
+      judge(pv.verdict(), pv.onError(), denials, warnings);
+    }
+    return PolicyDecision.of(denials, warnings, verdicts);
+  }
+
+  /** A (model, policy) verdict's effect, and its finding where that effect puts it. */
+  private static void judge(
+      ModelVerdict v, OnError onError, List<Finding> denials, List<Finding> warnings) {
+    Judgement.Effect effect = Judgement.effect(v, onError);
+    Finding f =
+        effect == Judgement.Effect.PASS
+            ? null
+            : new Finding.OfModel(v, effect == Judgement.Effect.WAIVED);
+    add(effect, f, denials, warnings);
   }
 
   /** Where a finding goes, by its effect: the one use of {@link Judgement#effect}'s answer. */

@@ -26,4 +26,13 @@ public record PolicyMatch(
   public boolean selects(Map<String, String> namespaceLabels, Map<String, String> workloadLabels) {
     return namespaceSelector.matches(namespaceLabels) && workloadSelector.matches(workloadLabels);
   }
+
+  /**
+   * True when one of the model globs names {@code claim} as a {@code pvc://} claim ({@link
+   * ModelGlob#namesClaim}): the claim holds models this policy verifies. A policy with no globs, or
+   * {@code **}, names no claim by name; the claims its models were verified on are found in pods.
+   */
+  public boolean namesClaim(String claim) {
+    return models.stream().anyMatch(g -> g.namesClaim(claim));
+  }
 }

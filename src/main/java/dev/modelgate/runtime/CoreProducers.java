@@ -3,6 +3,7 @@ package dev.modelgate.runtime;
 import dev.modelgate.admission.AdmissionService;
 import dev.modelgate.admission.EventSink;
 import dev.modelgate.admission.NamespaceLabels;
+import dev.modelgate.admission.k8s.ClusterVerifiedClaims;
 import dev.modelgate.admission.k8s.KubernetesEventSink;
 import dev.modelgate.assembly.Core;
 import dev.modelgate.core.BoundedLabels;
@@ -92,7 +93,8 @@ public class CoreProducers {
                         || pvc.getSpec().getAccessModes() == null
                     ? Set.of()
                     : Set.copyOf(pvc.getSpec().getAccessModes());
-              });
+              })
+          .verifiedClaims(new ClusterVerifiedClaims(k));
       if (config.readPullSecrets()) {
         core.pullCredentials(new KubernetesPullCredentials(k));
       }

@@ -296,7 +296,9 @@ class HelmChartTest {
         .contains("{\"name\":\"MODELGATE_SCAN_ENABLED\",\"value\":\"false\"}");
     assertThat(named(off, "Lease", "gate-scan")).isEmpty();
     assertThat(kind(off, "ClusterRole").orElseThrow().path("rules").toString())
-        .doesNotContain("replicasets");
+        .doesNotContain("replicasets")
+        .as("admission lists pods for the claim-writer rule, scan or not")
+        .contains("\"pods\"");
   }
 
   @Test

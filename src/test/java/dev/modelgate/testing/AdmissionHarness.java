@@ -11,6 +11,7 @@ import dev.modelgate.admission.AdmissionReviewParser;
 import dev.modelgate.admission.AdmissionService;
 import dev.modelgate.admission.EventSink;
 import dev.modelgate.inpod.ClaimAccessModes;
+import dev.modelgate.inpod.VerifiedClaims;
 import dev.modelgate.inpod.VolumeVerifier;
 import dev.modelgate.oci.RegistryClient;
 import dev.modelgate.oci.RegistryCredentials;
@@ -49,6 +50,12 @@ public final class AdmissionHarness {
   private ExecutorService verificationThreads = Executors.newCachedThreadPool();
   public ClaimAccessModes claims = ClaimAccessModes.NONE;
 
+  /** The claims models are verified on, by namespace (the cluster's pods; none by default). */
+  public VerifiedClaims verifiedClaims = VerifiedClaims.NONE;
+
+  /** Where Events go instead of {@link #events} (a test hands in the cluster's sink). */
+  public EventSink eventSink;
+
   /** Where admitted Audit and Warn outcomes go (a test hands in a writer). */
   public AdmissionReports reports = AdmissionReports.NONE;
 
@@ -84,14 +91,15 @@ public final class AdmissionHarness {
     ModelVerificationService v =
         new ModelVerificationService(
             verifier, verificationThreads, true, new OciModelVerifier(registry, verifier));
-    EventSink sink = (r, o) -> events.add(o);
+    EventSink sink = eventSink != null ? eventSink : (r, o) -> events.add(o);
     return new AdmissionService(
         new PolicyEngine(store, v, noMatch),
         ns -> namespaceLabels.getOrDefault(ns, Map.of()),
         sink,
         new VolumeVerifier(AdmissionService.DEFAULT_VERIFIER_IMAGE),
         claims,
-        reports);
+        reports,
+        verifiedClaims);
   }
 
   public AdmissionOutcome review(AdmissionRequest r) {
@@ -100,12 +108,17 @@ public final class AdmissionHarness {
 
   /** A CREATE of {@code object} in namespace ml, through /mutate or /validate. */
   public AdmissionOutcome review(JsonNode object, boolean mutating) {
+    return review(object, "ml", mutating);
+  }
+
+  /** A CREATE of {@code object} in {@code namespace}, through /mutate or /validate. */
+  public AdmissionOutcome review(JsonNode object, String namespace, boolean mutating) {
     var r =
         new AdmissionRequest(
             "admission.k8s.io/v1",
             "u",
             object.path("kind").asText(),
-            "ml",
+            namespace,
             object.at("/metadata/name").asText(),
             "CREATE",
             "",

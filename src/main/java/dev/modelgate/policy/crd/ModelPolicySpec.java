@@ -55,6 +55,28 @@ public class ModelPolicySpec {
       "Models that workloads use without naming them (operators such as KAITO, OME or the NIM operator build pod templates with labels only): each workload this policy selects that also matches an entry's workloadSelector uses that model, verified as if the pod template carried the annotation model.modelgate.dev/<name>: <uri>.")
   public List<DeclaredModel> declaredModels;
 
+  @JsonPropertyDescription(
+      "Workloads allowed to mount writable the claims this policy's models live on (a download Job). Any other workload that mounts such a claim writable (a claim a pvc:// glob in match.models names, or one a model this policy matched was verified on) fails this policy with MODEL_CLAIM_WRITER, in its mode.")
+  public List<ClaimWriter> claimWriters;
+
+  /** Workloads that may write the claims a policy's models live on. */
+  @JsonInclude(JsonInclude.Include.NON_NULL)
+  public static class ClaimWriter {
+    @JsonPropertyDescription(
+        "Namespaces whose labels match (ClusterModelPolicy only). Default: every namespace the policy applies in.")
+    public LabelSelector namespaceSelector;
+
+    @Required
+    @JsonPropertyDescription(
+        "Pod template labels of the writers; {} for every workload in the selected namespaces.")
+    public LabelSelector workloadSelector;
+
+    @Required
+    @JsonPropertyDescription(
+        "Names of the claims they may write, as globs ('*' and '?'; '*' for every claim).")
+    public List<String> claims;
+  }
+
   /** One model a platform team declares for the workloads a selector picks. */
   @JsonInclude(JsonInclude.Include.NON_NULL)
   public static class DeclaredModel {

@@ -109,7 +109,7 @@ public final class PolicyCompiler {
     PolicyRules rules = PolicyRulesCompiler.compile(spec, authorities, errors);
     ServingRules serving =
         ServingRulesCompiler.compile(
-            spec, kind + "/" + (ns.isEmpty() ? "" : ns + "/") + name, errors);
+            spec, kind + "/" + (ns.isEmpty() ? "" : ns + "/") + name, cluster, errors);
     if (!errors.isEmpty() || authorities.isEmpty()) {
       if (errors.isEmpty()) {
         errors.at("authorities").add(Kind.FIELD_MISSING, "the policy lists no authorities");

@@ -14,10 +14,10 @@ import java.util.Set;
 
 /**
  * Compiles what a policy says about serving runtimes: {@code
- * verification.allowRuntimeAdapterLoading}, {@code verification.sealRuntimeDownloads} and {@code
- * declaredModels}. A declared model is parsed as the annotation would be, so a URI the annotation
- * refuses (a download scheme, a bad claim name) is a compile error here, at its field, and never a
- * surprise at admission.
+ * verification.allowRuntimeAdapterLoading}, {@code verification.sealRuntimeDownloads}, {@code
+ * declaredModels} and {@code claimWriters} ({@link ClaimWritersCompiler}). A declared model is
+ * parsed as the annotation would be, so a URI the annotation refuses (a download scheme, a bad
+ * claim name) is a compile error here, at its field, and never a surprise at admission.
  */
 final class ServingRulesCompiler {
   private ServingRulesCompiler() {}
@@ -25,7 +25,8 @@ final class ServingRulesCompiler {
   /** The names a model annotation key may carry after {@code model.modelgate.dev/}. */
   private static final String NAME = "[a-z0-9]([-a-z0-9.]{0,61}[a-z0-9])?";
 
-  static ServingRules compile(ModelPolicySpec spec, String policyName, CompileErrors errors) {
+  static ServingRules compile(
+      ModelPolicySpec spec, String policyName, boolean cluster, CompileErrors errors) {
     ModelPolicySpec.Verification v = spec.verification;
     boolean adapters = v != null && Boolean.TRUE.equals(v.allowRuntimeAdapterLoading);
     boolean seal = v != null && Boolean.TRUE.equals(v.sealRuntimeDownloads);
@@ -92,6 +93,7 @@ final class ServingRulesCompiler {
         at.at("signature").add(Kind.VALUE_INVALID, e.getMessage());
       }
     }
-    return new ServingRules(adapters, seal, declared);
+    return new ServingRules(
+        adapters, seal, declared, ClaimWritersCompiler.compile(spec.claimWriters, cluster, errors));
   }
 }

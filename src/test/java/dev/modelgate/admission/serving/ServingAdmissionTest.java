@@ -14,11 +14,10 @@ import dev.modelgate.policy.DecisionText;
 import dev.modelgate.policy.Finding;
 import dev.modelgate.report.ObjectReference;
 import dev.modelgate.report.PolicyReportResult;
-import dev.modelgate.report.PolicyReportSink;
 import dev.modelgate.report.PolicyResult;
 import dev.modelgate.report.VerdictResults;
-import dev.modelgate.report.WorkloadVerdicts;
 import dev.modelgate.testing.AdmissionHarness;
+import dev.modelgate.testing.RecordingReportSink;
 import dev.modelgate.testing.ServingResources;
 import io.fabric8.zjsonpatch.JsonPatch;
 import java.nio.charset.StandardCharsets;
@@ -26,9 +25,7 @@ import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.ArrayList;
 import java.util.Base64;
-import java.util.Collection;
 import java.util.List;
 import java.util.Map;
 import java.util.function.Function;
@@ -347,8 +344,8 @@ class ServingAdmissionTest {
 
   @Test
   void warnGivesWarningsAndAuditRecordsPolicyReportResultsOnTheServingResource() {
-    List<WorkloadVerdicts> merged = new ArrayList<>();
-    harness.reports = new AdmissionReports(recording(merged), Clock.systemUTC());
+    RecordingReportSink sink = new RecordingReportSink();
+    harness.reports = new AdmissionReports(sink, Clock.systemUTC());
     harness.policy("oci.yaml", policy("oci", "Warn", "oci://**"));
     harness.policy("audit.yaml", policy("audit", "Audit", "oci://**"));
 
@@ -360,8 +357,7 @@ class ServingAdmissionTest {
         .satisfies(
             w -> assertThat(w).contains("ClusterModelPolicy/oci").contains("DIGEST_MISMATCH"));
     failsAt(o.decision().warnings(), "spec.predictor.model.storageUri", Reason.DIGEST_MISMATCH);
-    List<PolicyReportResult> results =
-        merged.stream().flatMap(w -> VerdictResults.of(w).stream()).toList();
+    List<PolicyReportResult> results = sink.results();
     assertThat(results).hasSize(2);
     assertThat(results)
         .allSatisfy(
@@ -386,26 +382,5 @@ class ServingAdmissionTest {
               assertThat(f.reason()).isEqualTo(reason);
               assertThat(f.field().map(Object::toString)).hasValue(field);
             });
-  }
-
-  private static PolicyReportSink recording(List<WorkloadVerdicts> merged) {
-    return new PolicyReportSink() {
-      @Override
-      public void merge(WorkloadVerdicts v) {
-        merged.add(v);
-      }
-
-      @Override
-      public void replace(WorkloadVerdicts v) {}
-
-      @Override
-      public void remove(ObjectReference workload) {}
-
-      @Override
-      public void retainOnly(Collection<ObjectReference> workloads) {}
-
-      @Override
-      public void flush() {}
-    };
   }
 }
