@@ -29,16 +29,10 @@ import org.junit.jupiter.api.io.TempDir;
 class PartialDownloadAdmissionTest {
   static final ObjectMapper JSON = new ObjectMapper();
   static final String URI = "hf://meta-llama/Llama-3.1-8B-Instruct";
-  static final List<String> WIDENED =
-      List.of(
-          "tokenizer.json",
-          "tokenizer_config.json",
-          "special_tokens_map.json",
-          "vocab.json",
-          "merges.txt",
-          "config.json",
-          "generation_config.json",
-          "model.sig");
+
+  /** tokenizerOnlyDownload's patterns, and the signature file /mutate adds. */
+  static final List<String> WIDENED = widened();
+
   @TempDir Path tmp;
   AdmissionHarness harness;
 
@@ -51,6 +45,13 @@ class PartialDownloadAdmissionTest {
                 "p.yaml",
                 AdmissionHarness.keyPolicy(
                     "every-model", "Enforce", "**", signed.publicKey, "  requireModels: true\n"));
+  }
+
+  private static List<String> widened() {
+    List<String> out =
+        new ArrayList<>(DownloadSelection.parseKServeValue(SchedulerPods.TOKENIZER_ONLY));
+    out.add("model.sig");
+    return out;
   }
 
   private static ObjectNode spec(JsonNode object) {

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.modelgate.core.InvalidInputException;
 import dev.modelgate.core.Reason;
+import dev.modelgate.testing.SchedulerPods;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
@@ -18,9 +19,7 @@ import org.junit.jupiter.api.Test;
  * them (huggingface_hub {@code filter_repo_objects} for hf://, {@code fnmatch} otherwise).
  */
 class DownloadSelectionTest {
-  /** pkg/controller/v1alpha2/llmisvc/workload_storage.go tokenizerOnlyDownload, verbatim. */
-  static final String TOKENIZER_ONLY =
-      "[\"tokenizer.json\", \"tokenizer_config.json\", \"special_tokens_map.json\", \"vocab.json\", \"merges.txt\", \"config.json\", \"generation_config.json\"]";
+  static final String TOKENIZER_ONLY = SchedulerPods.TOKENIZER_ONLY;
 
   @Test
   void readsTheSchedulersTokenizerOnlyValueAndKServesOwnTestValues() {
