@@ -33,6 +33,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.Callable;
+import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
@@ -126,6 +127,14 @@ final class VerifyVolumeCommand implements Callable<Integer> {
       description =
           "Give up after this long per policy (e.g. 90s, 10m) and fail closed. Default: 10m.")
   Duration timeout;
+
+  /**
+   * The parser this command needs: a download's pattern is whatever the workload wrote, so {@code
+   * --allow-pattern=--policies=/tmp} or {@code --allow-pattern=-h} is a pattern, never an option.
+   */
+  static CommandLine configure(CommandLine verifyVolume) {
+    return verifyVolume.setAllowOptionsAsOptionParameters(true);
+  }
 
   @Override
   public Integer call() {

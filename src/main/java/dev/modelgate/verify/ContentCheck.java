@@ -66,7 +66,7 @@ final class ContentCheck {
     }
     List<Failure> failures = new ArrayList<>(contents.failures());
     List<String> warnings = new ArrayList<>();
-    Expected expected = expected(statement.resources(), contents, request);
+    Expected expected = expected(statement.resources(), contents, ignore, request);
     failures.addAll(expected.failures());
     // Names and lengths first: what is unsigned or of the wrong length is never read.
     FileSetComparison.Outcome cheap =
@@ -105,7 +105,10 @@ final class ContentCheck {
    * file at all verifies nothing, and fails.
    */
   private static Expected expected(
-      List<Resource> signed, ModelContents contents, VerificationRequest request) {
+      List<Resource> signed,
+      ModelContents contents,
+      IgnoreRules ignore,
+      VerificationRequest request) {
     if (request.selection().isEmpty()) {
       return new Expected(signed, List.of(), Optional.empty());
     }
@@ -123,7 +126,14 @@ final class ContentCheck {
       if (picked) {
         selected.add(path);
       }
-      if (picked || present.contains(path)) {
+      // A signed file the verifier's rules ignore is not in the walk: when it lies in the model
+      // anyway, it is expected, so it is reported as not checked, as in full mode.
+      boolean there =
+          present.contains(path)
+              || ignore.ignores(r.key().path())
+                  && Files.exists(
+                      r.key().path().resolveIn(request.model()), LinkOption.NOFOLLOW_LINKS);
+      if (picked || there) {
         out.add(r);
         kept.add(path);
       }

@@ -12,6 +12,8 @@ import dev.modelgate.testing.SchedulerPods;
 import dev.modelgate.testing.SignedModel;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.BeforeEach;
@@ -264,5 +266,58 @@ class PartialDownloadAdmissionTest {
         .contains("\"--signature\",\"/modelgate/model/sigs/tokenizer.sig\"")
         .contains("--allow-pattern=sigs/tokenizer.sig");
     assertThat(harness.review(patched, false).allowed()).isTrue();
+  }
+
+  private AdmissionOutcome labelUpdate(JsonNode running, boolean mutating) {
+    ObjectNode labelled = (ObjectNode) running.deepCopy();
+    ((ObjectNode) labelled.path("metadata").path("labels")).put("team", "ml-platform");
+    return harness
+        .service()
+        .review(
+            new AdmissionRequest(
+                "admission.k8s.io/v1",
+                "u",
+                "Pod",
+                "ml",
+                labelled.at("/metadata/name").asText(),
+                "UPDATE",
+                "",
+                false,
+                labelled,
+                running),
+            Instant.now().plus(Duration.ofSeconds(10)),
+            mutating);
+  }
+
+  @Test
+  void aRunningPodsLabelUpdateIsAdmittedWithItsPartialVerifier() {
+    ObjectNode pod = SchedulerPods.pod(URI);
+    JsonNode running = AdmissionHarness.patched(harness.review(pod, true), pod);
+
+    AdmissionOutcome o = labelUpdate(running, false);
+
+    assertThat(o.allowed()).as(o.message()).isTrue();
+    assertThat(labelUpdate(running, true).patch()).isEmpty();
+  }
+
+  @Test
+  void aRunningPodWhoseVerifierChecksTheWholeModelIsNotDeniedForIt() {
+    // Started before partial downloads were verified in part: its patterns already selected the
+    // signature (else it could not have started), and its verifier checks more, not less.
+    ObjectNode pod = SchedulerPods.pod(URI);
+    JsonNode running = AdmissionHarness.patched(harness.review(pod, true), pod);
+    ArrayNode args = (ArrayNode) running.at("/spec/initContainers/1/args");
+    for (int i = args.size() - 1; i >= 0; i--) {
+      if (args.get(i).asText().startsWith("--allow-pattern=")) {
+        args.remove(i);
+      }
+    }
+
+    AdmissionOutcome o = labelUpdate(running, false);
+
+    assertThat(o.allowed()).as(o.message()).isTrue();
+    assertThat(harness.review(running, false).message())
+        .as("a new pod must carry the patterns")
+        .contains("VERIFIER_ALTERED");
   }
 }

@@ -3,6 +3,7 @@ package dev.modelgate.cli;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.modelgate.inpod.VerifierContainer;
 import dev.modelgate.inpod.VerifierOutcome;
@@ -254,7 +255,8 @@ class PartialDownloadVerifierProcessTest {
     verifier.path("args").forEach(a -> args.add(a.asText()));
 
     VerifyVolumeCommand parsed = new VerifyVolumeCommand();
-    new CommandLine(parsed).parseArgs(args.subList(1, args.size()).toArray(new String[0]));
+    VerifyVolumeCommand.configure(new CommandLine(parsed))
+        .parseArgs(args.subList(1, args.size()).toArray(new String[0]));
 
     List<String> patterns = new ArrayList<>(SELECTED);
     patterns.add("model.sig");
@@ -263,5 +265,27 @@ class PartialDownloadVerifierProcessTest {
     assertThat(
             VerifierContainer.Invocation.parse(verifier.path("args")).orElseThrow().allowPatterns())
         .isEqualTo(patterns);
+  }
+
+  @Test
+  void patternsThatLookLikeOptionsStayPatterns() throws Exception {
+    ObjectNode pod = SchedulerPods.pod(URI);
+    ((ObjectNode) pod.at("/spec/initContainers/0/env/3"))
+        .put("value", "[\"--policies=/tmp\", \"@/etc/passwd\", \"--allow-pattern=*\", \"-h\"]");
+    JsonNode verifier = injectedVerifier(pod, IGNORE_HF_METADATA);
+    List<String> args = new ArrayList<>();
+    verifier.path("args").forEach(a -> args.add(a.asText()));
+
+    VerifyVolumeCommand parsed = new VerifyVolumeCommand();
+    VerifyVolumeCommand.configure(new CommandLine(parsed))
+        .parseArgs(args.subList(1, args.size()).toArray(new String[0]));
+
+    assertThat(parsed.allowPatterns)
+        .containsExactly("--policies=/tmp", "@/etc/passwd", "--allow-pattern=*", "-h", "model.sig");
+    assertThat(parsed.policies).isNull();
+    // Only the one-argument form is read back: a separate value is another argument list.
+    ArrayNode split = (ArrayNode) verifier.path("args").deepCopy();
+    split.add("--allow-pattern").add("*");
+    assertThat(VerifierContainer.Invocation.parse(split)).isEmpty();
   }
 }

@@ -152,4 +152,25 @@ class PartialContentCheckTest {
         .extracting(Failure::reason, Failure::subject)
         .containsExactly(tuple(Reason.FILE_MISSING, "model.safetensors"));
   }
+
+  @Test
+  void aSignedFileTheVerifierIgnoresIsReportedWhenPresentThoughNotSelected() throws Exception {
+    VerifiedStatement statement = signed(Serialization.files(HashAlgorithm.SHA256, false));
+    VerifyOptions ignoringWeights =
+        new VerifyOptions(List.of(RelativePath.parse("model.safetensors")), false, false, true);
+
+    assertThat(
+            check(statement, ignoringWeights, List.of("*.json", "tokenizer/", "empty")).failures())
+        .singleElement()
+        .satisfies(
+            f -> {
+              assertThat(f.reason()).isEqualTo(Reason.FILE_MISSING);
+              assertThat(f.message())
+                  .contains("'model.safetensors' is ignored by the verifier's rules");
+            });
+    Files.delete(model.resolve("model.safetensors"));
+    assertThat(
+            check(statement, ignoringWeights, List.of("*.json", "tokenizer/", "empty")).failures())
+        .isEmpty();
+  }
 }
