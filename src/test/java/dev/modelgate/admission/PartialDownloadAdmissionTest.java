@@ -6,6 +6,10 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.modelgate.report.Evaluation;
+import dev.modelgate.report.ObjectReference;
+import dev.modelgate.report.VerdictResults;
+import dev.modelgate.report.WorkloadVerdicts;
 import dev.modelgate.source.DownloadSelection;
 import dev.modelgate.testing.AdmissionHarness;
 import dev.modelgate.testing.SchedulerPods;
@@ -108,6 +112,17 @@ class PartialDownloadAdmissionTest {
     assertThat(harness.review(patched, true).patch())
         .as("mutating again changes nothing")
         .isEmpty();
+    assertThat(
+            VerdictResults.of(
+                    new WorkloadVerdicts(
+                        ObjectReference.of("v1", "Pod", "ml", "s", ""),
+                        validate.verdicts(),
+                        Instant.now(),
+                        Evaluation.ADMISSION))
+                .get(0)
+                .properties())
+        .containsEntry("placement", "in_pod")
+        .containsEntry(VerdictResults.PARTIAL_DOWNLOAD, allowPatterns(init.get(0)));
   }
 
   @Test
