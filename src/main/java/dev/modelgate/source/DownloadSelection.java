@@ -9,6 +9,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.function.Predicate;
 
 /**
  * A download restricted to the files some patterns select: KServe's storage-initializer with {@code
@@ -66,14 +67,22 @@ public record DownloadSelection(String container, List<String> patterns, Dialect
 
   /** True when the downloader fetches the file at {@code relativePath} (with {@code /}). */
   public boolean selects(String relativePath) {
-    String path =
-        dialect == Dialect.HUGGING_FACE_HUB ? relativePath.replace('\\', '/') : relativePath;
-    for (String p : patterns) {
-      if (compile(p).matches(path)) {
-        return true;
+    return matcher().test(relativePath);
+  }
+
+  /** {@link #selects}, with the patterns compiled once: for asking about every file of a model. */
+  public Predicate<String> matcher() {
+    List<Fnmatch> compiled = patterns.stream().map(this::compile).toList();
+    return relativePath -> {
+      String path =
+          dialect == Dialect.HUGGING_FACE_HUB ? relativePath.replace('\\', '/') : relativePath;
+      for (Fnmatch f : compiled) {
+        if (f.matches(path)) {
+          return true;
+        }
       }
-    }
-    return false;
+      return false;
+    };
   }
 
   /**

@@ -26,6 +26,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
 import java.util.Set;
+import java.util.function.Predicate;
 
 /**
  * Every file of the model is signed, or ignored by a rule the signer or the verifier stated, and
@@ -113,6 +114,7 @@ final class ContentCheck {
       return new Expected(signed, List.of(), Optional.empty());
     }
     DownloadSelection selection = request.selection().get();
+    Predicate<String> selects = selection.matcher();
     Set<String> present = new HashSet<>();
     contents.files().forEach(f -> present.add(f.path().value()));
     List<Resource> out = new ArrayList<>();
@@ -122,7 +124,7 @@ final class ContentCheck {
     for (Resource r : signed) {
       String path = r.key().path().value();
       all.add(path);
-      boolean picked = selection.selects(path);
+      boolean picked = selects.test(path);
       if (picked) {
         selected.add(path);
       }
