@@ -5,6 +5,7 @@ import dev.modelgate.core.Failure;
 import dev.modelgate.core.FieldPath;
 import dev.modelgate.core.InvalidInputException;
 import dev.modelgate.core.Reason;
+import dev.modelgate.source.DownloadSelection;
 import dev.modelgate.source.ModelReference;
 import dev.modelgate.source.ModelScheme;
 import dev.modelgate.source.ModelUri;
@@ -15,6 +16,7 @@ import java.security.NoSuchAlgorithmException;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 
 /**
  * Every model source KServe can put in a pod or pod template (kserve/kserve at commit
@@ -137,6 +139,7 @@ final class KServeModels {
                     + args));
         continue;
       }
+      Optional<List<String>> patterns = allowPatterns(c, where);
       int pairs = args.size() / 2;
       for (int p = 0; p < pairs; p++) {
         String source = args.get(2 * p).asText();
@@ -145,14 +148,72 @@ final class KServeModels {
         String name = pairs == 1 ? DEFAULT_NAME : DEFAULT_NAME + "-" + volumeNameFromPath(dest);
         try {
           ModelUri uri = ModelUri.download(source.contains("://") ? source : "file://" + source);
-          models.add(
-              new ModelReference(name, uri, "", field).withPlacement(landing(c, dest, where)));
+          Placement placement = landing(c, dest, where);
+          if (placement.volume().isPresent() && patterns.isPresent()) {
+            placement =
+                placement.withSelection(
+                    new DownloadSelection(
+                        STORAGE_INITIALIZER,
+                        patterns.get(),
+                        DownloadSelection.Dialect.forSource(source)));
+          }
+          models.add(new ModelReference(name, uri, "", field).withPlacement(placement));
         } catch (InvalidInputException e) {
           problems.add(Failure.atField(e.reason(), FieldPath.of(field), e.getMessage()));
         }
       }
     }
     return found;
+  }
+
+  /**
+   * The patterns that restrict what the initializer downloads ({@code STORAGE_ALLOW_PATTERNS}, the
+   * last entry of that name, as the kubelet takes it), empty when it downloads everything. A value
+   * ModelGate cannot know at admission ({@code valueFrom}, or {@code $(…)} references the kubelet
+   * expands) or cannot read as the initializer reads it is a problem: its verifier would not know
+   * which part of the model to expect.
+   */
+  private Optional<List<String>> allowPatterns(JsonNode c, String where) {
+    JsonNode env = c.path("env");
+    int at = -1;
+    for (int k = 0; k < env.size(); k++) {
+      if (DownloadSelection.VARIABLE.equals(env.get(k).path("name").asText())) {
+        at = k;
+      }
+    }
+    if (at < 0) {
+      return Optional.empty();
+    }
+    JsonNode e = env.get(at);
+    FieldPath field = FieldPath.of(where + ".env[" + at + "]");
+    String intro = "(" + STORAGE_INITIALIZER + ") " + DownloadSelection.VARIABLE + " ";
+    if (e.has("valueFrom") || !(e.path("value").isTextual() || e.path("value").isMissingNode())) {
+      problems.add(
+          Failure.atField(
+              Reason.MODEL_SOURCE_UNSUPPORTED,
+              field,
+              intro
+                  + "comes from valueFrom, which cannot be known at admission: ModelGate cannot tell which files the download keeps, so nothing could verify it; set the patterns as a value"));
+      return Optional.empty();
+    }
+    String value = e.path("value").asText("");
+    if (value.contains("$(") || value.contains("$$")) {
+      problems.add(
+          Failure.atField(
+              Reason.MODEL_SOURCE_UNSUPPORTED,
+              field,
+              intro
+                  + "contains a $(VAR) reference or $$, which the kubelet expands when the container starts: ModelGate cannot tell which files the download keeps"));
+      return Optional.empty();
+    }
+    try {
+      List<String> patterns = DownloadSelection.parseKServeValue(value);
+      return patterns.isEmpty() ? Optional.empty() : Optional.of(patterns);
+    } catch (InvalidInputException ex) {
+      problems.add(
+          Failure.atField(ex.reason(), field, "(" + STORAGE_INITIALIZER + ") " + ex.getMessage()));
+      return Optional.empty();
+    }
   }
 
   /**

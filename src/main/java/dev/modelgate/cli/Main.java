@@ -3,6 +3,7 @@ package dev.modelgate.cli;
 import dev.modelgate.core.InvalidInputException;
 import dev.modelgate.core.ModelGateException;
 import dev.modelgate.core.Printable;
+import dev.modelgate.inpod.VerifierContainer;
 import dev.modelgate.oms.FileNameEncoding;
 import java.io.InputStream;
 import java.io.PrintWriter;
@@ -39,6 +40,7 @@ public final class Main {
   public static int run(InputStream in, PrintWriter out, PrintWriter err, String... args) {
     CommandLine cli = new CommandLine(new ModelGateCommand());
     ((CheckCommand) cli.getSubcommands().get("check").getCommand()).stdin = in;
+    VerifyVolumeCommand.configure(cli.getSubcommands().get(VerifierContainer.COMMAND));
     cli.setOut(out);
     cli.setErr(err);
     cli.setExecutionExceptionHandler(

@@ -15,6 +15,7 @@ import dev.modelgate.policy.ModelVerdict;
 import dev.modelgate.policy.crd.DirectoryPolicyStore;
 import dev.modelgate.policy.crd.PolicyCompiler;
 import dev.modelgate.policy.crd.PolicyDocuments;
+import dev.modelgate.source.DownloadSelection;
 import dev.modelgate.source.ModelReference;
 import dev.modelgate.verify.Deadline;
 import dev.modelgate.verify.ModelVerificationService;
@@ -32,6 +33,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.Callable;
+import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
@@ -87,6 +89,16 @@ final class VerifyVolumeCommand implements Callable<Integer> {
   Path signature;
 
   @Option(
+      names = VerifierContainer.ALLOW_PATTERN,
+      paramLabel = "PATTERN",
+      description = {
+        "The download kept only the files these patterns select (KServe's STORAGE_ALLOW_PATTERNS; repeat per pattern, as --allow-pattern=P).",
+        "Then every file present must be signed and match, and every signed file the patterns select must be present; signed files they do not select may be absent.",
+        "Matched as the downloader matches them (huggingface_hub for hf:// URIs, Python fnmatch otherwise)."
+      })
+  List<String> allowPatterns = new ArrayList<>();
+
+  @Option(
       names = "--policies",
       paramLabel = "DIR",
       description = "Read policies from a directory instead of the environment.")
@@ -116,6 +128,14 @@ final class VerifyVolumeCommand implements Callable<Integer> {
           "Give up after this long per policy (e.g. 90s, 10m) and fail closed. Default: 10m.")
   Duration timeout;
 
+  /**
+   * The parser this command needs: a download's pattern is whatever the workload wrote, so {@code
+   * --allow-pattern=--policies=/tmp} or {@code --allow-pattern=-h} is a pattern, never an option.
+   */
+  static CommandLine configure(CommandLine verifyVolume) {
+    return verifyVolume.setAllowOptionsAsOptionParameters(true);
+  }
+
   @Override
   public Integer call() {
     PolicyCompiler compiler = PolicyCompiler.withEmbeddedPublicGoodRoot();
@@ -143,6 +163,13 @@ final class VerifyVolumeCommand implements Callable<Integer> {
               0));
     }
     Path sig = signature != null ? signature : VerificationRequest.defaultSignature(model);
+    Optional<DownloadSelection> selection =
+        allowPatterns.isEmpty()
+            ? Optional.empty()
+            : Optional.of(
+                new DownloadSelection(
+                    "", allowPatterns, DownloadSelection.Dialect.forSource(modelUri)));
+    List<String> partial = new ArrayList<>();
     ModelReference subject = VerifierContainer.model(modelName, modelUri);
     String named = "model '" + modelName + "' (" + modelUri + ")";
     List<String> enforced = new ArrayList<>();
@@ -163,27 +190,35 @@ final class VerifyVolumeCommand implements Callable<Integer> {
         // One deadline per policy: its verification and the lineage it follows share it.
         Instant deadline = Instant.now().plus(timeout);
         ModelVerdict v;
+        String part = "";
         if (!p.ready()) {
           v = Judgement.notCompiled(subject, p);
         } else {
           VerificationPolicy vp = p.verification().orElseThrow();
           VerificationRequest request =
-              new VerificationRequest(model, sig, vp.options(), new LogProgress(err));
+              new VerificationRequest(model, sig, vp.options(), new LogProgress(err), selection);
           VerificationResult r =
               Deadline.within(modelUri, timeout, () -> verifier.verify(request, vp));
           r = ModelVerificationService.withLocalAttestations(verifier, model, r, vp);
+          part = r.partial().map(c -> c.describe()).orElse("");
+          if (!part.isEmpty()) {
+            partial.add(part);
+          }
           r.warnings().forEach(w -> err.printf("modelgate: warning: %s%n", Printable.escape(w)));
           v = judgement.verdict(subject, p, r, deadline);
         }
-        recorded.add(result(v));
+        recorded.add(result(v, part));
         Judgement.Effect effect = Judgement.effect(v, p.onError());
         if (effect == Judgement.Effect.PASS) {
           err.printf(
               "modelgate: %s%n",
               Printable.escape(
                   String.format(
-                      "%s verified by %s, signed by %s",
-                      named, p.displayName(), v.signer().map(s -> s.identity()).orElse("?"))));
+                      "%s verified by %s, signed by %s%s",
+                      named,
+                      p.displayName(),
+                      v.signer().map(s -> s.identity()).orElse("?"),
+                      part.isEmpty() ? "" : "; partial download: " + part)));
           continue;
         }
         Failure first = v.failures().get(0);
@@ -209,16 +244,21 @@ final class VerifyVolumeCommand implements Callable<Integer> {
     }
     VerifierOutcome outcome = new VerifierOutcome(modelName, modelUri, recorded, 0);
     if (enforced.isEmpty()) {
-      record(outcome.encode(""));
+      record(
+          outcome.encode(
+              partial.isEmpty()
+                  ? ""
+                  : named + " partial download: " + partial.get(partial.size() - 1)));
       return ExitCode.OK;
     }
     return fail(enforced, outcome);
   }
 
   /** The record of one policy's verdict, as background verification reads it back. */
-  private static VerifierOutcome.Result result(ModelVerdict v) {
+  private static VerifierOutcome.Result result(ModelVerdict v, String partial) {
     Optional<String> signer = v.signer().map(s -> s.identity());
     if (v.passed()) {
+      // A pass of a restricted download says how much of the model it covered.
       return new VerifierOutcome.Result(
           v.policy().orElseThrow(),
           v.mode(),
@@ -226,7 +266,7 @@ final class VerifyVolumeCommand implements Callable<Integer> {
           signer,
           v.signer().map(s -> s.method().label()),
           Optional.empty(),
-          "");
+          partial);
     }
     Failure first = v.failures().get(0);
     return new VerifierOutcome.Result(

@@ -49,6 +49,16 @@ public enum Reason {
   FILE_MISSING,
   /** A file in the model is not covered by the signature and not ignored. */
   UNSIGNED_FILE,
+  /**
+   * A download restricted to some files ({@code STORAGE_ALLOW_PATTERNS}) selects none of the signed
+   * files: nothing of the model would be verified.
+   */
+  PARTIAL_DOWNLOAD_EMPTY,
+  /**
+   * A download restricted to some files does not fetch the model's signature file, so the verifier
+   * could not check what it fetched; /mutate adds the signature to the patterns.
+   */
+  SIGNATURE_NOT_DOWNLOADED,
   /** A symbolic link was found and links are not allowed. */
   SYMLINK_REFUSED,
   /** A FIFO, socket or device file was found in the model. */

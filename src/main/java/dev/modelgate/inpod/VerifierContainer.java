@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import dev.modelgate.core.InvalidInputException;
 import dev.modelgate.core.StrictJson;
 import dev.modelgate.policy.CompiledPolicy;
+import dev.modelgate.source.DownloadSelection;
 import dev.modelgate.source.ModelReference;
 import dev.modelgate.source.ModelUri;
 import java.util.ArrayList;
@@ -40,6 +41,13 @@ public final class VerifierContainer {
 
   /** Option: the OMS bundle when it is not {@code model.sig} in the model directory. */
   public static final String SIGNATURE = "--signature";
+
+  /**
+   * Option, given as {@code --allow-pattern=P} once per pattern: the download was restricted to the
+   * files these patterns select ({@code STORAGE_ALLOW_PATTERNS}), so the part downloaded is
+   * verified. One argument each, so a pattern is never read as an option.
+   */
+  public static final String ALLOW_PATTERN = "--allow-pattern";
 
   /** Where the model's volume is mounted in the verifier. */
   public static final String MOUNT = "/modelgate/model";
@@ -85,14 +93,31 @@ public final class VerifierContainer {
     return at.path().isEmpty() ? MOUNT : MOUNT + "/" + at.path();
   }
 
-  /** What the verifier is asked to do, as its arguments say it. */
+  /**
+   * What the verifier is asked to do, as its arguments say it; {@code allowPatterns} restrict it to
+   * the part of the model a download selected (empty: the whole model).
+   */
   public record Invocation(
-      String directory, String modelUri, String modelName, Optional<String> signature) {
+      String directory,
+      String modelUri,
+      String modelName,
+      Optional<String> signature,
+      List<String> allowPatterns) {
+    public Invocation {
+      allowPatterns = List.copyOf(allowPatterns);
+    }
+
+    public Invocation(
+        String directory, String modelUri, String modelName, Optional<String> signature) {
+      this(directory, modelUri, modelName, signature, List.of());
+    }
+
     /** The arguments, as the container carries them. */
     public List<String> args() {
       List<String> args =
           new ArrayList<>(List.of(COMMAND, directory, MODEL_URI, modelUri, MODEL_NAME, modelName));
       signature.ifPresent(s -> args.addAll(List.of(SIGNATURE, s)));
+      allowPatterns.forEach(p -> args.add(ALLOW_PATTERN + "=" + p));
       return args;
     }
 
@@ -105,7 +130,24 @@ public final class VerifierContainer {
           model.name(),
           model.signaturePath().isEmpty()
               ? Optional.empty()
-              : Optional.of(dir + "/" + model.signaturePath()));
+              : Optional.of(dir + "/" + model.signaturePath()),
+          model.placement().selection().map(DownloadSelection::patterns).orElse(List.of()));
+    }
+
+    /**
+     * The same, checking the whole model: what a verifier injected before partial downloads ran.
+     */
+    Invocation whole() {
+      return new Invocation(directory, modelUri, modelName, signature);
+    }
+
+    /** The restricted download this invocation verifies, if any, matched as its downloader does. */
+    public Optional<DownloadSelection> selection() {
+      return allowPatterns.isEmpty()
+          ? Optional.empty()
+          : Optional.of(
+              new DownloadSelection(
+                  "", allowPatterns, DownloadSelection.Dialect.forSource(modelUri)));
     }
 
     /**
@@ -120,19 +162,27 @@ public final class VerifierContainer {
         }
         a.add(n.asText());
       }
-      if ((a.size() != 6 && a.size() != 8)
+      if (a.size() < 6
           || !a.get(0).equals(COMMAND)
           || !a.get(2).equals(MODEL_URI)
-          || !a.get(4).equals(MODEL_NAME)
-          || (a.size() == 8 && !a.get(6).equals(SIGNATURE))) {
+          || !a.get(4).equals(MODEL_NAME)) {
         return Optional.empty();
+      }
+      boolean signed = a.size() >= 8 && a.get(6).equals(SIGNATURE);
+      List<String> patterns = new ArrayList<>();
+      for (String rest : a.subList(signed ? 8 : 6, a.size())) {
+        if (!rest.startsWith(ALLOW_PATTERN + "=")) {
+          return Optional.empty();
+        }
+        patterns.add(rest.substring(ALLOW_PATTERN.length() + 1));
       }
       return Optional.of(
           new Invocation(
               a.get(1),
               a.get(3),
               a.get(5),
-              a.size() == 8 ? Optional.of(a.get(7)) : Optional.empty()));
+              signed ? Optional.of(a.get(7)) : Optional.empty(),
+              patterns));
     }
   }
 
@@ -230,7 +280,10 @@ public final class VerifierContainer {
     return found.path("name").asText().equals(name(model))
         && found.path("image").isTextual()
         && asked.isPresent()
-        && asked.get().equals(Invocation.of(model))
+        && (asked.get().equals(Invocation.of(model))
+            // A verifier of the whole model (injected before partial downloads were verified in
+            // part) checks more, never less: the running pod it started is not denied for it.
+            || asked.get().equals(Invocation.of(model).whole()))
         && env.isArray()
         && env.size() == 1
         && POLICIES_ENV.equals(env.get(0).path("name").asText())

@@ -7,6 +7,7 @@ import dev.modelgate.core.Reason;
 import dev.modelgate.policy.CompiledPolicy;
 import dev.modelgate.policy.Finding;
 import dev.modelgate.policy.VolumeCheck;
+import dev.modelgate.source.DownloadSelection;
 import dev.modelgate.source.ModelReference;
 import dev.modelgate.source.ModelScheme;
 import dev.modelgate.source.ModelUri;
@@ -78,6 +79,9 @@ public final class VolumeVerifier {
         return out;
       }
       String volume = volumes.get(0);
+      if (stage != Stage.RUNNING) {
+        out.addAll(PartialDownloads.check(model, stage == Stage.INJECTING));
+      }
       List<JsonNode> init = new ArrayList<>();
       podSpec.path("initContainers").forEach(init::add);
       String name = VerifierContainer.name(model);
@@ -258,26 +262,43 @@ public final class VolumeVerifier {
   public List<Map<String, Object>> patch(
       JsonNode podSpec, String specPointer, Map<ModelReference, List<CompiledPolicy>> models) {
     JsonNode current = podSpec.path("initContainers");
-    Map<String, JsonNode> wanted = new LinkedHashMap<>();
-    Map<String, List<String>> volumesOf = new LinkedHashMap<>();
+    Map<ModelReference, List<String>> verified = new LinkedHashMap<>();
     for (Map.Entry<ModelReference, List<CompiledPolicy>> e : models.entrySet()) {
       if (!e.getKey().inPod()) {
         continue;
       }
       List<String> volumes =
           VolumeRules.volumeNames(podSpec, e.getKey().placement().volume().orElseThrow());
-      if (volumes.isEmpty() || e.getValue().isEmpty()) {
-        continue;
+      if (!volumes.isEmpty() && !e.getValue().isEmpty()) {
+        verified.put(e.getKey(), volumes);
       }
-      String name = VerifierContainer.name(e.getKey());
-      wanted.put(name, containers.spell(e.getKey(), volumes.get(0), e.getValue()));
-      volumesOf.put(name, volumes);
     }
+    // A restricted download gets the signature file added to its patterns, and the verifier
+    // carries the patterns as they will be.
+    Map<String, DownloadSelection> widened = PartialDownloads.widened(verified.keySet());
+    Map<String, JsonNode> wanted = new LinkedHashMap<>();
+    Map<String, List<String>> volumesOf = new LinkedHashMap<>();
+    verified.forEach(
+        (m, volumes) -> {
+          String name = VerifierContainer.name(m);
+          wanted.put(
+              name,
+              containers.spell(
+                  PartialDownloads.withWidened(m, widened), volumes.get(0), models.get(m)));
+          volumesOf.put(name, volumes);
+        });
     if (wanted.isEmpty()) {
       return List.of();
     }
+    List<JsonNode> now = new ArrayList<>();
+    current.forEach(now::add);
+    List<JsonNode> adjusted = new ArrayList<>();
+    for (JsonNode c : now) {
+      DownloadSelection s = widened.get(c.path("name").asText());
+      adjusted.add(s == null ? c : PartialDownloads.withPatterns(c, s));
+    }
     List<JsonNode> base = new ArrayList<>();
-    current.forEach(
+    adjusted.forEach(
         c -> {
           if (!wanted.containsKey(c.path("name").asText())) {
             base.add(c);
@@ -289,13 +310,21 @@ public final class VolumeVerifier {
       desired.insert(w.getValue(), volumesOf.get(w.getKey()));
     }
     List<JsonNode> target = desired.containers();
-    List<JsonNode> now = new ArrayList<>();
-    current.forEach(now::add);
     if (target.equals(now)) {
       return List.of();
     }
     List<Map<String, Object>> ops = new ArrayList<>();
-    if (onlyInsertions(now, target, wanted)) {
+    if (onlyInsertions(adjusted, target, wanted)) {
+      // Changed downloader patterns first, at the indices they have before insertions.
+      for (int i = 0; i < now.size(); i++) {
+        if (!adjusted.get(i).equals(now.get(i))) {
+          ops.add(
+              op(
+                  "replace",
+                  specPointer + "/initContainers/" + i + "/env",
+                  adjusted.get(i).path("env")));
+        }
+      }
       boolean exists = current.isArray();
       for (int i = 0; i < target.size(); i++) {
         if (!wanted.containsKey(target.get(i).path("name").asText())) {

@@ -47,6 +47,13 @@ public final class VerdictResults {
   public static final String ATTESTATIONS = "attestations";
   public static final String REASONS = "reasons";
   public static final String PLACEMENT = "placement";
+
+  /**
+   * For a download restricted to some files: the patterns, as a JSON array; its verifier checks the
+   * part they select.
+   */
+  public static final String PARTIAL_DOWNLOAD = "partialDownload";
+
   public static final String EVALUATION = "evaluation";
 
   /** Reasons spelled out in a result's message before "and K more". */
@@ -122,6 +129,7 @@ public final class VerdictResults {
       p.put(REASONS, String.join(",", reasons));
     }
     p.put(PLACEMENT, v.model().placement().stage().name().toLowerCase(Locale.ROOT));
+    v.model().placement().selection().ifPresent(s -> p.put(PARTIAL_DOWNLOAD, s.envValue()));
     p.put(EVALUATION, w.evaluation().wire());
     p.replaceAll((k, value) -> cap(value, MAX_PROPERTY));
     return new PolicyReportResult(

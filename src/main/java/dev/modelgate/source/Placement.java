@@ -24,8 +24,12 @@ import java.util.Optional;
  *       runtime LoRA updating, an adapter sidecar): refused the same way unless the policy sets
  *       {@code verification.allowRuntimeAdapterLoading}.
  * </ul>
+ *
+ * <p>A model in the pod whose downloader fetches only some of its files ({@code
+ * STORAGE_ALLOW_PATTERNS}) carries that {@code selection}: its verifier checks the part downloaded.
  */
-public record Placement(Stage stage, Optional<ModelUri> volume, String detail) {
+public record Placement(
+    Stage stage, Optional<ModelUri> volume, String detail, Optional<DownloadSelection> selection) {
   public enum Stage {
     ADMISSION,
     IN_POD,
@@ -37,8 +41,16 @@ public record Placement(Stage stage, Optional<ModelUri> volume, String detail) {
 
   public static final Placement ADMISSION = new Placement(Stage.ADMISSION, Optional.empty(), "");
 
+  public Placement(Stage stage, Optional<ModelUri> volume, String detail) {
+    this(stage, volume, detail, Optional.empty());
+  }
+
   public Placement {
     Objects.requireNonNull(stage, "stage");
+    Objects.requireNonNull(selection, "selection");
+    if (selection.isPresent() && stage != Stage.IN_POD) {
+      throw new IllegalArgumentException("only a model verified in the pod is downloaded in part");
+    }
     Objects.requireNonNull(volume, "volume");
     Objects.requireNonNull(detail, "detail");
     if ((stage == Stage.IN_POD) != volume.isPresent()) {
@@ -60,6 +72,11 @@ public record Placement(Stage stage, Optional<ModelUri> volume, String detail) {
   /** On a pod volume: {@code pvc://claim/path} or {@code volume://volume/path}. */
   public static Placement inPod(ModelUri volume) {
     return new Placement(Stage.IN_POD, Optional.of(volume), "");
+  }
+
+  /** The same place, the download restricted to what {@code s} selects. */
+  public Placement withSelection(DownloadSelection s) {
+    return new Placement(stage, volume, detail, Optional.of(s));
   }
 
   public static Placement podReview(String why) {

@@ -13,6 +13,7 @@ import dev.modelgate.oms.OmsStatement;
 import dev.modelgate.oms.RelativePath;
 import dev.modelgate.oms.Resource;
 import dev.modelgate.oms.SymlinkPolicy;
+import dev.modelgate.source.DownloadSelection;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
@@ -25,6 +26,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
 import java.util.Set;
+import java.util.function.Predicate;
 
 /**
  * Every file of the model is signed, or ignored by a rule the signer or the verifier stated, and
@@ -34,6 +36,10 @@ import java.util.Set;
  * <p>Ignored: git metadata at the root (unless turned off), the signature file when it lies in the
  * model, the signed {@code ignore_paths} and the verifier's own. Symbolic links are followed only
  * when the verifier allows them and only to files inside the model: the signer cannot turn that on.
+ *
+ * <p>For a download restricted to some files (the request's selection) the part downloaded is
+ * checked: every file present is signed and matches, as above, and every signed file the selection
+ * picks is present; signed files it does not pick may be absent. Nothing unsigned is accepted.
  */
 final class ContentCheck {
   private final ModelHasher hasher;
@@ -61,10 +67,12 @@ final class ContentCheck {
     }
     List<Failure> failures = new ArrayList<>(contents.failures());
     List<String> warnings = new ArrayList<>();
+    Expected expected = expected(statement.resources(), contents, ignore, request);
+    failures.addAll(expected.failures());
     // Names and lengths first: what is unsigned or of the wrong length is never read.
     FileSetComparison.Outcome cheap =
         FileSetComparison.compare(
-            statement.resources(), statement.serialization().method(), contents.files());
+            expected.resources(), statement.serialization().method(), contents.files());
     failures.addAll(cheap.failures());
     if (cheap.zeroByteUncovered() > 0) {
       warnings.add(
@@ -78,12 +86,72 @@ final class ContentCheck {
     failures.addAll(hashed.failures());
     failures.addAll(
         ManifestComparison.compare(
-            statement.resources(), hashed.resources(), broken(failures), ignore::ignores));
+            expected.resources(), hashed.resources(), broken(failures), ignore::ignores));
     return new ContentResult(
         failures,
         contents.files().size(),
         cheap.toHash().stream().mapToLong(ModelFile::size).sum(),
-        warnings);
+        warnings,
+        expected.coverage());
+  }
+
+  /** The signed resources this request expects in the model, and how much of it that is. */
+  private record Expected(
+      List<Resource> resources, List<Failure> failures, Optional<PartialCoverage> coverage) {}
+
+  /**
+   * Every signed resource, or for a restricted download those the selection picks plus those
+   * present anyway: a present file is checked whatever the patterns say, a selected one must be
+   * there, and only a signed file that is neither may be absent. A selection that picks no signed
+   * file at all verifies nothing, and fails.
+   */
+  private static Expected expected(
+      List<Resource> signed,
+      ModelContents contents,
+      IgnoreRules ignore,
+      VerificationRequest request) {
+    if (request.selection().isEmpty()) {
+      return new Expected(signed, List.of(), Optional.empty());
+    }
+    DownloadSelection selection = request.selection().get();
+    Predicate<String> selects = selection.matcher();
+    Set<String> present = new HashSet<>();
+    contents.files().forEach(f -> present.add(f.path().value()));
+    List<Resource> out = new ArrayList<>();
+    Set<String> all = new HashSet<>();
+    Set<String> selected = new HashSet<>();
+    Set<String> kept = new HashSet<>();
+    for (Resource r : signed) {
+      String path = r.key().path().value();
+      all.add(path);
+      boolean picked = selects.test(path);
+      if (picked) {
+        selected.add(path);
+      }
+      // A signed file the verifier's rules ignore is not in the walk: when it lies in the model
+      // anyway, it is expected, so it is reported as not checked, as in full mode.
+      boolean there =
+          present.contains(path)
+              || ignore.ignores(r.key().path())
+                  && Files.exists(
+                      r.key().path().resolveIn(request.model()), LinkOption.NOFOLLOW_LINKS);
+      if (picked || there) {
+        out.add(r);
+        kept.add(path);
+      }
+    }
+    PartialCoverage coverage = new PartialCoverage(kept.size(), all.size(), selected.size());
+    List<Failure> failures = new ArrayList<>();
+    if (selected.isEmpty()) {
+      failures.add(
+          Failure.of(
+              Reason.PARTIAL_DOWNLOAD_EMPTY,
+              "%s %s selects none of the %d signed files: nothing of the model would be verified",
+              DownloadSelection.VARIABLE,
+              selection.patterns(),
+              all.size()));
+    }
+    return new Expected(out, failures, Optional.of(coverage));
   }
 
   private static IgnoreRules ignoreRules(OmsStatement statement, VerificationRequest request) {

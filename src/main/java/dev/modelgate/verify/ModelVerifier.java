@@ -200,6 +200,9 @@ public final class ModelVerifier {
                 .distinct()
                 .toList();
     r = r.withSignedFiles(names).withWarnings(compared == null ? List.of() : compared.warnings());
+    if (compared != null && compared.coverage().isPresent()) {
+      r = r.withCoverage(compared.coverage().get());
+    }
     return verified == null
         ? r
         : r.withManifest(

@@ -26,6 +26,7 @@ public final class VerificationResult {
   private final List<String> warnings;
   private final SignedManifest manifest;
   private final String imageDirectory;
+  private final PartialCoverage coverage;
 
   VerificationResult(
       String model,
@@ -73,6 +74,7 @@ public final class VerificationResult {
         attestations,
         List.of(),
         null,
+        null,
         null);
   }
 
@@ -89,7 +91,9 @@ public final class VerificationResult {
       List<VerifiedAttestation> attestations,
       List<String> warnings,
       SignedManifest manifest,
-      String imageDirectory) {
+      String imageDirectory,
+      PartialCoverage coverage) {
+    this.coverage = coverage;
     this.manifest = manifest;
     this.imageDirectory = imageDirectory;
     this.warnings = List.copyOf(warnings);
@@ -137,7 +141,8 @@ public final class VerificationResult {
         attestations,
         warnings,
         manifest,
-        directory);
+        directory,
+        coverage);
   }
 
   /** Things the verification passed but a reader should know (a format limit met, for example). */
@@ -159,7 +164,8 @@ public final class VerificationResult {
         attestations,
         found,
         manifest,
-        imageDirectory);
+        imageDirectory,
+        coverage);
   }
 
   VerificationResult withModel(String shownAs, String digest) {
@@ -176,7 +182,8 @@ public final class VerificationResult {
         attestations,
         warnings,
         manifest,
-        imageDirectory);
+        imageDirectory,
+        coverage);
   }
 
   VerificationResult withSignedFiles(List<String> names) {
@@ -193,7 +200,8 @@ public final class VerificationResult {
         attestations,
         warnings,
         manifest,
-        imageDirectory);
+        imageDirectory,
+        coverage);
   }
 
   VerificationResult withAttestations(List<VerifiedAttestation> found) {
@@ -210,7 +218,8 @@ public final class VerificationResult {
         found,
         warnings,
         manifest,
-        imageDirectory);
+        imageDirectory,
+        coverage);
   }
 
   VerificationResult withManifest(SignedManifest signed) {
@@ -227,7 +236,34 @@ public final class VerificationResult {
         attestations,
         warnings,
         signed,
-        imageDirectory);
+        imageDirectory,
+        coverage);
+  }
+
+  VerificationResult withCoverage(PartialCoverage partial) {
+    return new VerificationResult(
+        model,
+        signer,
+        rootDigest,
+        files,
+        bytes,
+        authorities,
+        resolvedDigest,
+        failures,
+        signedFiles,
+        attestations,
+        warnings,
+        manifest,
+        imageDirectory,
+        partial);
+  }
+
+  /**
+   * For a download restricted to some files, how much of the signed model was checked; empty when
+   * the whole model was.
+   */
+  public Optional<PartialCoverage> partial() {
+    return Optional.ofNullable(coverage);
   }
 
   /**

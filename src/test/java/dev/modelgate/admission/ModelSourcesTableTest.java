@@ -13,6 +13,7 @@ import dev.modelgate.source.ModelReference;
 import dev.modelgate.source.ModelUri;
 import dev.modelgate.source.Placement;
 import dev.modelgate.testing.KServePods;
+import dev.modelgate.testing.SchedulerPods;
 import dev.modelgate.testing.ServingPods;
 import dev.modelgate.testing.ServingResources;
 import java.nio.file.Files;
@@ -111,6 +112,18 @@ class ModelSourcesTableTest {
     e.put(
         "KServe `hdfs://` / `webhdfs://` storageUri",
         new Example(KServePods.afterStorageInitializer("hdfs://namenode/models/llama"), any));
+    e.put(
+        "KServe download restricted by `STORAGE_ALLOW_PATTERNS` (the LLMInferenceService scheduler's tokenizer-only download)",
+        new Example(
+            SchedulerPods.pod("hf://meta-llama/Llama-3.1-8B-Instruct"),
+            m -> m.placement().selection().isPresent()));
+    ObjectNode fromConfigMap = SchedulerPods.pod("s3://bucket/llama");
+    ObjectNode patterns = (ObjectNode) fromConfigMap.at("/spec/initContainers/0/env/0");
+    patterns.remove("value");
+    patterns.putObject("valueFrom").putObject("configMapKeyRef").put("name", "p").put("key", "k");
+    e.put(
+        "KServe download restricted by `STORAGE_ALLOW_PATTERNS` from `valueFrom` or with `$(VAR)`",
+        new Example(fromConfigMap, any));
     e.put(
         "KServe `oci+fetch://` storageUri",
         new Example(KServePods.afterOciFetch("registry.example.com/models/llama:1"), any));

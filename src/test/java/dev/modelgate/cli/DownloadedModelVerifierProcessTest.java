@@ -8,19 +8,16 @@ import com.fasterxml.jackson.databind.node.MissingNode;
 import dev.modelgate.admission.AdmissionOutcome;
 import dev.modelgate.admission.AdmissionRequest;
 import dev.modelgate.testing.AdmissionHarness;
+import dev.modelgate.testing.InjectedVerifier;
 import dev.modelgate.testing.KServePods;
 import dev.modelgate.testing.SignedModel;
 import dev.modelgate.testing.TestModels;
 import io.fabric8.zjsonpatch.JsonPatch;
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.ArrayList;
-import java.util.List;
-import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -83,46 +80,17 @@ class DownloadedModelVerifierProcessTest {
     }
   }
 
-  record Run(int exit, String log, String termination) {}
-
   /**
    * The injected container's args and environment; its mount (/modelgate/model) is the emptyDir
    * here.
    */
-  private Run runInjectedVerifier() throws Exception {
-    Path terminationLog = tmp.resolve("termination-log");
-    List<String> cmd =
-        new ArrayList<>(
-            List.of(
-                Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-cp",
-                System.getProperty("java.class.path"),
-                "dev.modelgate.cli.Main"));
-    verifier
-        .path("args")
-        .forEach(
-            a ->
-                cmd.add(
-                    a.asText()
-                        .replace(
-                            verifier.at("/volumeMounts/0/mountPath").asText(),
-                            emptyDir.toString())));
-    cmd.addAll(List.of("--termination-log", terminationLog.toString()));
-    ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true);
-    pb.environment().remove("MODELGATE_POLICIES");
-    verifier
-        .path("env")
-        .forEach(e -> pb.environment().put(e.path("name").asText(), e.path("value").asText()));
-    Process p = pb.start();
-    String log = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-    assertThat(p.waitFor(120, TimeUnit.SECONDS)).isTrue();
-    return new Run(
-        p.exitValue(), log, Files.exists(terminationLog) ? Files.readString(terminationLog) : "");
+  private InjectedVerifier.Run runInjectedVerifier() throws Exception {
+    return InjectedVerifier.run(verifier, emptyDir, tmp);
   }
 
   @Test
   void signedDownloadPassesUnderItsS3Uri() throws Exception {
-    Run r = runInjectedVerifier();
+    InjectedVerifier.Run r = runInjectedVerifier();
 
     assertThat(r.exit()).as(r.log()).isZero();
     assertThat(r.log())
@@ -133,7 +101,7 @@ class DownloadedModelVerifierProcessTest {
   void tamperedDownloadFailsAndTheTerminationMessageNamesTheS3Uri() throws Exception {
     TestModels.write(emptyDir.resolve("model.safetensors"), "poisoned in transit");
 
-    Run r = runInjectedVerifier();
+    InjectedVerifier.Run r = runInjectedVerifier();
 
     assertThat(r.exit()).isEqualTo(1);
     assertThat(r.termination())
@@ -147,7 +115,7 @@ class DownloadedModelVerifierProcessTest {
   void downloadWithoutItsModelSigFails() throws Exception {
     Files.delete(emptyDir.resolve("model.sig"));
 
-    Run r = runInjectedVerifier();
+    InjectedVerifier.Run r = runInjectedVerifier();
 
     assertThat(r.exit()).isEqualTo(1);
     assertThat(r.termination())
@@ -158,7 +126,7 @@ class DownloadedModelVerifierProcessTest {
   void fileAddedToTheDownloadFails() throws Exception {
     TestModels.write(emptyDir.resolve("loader.py"), "import os; os.system('curl evil')");
 
-    Run r = runInjectedVerifier();
+    InjectedVerifier.Run r = runInjectedVerifier();
 
     assertThat(r.exit()).isEqualTo(1);
     assertThat(r.termination()).contains("UNSIGNED_FILE: file 'loader.py'");
