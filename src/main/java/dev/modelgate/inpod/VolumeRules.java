@@ -175,11 +175,16 @@ final class VolumeRules {
    * position}): they put the model there, and the verifier checks what they left.
    */
   static List<Failure> mountsOutsideModel(
-      JsonNode podSpec, ModelUri at, List<String> volumes, double position, JsonNode verifier) {
+      JsonNode podSpec,
+      ModelUri at,
+      List<String> volumes,
+      double position,
+      JsonNode verifier,
+      boolean running) {
     List<Failure> out = new ArrayList<>();
     Optional<String> claim = claimOf(podSpec, at);
     Set<String> readOnly = InitContainerOrder.readOnlyVolumes(podSpec);
-    for (String kind : KINDS) {
+    for (String kind : kinds(KINDS, running)) {
       JsonNode cs = podSpec.path(kind);
       for (int i = 0; i < cs.size(); i++) {
         JsonNode c = cs.get(i);
@@ -246,6 +251,16 @@ final class VolumeRules {
   }
 
   /**
+   * The container lists judged: all of them, or for a running pod ({@code running}) its ephemeral
+   * containers only. A running pod's containers and init containers cannot change
+   * (ValidatePodUpdate), so a mount rule that came after it started (a new release, a policy edit)
+   * cannot deny its label update; background verification judges the whole pod.
+   */
+  private static List<String> kinds(List<String> all, boolean running) {
+    return running ? List.of("ephemeralContainers") : all;
+  }
+
+  /**
    * With the policy's {@code requireReadOnlyMounts}, no container mounts the model volume writable,
    * except the init containers before the verifier (at {@code position}) that put the model there
    * (a downloader) on a volume that is not a claim: a claim outlives the pod, so nothing may write
@@ -257,10 +272,12 @@ final class VolumeRules {
       double position,
       boolean onClaim,
       JsonNode verifier,
-      CompiledPolicy policy) {
+      CompiledPolicy policy,
+      boolean running) {
     List<Failure> out = new ArrayList<>();
     Set<String> readOnly = InitContainerOrder.readOnlyVolumes(podSpec);
-    for (String kind : List.of("containers", "initContainers", "ephemeralContainers")) {
+    for (String kind :
+        kinds(List.of("containers", "initContainers", "ephemeralContainers"), running)) {
       JsonNode cs = podSpec.path(kind);
       for (int i = 0; i < cs.size(); i++) {
         JsonNode c = cs.get(i);

@@ -3,11 +3,13 @@ package dev.modelgate.admission;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.fasterxml.jackson.dataformat.yaml.YAMLMapper;
 import dev.modelgate.testing.AdmissionHarness;
 import dev.modelgate.testing.SignedModel;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Instant;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -209,5 +211,58 @@ class VolumeBindingTest {
     assertThat(beside.message())
         .contains(
             "container 'sidestep' mounts volume 'store' at subPath 'extra', outside the verified model directory 'llama'");
+  }
+
+  /** An UPDATE of pod {@code old} to {@code object}, as the API server sends it. */
+  private AdmissionOutcome update(JsonNode object, JsonNode old, String subResource) {
+    AdmissionRequest r =
+        new AdmissionRequest(
+            "admission.k8s.io/v1",
+            "u",
+            "Pod",
+            "ml",
+            "w",
+            "UPDATE",
+            subResource,
+            false,
+            object,
+            old);
+    return harness.service().review(r, Instant.now().plusSeconds(10), false);
+  }
+
+  /**
+   * A pod that runs with the NFS root mounted (created before path binding covered NFS, or before
+   * the policy required read-only mounts): its containers cannot change (ValidatePodUpdate, see
+   * RunningPodUpdateTest), so a label update of it is judged as the pod it is and passes, as for
+   * image volumes and the runtime seal; background verification reports it. A debug container that
+   * mounts the root through the ephemeralcontainers subresource is new, and denied.
+   */
+  @Test
+  void aLabelUpdateOfARunningPodIsNotDeniedForMountsItsContainersCannotChange() throws Exception {
+    JsonNode created = pod("", server(", subPath: llama"), NFS);
+    AdmissionOutcome injected = harness.review(created, true);
+    assertThat(injected.allowed()).as(injected.message()).isTrue();
+    JsonNode running = AdmissionHarness.patched(injected, created);
+    ObjectNode mount = (ObjectNode) running.at("/spec/containers/0/volumeMounts/0");
+    mount.remove("subPath");
+    mount.put("readOnly", false);
+    JsonNode labelled = running.deepCopy();
+    ((ObjectNode) labelled.path("metadata")).putObject("labels").put("team", "search");
+    JsonNode debugged = running.deepCopy();
+    ((ObjectNode) debugged.path("spec"))
+        .putArray("ephemeralContainers")
+        .add(
+            new YAMLMapper()
+                .readTree(
+                    "{name: debug, image: busybox, volumeMounts: [{name: store, mountPath: /m, readOnly: true}]}"));
+
+    AdmissionOutcome label = update(labelled, running, "");
+    AdmissionOutcome debug = update(debugged, running, "ephemeralcontainers");
+
+    assertThat(label.allowed()).as(label.message()).isTrue();
+    assertThat(debug.allowed()).isFalse();
+    assertThat(debug.message())
+        .contains("MOUNT_OUTSIDE_MODEL: container 'debug' mounts volume 'store' at its root")
+        .doesNotContain("container 'server'");
   }
 }
