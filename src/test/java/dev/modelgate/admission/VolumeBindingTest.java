@@ -9,7 +9,6 @@ import dev.modelgate.testing.AdmissionHarness;
 import dev.modelgate.testing.SignedModel;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Instant;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -213,23 +212,6 @@ class VolumeBindingTest {
             "container 'sidestep' mounts volume 'store' at subPath 'extra', outside the verified model directory 'llama'");
   }
 
-  /** An UPDATE of pod {@code old} to {@code object}, as the API server sends it. */
-  private AdmissionOutcome update(JsonNode object, JsonNode old, String subResource) {
-    AdmissionRequest r =
-        new AdmissionRequest(
-            "admission.k8s.io/v1",
-            "u",
-            "Pod",
-            "ml",
-            "w",
-            "UPDATE",
-            subResource,
-            false,
-            object,
-            old);
-    return harness.service().review(r, Instant.now().plusSeconds(10), false);
-  }
-
   /**
    * A pod that runs with the NFS root mounted (created before path binding covered NFS, or before
    * the policy required read-only mounts): its containers cannot change (ValidatePodUpdate, see
@@ -256,8 +238,8 @@ class VolumeBindingTest {
                 .readTree(
                     "{name: debug, image: busybox, volumeMounts: [{name: store, mountPath: /m, readOnly: true}]}"));
 
-    AdmissionOutcome label = update(labelled, running, "");
-    AdmissionOutcome debug = update(debugged, running, "ephemeralcontainers");
+    AdmissionOutcome label = harness.update(labelled, running, "");
+    AdmissionOutcome debug = harness.update(debugged, running, "ephemeralcontainers");
 
     assertThat(label.allowed()).as(label.message()).isTrue();
     assertThat(debug.allowed()).isFalse();
