@@ -45,6 +45,20 @@ public final class OciVolumes {
   }
 
   /**
+   * A ModelPack CSI volume without a reference: the driver mounts its dynamic root, a directory
+   * holding the socket ({@code csi/csi.sock}) through which whatever runs in the pod mounts any OCI
+   * model into the volume while it runs
+   * (modelpack/model-csi-driver @9712173c1a1540a25bfb087d934ed80e1cb638b4: pkg/service/node.go
+   * nodePublishVolume, node_dynamic.go nodePublishVolumeDynamicForRootMount,
+   * dynamic_server_handler.go CreateVolume; cmd/model-csi-cli {@code mount --reference}).
+   */
+  public static boolean modelPackDynamic(JsonNode volume) {
+    JsonNode csi = volume.path("csi");
+    return MODELPACK_DRIVER.equals(csi.path("driver").asText())
+        && csi.path("volumeAttributes").path(MODELPACK_REFERENCE).isMissingNode();
+  }
+
+  /**
    * The reference the ModelPack driver fetches for {@code text}: with a tag and a digest, the tag
    * alone. The driver pulls through modctl (v0.1.2-alpha.0, model-csi-driver
    * go.mod @9712173c1a1540a25bfb087d934ed80e1cb638b4), whose Pull and Fetch call {@code

@@ -231,6 +231,37 @@ class ModelPackCsiVolumeTest {
     assertThat(o.modelsFound()).isEqualTo(1);
   }
 
+  /**
+   * Without the reference attribute the driver mounts a dynamic root (pkg/service/node.go
+   * nodePublishVolume → node_dynamic.go nodePublishVolumeDynamicForRootMount, @9712173c): the
+   * volume's directory, holding {@code csi/csi.sock} on which the driver serves {@code POST
+   * /api/v1/volumes/:volume_name/mounts} with any {@code reference} (dynamic_server.go,
+   * dynamic_server_handler.go CreateVolume), and its {@code model-csi-cli mount --reference
+   * --mount-id} (cmd/model-csi-cli/main.go, {@code --workdir} the mount) pulls it into the volume
+   * while the pod runs. That is a model fetched at run time, which nothing verifies: refused under
+   * Enforce like a runtime hub download, naming the volume.
+   */
+  @Test
+  void aDynamicVolumeIsARuntimeModelSourceAndRefused() throws Exception {
+    JsonNode pod =
+        new YAMLMapper()
+            .readTree(
+                "apiVersion: v1\nkind: Pod\nmetadata: {name: app, namespace: ml}\n"
+                    + "spec:\n  containers:\n"
+                    + "    - name: app\n      image: ubuntu:24.04\n"
+                    + "      command: [model-csi-cli, --workdir, /home/admin/model-csi, mount, --reference, 'ghcr.io/other/model:latest', --mount-id, m1]\n"
+                    + "      volumeMounts: [{name: model-csi, mountPath: /home/admin/model-csi}]\n"
+                    + "  volumes:\n    - name: model-csi\n      csi: {driver: model.csi.modelpack.org}\n");
+
+    AdmissionOutcome o = harness("**").review(pod, false);
+
+    assertThat(o.allowed()).isFalse();
+    assertThat(o.message())
+        .contains("RUNTIME_MODEL_SOURCE")
+        .contains("volume 'model-csi'")
+        .contains("csi.sock");
+  }
+
   @Test
   void anotherDriverOrAnAttributeTheDriverDoesNotReadIsNoOciModel() throws Exception {
     AdmissionHarness harness = harness("oci://**");
