@@ -12,6 +12,7 @@ import dev.modelgate.source.ModelScheme;
 import dev.modelgate.source.ModelUri;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 import java.util.Optional;
 import java.util.Set;
 import java.util.TreeSet;
@@ -105,7 +106,12 @@ final class VolumeRules {
     return volume.has("emptyDir") && (sub.isEmpty() || model.startsWith(sub + "/"));
   }
 
-  /** The normalised directory a hostPath or NFS volume shows, if it is one. */
+  /**
+   * The normalised directory a hostPath or NFS volume shows, if it is one: {@code .} and empty
+   * segments dropped and {@code ..} resolved lexically, as the NFS server resolves a path the API
+   * server let through (it checks only that an NFS path is absolute; a hostPath may not hold {@code
+   * ..}). Symbolic links on the host or server are not seen (docs/volume-models.md).
+   */
   private static Optional<String> hostDirectory(JsonNode v) {
     JsonNode p =
         v.has("hostPath")
@@ -116,7 +122,11 @@ final class VolumeRules {
     }
     List<String> parts = new ArrayList<>();
     for (String s : p.asText().split("/")) {
-      if (!s.isEmpty() && !s.equals(".")) {
+      if (s.equals("..")) {
+        if (!parts.isEmpty()) {
+          parts.remove(parts.size() - 1);
+        }
+      } else if (!s.isEmpty() && !s.equals(".")) {
         parts.add(s);
       }
     }
@@ -128,12 +138,15 @@ final class VolumeRules {
     if (a.has("hostPath") && b.has("hostPath")) {
       return true;
     }
-    return a.has("nfs")
-        && b.has("nfs")
-        && a.path("nfs")
-            .path("server")
-            .asText()
-            .equalsIgnoreCase(b.path("nfs").path("server").asText());
+    return a.has("nfs") && b.has("nfs") && server(a).equals(server(b));
+  }
+
+  /**
+   * An NFS server's name as DNS compares it: case-insensitive, the root's trailing dot dropped. An
+   * IP address and a name for the same server are not seen to be one (no lookup at admission).
+   */
+  private static String server(JsonNode v) {
+    return v.path("nfs").path("server").asText().toLowerCase(Locale.ROOT).replaceAll("\\.$", "");
   }
 
   private static String join(String dir, String path) {

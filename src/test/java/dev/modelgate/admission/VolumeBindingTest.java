@@ -9,6 +9,7 @@ import dev.modelgate.testing.AdmissionHarness;
 import dev.modelgate.testing.SignedModel;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -176,6 +177,36 @@ class VolumeBindingTest {
     AdmissionOutcome o = mutateThenValidate(pod("", containers, volumes));
 
     assertThat(o.allowed()).as(o.message()).isTrue();
+  }
+
+  /**
+   * The same export spelled another way is the same bytes: the API server checks only that an NFS
+   * path is absolute (pkg/apis/core/validation validateNFSVolumeSource), so {@code ..} and {@code
+   * .} segments reach the mount, where the server resolves them, and a DNS name is the same with a
+   * trailing dot or in upper case. A writable root mount of such an alias is the model volume
+   * mounted writable, outside the model directory.
+   */
+  @Test
+  void anNfsAliasSpelledWithDotDotOrATrailingDotIsTheModelVolume() throws Exception {
+    for (String alias :
+        List.of(
+            "{server: nfs.example.internal, path: /exports/other/../models}",
+            "{server: NFS.example.internal., path: /exports/models}",
+            "{server: nfs.example.internal, path: /exports/models/llama/..}")) {
+      String volumes = NFS + "    - {name: alias, nfs: " + alias + "}\n";
+      String containers =
+          server(", subPath: llama")
+              + "    - name: rewriter\n      image: s\n      volumeMounts: [{name: alias, mountPath: /w}]\n";
+
+      AdmissionOutcome o = mutateThenValidate(pod("", containers, volumes));
+
+      assertThat(o.allowed()).as(alias).isFalse();
+      assertThat(o.message())
+          .as(alias)
+          .contains(
+              "MOUNT_OUTSIDE_MODEL: container 'rewriter' mounts volume 'alias' at its root, outside the verified model directory 'llama'")
+          .contains("container 'rewriter' mounts model volume 'alias' writable");
+    }
   }
 
   @Test
