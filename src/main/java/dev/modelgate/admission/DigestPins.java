@@ -2,6 +2,7 @@ package dev.modelgate.admission;
 
 import dev.modelgate.admission.serving.ServingInspector;
 import dev.modelgate.policy.ModelVerdict;
+import dev.modelgate.source.OciVolumes;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -51,16 +52,7 @@ final class DigestPins {
    * Without the tag it can only fetch the digest, or fail to mount.
    */
   static String digestOnly(String pinned) {
-    int at = pinned.indexOf('@');
-    if (at < 0) {
-      return pinned;
-    }
-    String name = pinned.substring(0, at);
-    int colon = name.lastIndexOf(':');
-    if (colon > name.lastIndexOf('/')) {
-      name = name.substring(0, colon);
-    }
-    return name + pinned.substring(at);
+    return OciVolumes.digestOnly(pinned);
   }
 
   /** One {@code replace} operation per path, in order. */

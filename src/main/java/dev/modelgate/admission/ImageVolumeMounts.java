@@ -33,8 +33,12 @@ final class ImageVolumeMounts {
     if (v.imageDirectory().isEmpty() || !v.failures().isEmpty()) {
       return List.of();
     }
-    String dir = v.imageDirectory().get().substring(1);
     List<Failure> out = new ArrayList<>();
+    if (kinds.contains("containers")) {
+      // A running pod's containers cannot change: judged when it was created.
+      out.addAll(ModelcarLinks.check(podSpec, v, policy));
+    }
+    String dir = v.imageDirectory().get().substring(1);
     for (String volume : volumesOf(podSpec, v.model().uri().toString())) {
       for (String kind : kinds) {
         for (JsonNode c : podSpec.path(kind)) {

@@ -13,6 +13,7 @@ import dev.modelgate.source.ModelReference;
 import dev.modelgate.source.ModelScheme;
 import dev.modelgate.source.ModelUri;
 import dev.modelgate.source.OciVolumes;
+import dev.modelgate.source.Placement;
 import dev.modelgate.source.RegistryAccess;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -275,6 +276,23 @@ public final class WorkloadInspector {
     JsonNode volumes = spec.path("volumes");
     for (int i = 0; i < volumes.size(); i++) {
       var ref = OciVolumes.of(volumes.get(i));
+      if (OciVolumes.modelPackDynamic(volumes.get(i))) {
+        String name = volumes.get(i).path("name").asText("volume-" + i);
+        models.add(
+            new ModelReference(
+                    name,
+                    ModelUri.download("modelpack-dynamic://" + name),
+                    "",
+                    where + ".volumes[" + i + "].csi")
+                .withPlacement(
+                    Placement.runtime(
+                        "volume '"
+                            + name
+                            + "' is a ModelPack CSI volume without "
+                            + OciVolumes.MODELPACK_REFERENCE
+                            + ": the driver mounts its dynamic root, whose csi/csi.sock lets the pod mount any OCI model while it runs (model-csi-cli mount --reference), which nothing verifies; name the model in "
+                            + OciVolumes.MODELPACK_REFERENCE)));
+      }
       if (ref.isEmpty()) {
         continue;
       }

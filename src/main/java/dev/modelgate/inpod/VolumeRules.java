@@ -12,6 +12,7 @@ import dev.modelgate.source.ModelScheme;
 import dev.modelgate.source.ModelUri;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 import java.util.Optional;
 import java.util.Set;
 import java.util.TreeSet;
@@ -105,7 +106,12 @@ final class VolumeRules {
     return volume.has("emptyDir") && (sub.isEmpty() || model.startsWith(sub + "/"));
   }
 
-  /** The normalised directory a hostPath or NFS volume shows, if it is one. */
+  /**
+   * The normalised directory a hostPath or NFS volume shows, if it is one: {@code .} and empty
+   * segments dropped and {@code ..} resolved lexically, as the NFS server resolves a path the API
+   * server let through (it checks only that an NFS path is absolute; a hostPath may not hold {@code
+   * ..}). Symbolic links on the host or server are not seen (docs/volume-models.md).
+   */
   private static Optional<String> hostDirectory(JsonNode v) {
     JsonNode p =
         v.has("hostPath")
@@ -116,7 +122,11 @@ final class VolumeRules {
     }
     List<String> parts = new ArrayList<>();
     for (String s : p.asText().split("/")) {
-      if (!s.isEmpty() && !s.equals(".")) {
+      if (s.equals("..")) {
+        if (!parts.isEmpty()) {
+          parts.remove(parts.size() - 1);
+        }
+      } else if (!s.isEmpty() && !s.equals(".")) {
         parts.add(s);
       }
     }
@@ -128,12 +138,15 @@ final class VolumeRules {
     if (a.has("hostPath") && b.has("hostPath")) {
       return true;
     }
-    return a.has("nfs")
-        && b.has("nfs")
-        && a.path("nfs")
-            .path("server")
-            .asText()
-            .equalsIgnoreCase(b.path("nfs").path("server").asText());
+    return a.has("nfs") && b.has("nfs") && server(a).equals(server(b));
+  }
+
+  /**
+   * An NFS server's name as DNS compares it: case-insensitive, the root's trailing dot dropped. An
+   * IP address and a name for the same server are not seen to be one (no lookup at admission).
+   */
+  private static String server(JsonNode v) {
+    return v.path("nfs").path("server").asText().toLowerCase(Locale.ROOT).replaceAll("\\.$", "");
   }
 
   private static String join(String dir, String path) {
@@ -175,11 +188,16 @@ final class VolumeRules {
    * position}): they put the model there, and the verifier checks what they left.
    */
   static List<Failure> mountsOutsideModel(
-      JsonNode podSpec, ModelUri at, List<String> volumes, double position, JsonNode verifier) {
+      JsonNode podSpec,
+      ModelUri at,
+      List<String> volumes,
+      double position,
+      JsonNode verifier,
+      boolean running) {
     List<Failure> out = new ArrayList<>();
     Optional<String> claim = claimOf(podSpec, at);
     Set<String> readOnly = InitContainerOrder.readOnlyVolumes(podSpec);
-    for (String kind : KINDS) {
+    for (String kind : kinds(KINDS, running)) {
       JsonNode cs = podSpec.path(kind);
       for (int i = 0; i < cs.size(); i++) {
         JsonNode c = cs.get(i);
@@ -246,6 +264,16 @@ final class VolumeRules {
   }
 
   /**
+   * The container lists judged: all of them, or for a running pod ({@code running}) its ephemeral
+   * containers only. A running pod's containers and init containers cannot change
+   * (ValidatePodUpdate), so a mount rule that came after it started (a new release, a policy edit)
+   * cannot deny its label update; background verification judges the whole pod.
+   */
+  private static List<String> kinds(List<String> all, boolean running) {
+    return running ? List.of("ephemeralContainers") : all;
+  }
+
+  /**
    * With the policy's {@code requireReadOnlyMounts}, no container mounts the model volume writable,
    * except the init containers before the verifier (at {@code position}) that put the model there
    * (a downloader) on a volume that is not a claim: a claim outlives the pod, so nothing may write
@@ -257,10 +285,12 @@ final class VolumeRules {
       double position,
       boolean onClaim,
       JsonNode verifier,
-      CompiledPolicy policy) {
+      CompiledPolicy policy,
+      boolean running) {
     List<Failure> out = new ArrayList<>();
     Set<String> readOnly = InitContainerOrder.readOnlyVolumes(podSpec);
-    for (String kind : List.of("containers", "initContainers", "ephemeralContainers")) {
+    for (String kind :
+        kinds(List.of("containers", "initContainers", "ephemeralContainers"), running)) {
       JsonNode cs = podSpec.path(kind);
       for (int i = 0; i < cs.size(); i++) {
         JsonNode c = cs.get(i);

@@ -41,7 +41,9 @@ public final class VolumeVerifier {
      * An update of a running pod whose init containers and volumes are unchanged: its verifier ran
      * under the policies of the pod's creation and cannot be replaced, so it must be the one
      * ModelGate injected for each model, with whatever policies it carried (background verification
-     * reports drift from today's policies). Everything else is judged as for a new pod.
+     * reports drift from today's policies). Its containers cannot change either, so the mount rules
+     * judge only its ephemeral containers (the ones an update can add); everything else is judged
+     * as for a new pod.
      */
     RUNNING
   }
@@ -117,10 +119,12 @@ public final class VolumeVerifier {
           index >= 0 ? index : InitContainerOrder.lastWriter(init, volumes, name, readOnly) + 0.5;
       out.addAll(order(init, volumes, readOnly, position, expected, name));
       boolean onClaim = VolumeRules.claimOf(podSpec, at).isPresent();
-      out.addAll(VolumeRules.mountsOutsideModel(podSpec, at, volumes, position, expected));
+      boolean running = stage == Stage.RUNNING;
+      out.addAll(VolumeRules.mountsOutsideModel(podSpec, at, volumes, position, expected, running));
       if (policy.requireReadOnlyMounts()) {
         out.addAll(
-            VolumeRules.writableMounts(podSpec, volumes, position, onClaim, expected, policy));
+            VolumeRules.writableMounts(
+                podSpec, volumes, position, onClaim, expected, policy, running));
       }
       return out;
     };

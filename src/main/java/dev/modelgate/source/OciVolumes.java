@@ -38,8 +38,60 @@ public final class OciVolumes {
     JsonNode ref = csi.path("volumeAttributes").path(MODELPACK_REFERENCE);
     if (MODELPACK_DRIVER.equals(csi.path("driver").asText()) && !ref.isMissingNode()) {
       return Optional.of(
-          new Reference(ref.asText(), "csi.volumeAttributes[" + MODELPACK_REFERENCE + "]"));
+          new Reference(
+              fetchedByDriver(ref.asText()), "csi.volumeAttributes[" + MODELPACK_REFERENCE + "]"));
     }
     return Optional.empty();
+  }
+
+  /**
+   * A ModelPack CSI volume without a reference: the driver mounts its dynamic root, a directory
+   * holding the socket ({@code csi/csi.sock}) through which whatever runs in the pod mounts any OCI
+   * model into the volume while it runs
+   * (modelpack/model-csi-driver @9712173c1a1540a25bfb087d934ed80e1cb638b4: pkg/service/node.go
+   * nodePublishVolume, node_dynamic.go nodePublishVolumeDynamicForRootMount,
+   * dynamic_server_handler.go CreateVolume; cmd/model-csi-cli {@code mount --reference}).
+   */
+  public static boolean modelPackDynamic(JsonNode volume) {
+    JsonNode csi = volume.path("csi");
+    return MODELPACK_DRIVER.equals(csi.path("driver").asText())
+        && csi.path("volumeAttributes").path(MODELPACK_REFERENCE).isMissingNode();
+  }
+
+  /**
+   * The reference the ModelPack driver fetches for {@code text}: with a tag and a digest, the tag
+   * alone. The driver pulls through modctl (v0.1.2-alpha.0, model-csi-driver
+   * go.mod @9712173c1a1540a25bfb087d934ed80e1cb638b4), whose Pull and Fetch call {@code
+   * FetchReference(ctx, ref.Tag())} (modelpack/modctl pkg/backend/pull.go, fetch.go
+   *
+   * @e5923143a8ad9ccf60336ea0781619bbce88c17d): the digest beside a tag is never sent, so the model
+   *     is whatever the tag names, which is what is verified (and what /mutate pins, digest only),
+   *     not the digest written beside it.
+   */
+  static String fetchedByDriver(String text) {
+    int at = text.indexOf('@');
+    return at >= 0 && tagAt(text.substring(0, at)) >= 0 ? text.substring(0, at) : text;
+  }
+
+  /**
+   * {@code host/repo@sha256:…} from {@code host/repo:tag@sha256:…}: the only reference that names
+   * the verified manifest to the driver (see {@link #fetchedByDriver}).
+   */
+  public static String digestOnly(String pinned) {
+    int at = pinned.indexOf('@');
+    if (at < 0) {
+      return pinned;
+    }
+    String name = pinned.substring(0, at);
+    int colon = tagAt(name);
+    return (colon >= 0 ? name.substring(0, colon) : name) + pinned.substring(at);
+  }
+
+  /**
+   * Where the {@code :tag} of a reference without digest starts, or -1 (a registry port is no tag).
+   */
+  private static int tagAt(String name) {
+    int colon = name.lastIndexOf(':');
+    return colon > name.lastIndexOf('/') ? colon : -1;
   }
 }

@@ -58,6 +58,11 @@ class ModelSourcesTableTest {
                 "  volumes: [{name: w, csi: {driver: model.csi.modelpack.org, volumeAttributes: {model.csi.modelpack.org/reference: 'registry.example.com/models/llama:1'}}}]\n"),
             m -> m.uri().toString().equals("oci://registry.example.com/models/llama:1")));
     e.put(
+        "ModelPack CSI volume without a reference (the driver's dynamic root)",
+        new Example(
+            pod("", "  volumes: [{name: w, csi: {driver: model.csi.modelpack.org}}]\n"),
+            m -> m.uri().toString().equals("modelpack-dynamic://w")));
+    e.put(
         "Annotated `oci://` model",
         new Example(
             pod("model.modelgate.dev/llm: 'oci://registry.example.com/models/llama:1'", ""), any));

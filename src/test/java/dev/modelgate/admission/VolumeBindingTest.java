@@ -3,11 +3,13 @@ package dev.modelgate.admission;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.fasterxml.jackson.dataformat.yaml.YAMLMapper;
 import dev.modelgate.testing.AdmissionHarness;
 import dev.modelgate.testing.SignedModel;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -177,6 +179,36 @@ class VolumeBindingTest {
     assertThat(o.allowed()).as(o.message()).isTrue();
   }
 
+  /**
+   * The same export spelled another way is the same bytes: the API server checks only that an NFS
+   * path is absolute (pkg/apis/core/validation validateNFSVolumeSource), so {@code ..} and {@code
+   * .} segments reach the mount, where the server resolves them, and a DNS name is the same with a
+   * trailing dot or in upper case. A writable root mount of such an alias is the model volume
+   * mounted writable, outside the model directory.
+   */
+  @Test
+  void anNfsAliasSpelledWithDotDotOrATrailingDotIsTheModelVolume() throws Exception {
+    for (String alias :
+        List.of(
+            "{server: nfs.example.internal, path: /exports/other/../models}",
+            "{server: NFS.example.internal., path: /exports/models}",
+            "{server: nfs.example.internal, path: /exports/models/llama/..}")) {
+      String volumes = NFS + "    - {name: alias, nfs: " + alias + "}\n";
+      String containers =
+          server(", subPath: llama")
+              + "    - name: rewriter\n      image: s\n      volumeMounts: [{name: alias, mountPath: /w}]\n";
+
+      AdmissionOutcome o = mutateThenValidate(pod("", containers, volumes));
+
+      assertThat(o.allowed()).as(alias).isFalse();
+      assertThat(o.message())
+          .as(alias)
+          .contains(
+              "MOUNT_OUTSIDE_MODEL: container 'rewriter' mounts volume 'alias' at its root, outside the verified model directory 'llama'")
+          .contains("container 'rewriter' mounts model volume 'alias' writable");
+    }
+  }
+
   @Test
   void aDownloaderWritingTheVolumeRootBeforeTheVerifierIsNotBound() throws Exception {
     String fetch =
@@ -209,5 +241,41 @@ class VolumeBindingTest {
     assertThat(beside.message())
         .contains(
             "container 'sidestep' mounts volume 'store' at subPath 'extra', outside the verified model directory 'llama'");
+  }
+
+  /**
+   * A pod that runs with the NFS root mounted (created before path binding covered NFS, or before
+   * the policy required read-only mounts): its containers cannot change (ValidatePodUpdate, see
+   * RunningPodUpdateTest), so a label update of it is judged as the pod it is and passes, as for
+   * image volumes and the runtime seal; background verification reports it. A debug container that
+   * mounts the root through the ephemeralcontainers subresource is new, and denied.
+   */
+  @Test
+  void aLabelUpdateOfARunningPodIsNotDeniedForMountsItsContainersCannotChange() throws Exception {
+    JsonNode created = pod("", server(", subPath: llama"), NFS);
+    AdmissionOutcome injected = harness.review(created, true);
+    assertThat(injected.allowed()).as(injected.message()).isTrue();
+    JsonNode running = AdmissionHarness.patched(injected, created);
+    ObjectNode mount = (ObjectNode) running.at("/spec/containers/0/volumeMounts/0");
+    mount.remove("subPath");
+    mount.put("readOnly", false);
+    JsonNode labelled = running.deepCopy();
+    ((ObjectNode) labelled.path("metadata")).putObject("labels").put("team", "search");
+    JsonNode debugged = running.deepCopy();
+    ((ObjectNode) debugged.path("spec"))
+        .putArray("ephemeralContainers")
+        .add(
+            new YAMLMapper()
+                .readTree(
+                    "{name: debug, image: busybox, volumeMounts: [{name: store, mountPath: /m, readOnly: true}]}"));
+
+    AdmissionOutcome label = harness.update(labelled, running, "");
+    AdmissionOutcome debug = harness.update(debugged, running, "ephemeralcontainers");
+
+    assertThat(label.allowed()).as(label.message()).isTrue();
+    assertThat(debug.allowed()).isFalse();
+    assertThat(debug.message())
+        .contains("MOUNT_OUTSIDE_MODEL: container 'debug' mounts volume 'store' at its root")
+        .doesNotContain("container 'server'");
   }
 }

@@ -3,6 +3,7 @@ package dev.modelgate.oci;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.fasterxml.jackson.dataformat.yaml.YAMLMapper;
 import dev.modelgate.admission.AdmissionOutcome;
@@ -11,10 +12,12 @@ import dev.modelgate.testing.AdmissionHarness;
 import dev.modelgate.testing.Cli;
 import dev.modelgate.testing.ContainerImage;
 import dev.modelgate.testing.ImageLayer;
+import dev.modelgate.testing.KServePods;
 import dev.modelgate.testing.SignedModel;
 import dev.modelgate.testing.TestRegistry;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -27,7 +30,8 @@ import org.junit.jupiter.api.io.TempDir;
  * aaac4e294dae2c7b1aa1886447793f3aa1c30912, pkg/utils/storage.go ConfigureOciNativeToContainer), is
  * admitted; the image's root, another directory, {@code ..} or {@code subPathExpr} are not. An
  * artifact (each layer a file, verified whole from the manifest) may be mounted whole. Real images
- * and artifacts in the real test registry.
+ * and artifacts in the real test registry. A KServe modelcar is bound through its link: KServe's
+ * own command linking the verified directory, and nothing else.
  */
 class ImageVolumeBindingTest {
   @TempDir Path tmp;
@@ -196,5 +200,80 @@ class ImageVolumeBindingTest {
     assertThat(labelled.allowed()).as(labelled.message()).isTrue();
     assertThat(o.allowed()).isFalse();
     assertThat(o.message()).contains("container 'debug' mounts image volume 'mnt-models'");
+  }
+
+  private static ObjectNode modelcarContainer(ObjectNode pod) {
+    return KServePods.container((ObjectNode) pod.get("spec"), "modelcar");
+  }
+
+  /**
+   * A KServe modelcar shows the server one directory of its image through the link its command
+   * makes, {@code ln -sf /proc/$$$$/root/models <path>} whatever the storage URI
+   * (pkg/utils/storage.go modelcarCommand, CreateModelcarContainer: args only): KServe's own
+   * modelcar of the verified {@code /models} is admitted.
+   */
+  @Test
+  void kservesModelcarLinkingTheVerifiedModelsDirectoryIsAdmitted() throws Exception {
+    AdmissionOutcome o = harness.mutateThenValidate(KServePods.afterModelcar(modelcar));
+
+    assertThat(o.allowed()).as(o.message()).isTrue();
+  }
+
+  @Test
+  void aPolicyVerifyingAnotherDirectoryThanTheModelcarLinksIsDenied() throws Exception {
+    // Signed model at /data, unsigned at /models: KServe's modelcar shows /models.
+    String data = registry.host + "/models/data-modelcar:v1";
+    ContainerImage.push(
+            data,
+            ContainerImage.busyboxBase(),
+            ImageLayer.create().copy(signed.model, "data"),
+            ImageLayer.create().file("models/model.safetensors", "not signed"))
+        .attachSignature(signed.signature);
+
+    AdmissionOutcome o =
+        harness("  verification: {allowLayerDownload: true, imageModelPath: /data}\n")
+            .mutateThenValidate(KServePods.afterModelcar(data));
+
+    assertThat(o.allowed()).isFalse();
+    assertThat(o.message())
+        .contains(
+            "MOUNT_OUTSIDE_MODEL: modelcar container 'modelcar' links /proc/$$/root/models of image oci://"
+                + data
+                + " for the server, but policy ClusterModelPolicy/images verified only its directory /data");
+  }
+
+  @Test
+  void aModelcarLinkingAnotherDirectoryOfItsImageIsDenied() throws Exception {
+    ObjectNode pod = KServePods.afterModelcar(modelcar);
+    ((ArrayNode) modelcarContainer(pod).get("args"))
+        .set(2, "ln -sf /proc/$$$$/root/opt/unsigned /mnt/models && sleep infinity");
+
+    AdmissionOutcome o = harness.mutateThenValidate(pod);
+
+    assertThat(o.allowed()).isFalse();
+    assertThat(o.message())
+        .contains("modelcar container 'modelcar' links /proc/$$/root/opt/unsigned of image");
+  }
+
+  @Test
+  void aModelcarThatRunsAnythingBesideKServesLinkIsDenied() throws Exception {
+    // A command replaces what runs the args (KServe sets none); a longer script may write into the
+    // verified directory of the running container.
+    ObjectNode command = KServePods.afterModelcar(modelcar);
+    modelcarContainer(command).putArray("command").add("/bin/linker");
+    ObjectNode script = KServePods.afterModelcar(modelcar);
+    ((ArrayNode) modelcarContainer(script).get("args"))
+        .set(
+            2,
+            "ln -sf /proc/$$$$/root/models /mnt/models && cp /opt/unsigned/* /models/ && sleep infinity");
+
+    for (ObjectNode pod : List.of(command, script)) {
+      AdmissionOutcome o = harness.mutateThenValidate(pod);
+
+      assertThat(o.allowed()).isFalse();
+      assertThat(o.message())
+          .contains(
+              "MOUNT_OUTSIDE_MODEL: modelcar container 'modelcar' does not run KServe's modelcar command");
+    }
   }
 }

@@ -128,6 +128,23 @@ public final class AdmissionHarness {
     return service().review(r, Instant.now().plus(Duration.ofSeconds(10)), mutating);
   }
 
+  /** /validate on an UPDATE of Pod {@code old} in namespace ml to {@code object}. */
+  public AdmissionOutcome update(JsonNode object, JsonNode old, String subResource) {
+    var r =
+        new AdmissionRequest(
+            "admission.k8s.io/v1",
+            "u",
+            "Pod",
+            "ml",
+            object.at("/metadata/name").asText(),
+            "UPDATE",
+            subResource,
+            false,
+            object,
+            old);
+    return service().review(r, Instant.now().plus(Duration.ofSeconds(10)), false);
+  }
+
   /** /mutate, its patch applied, then /validate on the patched object (or /mutate's denial). */
   public AdmissionOutcome mutateThenValidate(JsonNode object) {
     AdmissionOutcome m = review(object, true);
