@@ -47,7 +47,7 @@ final class DigestPins {
   /**
    * {@code host/repo@sha256:…} from {@code host/repo:tag@sha256:…}. The ModelPack CSI driver pulls
    * through modctl, whose Pull fetches the manifest by the reference's tag alone (modelpack/modctl
-   * pkg/backend/pull.go @9f801f8157b364edc609b55b8b253c5eba786286: {@code FetchReference(ctx,
+   * pkg/backend/pull.go @e5923143a8ad9ccf60336ea0781619bbce88c17d: {@code FetchReference(ctx,
    * ref.Tag())}): with a tag beside the digest it would fetch the tag, whatever it points to now.
    * Without the tag it can only fetch the digest, or fail to mount.
    */
