@@ -127,7 +127,7 @@ public final class AdmissionService {
     Workload w = inspector.inspect(r.kind(), r.namespace(), r.name(), r.object(), declared);
     PolicyDecision decision;
     List<Map<String, Object>> patch = List.of();
-    List<Finding> startedUnverified = List.of();
+    List<Finding> podWarnings = List.of();
     if (!w.problems().isEmpty()) {
       decision = PolicyDecision.denied(w.problems());
     } else {
@@ -194,7 +194,9 @@ public final class AdmissionService {
                       ? r.oldObject().path("spec")
                       : MissingNode.getInstance()));
       if (stage == VolumeVerifier.Stage.RUNNING) {
-        startedUnverified = VolumeVerifier.startedUnverified(podSpec, ready);
+        podWarnings = VolumeVerifier.startedUnverified(podSpec, ready);
+      } else {
+        podWarnings = VolumeVerifier.hubMetadataWarnings(ready);
       }
       if (mutating && r.subResource().isEmpty() && !runningPod(r)) {
         String pointer =
@@ -211,7 +213,7 @@ public final class AdmissionService {
       }
     }
     AdmissionOutcome outcome = AdmissionOutcome.of(r.uid(), decision, patch, w.models().size());
-    List<Finding> shared = new ArrayList<>(startedUnverified);
+    List<Finding> shared = new ArrayList<>(podWarnings);
     shared.addAll(VolumeVerifier.sharedClaimWarnings(r.namespace(), w.models(), claims));
     if (!shared.isEmpty()) {
       outcome = outcome.withWarnings(shared);

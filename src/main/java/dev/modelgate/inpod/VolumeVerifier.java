@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import dev.modelgate.core.Failure;
 import dev.modelgate.core.FieldPath;
 import dev.modelgate.core.Reason;
+import dev.modelgate.oms.RelativePath;
 import dev.modelgate.policy.CompiledPolicy;
 import dev.modelgate.policy.Finding;
 import dev.modelgate.policy.VolumeCheck;
@@ -162,6 +163,64 @@ public final class VolumeVerifier {
       }
     }
     return out;
+  }
+
+  /** Where huggingface_hub keeps its bookkeeping in a download directory. */
+  static final RelativePath HUB_METADATA = RelativePath.parse(".cache/huggingface");
+
+  /**
+   * An {@code hf://} model a pod downloads is written by huggingface_hub's {@code
+   * snapshot_download(local_dir=…)} (KServe's storage-initializer, kserve_storage.py {@code
+   * _download_hf} @aaac4e29), which leaves unsigned metadata in {@code .cache/huggingface/} of the
+   * download (huggingface_hub {@code _local_folder.py}). A ready policy that does not ignore that
+   * directory will fail the verifier in the pod with UNSIGNED_FILE: a warning at admission, naming
+   * the setting, instead of a pod stuck in Init:Error. A warning, not a denial: older
+   * huggingface_hub releases wrote no such directory, and the pod fails closed either way.
+   */
+  public static List<Finding> hubMetadataWarnings(Map<ModelReference, List<CompiledPolicy>> ready) {
+    List<Finding> out = new ArrayList<>();
+    for (Map.Entry<ModelReference, List<CompiledPolicy>> e : ready.entrySet()) {
+      ModelReference m = e.getKey();
+      if (!m.inPod()
+          || m.uri().scheme() != ModelScheme.DOWNLOAD
+          || !m.uri().schemeName().equalsIgnoreCase("hf")) {
+        continue;
+      }
+      for (CompiledPolicy p : e.getValue()) {
+        boolean ignored =
+            p.verification()
+                .map(
+                    v ->
+                        v.options().ignoreUnsignedFilesUnsafe()
+                            || v.options().ignorePaths().stream()
+                                .anyMatch(i -> covers(i, HUB_METADATA)))
+                .orElse(true);
+        if (!ignored) {
+          out.add(
+              Finding.of(
+                  Failure.atField(
+                      Reason.UNSIGNED_FILE,
+                      FieldPath.of(m.field()),
+                      "model '"
+                          + m.name()
+                          + "' ("
+                          + m.uri()
+                          + ") is downloaded by huggingface_hub, which leaves unsigned metadata in "
+                          + HUB_METADATA.value()
+                          + "/ of the download; policy "
+                          + p.displayName()
+                          + " does not list it in verification.ignorePaths, so the verifier in the pod will fail UNSIGNED_FILE (unless the signature itself ignores it)")));
+        }
+      }
+    }
+    return out;
+  }
+
+  /** {@code rule} ignores {@code path}: the same path or a directory above it. */
+  private static boolean covers(RelativePath rule, RelativePath path) {
+    List<String> r = rule.segments();
+    List<String> p = path.segments();
+    return r.size() <= p.size() && p.subList(0, r.size()).equals(r);
   }
 
   /**
