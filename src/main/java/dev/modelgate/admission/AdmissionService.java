@@ -2,8 +2,10 @@ package dev.modelgate.admission;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.MissingNode;
+import dev.modelgate.admission.runtimeargs.CoveredRead;
 import dev.modelgate.admission.runtimeargs.ModelRemedies;
 import dev.modelgate.admission.runtimeargs.RuntimeSeal;
+import dev.modelgate.admission.runtimeargs.RuntimeSources;
 import dev.modelgate.admission.serving.ServingInspector;
 import dev.modelgate.core.Failure;
 import dev.modelgate.inpod.ClaimAccessModes;
@@ -150,6 +152,8 @@ public final class AdmissionService {
       Map<ModelReference, List<CompiledPolicy>> matches = engine.match(ctx);
       Map<ModelReference, List<CompiledPolicy>> ready = PolicyEngine.ready(matches);
       VolumeVerifier.Stage stage = stage(r, podSpec, mutating);
+      // Runtime arguments inside found models, judged against each policy's exempted paths.
+      List<CoveredRead> reads = RuntimeSources.coveredReads(podSpec, "", w.models());
       decision =
           engine.decide(
               ctx,
@@ -162,11 +166,15 @@ public final class AdmissionService {
               (v, p) -> {
                 List<Failure> more =
                     new ArrayList<>(
-                        ImageVolumeMounts.check(
-                            podSpec,
-                            v,
-                            p.displayName(),
-                            ImageVolumeMounts.kinds(stage == VolumeVerifier.Stage.RUNNING)));
+                        stage == VolumeVerifier.Stage.RUNNING
+                            ? List.of()
+                            : IgnoredPathReads.check(reads, v.model(), p));
+                more.addAll(
+                    ImageVolumeMounts.check(
+                        podSpec,
+                        v,
+                        p.displayName(),
+                        ImageVolumeMounts.kinds(stage == VolumeVerifier.Stage.RUNNING)));
                 if (!mutating
                     && stage != VolumeVerifier.Stage.RUNNING
                     && p.serving().sealRuntimeDownloads()) {

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import dev.modelgate.core.Failure;
 import dev.modelgate.core.FieldPath;
 import dev.modelgate.core.Reason;
+import dev.modelgate.oms.IgnoreRules;
 import dev.modelgate.oms.RelativePath;
 import dev.modelgate.policy.CompiledPolicy;
 import dev.modelgate.policy.Finding;
@@ -192,8 +193,7 @@ public final class VolumeVerifier {
                 .map(
                     v ->
                         v.options().ignoreUnsignedFilesUnsafe()
-                            || v.options().ignorePaths().stream()
-                                .anyMatch(i -> covers(i, HUB_METADATA)))
+                            || new IgnoreRules(v.options().ignorePaths()).ignores(HUB_METADATA))
                 .orElse(true);
         if (!ignored) {
           out.add(
@@ -214,13 +214,6 @@ public final class VolumeVerifier {
       }
     }
     return out;
-  }
-
-  /** {@code rule} ignores {@code path}: the same path or a directory above it. */
-  private static boolean covers(RelativePath rule, RelativePath path) {
-    List<String> r = rule.segments();
-    List<String> p = path.segments();
-    return r.size() <= p.size() && p.subList(0, r.size()).equals(r);
   }
 
   /**

@@ -27,17 +27,27 @@ final class MountCoverage {
       "internal.serving.kserve.io/storage-initializer-sourceuri";
 
   /** What a path is. Exactly one of the fields is set, in this order of precedence. */
-  record Where(Optional<String> coveredBy, Optional<ModelUri> onVolume, String problem) {
+  record Where(
+      Optional<String> coveredBy,
+      Optional<String> inModel,
+      Optional<ModelUri> onVolume,
+      String problem) {
+    /** Inside model {@code model}, at a place in it not worked out (an image's own layout). */
     static Where covered(String model) {
-      return new Where(Optional.of(model), Optional.empty(), "");
+      return new Where(Optional.of(model), Optional.empty(), Optional.empty(), "");
+    }
+
+    /** Inside model {@code model}, at {@code relative} below its directory ("" for the root). */
+    static Where covered(String model, String relative) {
+      return new Where(Optional.of(model), Optional.of(relative), Optional.empty(), "");
     }
 
     static Where volume(ModelUri uri) {
-      return new Where(Optional.empty(), Optional.of(uri), "");
+      return new Where(Optional.empty(), Optional.empty(), Optional.of(uri), "");
     }
 
     static Where problem(String why) {
-      return new Where(Optional.empty(), Optional.empty(), why);
+      return new Where(Optional.empty(), Optional.empty(), Optional.empty(), why);
     }
   }
 
@@ -61,13 +71,14 @@ final class MountCoverage {
     }
     if (best == null) {
       boolean kserveDir = path.equals(KSERVE_MODEL_DIR) || path.startsWith(KSERVE_MODEL_DIR + "/");
+      String below = below(path, KSERVE_MODEL_DIR);
       if (kserveDir && kserveCompletesPod()) {
-        return Where.covered("kserve-storage");
+        return Where.covered("kserve-storage", below);
       }
       Optional<String> car = modelcar();
       if (kserveDir && car.isPresent()) {
         // KServe's modelcar links its image's /models to /mnt/models (pkg/utils/storage.go).
-        return Where.covered(car.get());
+        return Where.covered(car.get(), below);
       }
       return Where.problem(
           path
@@ -107,7 +118,7 @@ final class MountCoverage {
               : !claim.isEmpty() && at.get().location().equals(claim);
       String p = at.get().path();
       if (same && (p.isEmpty() || inVolume.equals(p) || inVolume.startsWith(p + "/"))) {
-        return Where.covered(m.name());
+        return Where.covered(m.name(), below(inVolume, p));
       }
     }
     try {
@@ -168,5 +179,14 @@ final class MountCoverage {
 
   private static String trim(String s) {
     return s.replaceAll("/+$", "");
+  }
+
+  /** {@code path} relative to {@code dir}, which holds it ("" when they are the same). */
+  private static String below(String path, String dir) {
+    String p = path.replaceAll("^/+|/+$", "");
+    String d = dir.replaceAll("^/+|/+$", "");
+    return d.isEmpty()
+        ? p
+        : p.equals(d) ? "" : p.startsWith(d + "/") ? p.substring(d.length() + 1) : p;
   }
 }

@@ -40,6 +40,7 @@ public final class RuntimeSources {
   private final String prefix;
   private final MountCoverage coverage;
   private final List<ModelReference> found = new ArrayList<>();
+  private final List<CoveredRead> covered = new ArrayList<>();
   private final Set<String> names = new HashSet<>();
 
   private RuntimeSources(JsonNode spec, String prefix, List<ModelReference> models) {
@@ -55,12 +56,26 @@ public final class RuntimeSources {
    */
   public static List<ModelReference> find(
       JsonNode spec, String prefix, List<ModelReference> models) {
+    return read(spec, prefix, models).found;
+  }
+
+  /**
+   * The runtime arguments of pod spec {@code spec} that name a path inside a model already found in
+   * the pod ({@code models}): covered by that model's verification, except where its policy exempts
+   * the path from verification ({@link IgnoredPathReads}).
+   */
+  public static List<CoveredRead> coveredReads(
+      JsonNode spec, String prefix, List<ModelReference> models) {
+    return List.copyOf(read(spec, prefix, models).covered);
+  }
+
+  private static RuntimeSources read(JsonNode spec, String prefix, List<ModelReference> models) {
     RuntimeSources r = new RuntimeSources(spec, prefix, models);
     JsonNode cs = spec.path("containers");
     for (int i = 0; i < cs.size(); i++) {
       r.container(cs.get(i), prefix + "spec.containers[" + i + "]");
     }
-    return r.found;
+    return r;
   }
 
   private void container(JsonNode c, String where) {
@@ -175,6 +190,13 @@ public final class RuntimeSources {
     if (text.startsWith("/") && v.shape() != Shape.URL && v.shape() != Shape.REMOTE_REPO) {
       MountCoverage.Where where = coverage.of(c, text);
       if (where.coveredBy().isPresent()) {
+        where
+            .inModel()
+            .ifPresent(
+                in ->
+                    covered.add(
+                        new CoveredRead(
+                            where.coveredBy().get(), in, container, v.flag(), t.text())));
         return;
       }
       if (where.onVolume().isPresent()) {
