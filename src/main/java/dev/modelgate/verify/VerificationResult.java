@@ -6,6 +6,7 @@ import dev.modelgate.trust.Signer;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.function.Consumer;
 
 /**
  * The answer for one model: verified when there are no failures. Signer and root digest are set
@@ -37,76 +38,84 @@ public final class VerificationResult {
       List<String> authorities,
       String resolvedDigest,
       List<Failure> failures) {
-    this(
-        model,
-        signer,
-        rootDigest,
-        files,
-        bytes,
-        authorities,
-        resolvedDigest,
-        failures,
-        List.of(),
-        List.of());
+    this(new Parts(model, signer, rootDigest, files, bytes, authorities, resolvedDigest, failures));
   }
 
-  VerificationResult(
-      String model,
-      Signer signer,
-      Digest rootDigest,
-      long files,
-      long bytes,
-      List<String> authorities,
-      String resolvedDigest,
-      List<Failure> failures,
-      List<String> signedFiles,
-      List<VerifiedAttestation> attestations) {
-    this(
-        model,
-        signer,
-        rootDigest,
-        files,
-        bytes,
-        authorities,
-        resolvedDigest,
-        failures,
-        signedFiles,
-        attestations,
-        List.of(),
-        null,
-        null,
-        null);
+  private VerificationResult(Parts p) {
+    this.coverage = p.coverage;
+    this.manifest = p.manifest;
+    this.imageDirectory = p.imageDirectory;
+    this.warnings = List.copyOf(p.warnings);
+    this.signedFiles = List.copyOf(p.signedFiles);
+    this.attestations = List.copyOf(p.attestations);
+    this.model = Objects.requireNonNull(p.model, "model");
+    this.signer = p.signer;
+    this.rootDigest = p.rootDigest;
+    this.files = p.files;
+    this.bytes = p.bytes;
+    this.authorities = List.copyOf(p.authorities);
+    this.resolvedDigest = Objects.requireNonNull(p.resolvedDigest, "resolvedDigest");
+    this.failures = List.copyOf(p.failures);
   }
 
-  private VerificationResult(
-      String model,
-      Signer signer,
-      Digest rootDigest,
-      long files,
-      long bytes,
-      List<String> authorities,
-      String resolvedDigest,
-      List<Failure> failures,
-      List<String> signedFiles,
-      List<VerifiedAttestation> attestations,
-      List<String> warnings,
-      SignedManifest manifest,
-      String imageDirectory,
-      PartialCoverage coverage) {
-    this.coverage = coverage;
-    this.manifest = manifest;
-    this.imageDirectory = imageDirectory;
-    this.warnings = List.copyOf(warnings);
-    this.signedFiles = List.copyOf(signedFiles);
-    this.attestations = List.copyOf(attestations);
-    this.model = Objects.requireNonNull(model, "model");
-    this.signer = signer;
-    this.rootDigest = rootDigest;
-    this.files = files;
-    this.bytes = bytes;
-    this.authorities = List.copyOf(authorities);
-    this.resolvedDigest = Objects.requireNonNull(resolvedDigest, "resolvedDigest");
-    this.failures = List.copyOf(failures);
+  /**
+   * The fields while a copy is being changed: every {@code withX} copies them all, changes one and
+   * builds a new result through the one validating constructor, so a new field is added in three
+   * places (field, {@code Parts}, {@link #parts()}) and not in every {@code withX}.
+   */
+  private static final class Parts {
+    String model;
+    Signer signer;
+    Digest rootDigest;
+    long files;
+    long bytes;
+    List<String> authorities;
+    String resolvedDigest;
+    List<Failure> failures;
+    List<String> signedFiles = List.of();
+    List<VerifiedAttestation> attestations = List.of();
+    List<String> warnings = List.of();
+    SignedManifest manifest;
+    String imageDirectory;
+    PartialCoverage coverage;
+
+    Parts(
+        String model,
+        Signer signer,
+        Digest rootDigest,
+        long files,
+        long bytes,
+        List<String> authorities,
+        String resolvedDigest,
+        List<Failure> failures) {
+      this.model = model;
+      this.signer = signer;
+      this.rootDigest = rootDigest;
+      this.files = files;
+      this.bytes = bytes;
+      this.authorities = authorities;
+      this.resolvedDigest = resolvedDigest;
+      this.failures = failures;
+    }
+  }
+
+  private Parts parts() {
+    Parts p =
+        new Parts(model, signer, rootDigest, files, bytes, authorities, resolvedDigest, failures);
+    p.signedFiles = signedFiles;
+    p.attestations = attestations;
+    p.warnings = warnings;
+    p.manifest = manifest;
+    p.imageDirectory = imageDirectory;
+    p.coverage = coverage;
+    return p;
+  }
+
+  /** A copy of this result with {@code change} applied to its fields. */
+  private VerificationResult with(Consumer<Parts> change) {
+    Parts p = parts();
+    change.accept(p);
+    return new VerificationResult(p);
   }
 
   /** A result that never reached the model: it could not be verified at all. */
@@ -128,21 +137,7 @@ public final class VerificationResult {
   }
 
   VerificationResult withImageDirectory(String directory) {
-    return new VerificationResult(
-        model,
-        signer,
-        rootDigest,
-        files,
-        bytes,
-        authorities,
-        resolvedDigest,
-        failures,
-        signedFiles,
-        attestations,
-        warnings,
-        manifest,
-        directory,
-        coverage);
+    return with(p -> p.imageDirectory = directory);
   }
 
   /** Things the verification passed but a reader should know (a format limit met, for example). */
@@ -151,111 +146,31 @@ public final class VerificationResult {
   }
 
   VerificationResult withWarnings(List<String> found) {
-    return new VerificationResult(
-        model,
-        signer,
-        rootDigest,
-        files,
-        bytes,
-        authorities,
-        resolvedDigest,
-        failures,
-        signedFiles,
-        attestations,
-        found,
-        manifest,
-        imageDirectory,
-        coverage);
+    return with(p -> p.warnings = found);
   }
 
   VerificationResult withModel(String shownAs, String digest) {
-    return new VerificationResult(
-        shownAs,
-        signer,
-        rootDigest,
-        files,
-        bytes,
-        authorities,
-        digest,
-        failures,
-        signedFiles,
-        attestations,
-        warnings,
-        manifest,
-        imageDirectory,
-        coverage);
+    return with(
+        p -> {
+          p.model = shownAs;
+          p.resolvedDigest = digest;
+        });
   }
 
   VerificationResult withSignedFiles(List<String> names) {
-    return new VerificationResult(
-        model,
-        signer,
-        rootDigest,
-        files,
-        bytes,
-        authorities,
-        resolvedDigest,
-        failures,
-        names,
-        attestations,
-        warnings,
-        manifest,
-        imageDirectory,
-        coverage);
+    return with(p -> p.signedFiles = names);
   }
 
   VerificationResult withAttestations(List<VerifiedAttestation> found) {
-    return new VerificationResult(
-        model,
-        signer,
-        rootDigest,
-        files,
-        bytes,
-        authorities,
-        resolvedDigest,
-        failures,
-        signedFiles,
-        found,
-        warnings,
-        manifest,
-        imageDirectory,
-        coverage);
+    return with(p -> p.attestations = found);
   }
 
   VerificationResult withManifest(SignedManifest signed) {
-    return new VerificationResult(
-        model,
-        signer,
-        rootDigest,
-        files,
-        bytes,
-        authorities,
-        resolvedDigest,
-        failures,
-        signedFiles,
-        attestations,
-        warnings,
-        signed,
-        imageDirectory,
-        coverage);
+    return with(p -> p.manifest = signed);
   }
 
   VerificationResult withCoverage(PartialCoverage partial) {
-    return new VerificationResult(
-        model,
-        signer,
-        rootDigest,
-        files,
-        bytes,
-        authorities,
-        resolvedDigest,
-        failures,
-        signedFiles,
-        attestations,
-        warnings,
-        manifest,
-        imageDirectory,
-        partial);
+    return with(p -> p.coverage = partial);
   }
 
   /**
