@@ -117,7 +117,8 @@ public final class RecordedOutcomes {
         failures,
         Optional.empty(),
         List.of(),
-        List.of());
+        List.of(),
+        Optional.empty());
   }
 
   private static ModelVerdict unknown(ModelVerdict admission, String message) {
@@ -130,7 +131,8 @@ public final class RecordedOutcomes {
         List.of(Failure.of(Reason.VERIFIER_OUTCOME_UNKNOWN, "%s", message)),
         Optional.empty(),
         List.of(),
-        List.of());
+        List.of(),
+        Optional.empty());
   }
 
   /**

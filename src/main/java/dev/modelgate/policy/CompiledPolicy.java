@@ -37,42 +37,6 @@ public record CompiledPolicy(
     List<CompileError> errors,
     ServingRules serving) {
 
-  /** A policy that says nothing about serving runtimes ({@link ServingRules#NONE}). */
-  public CompiledPolicy(
-      String kind,
-      String namespace,
-      String name,
-      String uid,
-      long generation,
-      Mode mode,
-      PolicyMatch match,
-      Optional<VerificationPolicy> verification,
-      DigestPolicy digest,
-      OnError onError,
-      boolean requireReadOnlyMounts,
-      boolean requireModels,
-      PolicyRules rules,
-      String document,
-      List<CompileError> errors) {
-    this(
-        kind,
-        namespace,
-        name,
-        uid,
-        generation,
-        mode,
-        match,
-        verification,
-        digest,
-        onError,
-        requireReadOnlyMounts,
-        requireModels,
-        rules,
-        document,
-        errors,
-        ServingRules.NONE);
-  }
-
   public CompiledPolicy {
     Objects.requireNonNull(kind, "kind");
     Objects.requireNonNull(namespace, "namespace");
@@ -121,7 +85,8 @@ public record CompiledPolicy(
         requireModels,
         PolicyRules.NONE,
         "",
-        errors);
+        errors,
+        ServingRules.NONE);
   }
 
   public boolean ready() {

@@ -46,30 +46,6 @@ public record ModelVerdict(
     }
   }
 
-  /** A verdict about a model that is not a container image verified by its model directory. */
-  public ModelVerdict(
-      ModelReference model,
-      Optional<String> policy,
-      Mode mode,
-      Optional<Signer> signer,
-      List<String> authorities,
-      List<Failure> failures,
-      Optional<String> pinned,
-      List<String> attestations,
-      List<String> lineage) {
-    this(
-        model,
-        policy,
-        mode,
-        signer,
-        authorities,
-        failures,
-        pinned,
-        attestations,
-        lineage,
-        Optional.empty());
-  }
-
   /** A verdict of {@code policy} with nothing verified beyond what {@code failures} say. */
   public static ModelVerdict of(
       ModelReference model, String policy, Mode mode, List<Failure> failures) {
@@ -92,7 +68,8 @@ public record ModelVerdict(
         failures,
         Optional.empty(),
         List.of(),
-        List.of());
+        List.of(),
+        Optional.empty());
   }
 
   public boolean passed() {

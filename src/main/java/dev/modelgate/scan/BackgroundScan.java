@@ -216,6 +216,7 @@ public final class BackgroundScan {
         failures,
         Optional.empty(),
         List.of(),
-        List.of());
+        List.of(),
+        Optional.empty());
   }
 }

@@ -127,7 +127,8 @@ class DecisionTextTest {
             List.of(),
             Optional.of("registry.example/llm@sha256:" + "a".repeat(64)),
             List.of("eval"),
-            List.of());
+            List.of(),
+            Optional.empty());
     ModelVerdict bad = failed("Q", Failure.of(Reason.SIGNATURE_INVALID, "bad signature"));
 
     assertThat(DecisionText.verdictLines(List.of(ok, bad)))

@@ -89,7 +89,8 @@ class PolicyDecisionTest {
                     List.of(Failure.of(Reason.DIGEST_MISMATCH, "x")),
                     Optional.of("registry.example/llm@sha256:" + "0".repeat(64)),
                     List.of(),
-                    List.of()))
+                    List.of(),
+                    Optional.empty()))
         .isInstanceOf(IllegalArgumentException.class)
         .hasMessageContaining("never pinned");
   }

@@ -33,7 +33,8 @@ class ModelInventoryTest {
         passed ? List.of() : List.of(Failure.of(Reason.SIGNATURE_INVALID, "bad signature")),
         Optional.empty(),
         List.of(),
-        List.of());
+        List.of(),
+        Optional.empty());
   }
 
   static WorkloadScan workload(String name, int pods, ModelVerdict... verdicts) {
