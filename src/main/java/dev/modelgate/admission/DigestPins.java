@@ -34,25 +34,18 @@ final class DigestPins {
           continue;
         }
         boolean annotation = field.contains("annotations[");
+        // The ModelPack CSI driver fetches by the tag when one is there: only a digest-only
+        // reference names the verified manifest to it (OciVolumes.digestOnly).
         byPath.put(
             pointer(field),
             annotation
                 ? "oci://" + pinned
-                : field.contains(".csi.volumeAttributes[") ? digestOnly(pinned) : pinned);
+                : field.contains(".csi.volumeAttributes[")
+                    ? OciVolumes.digestOnly(pinned)
+                    : pinned);
       }
     }
     return replacing(byPath);
-  }
-
-  /**
-   * {@code host/repo@sha256:…} from {@code host/repo:tag@sha256:…}. The ModelPack CSI driver pulls
-   * through modctl, whose Pull fetches the manifest by the reference's tag alone (modelpack/modctl
-   * pkg/backend/pull.go @e5923143a8ad9ccf60336ea0781619bbce88c17d: {@code FetchReference(ctx,
-   * ref.Tag())}): with a tag beside the digest it would fetch the tag, whatever it points to now.
-   * Without the tag it can only fetch the digest, or fail to mount.
-   */
-  static String digestOnly(String pinned) {
-    return OciVolumes.digestOnly(pinned);
   }
 
   /** One {@code replace} operation per path, in order. */

@@ -2,6 +2,7 @@ package dev.modelgate.admission;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.modelgate.source.OciVolumes;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -15,16 +16,16 @@ class DigestOnlyPinTest {
 
   @Test
   void theTagIsDroppedAndARegistryPortKept() {
-    assertThat(DigestPins.digestOnly("127.0.0.1:5000/models/qwen:v1" + DIGEST))
+    assertThat(OciVolumes.digestOnly("127.0.0.1:5000/models/qwen:v1" + DIGEST))
         .isEqualTo("127.0.0.1:5000/models/qwen" + DIGEST);
-    assertThat(DigestPins.digestOnly("ghcr.io/chlins/qwen2.5-0.5b:v1" + DIGEST))
+    assertThat(OciVolumes.digestOnly("ghcr.io/chlins/qwen2.5-0.5b:v1" + DIGEST))
         .isEqualTo("ghcr.io/chlins/qwen2.5-0.5b" + DIGEST);
   }
 
   @Test
   void aReferenceWithoutTagOrWithoutDigestIsUnchanged() {
-    assertThat(DigestPins.digestOnly("127.0.0.1:5000/models/qwen" + DIGEST))
+    assertThat(OciVolumes.digestOnly("127.0.0.1:5000/models/qwen" + DIGEST))
         .isEqualTo("127.0.0.1:5000/models/qwen" + DIGEST);
-    assertThat(DigestPins.digestOnly("registry:5000/qwen:v1")).isEqualTo("registry:5000/qwen:v1");
+    assertThat(OciVolumes.digestOnly("registry:5000/qwen:v1")).isEqualTo("registry:5000/qwen:v1");
   }
 }
