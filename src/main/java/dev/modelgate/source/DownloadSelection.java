@@ -65,6 +65,17 @@ public record DownloadSelection(String container, List<String> patterns, Dialect
     checkLimits(patterns);
   }
 
+  /**
+   * The selection a verifier is handed as arguments ({@code --allow-pattern}): the patterns of a
+   * download of {@code sourceUri}, matched as its downloader matches them; empty when there are no
+   * patterns (the whole model was downloaded). The container is not known there.
+   */
+  public static Optional<DownloadSelection> forVerifier(List<String> patterns, String sourceUri) {
+    return patterns.isEmpty()
+        ? Optional.empty()
+        : Optional.of(new DownloadSelection("", patterns, Dialect.forSource(sourceUri)));
+  }
+
   /** True when the downloader fetches the file at {@code relativePath} (with {@code /}). */
   public boolean selects(String relativePath) {
     return matcher().test(relativePath);
