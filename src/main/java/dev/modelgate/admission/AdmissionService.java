@@ -5,7 +5,6 @@ import com.fasterxml.jackson.databind.node.MissingNode;
 import dev.modelgate.admission.runtimeargs.CoveredRead;
 import dev.modelgate.admission.runtimeargs.ModelRemedies;
 import dev.modelgate.admission.runtimeargs.RuntimeSeal;
-import dev.modelgate.admission.runtimeargs.RuntimeSources;
 import dev.modelgate.admission.serving.ServingInspector;
 import dev.modelgate.core.Failure;
 import dev.modelgate.inpod.ClaimAccessModes;
@@ -152,8 +151,9 @@ public final class AdmissionService {
       Map<ModelReference, List<CompiledPolicy>> matches = engine.match(ctx);
       Map<ModelReference, List<CompiledPolicy>> ready = PolicyEngine.ready(matches);
       VolumeVerifier.Stage stage = stage(r, podSpec, mutating);
-      // Runtime arguments inside found models, judged against each policy's exempted paths.
-      List<CoveredRead> reads = RuntimeSources.coveredReads(podSpec, "", w.models());
+      // Runtime arguments inside found models (read once, by the inspection), judged against
+      // each policy's exempted paths.
+      List<CoveredRead> reads = w.coveredReads();
       decision =
           engine.decide(
               ctx,

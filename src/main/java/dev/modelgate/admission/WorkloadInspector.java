@@ -1,6 +1,7 @@
 package dev.modelgate.admission;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.modelgate.admission.runtimeargs.CoveredRead;
 import dev.modelgate.admission.runtimeargs.RuntimeSources;
 import dev.modelgate.admission.serving.ServingInspector;
 import dev.modelgate.core.Failure;
@@ -168,7 +169,8 @@ public final class WorkloadInspector {
         strings(template.path("metadata").path("labels")),
         models,
         problems);
-    models.addAll(RuntimeSources.find(template.path("spec"), prefix, models));
+    RuntimeSources.Found runtime = RuntimeSources.find(template.path("spec"), prefix, models);
+    models.addAll(runtime.models());
     signatures(signatures, prefix + "metadata.annotations", models, problems);
     List<String> secrets = new ArrayList<>();
     template
@@ -190,9 +192,28 @@ public final class WorkloadInspector {
               MAX_MODELS));
       models = models.subList(0, 0);
     }
-    models = merged(models);
+    Map<String, String> survivors = new HashMap<>();
+    models = merged(models, survivors);
+    // A read inside a model merged into another is a read inside the one that remains.
+    List<CoveredRead> reads =
+        runtime.reads().stream()
+            .map(
+                r ->
+                    new CoveredRead(
+                        survivors.getOrDefault(r.model(), r.model()),
+                        r.inModel(),
+                        r.container(),
+                        r.flag(),
+                        r.value()))
+            .toList();
     return new Workload(
-        kind, namespace, name, strings(template.path("metadata").path("labels")), models, problems);
+        kind,
+        namespace,
+        name,
+        strings(template.path("metadata").path("labels")),
+        models,
+        problems,
+        reads);
   }
 
   /** The models declared by annotation; returns the signature annotations, by model name. */
@@ -313,13 +334,18 @@ public final class WorkloadInspector {
   /**
    * Two fields naming the very same model (an annotation and a modelcar, {@code modelcar} and
    * {@code modelcar-init}, two volume models on one path) are one model: one verdict, one verifier,
-   * every field pinned.
+   * every field pinned. {@code survivors} gets, for each model merged away, the name of the one it
+   * was merged into.
    */
-  private static List<ModelReference> merged(List<ModelReference> models) {
+  private static List<ModelReference> merged(
+      List<ModelReference> models, Map<String, String> survivors) {
     Map<String, ModelReference> byKey = new LinkedHashMap<>();
     for (ModelReference m : models) {
       String key = m.uri().scheme() + " " + m.uri() + " " + m.placement();
       ModelReference first = byKey.get(key);
+      if (first != null) {
+        survivors.put(m.name(), first.name());
+      }
       byKey.put(key, first == null ? m : first.alsoAt(m.field()));
     }
     return new ArrayList<>(byKey.values());

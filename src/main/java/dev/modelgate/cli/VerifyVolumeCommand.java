@@ -163,12 +163,7 @@ final class VerifyVolumeCommand implements Callable<Integer> {
               0));
     }
     Path sig = signature != null ? signature : VerificationRequest.defaultSignature(model);
-    Optional<DownloadSelection> selection =
-        allowPatterns.isEmpty()
-            ? Optional.empty()
-            : Optional.of(
-                new DownloadSelection(
-                    "", allowPatterns, DownloadSelection.Dialect.forSource(modelUri)));
+    Optional<DownloadSelection> selection = DownloadSelection.forVerifier(allowPatterns, modelUri);
     List<String> partial = new ArrayList<>();
     ModelReference subject = VerifierContainer.model(modelName, modelUri);
     String named = "model '" + modelName + "' (" + modelUri + ")";

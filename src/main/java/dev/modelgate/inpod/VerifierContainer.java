@@ -143,11 +143,7 @@ public final class VerifierContainer {
 
     /** The restricted download this invocation verifies, if any, matched as its downloader does. */
     public Optional<DownloadSelection> selection() {
-      return allowPatterns.isEmpty()
-          ? Optional.empty()
-          : Optional.of(
-              new DownloadSelection(
-                  "", allowPatterns, DownloadSelection.Dialect.forSource(modelUri)));
+      return DownloadSelection.forVerifier(allowPatterns, modelUri);
     }
 
     /**

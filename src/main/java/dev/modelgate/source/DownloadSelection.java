@@ -1,7 +1,11 @@
 package dev.modelgate.source;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.exc.StreamConstraintsException;
+import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.json.JsonMapper;
 import dev.modelgate.core.InvalidInputException;
 import dev.modelgate.core.Reason;
 import dev.modelgate.core.StrictJson;
@@ -44,6 +48,15 @@ public record DownloadSelection(String container, List<String> patterns, Dialect
   /** At most this many characters in all patterns together. */
   public static final int MAX_CHARS = 32 * 1024;
 
+  /**
+   * JSON as Python's {@code json.loads} takes it, as far as this reads it: duplicate keys are JSON
+   * (the last wins; StrictJson refuses them, which would send such a value to comma splitting),
+   * trailing text is not. An object, or one in the array, is then refused below. NaN and Infinity
+   * stay errors here, and are refused.
+   */
+  private static final ObjectMapper PYTHON_JSON =
+      JsonMapper.builder().enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS).build();
+
   /** The matching a downloader applies. */
   public enum Dialect {
     HUGGING_FACE_HUB,
@@ -63,6 +76,17 @@ public record DownloadSelection(String container, List<String> patterns, Dialect
       throw new IllegalArgumentException("a restricted download has patterns");
     }
     checkLimits(patterns);
+  }
+
+  /**
+   * The selection a verifier is handed as arguments ({@code --allow-pattern}): the patterns of a
+   * download of {@code sourceUri}, matched as its downloader matches them; empty when there are no
+   * patterns (the whole model was downloaded). The container is not known there.
+   */
+  public static Optional<DownloadSelection> forVerifier(List<String> patterns, String sourceUri) {
+    return patterns.isEmpty()
+        ? Optional.empty()
+        : Optional.of(new DownloadSelection("", patterns, Dialect.forSource(sourceUri)));
   }
 
   /** True when the downloader fetches the file at {@code relativePath} (with {@code /}). */
@@ -139,7 +163,11 @@ public record DownloadSelection(String container, List<String> patterns, Dialect
     }
     JsonNode json = null;
     try {
-      json = StrictJson.mapper().readTree(v);
+      json = PYTHON_JSON.readTree(v);
+    } catch (StreamConstraintsException e) {
+      // Too long a number or too deep a nesting for Jackson is still JSON to Python (or crashes
+      // it): never comma-split text that may be JSON.
+      throw refused(value, "it may be JSON beyond what ModelGate reads (" + e.getMessage() + ")");
     } catch (JsonProcessingException e) {
       if (v.contains("NaN") || v.contains("Infinity")) {
         throw refused(value, "it may be JSON with NaN or Infinity, which Python reads as numbers");

@@ -70,7 +70,6 @@ class DownloadSelectionTest {
             "[NaN]",
             "[-Infinity]")) {
       assertThatThrownBy(() -> DownloadSelection.parseKServeValue(v))
-          .as(v)
           .isInstanceOf(InvalidInputException.class)
           .satisfies(
               e ->
@@ -79,6 +78,27 @@ class DownloadSelectionTest {
           .hasMessageContaining("STORAGE_ALLOW_PATTERNS value")
           .hasMessageContaining("cannot be read as the storage-initializer reads it");
     }
+  }
+
+  /**
+   * JSON Python's {@code json.loads} accepts and ModelGate's strict reader rejects must not fall
+   * back to comma splitting: {@code [{"k": 1, "k": 2}, "a"]} is, to the storage-initializer, the
+   * patterns {@code "{'k': 2}"} and {@code "a"} (duplicate keys, the last wins; python3 checked),
+   * and a number longer than Jackson reads is an int to Python.
+   */
+  @Test
+  void refusesJsonPythonReadsThatTheStrictReaderWouldSplitAtCommas() {
+    String longNumber = "[" + "1".repeat(1200) + ", \"a\"]";
+    String deep = "[".repeat(1200) + "]".repeat(1200);
+    for (String v :
+        List.of("[{\"k\": 1, \"k\": 2}, \"a\"]", "{\"k\":1,\"k\":2}", longNumber, deep)) {
+      assertThatThrownBy(() -> DownloadSelection.parseKServeValue(v))
+          .isInstanceOf(InvalidInputException.class)
+          .hasMessageContaining("cannot be read as the storage-initializer reads it");
+    }
+    // A leading byte order mark is no JSON to json.loads ("Unexpected UTF-8 BOM"): split at commas.
+    assertThat(DownloadSelection.parseKServeValue("\ufeff[\"a\",\"b\"]"))
+        .containsExactly("\ufeff[\"a\"", "\"b\"]");
   }
 
   @Test

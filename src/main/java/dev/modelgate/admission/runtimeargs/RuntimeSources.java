@@ -51,22 +51,22 @@ public final class RuntimeSources {
   }
 
   /**
-   * The models the runtimes of pod spec {@code spec} (at {@code prefix}, e.g. {@code
-   * spec.template.}) load by their arguments, given the models already found in the pod.
+   * What the runtimes of pod spec {@code spec} (at {@code prefix}, e.g. {@code spec.template.})
+   * load by their arguments, given the models already found in the pod: the models they add, and
+   * the arguments that name a path inside a model already found ({@code reads}: covered by that
+   * model's verification, except where its policy exempts the path, which admission checks).
    */
-  public static List<ModelReference> find(
-      JsonNode spec, String prefix, List<ModelReference> models) {
-    return read(spec, prefix, models).found;
+  public record Found(List<ModelReference> models, List<CoveredRead> reads) {
+    public Found {
+      models = List.copyOf(models);
+      reads = List.copyOf(reads);
+    }
   }
 
-  /**
-   * The runtime arguments of pod spec {@code spec} that name a path inside a model already found in
-   * the pod ({@code models}): covered by that model's verification, except where its policy exempts
-   * the path from verification ({@link IgnoredPathReads}).
-   */
-  public static List<CoveredRead> coveredReads(
-      JsonNode spec, String prefix, List<ModelReference> models) {
-    return List.copyOf(read(spec, prefix, models).covered);
+  /** {@link Found}, from one reading of the runtimes' arguments. */
+  public static Found find(JsonNode spec, String prefix, List<ModelReference> models) {
+    RuntimeSources r = read(spec, prefix, models);
+    return new Found(r.found, r.covered);
   }
 
   private static RuntimeSources read(JsonNode spec, String prefix, List<ModelReference> models) {

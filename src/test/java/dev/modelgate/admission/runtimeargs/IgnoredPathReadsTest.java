@@ -29,6 +29,11 @@ class IgnoredPathReadsTest {
   }
 
   private AdmissionOutcome admit(String verification, String model) throws Exception {
+    return admit(verification, model, "{model.modelgate.dev/llama: 'pvc://models/llama'}");
+  }
+
+  private AdmissionOutcome admit(String verification, String model, String annotations)
+      throws Exception {
     AdmissionHarness h =
         new AdmissionHarness(Files.createTempDirectory(tmp, "h"))
             .policy(
@@ -39,7 +44,9 @@ class IgnoredPathReadsTest {
         new YAMLMapper()
             .readTree(
                 "apiVersion: v1\nkind: Pod\nmetadata:\n  name: vllm\n  namespace: ml\n"
-                    + "  annotations: {model.modelgate.dev/llama: 'pvc://models/llama'}\n"
+                    + "  annotations: "
+                    + annotations
+                    + "\n"
                     + "spec:\n  containers:\n    - name: vllm\n      image: vllm/vllm-openai\n"
                     + "      command: [vllm, serve, '"
                     + model
@@ -75,5 +82,20 @@ class IgnoredPathReadsTest {
     assertThat(root.allowed()).as(root.message()).isTrue();
     assertThat(below.allowed()).as(below.message()).isTrue();
     assertThat(notIgnored.allowed()).as(notIgnored.message()).isTrue();
+  }
+
+  @Test
+  void aReadInsideAModelNamedTwiceIsJudgedByTheModelTheyMergeInto() throws Exception {
+    // Two annotations naming the same model are one model (one verdict, one verifier): the read,
+    // found while inspecting the workload before that merge, is still judged by the policy.
+    AdmissionOutcome o =
+        admit(
+            "  verification: {ignorePaths: [.cache]}\n",
+            "/models/.cache/other",
+            "{model.modelgate.dev/a-llama: 'pvc://models/llama', model.modelgate.dev/llama:"
+                + " 'pvc://models/llama'}");
+
+    assertThat(o.allowed()).isFalse();
+    assertThat(o.message()).contains("at '.cache/other', which policy");
   }
 }
