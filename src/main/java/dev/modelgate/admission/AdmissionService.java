@@ -152,8 +152,13 @@ public final class AdmissionService {
       Map<ModelReference, List<CompiledPolicy>> matches = engine.match(ctx);
       Map<ModelReference, List<CompiledPolicy>> ready = PolicyEngine.ready(matches);
       VolumeVerifier.Stage stage = stage(r, podSpec, mutating);
-      // Runtime arguments inside found models, judged against each policy's exempted paths.
-      List<CoveredRead> reads = RuntimeSources.coveredReads(podSpec, "", w.models());
+      // Runtime arguments inside found models, judged against each policy's exempted paths. The
+      // inspector read them once already; read again only when a model may cover one (most pods
+      // have none) and the containers can still change (not a running pod's update).
+      List<CoveredRead> reads =
+          stage == VolumeVerifier.Stage.RUNNING || w.models().isEmpty()
+              ? List.of()
+              : RuntimeSources.coveredReads(podSpec, "", w.models());
       decision =
           engine.decide(
               ctx,
@@ -164,11 +169,7 @@ public final class AdmissionService {
               // pod's container environment cannot change (ValidatePodUpdate), so it is judged
               // as the pod it is: a seal turned on after it started cannot deny its label update.
               (v, p) -> {
-                List<Failure> more =
-                    new ArrayList<>(
-                        stage == VolumeVerifier.Stage.RUNNING
-                            ? List.of()
-                            : IgnoredPathReads.check(reads, v.model(), p));
+                List<Failure> more = new ArrayList<>(IgnoredPathReads.check(reads, v.model(), p));
                 more.addAll(
                     ImageVolumeMounts.check(
                         podSpec,
