@@ -152,8 +152,9 @@ public final class AdmissionService {
       Map<ModelReference, List<CompiledPolicy>> ready = PolicyEngine.ready(matches);
       VolumeVerifier.Stage stage = stage(r, podSpec, mutating);
       // Runtime arguments inside found models (read once, by the inspection), judged against
-      // each policy's exempted paths.
-      List<CoveredRead> reads = w.coveredReads();
+      // each policy's exempted paths; a running pod's containers cannot change.
+      List<CoveredRead> reads =
+          stage == VolumeVerifier.Stage.RUNNING ? List.of() : w.coveredReads();
       decision =
           engine.decide(
               ctx,
@@ -164,11 +165,7 @@ public final class AdmissionService {
               // pod's container environment cannot change (ValidatePodUpdate), so it is judged
               // as the pod it is: a seal turned on after it started cannot deny its label update.
               (v, p) -> {
-                List<Failure> more =
-                    new ArrayList<>(
-                        stage == VolumeVerifier.Stage.RUNNING
-                            ? List.of()
-                            : IgnoredPathReads.check(reads, v.model(), p));
+                List<Failure> more = new ArrayList<>(IgnoredPathReads.check(reads, v.model(), p));
                 more.addAll(
                     ImageVolumeMounts.check(
                         podSpec,

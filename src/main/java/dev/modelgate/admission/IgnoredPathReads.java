@@ -39,6 +39,18 @@ final class IgnoredPathReads {
       try {
         at = RelativePath.parse(r.inModel());
       } catch (RuntimeException e) {
+        // A name no signature can list (a backslash, undecodable bytes) was never verified, and
+        // whether it lies in an exempt directory cannot be told: refused, not skipped.
+        out.add(
+            Failure.of(
+                Reason.RUNTIME_MODEL_SOURCE,
+                "container '%s' runs its server with %s %s, inside model '%s' at '%s', which is no path a signature can name (%s): nothing verified that file",
+                r.container(),
+                r.flag(),
+                Printable.escape(r.value()),
+                model.name(),
+                Printable.escape(r.inModel()),
+                e.getMessage()));
         continue;
       }
       if (rules.ignores(at)) {

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import dev.modelgate.core.Failure;
 import dev.modelgate.core.Reason;
 import dev.modelgate.policy.ModelVerdict;
+import dev.modelgate.source.MountSubPath;
 import dev.modelgate.source.OciVolumes;
 import java.util.ArrayList;
 import java.util.List;
@@ -46,12 +47,9 @@ final class ImageVolumeMounts {
             if (!volume.equals(m.path("name").asText())) {
               continue;
             }
-            String sub = m.path("subPath").asText("").replaceAll("^/+|/+$", "");
-            boolean inside =
-                !m.has("subPathExpr")
-                    && !List.of(sub.split("/")).contains("..")
-                    && (sub.equals(dir) || sub.startsWith(dir + "/"));
-            if (!inside) {
+            MountSubPath mounted = MountSubPath.of(m);
+            String sub = mounted.path();
+            if (!mounted.within(dir)) {
               out.add(
                   Failure.of(
                       Reason.MOUNT_OUTSIDE_MODEL,
@@ -59,8 +57,8 @@ final class ImageVolumeMounts {
                       c.path("name").asText(),
                       volume,
                       v.model().uri(),
-                      m.has("subPathExpr")
-                          ? "subPathExpr " + m.path("subPathExpr").asText()
+                      mounted.expression() != null
+                          ? "subPathExpr " + mounted.expression()
                           : sub.isEmpty() ? "its root" : "subPath '" + sub + "'",
                       policy,
                       v.imageDirectory().get(),

@@ -10,6 +10,7 @@ import dev.modelgate.policy.Finding;
 import dev.modelgate.source.ModelReference;
 import dev.modelgate.source.ModelScheme;
 import dev.modelgate.source.ModelUri;
+import dev.modelgate.source.MountSubPath;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
@@ -224,8 +225,9 @@ final class VolumeRules {
               claim.isPresent()
                   ? "claim " + claim.get() + " (volume '" + name + "')"
                   : "volume '" + name + "'";
-          String sub = m.path("subPath").asText("").replaceAll("^/+|/+$", "");
-          if (List.of(sub.split("/")).contains("..")) {
+          MountSubPath mounted = MountSubPath.of(m);
+          String sub = mounted.path();
+          if (mounted.stepsOut()) {
             // The API server refuses backsteps in subPath; a review that has one is not judged
             // by prefix.
             out.add(
@@ -235,19 +237,16 @@ final class VolumeRules {
                     c.path("name").asText(),
                     what,
                     sub));
-          } else if (m.has("subPathExpr")) {
+          } else if (mounted.expression() != null) {
             out.add(
                 Failure.of(
                     Reason.MOUNT_OUTSIDE_MODEL,
                     "container '%s' mounts %s with subPathExpr %s, which cannot be checked against the verified path '%s'",
                     c.path("name").asText(),
                     what,
-                    m.path("subPathExpr").asText(),
+                    mounted.expression(),
                     model));
-          } else if (!(model.isEmpty()
-              || sub.equals(model)
-              || sub.startsWith(model + "/")
-              || holdsModel(volume(podSpec, name), sub, model))) {
+          } else if (!(mounted.within(model) || holdsModel(volume(podSpec, name), sub, model))) {
             out.add(
                 Failure.of(
                     Reason.MOUNT_OUTSIDE_MODEL,

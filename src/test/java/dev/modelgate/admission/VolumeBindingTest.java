@@ -109,6 +109,21 @@ class VolumeBindingTest {
   }
 
   @Test
+  void aSubPathIsReadAsTheKubeletJoinsIt() throws Exception {
+    // The kubelet joins subPath to the volume with Go's filepath.Join, which drops '.' and empty
+    // segments: ./llama and llama//. are the model directory, ./llama-unsigned is beside it.
+    AdmissionOutcome dotted = mutateThenValidate(pod("", server(", subPath: ./llama//."), NFS));
+    AdmissionOutcome beside =
+        mutateThenValidate(pod("", server(", subPath: ./llama-unsigned"), NFS));
+
+    assertThat(dotted.allowed()).as(dotted.message()).isTrue();
+    assertThat(beside.allowed()).isFalse();
+    assertThat(beside.message())
+        .contains(
+            "mounts volume 'store' at subPath 'llama-unsigned', outside the verified model directory 'llama'");
+  }
+
+  @Test
   void aGenericEphemeralVolumeIsBoundLikeAClaim() throws Exception {
     // A generic ephemeral volume may be provisioned from a snapshot (dataSource): it holds bytes
     // from before the pod.

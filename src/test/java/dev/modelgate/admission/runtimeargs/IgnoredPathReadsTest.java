@@ -98,4 +98,15 @@ class IgnoredPathReadsTest {
     assertThat(o.allowed()).isFalse();
     assertThat(o.message()).contains("at '.cache/other', which policy");
   }
+
+  @Test
+  void aPathInAnIgnoredDirectoryThatIsNoOmsPathIsRefusedNotSkipped() throws Exception {
+    // A backslash is an ordinary file-name byte on Linux, so the server opens a file inside the
+    // ignored .cache/; OMS paths may not hold one, so the path cannot be read as a model path.
+    AdmissionOutcome o =
+        admit("  verification: {ignorePaths: [.cache]}\n", "/models/.cache/a\\\\b");
+
+    assertThat(o.allowed()).as(o.message()).isFalse();
+    assertThat(o.message()).contains("RUNTIME_MODEL_SOURCE").contains("inside model 'llama'");
+  }
 }
