@@ -1,11 +1,13 @@
 package dev.modelgate.admission;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.modelgate.admission.runtimeargs.ModelcarCommand;
 import dev.modelgate.core.Failure;
 import dev.modelgate.core.Reason;
 import dev.modelgate.policy.ModelVerdict;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -20,11 +22,6 @@ import java.util.regex.Pattern;
  * running container, and a {@code command} replaces what runs those args.
  */
 final class ModelcarLinks {
-  /** {@code (mkdir -p P && )?ln -sf /proc/$$$$/root/DIR PATH && sleep infinity}. */
-  private static final Pattern KSERVE =
-      Pattern.compile(
-          "(?:mkdir -p \\S+ && )?ln -sf /proc/\\$\\$\\$\\$/root(/\\S*) \\S+ && sleep infinity");
-
   private static final Pattern CONTAINER_IMAGE =
       Pattern.compile("(?:^|\\.)containers\\[(\\d+)\\]\\.image$");
 
@@ -49,17 +46,9 @@ final class ModelcarLinks {
       if (!name.startsWith("modelcar")) {
         continue;
       }
-      JsonNode args = c.path("args");
-      Matcher link =
-          KSERVE.matcher(
-              args.size() == 3
-                      && args.get(0).asText().equals("sh")
-                      && args.get(1).asText().equals("-c")
-                  ? args.get(2).asText()
-                  : "");
-      boolean kserve =
-          (c.path("command").isMissingNode() || c.path("command").isEmpty()) && link.matches();
-      String linked = kserve ? link.group(1).replaceAll("(?<=.)/+$", "") : null;
+      Optional<ModelcarCommand> command = ModelcarCommand.of(c);
+      boolean kserve = command.isPresent();
+      String linked = kserve ? command.get().imageDirectory() : null;
       if (!kserve) {
         out.add(
             Failure.of(

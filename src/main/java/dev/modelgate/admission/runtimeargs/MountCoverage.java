@@ -102,7 +102,7 @@ final class MountCoverage {
     if (v.has("image") || OciVolumes.of(v).isPresent()) {
       return Where.covered(volume);
     }
-    Optional<String> car = modelcarSharing(volume);
+    Optional<String> car = modelcarSharing(volume, inVolume);
     if (car.isPresent()) {
       return car.map(Where::covered).orElseThrow();
     }
@@ -148,13 +148,34 @@ final class MountCoverage {
   }
 
   /** The modelcar container that shares this volume (it links the image's /models there). */
-  private Optional<String> modelcarSharing(String volume) {
+  /**
+   * The modelcar container whose link on this volume holds {@code inVolume}: KServe's modelcar
+   * links its image's verified directory at one path of the volume it shares with the server
+   * ({@link ModelcarCommand}), and only that path shows the model; the rest of the volume is
+   * whatever else wrote it.
+   */
+  private Optional<String> modelcarSharing(String volume, String inVolume) {
     for (JsonNode c : spec.path("containers")) {
       if (!c.path("name").asText().startsWith("modelcar")) {
         continue;
       }
+      Optional<ModelcarCommand> command = ModelcarCommand.of(c);
       for (JsonNode m : c.path("volumeMounts")) {
-        if (volume.equals(m.path("name").asText())) {
+        if (!volume.equals(m.path("name").asText()) || command.isEmpty()) {
+          continue;
+        }
+        String mount = trim(m.path("mountPath").asText());
+        String link = Path.of(command.get().link()).normalize().toString();
+        if (!(link.equals(mount) || link.startsWith(mount + "/")) || m.has("subPathExpr")) {
+          continue;
+        }
+        String linkInVolume =
+            (m.path("subPath").asText("") + "/" + link.substring(mount.length()))
+                .replaceAll("/+", "/")
+                .replaceAll("^/|/$", "");
+        if (linkInVolume.isEmpty()
+            || inVolume.equals(linkInVolume)
+            || inVolume.startsWith(linkInVolume + "/")) {
           return Optional.of(c.path("name").asText());
         }
       }
